@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Installs and starts what EStore needs on Debian. Idempotent: does nothing that is already done.
+#   build/prerequisites.sh runtime   librdkafka (Kafka client library and the local mock broker)
+#   build/prerequisites.sh test      the above, plus PostgreSQL running with an 'estore' role
+set -euo pipefail
+mode="${1:-runtime}"
+
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else
+    echo "prerequisites: '$*' needs root; run as root or install sudo" >&2; exit 1; fi
+}
+
+if ! command -v dotnet >/dev/null; then
+  echo "prerequisites: the .NET 10 SDK (dotnet) is not on PATH; install it first" >&2
+  exit 1
+fi
+
+packages=(librdkafka1)
+[ "$mode" = test ] && packages+=(postgresql)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "prerequisites: installing ${missing[*]} (apt)..."
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+if [ "$mode" = test ]; then
+  # Start the packaged cluster if it is down (fresh machines boot with it stopped).
+  if command -v pg_lsclusters >/dev/null && pg_lsclusters --no-header | awk '$4 != "online" {found=1} END {exit !found}'; then
+    pg_lsclusters --no-header | awk '$4 != "online" {print $1, $2}' | while read -r version cluster; do
+      echo "prerequisites: starting PostgreSQL ${version}/${cluster}..."
+      as_root pg_ctlcluster "$version" "$cluster" start
+    done
+  fi
+  for _ in $(seq 1 30); do
+    as_root su postgres -c "pg_isready -q -h 127.0.0.1 -p 5432" && break
+    sleep 1
+  done
+  as_root su postgres -c "pg_isready -q -h 127.0.0.1 -p 5432" || { echo "prerequisites: PostgreSQL does not answer on 127.0.0.1:5432" >&2; exit 1; }
+  # A login that may create the throwaway databases each test run uses.
+  as_root su postgres -c "psql -q -v ON_ERROR_STOP=1 -d postgres" <<'SQL'
+DO $$
+BEGIN
+  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'estore') THEN
+    CREATE ROLE estore LOGIN CREATEDB PASSWORD 'estore';
+  END IF;
+END
+$$;
+SQL
+fi

@@ -1,0 +1,20 @@
+using EStore.Discovery;
+using EStore.Discovery.Dashboard;
+using EStore.Discovery.Endpoints;
+using EStore.Platform.Hosting;
+
+// EStore.Discovery: the Eureka-compatible registry every process registers with (port 8761).
+// appsettings.json keeps the platform's Eureka client from registering with itself.
+var builder = ServiceHost.CreateBuilder(args);
+builder.AddServiceDefaults();
+builder.Services.AddDiscoveryServer(builder.Configuration);
+
+var app = builder.Build();
+app.MapServiceDefaults();
+app.MapEurekaEndpoints();
+app.MapDiscoveryDashboard();
+
+return await app.RunServiceAsync();
+
+/// <summary>Visible to WebApplicationFactory in the component tests.</summary>
+public partial class Program;

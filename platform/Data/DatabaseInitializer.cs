@@ -1,0 +1,178 @@
+using System.Data.Common;
+using EStore.Platform.Hosting;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Storage;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace EStore.Platform.Data;
+
+/// <summary>
+/// Creates the schema and seeds data before the service accepts requests. Several instances
+/// may start at once against one database, so the work runs under a database-wide lock
+/// (a PostgreSQL advisory lock, or a lock file beside a SQLite database).
+/// </summary>
+internal sealed partial class DatabaseInitializer<TContext>(
+    IServiceScopeFactory scopes,
+    DatabaseSettings settings,
+    Func<TContext, CancellationToken, Task>? seed,
+    TimeProvider time,
+    ILogger<DatabaseInitializer<TContext>> logger) : IStartupInitializer
+    where TContext : DbContext
+{
+    public async Task InitializeAsync(CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var context = scope.ServiceProvider.GetRequiredService<TContext>();
+        if (settings.Provider == DatabaseProvider.Sqlite)
+        {
+            await InitializeSqliteAsync(context, cancellationToken);
+        }
+        else
+        {
+            await InitializePostgresAsync(context, cancellationToken);
+        }
+        LogReady(settings.Describe());
+    }
+
+    private async Task InitializeSqliteAsync(TContext context, CancellationToken cancellationToken)
+    {
+        var file = Path.GetFullPath(new SqliteConnectionStringBuilder(settings.ConnectionString).DataSource);
+        try
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new StartupConfigurationException(DatabaseSettings.ConnectionStringKey, $"cannot create the folder for {file} ({ex.Message}).", ex);
+        }
+        await using var fileLock = await AcquireFileLockAsync(file + ".init-lock", cancellationToken);
+        await OpenAsync(context, cancellationToken);
+        // WAL lets instances of one service read while another writes.
+        await context.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
+        await CreateAndSeedAsync(context, cancellationToken);
+    }
+
+    private async Task InitializePostgresAsync(TContext context, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await OpenAsync(context, cancellationToken);
+        }
+        catch (StartupConfigurationException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.InvalidCatalogName })
+        {
+            await CreateDatabaseAsync(context, cancellationToken);
+            await OpenAsync(context, cancellationToken);
+        }
+        var lockKey = StableHash(typeof(TContext).FullName!);
+        await context.Database.ExecuteSqlAsync($"SELECT pg_advisory_lock({lockKey})", cancellationToken);
+        try
+        {
+            await CreateAndSeedAsync(context, cancellationToken);
+        }
+        finally
+        {
+            await context.Database.ExecuteSqlAsync($"SELECT pg_advisory_unlock({lockKey})", CancellationToken.None);
+        }
+    }
+
+    // Each service owns its database, so it creates it on first start (the login needs CREATEDB).
+    private async Task CreateDatabaseAsync(TContext context, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await context.GetService<IRelationalDatabaseCreator>().CreateAsync(cancellationToken);
+            LogCreated(settings.Describe());
+        }
+        catch (PostgresException ex) when (ex.SqlState is PostgresErrorCodes.DuplicateDatabase or PostgresErrorCodes.UniqueViolation)
+        {
+            // Another instance created it first.
+        }
+        catch (PostgresException ex)
+        {
+            throw new StartupConfigurationException(DatabaseSettings.ConnectionStringKey,
+                $"the {settings.Describe()} does not exist and cannot be created: {ex.MessageText}", ex);
+        }
+    }
+
+    private async Task CreateAndSeedAsync(TContext context, CancellationToken cancellationToken)
+    {
+        await context.Database.EnsureCreatedAsync(cancellationToken);
+        if (seed is not null)
+        {
+            await seed(context, cancellationToken);
+        }
+    }
+
+    // Retries for a while (a database container may still be starting), then fails with one clear line.
+    private async Task OpenAsync(TContext context, CancellationToken cancellationToken)
+    {
+        var deadline = time.GetUtcNow() + settings.StartupTimeout;
+        while (true)
+        {
+            try
+            {
+                await context.Database.OpenConnectionAsync(cancellationToken);
+                return;
+            }
+            catch (Exception ex) when (ex is DbException or InvalidOperationException or TimeoutException && !cancellationToken.IsCancellationRequested)
+            {
+                if (time.GetUtcNow() >= deadline || ex is PostgresException { SqlState: PostgresErrorCodes.InvalidCatalogName })
+                {
+                    throw new StartupConfigurationException(DatabaseSettings.ConnectionStringKey,
+                        $"cannot connect to the {settings.Describe()}: {Flatten(ex)}", ex);
+                }
+                LogRetrying(settings.Describe(), Flatten(ex));
+                await Task.Delay(TimeSpan.FromSeconds(1), time, cancellationToken);
+            }
+        }
+    }
+
+    private static async Task<FileStream> AcquireFileLockAsync(string path, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            try
+            {
+                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.DeleteOnClose);
+            }
+            catch (IOException)
+            {
+                await Task.Delay(100, cancellationToken);
+            }
+        }
+    }
+
+    // EF Core wraps the driver's error in a generic "transient failure" message; the root cause is what helps.
+    private static string Flatten(Exception ex) => ex switch
+    {
+        PostgresException postgres => postgres.MessageText,
+        _ => ex.GetBaseException().Message,
+    };
+
+    // A lock id that is the same in every process (string.GetHashCode is randomised per process).
+    private static long StableHash(string text)
+    {
+        unchecked
+        {
+            long hash = 1469598103934665603;
+            foreach (var c in text)
+            {
+                hash = (hash ^ c) * 1099511628211;
+            }
+            return hash;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Database ready: {Database}")]
+    private partial void LogReady(string database);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Created the {Database}")]
+    private partial void LogCreated(string database);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Database not reachable yet ({Database}): {Error}; retrying")]
+    private partial void LogRetrying(string database, string error);
+}

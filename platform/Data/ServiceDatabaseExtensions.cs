@@ -1,0 +1,37 @@
+using EStore.Platform.Health;
+using EStore.Platform.Hosting;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace EStore.Platform.Data;
+
+/// <summary>Registers a service's own database.</summary>
+public static class ServiceDatabaseExtensions
+{
+    /// <summary>
+    /// Registers <typeparamref name="TContext"/> on the engine named by <c>Database:Provider</c>
+    /// (<c>Postgres</c> or <c>Sqlite</c>, default SQLite), the <c>db</c> health component, and
+    /// schema creation plus optional seeding at startup (run by <c>RunServiceAsync</c>).
+    /// </summary>
+    /// <param name="builder">The host builder.</param>
+    /// <param name="seed">Fills an empty database with initial data; must be idempotent.</param>
+    /// <exception cref="StartupConfigurationException">The database configuration is invalid.</exception>
+    public static IHostApplicationBuilder AddServiceDatabase<TContext>(this IHostApplicationBuilder builder, Func<TContext, CancellationToken, Task>? seed = null)
+        where TContext : DbContext
+    {
+        var identity = ServiceIdentity.FromConfiguration(builder.Configuration);
+        var settings = DatabaseSettings.FromConfiguration(builder.Configuration, identity.AppName);
+        builder.Services.AddSingleton(settings);
+        builder.Services.AddDbContext<TContext>(settings.Configure);
+        builder.Services.AddSingleton<IStartupInitializer>(sp => new DatabaseInitializer<TContext>(
+            sp.GetRequiredService<IServiceScopeFactory>(),
+            settings,
+            seed,
+            sp.GetService<TimeProvider>() ?? TimeProvider.System,
+            sp.GetRequiredService<ILogger<DatabaseInitializer<TContext>>>()));
+        builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck<TContext>>("db", tags: [ActuatorEndpoints.ReadinessTag]);
+        return builder;
+    }
+}

@@ -1,0 +1,42 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Hosting;
+
+namespace EStore.Platform.Hosting;
+
+/// <summary>
+/// When <c>Mesh:ExitOnStdinClose</c> is true, stops the process gracefully once standard input
+/// reaches end-of-file. The launcher and test fixtures hold the other end of that pipe, so
+/// their children stop even when they themselves are killed without a chance to clean up.
+/// </summary>
+internal sealed class ParentProcessWatch(IConfiguration configuration, IHostApplicationLifetime lifetime) : IHostedService
+{
+    public const string Key = "Mesh:ExitOnStdinClose";
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (configuration.GetValue<bool>(Key))
+        {
+            // A dedicated thread: the read blocks for the whole life of the process.
+            new Thread(WaitForEndOfInput) { IsBackground = true, Name = "parent-process-watch" }.Start();
+        }
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    private void WaitForEndOfInput()
+    {
+        using var input = Console.OpenStandardInput();
+        var buffer = new byte[256];
+        try
+        {
+            while (input.Read(buffer, 0, buffer.Length) > 0)
+            {
+            }
+        }
+        catch (IOException)
+        {
+        }
+        lifetime.StopApplication();
+    }
+}

@@ -1,0 +1,92 @@
+using System.Text.Json.Serialization;
+using EStore.Platform.Discovery;
+using EStore.Platform.Errors;
+using EStore.Platform.Health;
+using EStore.Platform.Kafka;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace EStore.Platform.Hosting;
+
+/// <summary>The one-line setup every EStore process calls.</summary>
+public static class ServiceDefaultsExtensions
+{
+    /// <summary>
+    /// Adds what every process needs: its identity, JSON options, RFC 9457 problem responses,
+    /// actuator health (liveness, readiness), the Eureka client, the librdkafka loader, and
+    /// one-line reporting of configuration errors at startup.
+    /// </summary>
+    public static WebApplicationBuilder AddServiceDefaults(this WebApplicationBuilder builder)
+    {
+        StartupFailureReporter.Install();
+        LibrdkafkaResolver.EnsureRegistered();
+
+        builder.Logging.AddSimpleConsole(options =>
+        {
+            options.SingleLine = true;
+            options.TimestampFormat = "HH:mm:ss.fff ";
+        });
+
+        var identity = ServiceIdentity.FromConfiguration(builder.Configuration);
+        builder.Services.AddSingleton(identity);
+        builder.Services.TryAddTimeProvider();
+
+        builder.Services.ConfigureHttpJsonOptions(options =>
+        {
+            options.SerializerOptions.Converters.Add(new JsonStringEnumConverter());
+            options.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
+        });
+        builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = ProblemResponses.Customize);
+
+        builder.Services.AddHealthChecks()
+            .AddCheck<LivenessStateHealthCheck>("livenessState", tags: [ActuatorEndpoints.LivenessTag])
+            .AddCheck<ReadinessStateHealthCheck>("readinessState", tags: [ActuatorEndpoints.ReadinessTag]);
+
+        builder.AddEurekaDiscovery();
+        builder.Services.AddHostedService<AnnouncedAddressWriter>();
+        builder.Services.AddHostedService<ParentProcessWatch>();
+        return builder;
+    }
+
+    /// <summary>Adds the error-handling middleware and maps the actuator endpoints.</summary>
+    public static WebApplication MapServiceDefaults(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.MapActuatorEndpoints();
+        return app;
+    }
+
+    /// <summary>
+    /// Runs every <see cref="IStartupInitializer"/>, then the application until shutdown.
+    /// A <see cref="StartupConfigurationException"/> ends the process with one log line and exit code 1.
+    /// </summary>
+    /// <returns>The process exit code.</returns>
+    public static async Task<int> RunServiceAsync(this WebApplication app)
+    {
+        try
+        {
+            using var startup = CancellationTokenSource.CreateLinkedTokenSource(app.Lifetime.ApplicationStopping);
+            foreach (var initializer in app.Services.GetServices<IStartupInitializer>())
+            {
+                await initializer.InitializeAsync(startup.Token);
+            }
+            await app.RunAsync();
+            return 0;
+        }
+        catch (Exception ex) when (StartupFailureReporter.Unwrap(ex) is { } failure)
+        {
+            StartupFailureReporter.Report(failure);
+            return 1;
+        }
+    }
+
+    private static void TryAddTimeProvider(this IServiceCollection services)
+    {
+        if (!services.Any(d => d.ServiceType == typeof(TimeProvider)))
+        {
+            services.AddSingleton(TimeProvider.System);
+        }
+    }
+}

@@ -1,0 +1,41 @@
+namespace EStore.Platform.Hosting;
+
+/// <summary>
+/// Turns an unhandled <see cref="StartupConfigurationException"/> into one clear line on
+/// standard error and exit code 1, instead of the runtime's stack trace.
+/// </summary>
+internal static class StartupFailureReporter
+{
+    private static int s_installed;
+
+    public static void Install()
+    {
+        if (Interlocked.Exchange(ref s_installed, 1) == 1)
+        {
+            return;
+        }
+        AppDomain.CurrentDomain.UnhandledException += (_, e) =>
+        {
+            if (Unwrap(e.ExceptionObject as Exception) is { } failure)
+            {
+                Report(failure);
+                Environment.Exit(1);
+            }
+        };
+    }
+
+    public static void Report(StartupConfigurationException failure)
+    {
+        Console.Out.Flush();
+        Console.Error.WriteLine($"crit: startup failed: {failure.Message}");
+        Console.Error.Flush();
+    }
+
+    public static StartupConfigurationException? Unwrap(Exception? exception) => exception switch
+    {
+        StartupConfigurationException failure => failure,
+        AggregateException aggregate => aggregate.InnerExceptions.Select(Unwrap).FirstOrDefault(f => f is not null),
+        { InnerException: { } inner } => Unwrap(inner),
+        _ => null,
+    };
+}

@@ -1,0 +1,114 @@
+using EStore.Discovery.Registry;
+using EStore.Platform.Discovery;
+using Microsoft.Extensions.Options;
+
+namespace EStore.Discovery.Tests;
+
+public sealed class InstanceRegistryTests
+{
+    private readonly FakeTimeProvider _clock = new();
+    private readonly InstanceRegistry _registry;
+
+    public InstanceRegistryTests() =>
+        _registry = new InstanceRegistry(_clock, Options.Create(new DiscoveryServerOptions()));
+
+    private static EurekaInstance Orders(string id = "host-a:orders:8080", int durationSeconds = 90) => new()
+    {
+        InstanceId = id,
+        AppName = "orders",
+        HostName = "host-a",
+        IpAddress = "10.0.0.5",
+        Port = 8080,
+        LeaseDurationSeconds = durationSeconds,
+    };
+
+    [Fact]
+    public void A_lease_that_was_never_renewed_expires_after_one_duration()
+    {
+        _registry.Register(Orders(durationSeconds: 30));
+
+        _clock.Advance(TimeSpan.FromSeconds(30));
+        Assert.Empty(_registry.EvictExpired());
+
+        _clock.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(["host-a:orders:8080"], _registry.EvictExpired());
+        Assert.Null(_registry.GetApplication("ORDERS"));
+    }
+
+    [Fact]
+    public void A_renewed_lease_expires_two_durations_after_the_last_renew_like_eureka()
+    {
+        _registry.Register(Orders(durationSeconds: 30));
+        _clock.Advance(TimeSpan.FromSeconds(10));
+        Assert.Equal(RenewOutcome.Renewed, _registry.Renew("ORDERS", "host-a:orders:8080"));
+
+        _clock.Advance(TimeSpan.FromSeconds(60));
+        Assert.Empty(_registry.EvictExpired());
+
+        _clock.Advance(TimeSpan.FromSeconds(1));
+        Assert.Single(_registry.EvictExpired());
+    }
+
+    [Fact]
+    public void A_late_eviction_run_grants_its_lateness_as_grace()
+    {
+        _registry.Register(Orders(durationSeconds: 30));
+        _clock.Advance(TimeSpan.FromSeconds(40));
+
+        Assert.Empty(_registry.EvictExpired(additionalLeaseMs: 20_000));
+        Assert.Single(_registry.EvictExpired());
+    }
+
+    [Fact]
+    public void Evicted_instances_show_as_deleted_in_the_delta()
+    {
+        _registry.Register(Orders(durationSeconds: 30));
+        _clock.Advance(TimeSpan.FromSeconds(31));
+
+        _registry.EvictExpired();
+
+        var delta = _registry.GetDelta();
+        var entry = Assert.Single(delta.Instances);
+        Assert.Equal(EurekaActionType.Deleted, entry.ActionType);
+        Assert.Equal("", delta.HashCode);
+    }
+
+    [Fact]
+    public void App_names_are_case_insensitive_and_stored_upper_case()
+    {
+        _registry.Register(Orders());
+
+        var instances = _registry.GetApplication("Orders");
+
+        Assert.NotNull(instances);
+        Assert.Equal("ORDERS", Assert.Single(instances).AppName);
+        Assert.Equal(RenewOutcome.Renewed, _registry.Renew("orders", "host-a:orders:8080"));
+        Assert.True(_registry.Cancel("oRdErS", "host-a:orders:8080"));
+    }
+
+    [Fact]
+    public void Cancel_forgets_the_status_override()
+    {
+        _registry.Register(Orders());
+        Assert.True(_registry.SetStatusOverride("ORDERS", "host-a:orders:8080", InstanceStatus.OutOfService));
+
+        _registry.Cancel("ORDERS", "host-a:orders:8080");
+        _registry.Register(Orders());
+
+        Assert.Equal(InstanceStatus.Up, _registry.GetInstance("ORDERS", "host-a:orders:8080")!.Status);
+    }
+
+    [Fact]
+    public void Concurrent_registrations_and_renewals_lose_nothing()
+    {
+        Parallel.For(0, 200, i =>
+        {
+            var id = $"host-{i}:orders:8080";
+            _registry.Register(Orders(id));
+            Assert.Equal(RenewOutcome.Renewed, _registry.Renew("ORDERS", id));
+        });
+
+        Assert.Equal(200, _registry.GetApplications().Instances.Count);
+        Assert.Equal("UP_200_", _registry.GetApplications().HashCode);
+    }
+}

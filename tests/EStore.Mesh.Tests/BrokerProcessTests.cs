@@ -1,0 +1,98 @@
+using System.Text;
+using Confluent.Kafka;
+using EStore.Platform.Kafka;
+
+namespace EStore.Mesh.Tests;
+
+public sealed class BrokerProcessTests
+{
+    private static readonly TimeSpan Bounded = TimeSpan.FromSeconds(30);
+
+    public BrokerProcessTests() => LibrdkafkaResolver.EnsureRegistered();
+
+    [Fact]
+    public async Task Broker_process_round_trips_a_message_with_key_value_and_headers_through_a_consumer_group()
+    {
+        var options = new MeshBrokerOptions { Layout = RepositoryLayout.Discover() };
+        options.Topics.Add("mesh.test.events:3");
+        await using var broker = await MeshBroker.StartAsync(options).WaitAsync(Bounded);
+        Assert.Matches(@"^127\.0\.0\.1:\d+(,127\.0\.0\.1:\d+)*$", broker.BootstrapServers);
+
+        var key = Guid.NewGuid().ToString();
+        using (var producer = new ProducerBuilder<string, string>(new ProducerConfig
+        {
+            BootstrapServers = broker.BootstrapServers,
+            MessageTimeoutMs = 15000,
+        }).Build())
+        {
+            var headers = new Headers { { "event-type", Encoding.UTF8.GetBytes("OrderCreated") }, { "event-id", Encoding.UTF8.GetBytes(key) } };
+            var delivery = await producer.ProduceAsync("mesh.test.events", new Message<string, string> { Key = key, Value = "{\"total\":42}", Headers = headers })
+                .WaitAsync(Bounded);
+            Assert.Equal(PersistenceStatus.Persisted, delivery.Status);
+        }
+
+        // A separate client instance in its own consumer group, as a service in another process would be.
+        using var consumer = new ConsumerBuilder<string, string>(new ConsumerConfig
+        {
+            BootstrapServers = broker.BootstrapServers,
+            GroupId = "mesh-tests-" + Guid.NewGuid().ToString("N"),
+            AutoOffsetReset = AutoOffsetReset.Earliest,
+            EnableAutoCommit = false,
+        }).Build();
+        consumer.Subscribe("mesh.test.events");
+        try
+        {
+            var result = ConsumeUntil(consumer, r => r.Message.Key == key, Bounded);
+            Assert.Equal("{\"total\":42}", result.Message.Value);
+            Assert.Equal("OrderCreated", Encoding.UTF8.GetString(result.Message.Headers.GetLastBytes("event-type")));
+            Assert.Equal(key, Encoding.UTF8.GetString(result.Message.Headers.GetLastBytes("event-id")));
+            consumer.Commit(result);
+            Assert.Contains(consumer.Committed(Bounded), c => c.TopicPartition == result.TopicPartition && c.Offset == result.Offset + 1);
+        }
+        finally
+        {
+            consumer.Close();
+        }
+
+        // The broker stays healthy throughout and stops cleanly.
+        Assert.False(broker.Process.HasExited);
+        Assert.Equal(0, await broker.Process.StopAsync(TimeSpan.FromSeconds(10)));
+    }
+
+    [Fact]
+    public async Task Broker_started_by_MeshBroker_stops_when_its_standard_input_closes()
+    {
+        await using var broker = await MeshBroker.StartAsync(new MeshBrokerOptions { Layout = RepositoryLayout.Discover() }).WaitAsync(Bounded);
+
+        // What happens when the parent dies: the pipe closes and the broker must not be left behind.
+        broker.Process.CloseStandardInput();
+
+        Assert.Equal(0, await broker.Process.Exited.WaitAsync(Bounded));
+    }
+
+    [Fact]
+    public async Task Broker_process_exits_with_2_and_usage_on_a_bad_option()
+    {
+        var dll = RepositoryLayout.Discover().FindDll(ServiceCatalog.BrokerProjectName);
+        Assert.NotNull(dll);
+        await using var process = ManagedProcess.Start(ManagedProcessStartInfo.ForDotnet("broker", dll, "--brokers", "zero"));
+
+        Assert.Equal(2, await process.Exited.WaitAsync(Bounded));
+        Assert.Contains(process.GetRecentLines(50), l => l.Contains("--brokers must be a whole number", StringComparison.Ordinal));
+    }
+
+    private static ConsumeResult<string, string> ConsumeUntil(IConsumer<string, string> consumer, Func<ConsumeResult<string, string>, bool> match, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            var result = consumer.Consume(TimeSpan.FromMilliseconds(500));
+            if (result is not null && match(result))
+            {
+                return result;
+            }
+        }
+
+        throw new TimeoutException($"no matching message within {timeout.TotalSeconds}s");
+    }
+}

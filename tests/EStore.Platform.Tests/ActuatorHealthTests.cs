@@ -1,0 +1,98 @@
+using System.Net;
+using System.Text.Json;
+using EStore.Platform.Health;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+namespace EStore.Platform.Tests;
+
+public sealed class ActuatorHealthTests
+{
+    [Fact]
+    public async Task Health_is_UP_with_liveness_and_readiness_components_when_all_checks_pass()
+    {
+        await using var service = await TestService.StartAsync();
+
+        var (status, body) = await GetAsync(service, "/actuator/health");
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal("UP", body.GetProperty("status").GetString());
+        Assert.Equal("UP", body.GetProperty("components").GetProperty("livenessState").GetProperty("status").GetString());
+        Assert.Equal("UP", body.GetProperty("components").GetProperty("readinessState").GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task A_failing_component_makes_health_DOWN_with_503_and_names_it()
+    {
+        await using var service = await TestService.StartAsync(configure: b =>
+            b.Services.AddHealthChecks().AddCheck("db", () => HealthCheckResult.Unhealthy("cannot connect"), tags: [ActuatorEndpoints.ReadinessTag]));
+
+        var (status, body) = await GetAsync(service, "/actuator/health");
+        var (readyStatus, ready) = await GetAsync(service, "/actuator/health/readiness");
+        var (liveStatus, live) = await GetAsync(service, "/actuator/health/liveness");
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, status);
+        Assert.Equal("DOWN", body.GetProperty("status").GetString());
+        Assert.Equal("DOWN", body.GetProperty("components").GetProperty("db").GetProperty("status").GetString());
+        Assert.Equal("cannot connect", body.GetProperty("components").GetProperty("db").GetProperty("details").GetProperty("description").GetString());
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, readyStatus);
+        Assert.Equal("DOWN", ready.GetProperty("status").GetString());
+        // A broken database is not a reason to restart the process.
+        Assert.Equal(HttpStatusCode.OK, liveStatus);
+        Assert.False(live.GetProperty("components").TryGetProperty("db", out _));
+    }
+
+    [Fact]
+    public async Task Out_of_service_component_answers_503_and_unknown_alone_stays_UP()
+    {
+        await using var service = await TestService.StartAsync(configure: b => b.Services.AddHealthChecks()
+            .AddCheck("maintenance", () => new HealthCheckResult(HealthStatus.Unhealthy, data: ActuatorStatus.OutOfServiceData("drain")))
+            .AddCheck("optional", () => new HealthCheckResult(HealthStatus.Degraded, data: ActuatorStatus.UnknownData("not configured"))));
+
+        var (status, body) = await GetAsync(service, "/actuator/health");
+        var (optionalStatus, optional) = await GetAsync(service, "/actuator/health/optional");
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, status);
+        Assert.Equal("OUT_OF_SERVICE", body.GetProperty("status").GetString());
+        Assert.Equal(HttpStatusCode.OK, optionalStatus);
+        Assert.Equal("UNKNOWN", optional.GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task Unknown_health_component_is_a_404_problem()
+    {
+        await using var service = await TestService.StartAsync();
+
+        using var response = await service.Client.GetAsync("/actuator/health/nonexistent");
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task Info_shows_app_name_and_configured_info_section()
+    {
+        await using var service = await TestService.StartAsync(settings: new Dictionary<string, string?> { ["Info:team"] = "checkout" });
+
+        var (status, body) = await GetAsync(service, "/actuator/info");
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal("test-service", body.GetProperty("app").GetProperty("name").GetString());
+        Assert.Equal("checkout", body.GetProperty("team").GetString());
+    }
+
+    [Theory]
+    [InlineData(new[] { "UP", "DOWN", "UNKNOWN" }, "DOWN")]
+    [InlineData(new[] { "UP", "OUT_OF_SERVICE" }, "OUT_OF_SERVICE")]
+    [InlineData(new[] { "UNKNOWN", "UP" }, "UP")]
+    [InlineData(new[] { "UNKNOWN" }, "UNKNOWN")]
+    [InlineData(new string[0], "UNKNOWN")]
+    public void Statuses_aggregate_in_Spring_order(string[] statuses, string expected) =>
+        Assert.Equal(expected, ActuatorStatus.Aggregate(statuses));
+
+    private static async Task<(HttpStatusCode, JsonElement)> GetAsync(TestService service, string path)
+    {
+        using var response = await service.Client.GetAsync(path);
+        return (response.StatusCode, JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement);
+    }
+}

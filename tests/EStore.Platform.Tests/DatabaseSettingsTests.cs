@@ -1,0 +1,72 @@
+using EStore.Platform.Data;
+using EStore.Platform.Hosting;
+using Microsoft.Extensions.Configuration;
+
+namespace EStore.Platform.Tests;
+
+public sealed class DatabaseSettingsTests
+{
+    [Fact]
+    public void No_configuration_means_a_SQLite_file_named_after_the_app()
+    {
+        var settings = DatabaseSettings.FromConfiguration(Config(), "product-service");
+
+        Assert.Equal(DatabaseProvider.Sqlite, settings.Provider);
+        Assert.Contains("product-service.db", settings.ConnectionString, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("postgres")]
+    [InlineData("Postgres")]
+    [InlineData("POSTGRES")]
+    public void Provider_name_is_case_insensitive(string provider)
+    {
+        var settings = DatabaseSettings.FromConfiguration(
+            Config(("Database:Provider", provider), ("ConnectionStrings:Default", "Host=db;Database=products;Username=u;Password=p")), "product-service");
+
+        Assert.Equal(DatabaseProvider.Postgres, settings.Provider);
+    }
+
+    [Fact]
+    public void Unknown_provider_fails_naming_the_key_and_the_allowed_values()
+    {
+        var error = Assert.Throws<StartupConfigurationException>(() =>
+            DatabaseSettings.FromConfiguration(Config(("Database:Provider", "MySql")), "product-service"));
+
+        Assert.Equal("Database:Provider", error.Key);
+        Assert.Contains("'MySql'", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Postgres", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Sqlite", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Postgres_without_connection_string_fails_naming_the_connection_string_key()
+    {
+        var error = Assert.Throws<StartupConfigurationException>(() =>
+            DatabaseSettings.FromConfiguration(Config(("Database:Provider", "Postgres")), "product-service"));
+
+        Assert.Equal("ConnectionStrings:Default", error.Key);
+    }
+
+    [Fact]
+    public void Malformed_connection_string_fails_naming_the_key()
+    {
+        var error = Assert.Throws<StartupConfigurationException>(() =>
+            DatabaseSettings.FromConfiguration(Config(("Database:Provider", "Postgres"), ("ConnectionStrings:Default", "Hots=x;;=;Nonsense")), "product-service"));
+
+        Assert.Equal("ConnectionStrings:Default", error.Key);
+    }
+
+    [Fact]
+    public void Description_never_contains_the_password()
+    {
+        var settings = DatabaseSettings.FromConfiguration(
+            Config(("Database:Provider", "Postgres"), ("ConnectionStrings:Default", "Host=db;Port=5433;Database=products;Username=u;Password=hunter2")), "product-service");
+
+        Assert.DoesNotContain("hunter2", settings.Describe(), StringComparison.Ordinal);
+        Assert.Contains("db:5433", settings.Describe(), StringComparison.Ordinal);
+    }
+
+    private static IConfiguration Config(params (string Key, string Value)[] values) =>
+        new ConfigurationBuilder().AddInMemoryCollection(values.Select(v => new KeyValuePair<string, string?>(v.Key, v.Value))).Build();
+}

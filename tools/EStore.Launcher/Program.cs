@@ -1,0 +1,134 @@
+using System.Globalization;
+using System.Net.Sockets;
+using System.Runtime.InteropServices;
+using EStore.Launcher;
+using EStore.Mesh;
+
+// Exit codes: 0 stopped by a signal (or --help), 1 the mesh failed, 2 bad command line.
+var parsed = MeshCommandLine.Parse(args);
+if (!parsed.IsSuccess)
+{
+    Console.Error.WriteLine($"EStore.Launcher: {parsed.Error}");
+    Console.Error.WriteLine(MeshCommandLine.Usage);
+    return 2;
+}
+
+var launch = parsed.Arguments!;
+if (launch.ShowHelp)
+{
+    Console.WriteLine(MeshCommandLine.Usage);
+    return 0;
+}
+
+var console = new LogConsole(Console.Out, LogConsole.ShouldUseColour());
+var stopSignal = new TaskCompletionSource<PosixSignal>(TaskCreationOptions.RunContinuationsAsynchronously);
+using var startup = new CancellationTokenSource();
+
+void OnSignal(PosixSignalContext context)
+{
+    // Keep the runtime from terminating us: the children are stopped first, in order.
+    context.Cancel = true;
+    if (stopSignal.TrySetResult(context.Signal))
+    {
+        console.Progress($"{context.Signal} received, stopping");
+        startup.Cancel();
+    }
+}
+
+using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
+using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
+using var sighup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, OnSignal);
+
+// Ctrl+C reaches the children as well (one process group): a child that exits from it a moment before our
+// handler runs has not crashed.
+async Task<bool> WasSignalledAsync() =>
+    stopSignal.Task.IsCompleted || await Task.WhenAny(stopSignal.Task, Task.Delay(500)) == stopSignal.Task;
+
+var options = launch.ToHostOptions();
+options.OnOutput = console.Log;
+options.OnProgress = console.Progress;
+options.ZipkinEndpoint = await ZipkinEndpointAsync();
+if (options.ZipkinEndpoint is not null)
+{
+    console.Progress($"Zipkin found, traces go to {options.ZipkinEndpoint}");
+}
+
+MeshHost host;
+try
+{
+    host = await MeshHost.StartAsync(options, startup.Token);
+}
+catch (Exception ex)
+{
+    if (await WasSignalledAsync())
+    {
+        console.Progress(ex is OperationCanceledException ? "stopped before the mesh was ready" : "stopped");
+        return 0;
+    }
+
+    if (ex is not (MeshStartupException or ArgumentException or DirectoryNotFoundException or InvalidOperationException))
+    {
+        throw;
+    }
+
+    console.Error(ex.Message);
+    return 1;
+}
+
+var exitCode = 0;
+await using (host)
+{
+    PrintStatus(host);
+    if (await Task.WhenAny(stopSignal.Task, host.Failure) == host.Failure && !await WasSignalledAsync())
+    {
+        console.Error(host.Failure.Result.ToString());
+        console.Progress("stopping the other processes");
+        exitCode = 1;
+    }
+}
+
+console.Progress(exitCode == 0 ? "all processes stopped" : "all processes stopped after a failure");
+return exitCode;
+
+void PrintStatus(MeshHost mesh)
+{
+    var rows = new List<(string Name, string Port, string Pid, string Status)>();
+    if (mesh.Broker is { } broker)
+    {
+        var firstPort = mesh.KafkaBootstrapServers.Split(',')[0].Split(':')[^1];
+        rows.Add(("broker", firstPort, broker.Process.Pid.ToString(CultureInfo.InvariantCulture), "UP"));
+    }
+
+    foreach (var instance in mesh.Instances)
+    {
+        rows.Add((instance.Name, instance.Port.ToString(CultureInfo.InvariantCulture), instance.Pid.ToString(CultureInfo.InvariantCulture), "UP"));
+    }
+
+    var nameWidth = Math.Max(4, rows.Max(r => r.Name.Length));
+    console.Raw("");
+    console.Highlight($"EStore is up. Gateway: {mesh.GatewayUrl}   (Kafka: {mesh.KafkaBootstrapServers}, discovery: {mesh.DiscoveryUrl})");
+    console.Raw($"  {"NAME".PadRight(nameWidth)}  {"PORT",-6} {"PID",-8} STATUS");
+    foreach (var (name, port, pid, status) in rows)
+    {
+        console.Raw($"  {name.PadRight(nameWidth)}  {port,-6} {pid,-8} {status}");
+    }
+
+    console.Raw("  Press Ctrl+C to stop.");
+    console.Raw("");
+}
+
+// Traces go to a local Zipkin when one listens on its usual port; nothing is configured otherwise.
+static async Task<string?> ZipkinEndpointAsync()
+{
+    using var client = new TcpClient();
+    using var timeout = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+    try
+    {
+        await client.ConnectAsync("127.0.0.1", 9411, timeout.Token);
+        return "http://127.0.0.1:9411/api/v2/spans";
+    }
+    catch (Exception ex) when (ex is SocketException or OperationCanceledException)
+    {
+        return null;
+    }
+}

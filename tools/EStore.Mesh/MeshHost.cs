@@ -1,0 +1,775 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Runtime.ExceptionServices;
+using System.Text.Json;
+
+namespace EStore.Mesh;
+
+/// <summary>
+/// Runs the whole mesh as child processes: the mock Kafka broker, discovery, then the gateway and every service,
+/// and returns once each one is healthy, registered with discovery and routed by the gateway. Disposing stops
+/// everything in reverse order.
+/// </summary>
+/// <example>
+/// <code>
+/// var options = MeshHostOptions.ForTests();
+/// options.Apps = ["product-service"];
+/// await using var mesh = await MeshHost.StartAsync(options);
+/// using var client = new HttpClient { BaseAddress = mesh.GatewayUrl };
+/// </code>
+/// </example>
+public sealed class MeshHost : IAsyncDisposable
+{
+    private const int BrokerTier = 0;
+    private const int DiscoveryTier = 1;
+    private const int AppTier = 2;
+
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(200);
+
+    private readonly MeshHostOptions _options;
+    private readonly List<(MeshServiceDefinition Definition, int Count)> _plan;
+    private readonly Dictionary<string, string> _dlls = new(StringComparer.OrdinalIgnoreCase);
+    private readonly string? _brokerDll;
+    private readonly string _runDirectory;
+    private readonly HttpClient _http;
+    private readonly object _gate = new();
+    private readonly List<(ManagedProcess Process, int Tier)> _processes = [];
+    private readonly List<MeshInstance> _instances = [];
+    private readonly Dictionary<string, int> _lastIndex = new(StringComparer.OrdinalIgnoreCase);
+    private readonly HashSet<(string App, int Port)> _stoppedPorts = [];
+    private readonly TaskCompletionSource<MeshProcessFailure> _failure = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    // Cancelled when a child dies unexpectedly or the host is disposed: every pending wait ends at once.
+    private readonly CancellationTokenSource _lifetime = new();
+    private MeshBroker? _broker;
+    private volatile bool _stopping;
+    private int _disposed;
+
+    private MeshHost(MeshHostOptions options)
+    {
+        _options = options;
+        Layout = options.RepositoryRoot is null
+            ? RepositoryLayout.Discover(configuration: options.Configuration)
+            : new RepositoryLayout(options.RepositoryRoot, options.Configuration);
+        DataDirectory = Path.GetFullPath(options.DataDirectory ?? Path.Combine(Layout.Root, "data"));
+        _plan = ResolvePlan(out var skipped);
+        if (options.KafkaBootstrapServers is null)
+        {
+            _brokerDll = Layout.FindDll(ServiceCatalog.BrokerProjectName)
+                ?? throw new MeshStartupException("broker",
+                    $"the broker is not built: {Layout.GetExpectedDllPath(ServiceCatalog.BrokerProjectName)} does not exist (dotnet build tools/EStore.Broker)", []);
+        }
+
+        if (skipped.Count > 0)
+        {
+            Progress($"not built yet, skipped: {string.Join(", ", skipped)}");
+        }
+
+        _runDirectory = Path.Combine(Path.GetTempPath(), $"estore-mesh-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..8]}");
+        // No proxy: everything we poll is on 127.0.0.1, and an inherited http_proxy would break that.
+        _http = new HttpClient(new SocketsHttpHandler { UseProxy = false, PooledConnectionLifetime = TimeSpan.FromSeconds(30) })
+        {
+            Timeout = TimeSpan.FromSeconds(5),
+        };
+    }
+
+    /// <summary>Raised once, for the first child that exits without being asked to (on a thread-pool thread).</summary>
+    public event Action<MeshProcessFailure>? ProcessFailed;
+
+    /// <summary>The repository and build outputs in use.</summary>
+    public RepositoryLayout Layout { get; }
+
+    /// <summary>Where the SQLite databases live.</summary>
+    public string DataDirectory { get; }
+
+    /// <summary>The Kafka bootstrap servers every child got (the mock broker's unless given in the options).</summary>
+    public string KafkaBootstrapServers { get; private set; } = "";
+
+    /// <summary>The mock broker, unless <see cref="MeshHostOptions.KafkaBootstrapServers"/> was given.</summary>
+    public MeshBroker? Broker => _broker;
+
+    /// <summary>The discovery server's base URL, e.g. <c>http://127.0.0.1:8761/</c>.</summary>
+    public Uri DiscoveryUrl { get; private set; } = null!;
+
+    /// <summary>The Eureka service URL the children got, e.g. <c>http://127.0.0.1:8761/eureka/</c>.</summary>
+    public string EurekaServiceUrl => new Uri(DiscoveryUrl, "eureka/").ToString();
+
+    /// <summary>The base URL of gateway instance 1, e.g. <c>http://127.0.0.1:8080/</c>.</summary>
+    public Uri GatewayUrl { get; private set; } = null!;
+
+    /// <summary>The running instances (discovery, gateways, services) in start order.</summary>
+    public IReadOnlyList<MeshInstance> Instances
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _instances.Where(i => i.IsRunning)];
+            }
+        }
+    }
+
+    /// <summary>Completes with the first child that exits without being asked to; never completes otherwise.</summary>
+    public Task<MeshProcessFailure> Failure => _failure.Task;
+
+    /// <summary>
+    /// Starts the mesh and waits until it is ready. On failure or cancellation everything started is stopped
+    /// before the exception propagates.
+    /// </summary>
+    /// <exception cref="ArgumentException">Bad options (unknown app, discovery scaled, bad configuration).</exception>
+    /// <exception cref="MeshStartupException">A process is not built, exited or was not ready in time.</exception>
+    public static async Task<MeshHost> StartAsync(MeshHostOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var host = new MeshHost(options);
+        try
+        {
+            await host.StartCoreAsync(cancellationToken).ConfigureAwait(false);
+            return host;
+        }
+        catch
+        {
+            await host.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>The running instances of one app.</summary>
+    public IReadOnlyList<MeshInstance> GetInstances(string appName) =>
+        [.. Instances.Where(i => string.Equals(i.AppName, appName, StringComparison.OrdinalIgnoreCase))];
+
+    /// <summary>An instance by name (<c>product-service#2</c>), running or not.</summary>
+    /// <exception cref="KeyNotFoundException">No such instance was started.</exception>
+    public MeshInstance GetInstance(string name)
+    {
+        lock (_gate)
+        {
+            return _instances.FirstOrDefault(i => string.Equals(i.Name, name, StringComparison.OrdinalIgnoreCase))
+                ?? throw new KeyNotFoundException($"no instance named '{name}'; started: {string.Join(", ", _instances.Select(i => i.Name))}");
+        }
+    }
+
+    /// <summary>Stops one instance gracefully (SIGTERM, then SIGKILL after the grace); not reported as a failure.</summary>
+    /// <returns>Its exit code.</returns>
+    public Task<int> StopInstanceAsync(string name, TimeSpan? grace = null)
+    {
+        var instance = MarkStopped(name);
+        return instance.Process.StopAsync(grace ?? _options.StopGrace);
+    }
+
+    /// <summary>Kills one instance at once (SIGKILL), as a crash would; not reported as a failure.</summary>
+    /// <returns>Its exit code.</returns>
+    public Task<int> KillInstanceAsync(string name)
+    {
+        var instance = MarkStopped(name);
+        instance.Process.Kill();
+        return instance.Process.Exited;
+    }
+
+    /// <summary>
+    /// Starts one more instance of an app and waits until it is healthy, registered and routed by every gateway.
+    /// </summary>
+    public async Task<MeshInstance> StartInstanceAsync(string appName, CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(_disposed != 0, this);
+        var definition = ServiceCatalog.Get(appName);
+        if (definition.Role == MeshRole.Discovery)
+        {
+            throw new InvalidOperationException("discovery runs as a single instance");
+        }
+
+        lock (_gate)
+        {
+            if (!_dlls.ContainsKey(definition.AppName))
+            {
+                _dlls[definition.AppName] = Layout.FindDll(definition.ProjectName) ?? throw NotBuilt(definition);
+            }
+        }
+
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _lifetime.Token);
+        var token = linked.Token;
+        var instance = await LaunchAsync(definition, token).ConfigureAwait(false);
+        await WaitRegisteredAsync(instance, token).ConfigureAwait(false);
+        if (definition.Role == MeshRole.Gateway)
+        {
+            foreach (var app in StartedServiceApps())
+            {
+                await WaitRoutedAsync(instance, app, token).ConfigureAwait(false);
+            }
+        }
+        else
+        {
+            await WaitForGatewayRoutesAsync(definition.AppName, token).ConfigureAwait(false);
+        }
+
+        return instance;
+    }
+
+    /// <summary>
+    /// Waits until every running gateway routes <paramref name="appName"/> to all its running instances and to
+    /// none that this host stopped (use after <see cref="StopInstanceAsync"/> to wait for the route to go).
+    /// </summary>
+    public async Task WaitForGatewayRoutesAsync(string appName, CancellationToken cancellationToken = default)
+    {
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _lifetime.Token);
+        foreach (var gateway in GetInstances(ServiceCatalog.Gateway.AppName))
+        {
+            await WaitRoutedAsync(gateway, appName, linked.Token).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Stops every process in reverse start order: services and gateways, discovery, the broker.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        _stopping = true;
+        await _lifetime.CancelAsync().ConfigureAwait(false);
+        List<(ManagedProcess Process, int Tier)> processes;
+        lock (_gate)
+        {
+            processes = [.. _processes];
+        }
+
+        foreach (var tier in new[] { AppTier, DiscoveryTier, BrokerTier })
+        {
+            await Task.WhenAll(processes.Where(p => p.Tier == tier).Select(p => StopQuietlyAsync(p.Process))).ConfigureAwait(false);
+        }
+
+        _http.Dispose();
+        _lifetime.Dispose();
+        TryDeleteDirectory(_runDirectory);
+        if (_options.DeleteDataDirectoryOnDispose)
+        {
+            TryDeleteDirectory(DataDirectory);
+        }
+    }
+
+    private async Task StopQuietlyAsync(ManagedProcess process)
+    {
+        var wasRunning = !process.HasExited;
+        var code = await process.StopAsync(_options.StopGrace).ConfigureAwait(false);
+        await process.DisposeAsync().ConfigureAwait(false);
+        if (wasRunning)
+        {
+            Progress($"{process.Name} stopped (exit code {code})");
+        }
+    }
+
+    private List<(MeshServiceDefinition, int)> ResolvePlan(out List<string> skipped)
+    {
+        foreach (var (app, count) in _options.Scale)
+        {
+            var definition = ServiceCatalog.Get(app);
+            if (count < 0 || count > 32)
+            {
+                throw new ArgumentException($"scale of {app} must be from 0 to 32, not {count}");
+            }
+
+            if (definition.Role == MeshRole.Discovery && count != 1)
+            {
+                throw new ArgumentException("discovery runs as a single instance and cannot be scaled");
+            }
+
+            if (definition.Role == MeshRole.Gateway && count == 0)
+            {
+                throw new ArgumentException("the gateway cannot be scaled to 0");
+            }
+        }
+
+        var requested = _options.Apps?.Select(a => ServiceCatalog.Get(a).AppName).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        skipped = [];
+        var plan = new List<(MeshServiceDefinition, int)>();
+        foreach (var definition in ServiceCatalog.All)
+        {
+            var count = _options.Scale.TryGetValue(definition.AppName, out var n) ? n : 1;
+            var isService = definition.Role == MeshRole.Service;
+            if (count == 0 || (isService && requested is not null && !requested.Contains(definition.AppName)))
+            {
+                continue;
+            }
+
+            var dll = Layout.FindDll(definition.ProjectName);
+            if (dll is null)
+            {
+                // Unbuilt services are skipped so the mesh grows as services get built; asked-for ones are errors.
+                if (!isService || requested is not null || _options.Scale.ContainsKey(definition.AppName))
+                {
+                    throw NotBuilt(definition);
+                }
+
+                skipped.Add(definition.AppName);
+                continue;
+            }
+
+            _dlls[definition.AppName] = dll;
+            plan.Add((definition, count));
+        }
+
+        return plan;
+    }
+
+    private MeshStartupException NotBuilt(MeshServiceDefinition definition) =>
+        new(definition.AppName,
+            $"{definition.AppName} is not built: {Layout.GetExpectedDllPath(definition.ProjectName)} does not exist (build it first, e.g. dotnet build EStore.sln)",
+            []);
+
+    private async Task StartCoreAsync(CancellationToken cancellationToken)
+    {
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _lifetime.Token);
+        var token = linked.Token;
+        var clock = Stopwatch.StartNew();
+        Directory.CreateDirectory(DataDirectory);
+        Directory.CreateDirectory(_runDirectory);
+
+        await RunStageAsync([StartBrokerAsync], token).ConfigureAwait(false);
+
+        var discovery = _plan.Single(p => p.Definition.Role == MeshRole.Discovery).Definition;
+        await RunStageAsync([async t => DiscoveryUrl = (await LaunchAsync(discovery, t).ConfigureAwait(false)).BaseUrl], token)
+            .ConfigureAwait(false);
+
+        // Gateway and services together; each app's first instance is healthy before its siblings start,
+        // because they share a database and the first one creates or migrates it.
+        await RunStageAsync(
+            _plan.Where(p => p.Definition.Role != MeshRole.Discovery)
+                .Select(p => (Func<CancellationToken, Task>)(t => StartAppAsync(p.Definition, p.Count, t))),
+            token).ConfigureAwait(false);
+        GatewayUrl = GetInstances(ServiceCatalog.Gateway.AppName).OrderBy(i => i.Index).First().BaseUrl;
+
+        await RunStageAsync(
+            Instances.Where(i => i.Definition.Role != MeshRole.Discovery)
+                .Select(i => (Func<CancellationToken, Task>)(t => WaitRegisteredAsync(i, t))),
+            token).ConfigureAwait(false);
+
+        await RunStageAsync(
+            from gateway in GetInstances(ServiceCatalog.Gateway.AppName)
+            from app in StartedServiceApps()
+            select (Func<CancellationToken, Task>)(t => WaitRoutedAsync(gateway, app, t)),
+            token).ConfigureAwait(false);
+
+        ThrowIfFailed();
+        Progress($"mesh ready in {clock.Elapsed.TotalSeconds:0.0}s: {Instances.Count} processes, gateway at {GatewayUrl}");
+    }
+
+    private async Task StartBrokerAsync(CancellationToken token)
+    {
+        if (_options.KafkaBootstrapServers is { } external)
+        {
+            KafkaBootstrapServers = external;
+            Progress($"using Kafka at {external}");
+            return;
+        }
+
+        var clock = Stopwatch.StartNew();
+        Progress("starting broker (librdkafka mock cluster)");
+        var brokerOptions = new MeshBrokerOptions { DllPath = _brokerDll, OnOutput = _options.OnOutput, StartTimeout = _options.ReadyTimeout };
+        foreach (var topic in _options.BrokerTopics)
+        {
+            brokerOptions.Topics.Add(topic);
+        }
+
+        _broker = await MeshBroker.StartAsync(brokerOptions, token).ConfigureAwait(false);
+        Track(_broker.Process, BrokerTier);
+        KafkaBootstrapServers = _broker.BootstrapServers;
+        Progress($"broker ready in {Seconds(clock)} at {KafkaBootstrapServers}");
+    }
+
+    private async Task StartAppAsync(MeshServiceDefinition definition, int count, CancellationToken token)
+    {
+        await LaunchAsync(definition, token).ConfigureAwait(false);
+        if (count > 1)
+        {
+            await RunStageAsync(
+                Enumerable.Range(0, count - 1).Select(_ => (Func<CancellationToken, Task>)(t => LaunchAsync(definition, t))),
+                token).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Starts the next instance of an app and waits until it has announced its URL and is healthy.</summary>
+    private async Task<MeshInstance> LaunchAsync(MeshServiceDefinition definition, CancellationToken token)
+    {
+        int index;
+        lock (_gate)
+        {
+            index = _lastIndex[definition.AppName] = _lastIndex.GetValueOrDefault(definition.AppName) + 1;
+        }
+
+        var name = $"{definition.AppName}#{index}";
+        var port = _options.Ports == MeshPortMode.Fixed && index == 1 ? definition.DefaultPort : 0;
+        var announceFile = Path.Combine(_runDirectory, $"{definition.AppName}-{index}.url");
+        var info = ManagedProcessStartInfo.ForDotnet(name, _dlls[definition.AppName]);
+        info.OnOutput = _options.OnOutput;
+        foreach (var (key, value) in BuildEnvironment(definition, index, name, port, announceFile))
+        {
+            info.Environment[key] = value;
+        }
+
+        Progress($"starting {name} on {(port == 0 ? "a free port" : $"port {port}")}");
+        var clock = Stopwatch.StartNew();
+        var process = ManagedProcess.Start(info);
+        Track(process, definition.Role == MeshRole.Discovery ? DiscoveryTier : AppTier);
+
+        Uri? baseUrl = null;
+        await WaitUntilAsync(process, "listening (no announce file)", async _ =>
+        {
+            if (!File.Exists(announceFile))
+            {
+                return $"{announceFile} not written yet";
+            }
+
+            var text = (await File.ReadAllTextAsync(announceFile, token).ConfigureAwait(false)).Trim();
+            return Uri.TryCreate(text, UriKind.Absolute, out baseUrl) ? null : $"announce file holds '{text}', not a URL";
+        }, token).ConfigureAwait(false);
+
+        var instance = new MeshInstance(definition, index, baseUrl!, process);
+        lock (_gate)
+        {
+            _instances.Add(instance);
+        }
+
+        await WaitUntilAsync(process, "healthy", async t =>
+        {
+            var (status, body) = await GetAsync(new Uri(instance.BaseUrl, "actuator/health"), t).ConfigureAwait(false);
+            return status == HttpStatusCode.OK && MeshProbes.IsUp(body) ? null : $"HTTP {(int)status}: {MeshProbes.Abbreviate(body)}";
+        }, token).ConfigureAwait(false);
+        Progress($"{name} healthy in {Seconds(clock)} at {instance.BaseUrl} (pid {instance.Pid})");
+        return instance;
+    }
+
+    private Dictionary<string, string?> BuildEnvironment(MeshServiceDefinition definition, int index, string name, int port, string announceFile)
+    {
+        var env = new Dictionary<string, string?>(StringComparer.Ordinal)
+        {
+            ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}",
+            // ASP.NET Core reads ASPNETCORE_* after DOTNET_*, so inherited values would override ours.
+            ["ASPNETCORE_ENVIRONMENT"] = null,
+            ["ASPNETCORE_HTTP_PORTS"] = null,
+            ["ASPNETCORE_HTTPS_PORTS"] = null,
+            ["HTTP_PORTS"] = null,
+            ["HTTPS_PORTS"] = null,
+            ["DOTNET_ENVIRONMENT"] = "Production",
+            ["Mesh__AnnounceFile"] = announceFile,
+            // Children stop when our end of their stdin closes, so none outlives a killed launcher.
+            ["Mesh__ExitOnStdinClose"] = "true",
+            ["Eureka__Instance__HostName"] = "127.0.0.1",
+            ["Eureka__Instance__LeaseRenewalIntervalInSeconds"] = Invariant(_options.LeaseRenewalIntervalSeconds),
+            ["Eureka__Instance__LeaseExpirationDurationInSeconds"] = Invariant(_options.LeaseExpirationDurationSeconds),
+            ["Eureka__Client__RegistryFetchIntervalSeconds"] = Invariant(_options.RegistryFetchIntervalSeconds),
+            ["Kafka__BootstrapServers"] = KafkaBootstrapServers,
+        };
+
+        if (definition.Role == MeshRole.Discovery)
+        {
+            env["Eureka__Client__ShouldRegisterWithEureka"] = "false";
+            env["Eureka__Client__ShouldFetchRegistry"] = "false";
+            // A standalone server: no peers (its port may not be known before it starts anyway).
+            env["Eureka__Client__ServiceUrl"] = "";
+        }
+        else
+        {
+            env["Eureka__Client__ServiceUrl"] = EurekaServiceUrl;
+        }
+
+        if (definition.OwnsData)
+        {
+            var database = _options.Databases.TryGetValue(definition.AppName, out var given)
+                ? given
+                : new MeshDatabase("Sqlite", $"Data Source={Path.Combine(DataDirectory, definition.AppName + ".db")}");
+            env["Database__Provider"] = database.Provider;
+            env["ConnectionStrings__Default"] = database.ConnectionString;
+        }
+
+        if (_options.ZipkinEndpoint is { } zipkin)
+        {
+            env["Zipkin__Endpoint"] = zipkin;
+        }
+
+        foreach (var (key, value) in _options.Environment)
+        {
+            env[key] = value;
+        }
+
+        if (_options.AppEnvironment.TryGetValue(definition.AppName, out var perApp))
+        {
+            foreach (var (key, value) in perApp)
+            {
+                env[key] = value;
+            }
+        }
+
+        _options.ConfigureEnvironment?.Invoke(new MeshInstanceEnvironment(definition, index, name, port, env));
+        return env;
+    }
+
+    private async Task WaitRegisteredAsync(MeshInstance instance, CancellationToken token)
+    {
+        var clock = Stopwatch.StartNew();
+        var uri = new Uri(DiscoveryUrl, $"eureka/apps/{Uri.EscapeDataString(instance.Definition.EurekaAppName)}");
+        await WaitUntilAsync(instance.Process, "registered with discovery", async t =>
+        {
+            var (status, body) = await GetAsync(uri, t).ConfigureAwait(false);
+            if (status != HttpStatusCode.OK)
+            {
+                return $"GET {uri} gave HTTP {(int)status}";
+            }
+
+            var registered = MeshProbes.EurekaInstances(body);
+            return registered.Any(r => r.Port == instance.Port && string.Equals(r.Status, "UP", StringComparison.OrdinalIgnoreCase))
+                ? null
+                : $"registered instances: {Describe(registered.Select(r => $"{r.Port} {r.Status}"))}";
+        }, token).ConfigureAwait(false);
+        Progress($"{instance.Name} registered with discovery in {Seconds(clock)}");
+    }
+
+    private async Task WaitRoutedAsync(MeshInstance gateway, string appName, CancellationToken token)
+    {
+        var clock = Stopwatch.StartNew();
+        var uri = new Uri(gateway.BaseUrl, "actuator/gateway/routes");
+        var expected = 0;
+        await WaitUntilAsync(gateway.Process, $"routing {appName} to all its instances", async t =>
+        {
+            var wanted = GetInstances(appName).Select(i => i.Port).ToList();
+            List<int> gone;
+            lock (_gate)
+            {
+                gone = [.. _stoppedPorts.Where(s => string.Equals(s.App, appName, StringComparison.OrdinalIgnoreCase)).Select(s => s.Port)];
+            }
+
+            expected = wanted.Count;
+            var (status, body) = await GetAsync(uri, t).ConfigureAwait(false);
+            if (status != HttpStatusCode.OK)
+            {
+                return $"GET {uri} gave HTTP {(int)status}";
+            }
+
+            var ports = MeshProbes.GatewayDestinationPorts(body, appName);
+            if (ports is null)
+            {
+                return $"no cluster '{appName}' yet";
+            }
+
+            return wanted.All(ports.Contains) && !gone.Any(ports.Contains)
+                ? null
+                : $"destinations on ports {Describe(ports.Select(p => p.ToString(CultureInfo.InvariantCulture)))}, instances on {Describe(wanted.Select(p => p.ToString(CultureInfo.InvariantCulture)))}";
+        }, token).ConfigureAwait(false);
+        Progress($"{gateway.Name} routes {appName} to {expected} instance(s) ({Seconds(clock)})");
+    }
+
+    /// <summary>
+    /// Polls <paramref name="probe"/> (null = done, else a description of the current state) until done, the
+    /// process exits, or <see cref="MeshHostOptions.ReadyTimeout"/> passes.
+    /// </summary>
+    private async Task WaitUntilAsync(ManagedProcess process, string goal, Func<CancellationToken, Task<string?>> probe, CancellationToken token)
+    {
+        var clock = Stopwatch.StartNew();
+        var state = "no answer yet";
+        while (true)
+        {
+            if (process.HasExited)
+            {
+                var code = await process.Exited.ConfigureAwait(false);
+                throw new MeshStartupException(process.Name, $"{process.Name} exited with code {code} while waiting for it to be {goal}", process.GetRecentLines());
+            }
+
+            token.ThrowIfCancellationRequested();
+            try
+            {
+                if (await probe(token).ConfigureAwait(false) is not { } current)
+                {
+                    return;
+                }
+
+                state = current;
+            }
+            catch (HttpRequestException ex)
+            {
+                state = ex.Message;
+            }
+            catch (TaskCanceledException) when (!token.IsCancellationRequested)
+            {
+                state = "request timed out";
+            }
+            catch (JsonException ex)
+            {
+                state = $"unreadable JSON: {ex.Message}";
+            }
+            catch (IOException ex)
+            {
+                state = ex.Message;
+            }
+
+            if (clock.Elapsed >= _options.ReadyTimeout)
+            {
+                throw new MeshStartupException(process.Name,
+                    $"{process.Name} was not {goal} within {_options.ReadyTimeout.TotalSeconds:0}s (last check: {state})",
+                    process.GetRecentLines());
+            }
+
+            await Task.Delay(PollInterval, token).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Runs steps concurrently; the first failure cancels the rest, and the error reported is the real cause
+    /// (a startup error or an unexpected exit), not a sibling's cancellation.
+    /// </summary>
+    private async Task RunStageAsync(IEnumerable<Func<CancellationToken, Task>> steps, CancellationToken token)
+    {
+        ThrowIfFailed();
+        using var stage = CancellationTokenSource.CreateLinkedTokenSource(token);
+        var tasks = steps.Select(async step =>
+        {
+            try
+            {
+                await step(stage.Token).ConfigureAwait(false);
+            }
+            catch
+            {
+                await stage.CancelAsync().ConfigureAwait(false);
+                throw;
+            }
+        }).ToList();
+
+        var all = Task.WhenAll(tasks);
+        try
+        {
+            await all.ConfigureAwait(false);
+        }
+        catch (Exception) when (!token.IsCancellationRequested || _failure.Task.IsCompleted)
+        {
+            var cause = all.Exception?.InnerExceptions.FirstOrDefault(e => e is MeshStartupException or ArgumentException);
+            if (cause is not null)
+            {
+                ExceptionDispatchInfo.Throw(cause);
+            }
+
+            ThrowIfFailed();
+            throw;
+        }
+    }
+
+    private void ThrowIfFailed()
+    {
+        if (_failure.Task.IsCompletedSuccessfully)
+        {
+            var failure = _failure.Task.Result;
+            throw new MeshStartupException(failure.Name, $"{failure.Summary} during startup", failure.LastLines);
+        }
+    }
+
+    private void Track(ManagedProcess process, int tier)
+    {
+        lock (_gate)
+        {
+            _processes.Add((process, tier));
+        }
+
+        _ = process.Exited.ContinueWith(
+            t => OnExited(process, t.IsCompletedSuccessfully ? t.Result : -1),
+            CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
+    }
+
+    private void OnExited(ManagedProcess process, int exitCode)
+    {
+        if (_stopping || process.StopRequested)
+        {
+            return;
+        }
+
+        var failure = new MeshProcessFailure(process.Name, exitCode, process.GetRecentLines());
+        if (!_failure.TrySetResult(failure))
+        {
+            return;
+        }
+
+        try
+        {
+            _lifetime.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+
+        try
+        {
+            ProcessFailed?.Invoke(failure);
+        }
+        catch (Exception)
+        {
+            // A subscriber's bug must not hide the failure; Failure still carries it.
+        }
+    }
+
+    private MeshInstance MarkStopped(string name)
+    {
+        var instance = GetInstance(name);
+        lock (_gate)
+        {
+            _stoppedPorts.Add((instance.AppName, instance.Port));
+        }
+
+        return instance;
+    }
+
+    private List<string> StartedServiceApps()
+    {
+        lock (_gate)
+        {
+            return [.. _instances.Where(i => i.Definition.Role == MeshRole.Service).Select(i => i.AppName).Distinct(StringComparer.OrdinalIgnoreCase)];
+        }
+    }
+
+    private async Task<(HttpStatusCode Status, string Body)> GetAsync(Uri uri, CancellationToken token)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, uri);
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        using var response = await _http.SendAsync(request, token).ConfigureAwait(false);
+        var body = await response.Content.ReadAsStringAsync(token).ConfigureAwait(false);
+        return (response.StatusCode, body);
+    }
+
+    private void Progress(string message)
+    {
+        try
+        {
+            _options.OnProgress?.Invoke(message);
+        }
+        catch (Exception)
+        {
+            // Progress is informational; a failing sink must not fail the mesh.
+        }
+    }
+
+    private static string Seconds(Stopwatch clock) => $"{clock.Elapsed.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)}s";
+
+    private static string Invariant(int value) => value.ToString(CultureInfo.InvariantCulture);
+
+    private static string Describe(IEnumerable<string> items)
+    {
+        var list = items.ToList();
+        return list.Count == 0 ? "none" : string.Join(", ", list);
+    }
+
+    private static void TryDeleteDirectory(string path)
+    {
+        try
+        {
+            if (Directory.Exists(path))
+            {
+                Directory.Delete(path, recursive: true);
+            }
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+}

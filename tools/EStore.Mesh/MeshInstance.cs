@@ -1,0 +1,60 @@
+namespace EStore.Mesh;
+
+/// <summary>One running process of the mesh (not the broker).</summary>
+public sealed class MeshInstance
+{
+    internal MeshInstance(MeshServiceDefinition definition, int index, Uri baseUrl, ManagedProcess process)
+    {
+        Definition = definition;
+        Index = index;
+        BaseUrl = baseUrl;
+        Process = process;
+    }
+
+    /// <summary>The instance name, e.g. <c>product-service#1</c>.</summary>
+    public string Name => Process.Name;
+
+    /// <summary>The app name, e.g. <c>product-service</c>.</summary>
+    public string AppName => Definition.AppName;
+
+    /// <summary>What was started.</summary>
+    public MeshServiceDefinition Definition { get; }
+
+    /// <summary>The instance number, from 1.</summary>
+    public int Index { get; }
+
+    /// <summary>The base URL the process announced, e.g. <c>http://127.0.0.1:43123/</c>.</summary>
+    public Uri BaseUrl { get; }
+
+    /// <summary>The port it listens on.</summary>
+    public int Port => BaseUrl.Port;
+
+    /// <summary>The process id.</summary>
+    public int Pid => Process.Pid;
+
+    /// <summary>The process.</summary>
+    public ManagedProcess Process { get; }
+
+    /// <summary>False once the process has exited.</summary>
+    public bool IsRunning => !Process.HasExited;
+
+    /// <summary>The last lines the process wrote.</summary>
+    public IReadOnlyList<string> GetRecentLines(int count = 20) => Process.GetRecentLines(count);
+
+    /// <inheritdoc />
+    public override string ToString() => $"{Name} {BaseUrl} (pid {Pid})";
+}
+
+/// <summary>A process of the mesh that exited without being asked to.</summary>
+/// <param name="Name">The process name, e.g. <c>product-service#1</c> or <c>broker</c>.</param>
+/// <param name="ExitCode">Its exit code.</param>
+/// <param name="LastLines">Its last log lines.</param>
+public sealed record MeshProcessFailure(string Name, int ExitCode, IReadOnlyList<string> LastLines)
+{
+    /// <summary>One line: <c>product-service#1 exited unexpectedly with code 1</c>.</summary>
+    public string Summary => $"{Name} exited unexpectedly with code {ExitCode}";
+
+    /// <inheritdoc />
+    public override string ToString() =>
+        LastLines.Count == 0 ? Summary : $"{Summary}{System.Environment.NewLine}  {string.Join(System.Environment.NewLine + "  ", LastLines)}";
+}
