@@ -21,6 +21,8 @@ public static class ServiceHost
         // Connection failures are reported once, by the startup check or the db health component.
         ["Logging:LogLevel:Microsoft.EntityFrameworkCore.Database.Connection"] = "Critical",
         ["Logging:LogLevel:System.Net.Http.HttpClient"] = "Warning",
+        // YARP logs every proxied request at Information: too much for a console, and it costs throughput.
+        ["Logging:LogLevel:Yarp"] = "Warning",
         ["Logging:LogLevel:Microsoft.Extensions.Diagnostics.HealthChecks"] = "Error",
         ["AllowedHosts"] = "*",
     };

@@ -1,0 +1,164 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using EStore.Mesh;
+
+namespace EStore.EndToEnd.Tests;
+
+/// <summary>What a developer sees when running <c>./estore up</c>: the launcher as a real process.</summary>
+public sealed partial class LauncherTests
+{
+    [Fact]
+    public async Task Launcher_serves_the_catalog_then_names_a_killed_child_and_exits_non_zero()
+    {
+        await using var launcher = await RunningLauncher.StartAsync();
+        using (var gateway = new HttpClient { BaseAddress = launcher.GatewayUrl })
+        {
+            using var response = await gateway.GetAsync("/api/products");
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal(12, JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("total").GetInt32());
+        }
+
+        Process.GetProcessById(launcher.Pids["product-service#1"]).Kill();
+        var exitCode = await launcher.Process.Exited.WaitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains(launcher.Lines, l => l.Contains("product-service#1 exited unexpectedly", StringComparison.Ordinal));
+        await AssertAllGoneAsync(launcher.Pids.Values);
+    }
+
+    [Fact]
+    public async Task Launcher_stops_every_child_on_interrupt_and_exits_zero()
+    {
+        await using var launcher = await RunningLauncher.StartAsync();
+
+        using (var kill = Process.Start("kill", ["-INT", launcher.Process.Pid.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync();
+        }
+        var exitCode = await launcher.Process.Exited.WaitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.Equal(0, exitCode);
+        await AssertAllGoneAsync(launcher.Pids.Values);
+    }
+
+    [Fact]
+    public async Task Launcher_rejects_an_unknown_app_with_a_clear_error()
+    {
+        var lines = new ConcurrentQueue<string>();
+        var start = ManagedProcessStartInfo.ForDotnet("launcher", RunningLauncher.Dll, "up", "--scale", "warehouse-service=2");
+        start.OnOutput = line => lines.Enqueue(line.Text);
+        await using var process = ManagedProcess.Start(start);
+
+        Assert.Equal(2, await process.Exited.WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Contains(lines, l => l.Contains("warehouse-service", StringComparison.Ordinal) && l.Contains("product-service", StringComparison.Ordinal));
+    }
+
+    private static async Task AssertAllGoneAsync(IEnumerable<int> pids)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        var alive = pids.ToList();
+        while (alive.Count > 0 && DateTime.UtcNow < deadline)
+        {
+            alive = alive.Where(pid => Directory.Exists($"/proc/{pid}") && !IsZombie(pid)).ToList();
+            await Task.Delay(100);
+        }
+        Assert.True(alive.Count == 0, $"still running: {string.Join(", ", alive)}");
+    }
+
+    private static bool IsZombie(int pid)
+    {
+        try
+        {
+            return File.ReadAllText($"/proc/{pid}/stat").Split(')')[^1].TrimStart().StartsWith('Z');
+        }
+        catch (IOException)
+        {
+            return true;
+        }
+    }
+
+    [GeneratedRegex(@"^\s+(?<name>[a-z-]+(#\d+)?)\s+(?<port>\d+)\s+(?<pid>\d+)\s+UP\s*$")]
+    private static partial Regex StatusRow();
+
+    [GeneratedRegex(@"Gateway: (?<url>http://\S+)")]
+    private static partial Regex GatewayLine();
+
+    /// <summary>The launcher started with free ports and a throwaway data folder, up and ready.</summary>
+    private sealed class RunningLauncher : IAsyncDisposable
+    {
+        private readonly string _data;
+
+        private RunningLauncher(ManagedProcess process, ConcurrentQueue<string> lines, Uri gatewayUrl, Dictionary<string, int> pids, string data)
+        {
+            Process = process;
+            Lines = lines;
+            GatewayUrl = gatewayUrl;
+            Pids = pids;
+            _data = data;
+        }
+
+        public static string Dll => RepositoryLayout.Discover().FindDll("EStore.Launcher") ?? throw new InvalidOperationException("EStore.Launcher is not built");
+
+        public ManagedProcess Process { get; }
+
+        public ConcurrentQueue<string> Lines { get; }
+
+        public Uri GatewayUrl { get; }
+
+        public Dictionary<string, int> Pids { get; }
+
+        public static async Task<RunningLauncher> StartAsync()
+        {
+            var data = Path.Combine(Path.GetTempPath(), "estore-launcher-test-" + Guid.NewGuid().ToString("N")[..8]);
+            var lines = new ConcurrentQueue<string>();
+            var ready = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
+            var start = ManagedProcessStartInfo.ForDotnet("launcher", Dll,
+                "up", "--ports", "auto", "--data", data, "--config", RepositoryLayout.CurrentBuildConfiguration);
+            start.OnOutput = line =>
+            {
+                lines.Enqueue(line.Text);
+                if (GatewayLine().Match(line.Text) is { Success: true } match)
+                {
+                    ready.TrySetResult(new Uri(match.Groups["url"].Value));
+                }
+            };
+            var process = ManagedProcess.Start(start);
+            var first = await Task.WhenAny(ready.Task, process.Exited, Task.Delay(TimeSpan.FromMinutes(2)));
+            if (first != ready.Task)
+            {
+                await process.DisposeAsync();
+                throw new InvalidOperationException($"the launcher did not come up:\n{string.Join('\n', lines.TakeLast(40))}");
+            }
+            // The status table follows the gateway line; give it a moment to arrive.
+            await Task.Delay(500);
+            var pids = lines.Select(l => StatusRow().Match(l)).Where(m => m.Success)
+                .ToDictionary(m => m.Groups["name"].Value, m => int.Parse(m.Groups["pid"].Value, System.Globalization.CultureInfo.InvariantCulture));
+            Assert.Contains("product-service#1", pids.Keys);
+            Assert.Contains("gateway#1", pids.Keys);
+            Assert.Contains("discovery#1", pids.Keys);
+            return new RunningLauncher(process, lines, await ready.Task, pids, data);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await Process.DisposeAsync();
+            foreach (var pid in Pids.Values.Where(pid => Directory.Exists($"/proc/{pid}")))
+            {
+                try
+                {
+                    System.Diagnostics.Process.GetProcessById(pid).Kill();
+                }
+                catch (ArgumentException)
+                {
+                }
+            }
+            if (Directory.Exists(_data))
+            {
+                Directory.Delete(_data, recursive: true);
+            }
+        }
+    }
+}

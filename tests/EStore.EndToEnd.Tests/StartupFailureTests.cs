@@ -1,0 +1,63 @@
+using System.Collections.Concurrent;
+using EStore.Mesh;
+
+namespace EStore.EndToEnd.Tests;
+
+/// <summary>An operator who mistypes a setting gets one clear line naming the key, not a stack trace.</summary>
+public sealed class StartupFailureTests
+{
+    [Fact]
+    public async Task Unknown_database_provider_stops_startup_with_one_line_naming_the_key()
+    {
+        var (exitCode, lines) = await RunProductServiceAsync(new() { ["Database__Provider"] = "MySql" });
+
+        Assert.Equal(1, exitCode);
+        var line = Assert.Single(lines, l => l.Contains("Database:Provider", StringComparison.Ordinal));
+        Assert.Contains("'MySql'", line, StringComparison.Ordinal);
+        AssertNoStackTrace(lines);
+    }
+
+    [Fact]
+    public async Task Unreachable_database_stops_startup_with_one_line_naming_the_connection_string()
+    {
+        var (exitCode, lines) = await RunProductServiceAsync(new()
+        {
+            ["Database__Provider"] = "Postgres",
+            // Port 1 on loopback: nothing listens there.
+            ["ConnectionStrings__Default"] = "Host=127.0.0.1;Port=1;Database=nowhere;Username=estore;Password=estore",
+            ["Database__StartupTimeoutSeconds"] = "1",
+        });
+
+        Assert.Equal(1, exitCode);
+        var line = Assert.Single(lines, l => l.Contains("ConnectionStrings:Default", StringComparison.Ordinal));
+        Assert.Contains("127.0.0.1:1", line, StringComparison.Ordinal);
+        Assert.DoesNotContain(lines, l => l.Contains("Password=estore", StringComparison.Ordinal));
+        Assert.DoesNotContain(lines, l => l.Contains("fail:", StringComparison.Ordinal));
+        AssertNoStackTrace(lines);
+    }
+
+    private static void AssertNoStackTrace(IEnumerable<string> lines)
+    {
+        Assert.DoesNotContain(lines, l => l.TrimStart().StartsWith("at ", StringComparison.Ordinal));
+        Assert.DoesNotContain(lines, l => l.Contains("Unhandled exception", StringComparison.Ordinal));
+    }
+
+    private static async Task<(int ExitCode, IReadOnlyList<string> Lines)> RunProductServiceAsync(Dictionary<string, string?> environment)
+    {
+        var layout = RepositoryLayout.Discover();
+        var dll = layout.FindDll("EStore.Product") ?? throw new InvalidOperationException("EStore.Product is not built");
+        var lines = new ConcurrentQueue<string>();
+        var start = ManagedProcessStartInfo.ForDotnet("product-service", dll);
+        start.Environment["ASPNETCORE_URLS"] = "http://127.0.0.1:0";
+        start.Environment["Eureka__Client__ShouldRegisterWithEureka"] = "false";
+        start.Environment["Eureka__Client__ShouldFetchRegistry"] = "false";
+        foreach (var (key, value) in environment)
+        {
+            start.Environment[key] = value;
+        }
+        start.OnOutput = line => lines.Enqueue(line.Text);
+        await using var process = ManagedProcess.Start(start);
+        var exitCode = await process.Exited.WaitAsync(TimeSpan.FromSeconds(60));
+        return (exitCode, lines.ToList());
+    }
+}
