@@ -4,7 +4,8 @@ using EStore.Discovery.Endpoints;
 using EStore.Platform.Hosting;
 
 // EStore.Discovery: the Eureka-compatible registry every process registers with (port 8761).
-// appsettings.json keeps the platform's Eureka client from registering with itself.
+// appsettings.json keeps the platform's Eureka client from registering with itself; its
+// Eureka:Client:ServiceUrl list names the peer discovery nodes (see README.md beside this file).
 var builder = ServiceHost.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.Services.AddDiscoveryServer(builder.Configuration);

@@ -31,3 +31,22 @@ public static class EventHeaders
     /// <summary>W3C trace context of the producer.</summary>
     public const string TraceParent = "traceparent";
 }
+
+/// <summary>Headers a consumer adds when it moves a message to <c>&lt;topic&gt;.dlq</c> (the original headers stay).</summary>
+public static class DeadLetterHeaders
+{
+    /// <summary>Why the message could not be handled (the exception's message).</summary>
+    public const string Error = "dlq-error";
+    /// <summary>The kind of failure: <c>deserialization</c> or <c>handler</c>.</summary>
+    public const string Reason = "dlq-reason";
+    /// <summary>How many times the handler ran.</summary>
+    public const string Attempts = "dlq-attempts";
+    /// <summary>The topic the message was read from.</summary>
+    public const string OriginalTopic = "dlq-original-topic";
+    /// <summary>Its partition there.</summary>
+    public const string OriginalPartition = "dlq-original-partition";
+    /// <summary>Its offset there.</summary>
+    public const string OriginalOffset = "dlq-original-offset";
+    /// <summary>The consumer group that gave up on it.</summary>
+    public const string ConsumerGroup = "dlq-consumer-group";
+}

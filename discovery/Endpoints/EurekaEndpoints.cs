@@ -1,25 +1,31 @@
 using System.Globalization;
-using System.Text.Json;
+using EStore.Discovery.Caching;
 using EStore.Discovery.Registry;
+using EStore.Discovery.Replication;
 using EStore.Platform.Discovery;
+using Microsoft.Extensions.Options;
 
 namespace EStore.Discovery.Endpoints;
 
 /// <summary>
 /// Eureka's REST operations, served identically under <c>/eureka/v2/</c> (Netflix, eureka-js-client)
 /// and <c>/eureka/</c> (Spring, Steeltoe). Routing ignores a trailing slash, app names are
-/// case-insensitive, instance ids case-sensitive. Deviations from Eureka: JSON only (no XML,
-/// whatever the Accept header says), no gzip, and 400 instead of 500 for a bad status value.
+/// case-insensitive, instance ids case-sensitive. A request with the header
+/// <c>x-netflix-discovery-replication: true</c> is a peer's replication: applied, never forwarded.
+/// Deviations from Eureka: JSON unless only XML is acceptable, JSON-only request bodies (XML is
+/// 415), and 400 instead of 500 for a bad status value.
 /// </summary>
 public static class EurekaEndpoints
 {
+    private const string ReplicationHeader = "x-netflix-discovery-replication";
     private static readonly string[] Prefixes = ["/eureka/v2", "/eureka"];
 
+    /// <summary>Maps every Eureka operation under both prefixes.</summary>
     public static IEndpointRouteBuilder MapEurekaEndpoints(this IEndpointRouteBuilder endpoints)
     {
         foreach (var prefix in Prefixes)
         {
-            var group = endpoints.MapGroup(prefix);
+            var group = endpoints.MapGroup(prefix).ExcludeFromDescription();
             group.MapGet("/apps", GetApplications);
             // A literal segment beats the {app} template, so "delta" is never taken for an app name.
             group.MapGet("/apps/delta", GetDelta);
@@ -30,86 +36,92 @@ public static class EurekaEndpoints
             group.MapGet("/apps/{app}/{id}", GetInstance);
             group.MapPut("/apps/{app}/{id}/status", SetStatus);
             group.MapDelete("/apps/{app}/{id}/status", RemoveStatus);
+            group.MapPut("/apps/{app}/{id}/metadata", UpdateMetadata);
             group.MapGet("/instances/{id}", GetInstanceById);
+            group.MapGet("/vips/{vip}", (string vip, HttpRequest request, ResponseCache cache) => Cached(cache, CachedDocument.Vip, vip, request));
+            group.MapGet("/svips/{svip}", (string svip, HttpRequest request, ResponseCache cache) => Cached(cache, CachedDocument.SecureVip, svip, request));
+            group.MapPost("/peerreplication/batch", ReplicateBatch);
+            group.MapGet("/status", ServerStatus.Get);
         }
         return endpoints;
     }
 
-    private static IResult GetApplications(InstanceRegistry registry) =>
-        EurekaResults.Applications(registry.GetApplications());
+    private static IResult GetApplications(HttpRequest request, ResponseCache cache) =>
+        Cached(cache, CachedDocument.AllApps, "", request);
 
-    private static IResult GetDelta(InstanceRegistry registry) =>
-        EurekaResults.Applications(registry.GetDelta());
+    private static IResult GetDelta(HttpRequest request, ResponseCache cache, IOptions<DiscoveryServerOptions> options) =>
+        options.Value.DisableDelta
+            ? EurekaResults.Text("Delta is disabled on this server; fetch the full registry.", StatusCodes.Status403Forbidden)
+            : Cached(cache, CachedDocument.Delta, "", request);
 
-    private static IResult GetApplication(string app, InstanceRegistry registry) =>
-        registry.GetApplication(app) is { } instances
-            ? EurekaResults.Application(app.ToUpperInvariant(), instances)
+    private static IResult GetApplication(string app, HttpRequest request, ResponseCache cache) =>
+        Cached(cache, CachedDocument.Application, app.ToUpperInvariant(), request);
+
+    private static IResult GetInstance(string app, string id, HttpRequest request, InstanceRegistry registry) =>
+        registry.GetInstance(app, DecodeId(id)) is { } instance
+            ? EurekaResults.Instance(instance, RegistryDocuments.Negotiate(request))
             : Results.NotFound();
 
-    private static IResult GetInstance(string app, string id, InstanceRegistry registry) =>
-        registry.GetInstance(app, DecodeId(id)) is { } instance ? EurekaResults.Instance(instance) : Results.NotFound();
+    private static IResult GetInstanceById(string id, HttpRequest request, InstanceRegistry registry) =>
+        registry.GetInstanceById(DecodeId(id)) is { } instance
+            ? EurekaResults.Instance(instance, RegistryDocuments.Negotiate(request))
+            : Results.NotFound();
 
-    private static IResult GetInstanceById(string id, InstanceRegistry registry) =>
-        registry.GetInstanceById(DecodeId(id)) is { } instance ? EurekaResults.Instance(instance) : Results.NotFound();
-
-    private static async Task<IResult> Register(string app, HttpRequest request, InstanceRegistry registry)
+    private static async Task<IResult> Register(string app, HttpRequest request, ReplicatingRegistry registry)
     {
-        if (request.ContentType is { } contentType && contentType.Contains("xml", StringComparison.OrdinalIgnoreCase))
+        var (document, error) = await JsonRequestBody.ReadAsync(request);
+        if (document is null)
         {
-            return Results.StatusCode(StatusCodes.Status415UnsupportedMediaType);
-        }
-        JsonDocument document;
-        try
-        {
-            document = await JsonDocument.ParseAsync(request.Body, cancellationToken: request.HttpContext.RequestAborted);
-        }
-        catch (JsonException)
-        {
-            return EurekaResults.CannotParseBody();
+            return error!;
         }
         using (document)
         {
             var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("instance", out var element) || element.ValueKind != JsonValueKind.Object)
+            if (root.ValueKind != System.Text.Json.JsonValueKind.Object
+                || !root.TryGetProperty("instance", out var element)
+                || element.ValueKind != System.Text.Json.JsonValueKind.Object)
             {
                 return EurekaResults.CannotParseBody();
             }
-            if (RegistrationReader.Read(app, element, out var error) is not { } instance)
+            if (RegistrationReader.Read(app, element, out var invalid) is not { } instance)
             {
-                return EurekaResults.BadRequestText(error!);
+                return EurekaResults.BadRequestText(invalid!);
             }
-            registry.Register(instance);
+            registry.Register(instance, IsReplication(request));
             return Results.NoContent();
         }
     }
 
-    private static IResult Renew(string app, string id, HttpRequest request, InstanceRegistry registry)
+    private static IResult Renew(string app, string id, HttpRequest request, ReplicatingRegistry registry)
     {
-        // The "status" query parameter is accepted and ignored, as in Eureka.
-        return registry.Renew(app, DecodeId(id), QueryLong(request, "lastDirtyTimestamp")) switch
+        var isReplication = IsReplication(request);
+        // The "status" query parameter is accepted and ignored, as in Eureka; "overriddenstatus" only counts from peers.
+        InstanceStatus? overridden = isReplication && EurekaJson.TryParseStatus(request.Query["overriddenstatus"].FirstOrDefault(), out var o) ? o : null;
+        var result = registry.Renew(app, DecodeId(id), QueryLong(request, "lastDirtyTimestamp"), isReplication, overridden);
+        return result switch
         {
-            RenewOutcome.Renewed => Results.Ok(),
-            RenewOutcome.Conflict when registry.GetInstance(app, DecodeId(id)) is { } stored => EurekaResults.Instance(stored, StatusCodes.Status409Conflict),
+            { Outcome: RenewOutcome.Renewed } => Results.Ok(),
+            { Outcome: RenewOutcome.Conflict, Instance: { } stored } => EurekaResults.Instance(stored, ResponseFormat.Json, StatusCodes.Status409Conflict),
             _ => Results.NotFound(),
         };
     }
 
-    private static IResult Cancel(string app, string id, InstanceRegistry registry) =>
-        registry.Cancel(app, DecodeId(id)) ? Results.Ok() : Results.NotFound();
+    private static IResult Cancel(string app, string id, HttpRequest request, ReplicatingRegistry registry) =>
+        registry.Cancel(app, DecodeId(id), IsReplication(request)) ? Results.Ok() : Results.NotFound();
 
-    private static IResult SetStatus(string app, string id, HttpRequest request, InstanceRegistry registry)
+    private static IResult SetStatus(string app, string id, HttpRequest request, ReplicatingRegistry registry)
     {
         // Eureka answers 500 to a missing or invalid value; a client error is the honest code.
         if (!EurekaJson.TryParseStatus(request.Query["value"].FirstOrDefault(), out var status))
         {
             return EurekaResults.BadRequestText("Missing or invalid status value");
         }
-        return registry.SetStatusOverride(app, DecodeId(id), status, QueryLong(request, "lastDirtyTimestamp"))
+        return registry.SetStatusOverride(app, DecodeId(id), status, QueryLong(request, "lastDirtyTimestamp"), IsReplication(request)) is not null
             ? Results.Ok()
             : Results.NotFound();
     }
 
-    private static IResult RemoveStatus(string app, string id, HttpRequest request, InstanceRegistry registry)
+    private static IResult RemoveStatus(string app, string id, HttpRequest request, ReplicatingRegistry registry)
     {
         var fallback = InstanceStatus.Unknown;
         var value = request.Query["value"].FirstOrDefault();
@@ -117,10 +129,64 @@ public static class EurekaEndpoints
         {
             return EurekaResults.BadRequestText("Invalid status value");
         }
-        return registry.RemoveStatusOverride(app, DecodeId(id), fallback, QueryLong(request, "lastDirtyTimestamp"))
+        return registry.RemoveStatusOverride(app, DecodeId(id), fallback, QueryLong(request, "lastDirtyTimestamp"), IsReplication(request)) is not null
             ? Results.Ok()
             : Results.NotFound();
     }
+
+    private static IResult UpdateMetadata(string app, string id, HttpRequest request, ReplicatingRegistry registry)
+    {
+        // Every query pair becomes a metadata entry; the first value wins for a repeated key.
+        var metadata = request.Query
+            .Where(q => q.Key.Length > 0)
+            .ToDictionary(q => q.Key, q => q.Value.FirstOrDefault() ?? "", StringComparer.Ordinal);
+        return registry.UpdateMetadata(app, DecodeId(id), metadata, IsReplication(request)) is not null
+            ? Results.Ok()
+            : Results.NotFound();
+    }
+
+    private static async Task<IResult> ReplicateBatch(HttpRequest request, ReplicatingRegistry registry)
+    {
+        var (document, error) = await JsonRequestBody.ReadAsync(request);
+        if (document is null)
+        {
+            return error!;
+        }
+        using (document)
+        {
+            List<ReplicationItem?> items;
+            try
+            {
+                items = ReplicationJson.ReadRequest(document.RootElement);
+            }
+            catch (System.Text.Json.JsonException)
+            {
+                return EurekaResults.CannotParseBody();
+            }
+            // Every batch item is a replication, with or without the header (Java peers send none).
+            var results = items.Select(item =>
+            {
+                try
+                {
+                    return registry.Apply(item);
+                }
+                catch (Exception)
+                {
+                    return new ReplicationResult(StatusCodes.Status500InternalServerError);
+                }
+            }).ToList();
+            return EurekaResults.Json(ReplicationJson.WriteResponse(results));
+        }
+    }
+
+    private static IResult Cached(ResponseCache cache, CachedDocument document, string name, HttpRequest request)
+    {
+        var format = RegistryDocuments.Negotiate(request);
+        return EurekaResults.Cached(cache.Get(new CacheKey(document, name, format)), format);
+    }
+
+    private static bool IsReplication(HttpRequest request) =>
+        string.Equals(request.Headers[ReplicationHeader].ToString(), "true", StringComparison.Ordinal);
 
     private static long? QueryLong(HttpRequest request, string name) =>
         long.TryParse(request.Query[name].FirstOrDefault(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) ? value : null;

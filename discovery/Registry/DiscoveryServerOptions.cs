@@ -1,8 +1,12 @@
 namespace EStore.Discovery.Registry;
 
-/// <summary>Server-side registry settings, bound from the <c>Discovery</c> configuration section.</summary>
+/// <summary>
+/// Server settings, bound from the <c>Discovery</c> configuration section. Defaults are
+/// Eureka's (Spring Cloud's where the two differ); discovery/README.md documents every key.
+/// </summary>
 public sealed class DiscoveryServerOptions
 {
+    /// <summary>The configuration section.</summary>
     public const string SectionName = "Discovery";
 
     /// <summary>How often expired leases are evicted (Eureka's <c>evictionIntervalTimerInMs</c>, 60 s).</summary>
@@ -10,4 +14,102 @@ public sealed class DiscoveryServerOptions
 
     /// <summary>How long a change stays in the delta (Eureka's <c>retentionTimeInMSInDeltaQueue</c>, 3 min).</summary>
     public int DeltaRetentionSeconds { get; set; } = 180;
+
+    /// <summary>Answer <c>GET apps/delta</c> with 403 so that clients always fetch the full registry.</summary>
+    public bool DisableDelta { get; set; }
+
+    /// <summary>
+    /// This node's own Eureka URL as its peers know it (for example <c>http://discovery-1:8080/eureka/</c>).
+    /// A <c>Eureka:Client:ServiceUrl</c> entry equal to it is not a peer. Optional: entries whose
+    /// host and port are one of this process's bound addresses are recognised anyway.
+    /// </summary>
+    public string? MyUrl { get; set; }
+
+    /// <summary>Self-preservation (Eureka §5.9).</summary>
+    public SelfPreservationOptions SelfPreservation { get; set; } = new();
+
+    /// <summary>The cache of serialised registry documents (Eureka §5.10).</summary>
+    public ResponseCacheOptions ResponseCache { get; set; } = new();
+
+    /// <summary>Replication to the other discovery nodes (Eureka §4, §6).</summary>
+    public PeerOptions Peers { get; set; } = new();
+}
+
+/// <summary>When too few renewals arrive, stop evicting: the network is more likely broken than the instances dead.</summary>
+public sealed class SelfPreservationOptions
+{
+    /// <summary>Eureka's <c>enableSelfPreservation</c>.</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>Share of the expected renewals below which eviction stops (<c>renewalPercentThreshold</c>).</summary>
+    public double RenewalPercentThreshold { get; set; } = 0.85;
+
+    /// <summary>The renewal interval the threshold assumes clients use (<c>expectedClientRenewalIntervalSeconds</c>).</summary>
+    public int ExpectedClientRenewalIntervalSeconds { get; set; } = 30;
+
+    /// <summary>How often the expected client count is reset to the registry size (<c>renewalThresholdUpdateIntervalMs</c>, 15 min).</summary>
+    public int RenewalThresholdUpdateIntervalSeconds { get; set; } = 900;
+
+    /// <summary>
+    /// Expected clients when the server opens (Spring's <c>expectedNumberOfClientsSendingRenews</c> /
+    /// <c>defaultOpenForTrafficCount</c>, 1). Eureka only counts registrations up from a value above zero.
+    /// </summary>
+    public int ExpectedClientsAtStart { get; set; } = 1;
+}
+
+/// <summary>Serialised full registry, delta, application and VIP documents, with their gzip form.</summary>
+public sealed class ResponseCacheOptions
+{
+    /// <summary>
+    /// A read-write entry is rebuilt after this long even without a change (<c>responseCacheAutoExpirationInSeconds</c>).
+    /// Changes invalidate entries at once.
+    /// </summary>
+    public int AutoExpirationSeconds { get; set; } = 180;
+
+    /// <summary>
+    /// Serve from a second, read-only layer that copies the read-write one every
+    /// <see cref="ReadOnlyUpdateIntervalSeconds"/> (Eureka's <c>useReadOnlyResponseCache</c>). Off by
+    /// default here: it only adds up to 30 s of staleness to an already invalidated cache.
+    /// </summary>
+    public bool UseReadOnlyCache { get; set; }
+
+    /// <summary>How often the read-only layer is refreshed (<c>responseCacheUpdateIntervalMs</c>, 30 s).</summary>
+    public int ReadOnlyUpdateIntervalSeconds { get; set; } = 30;
+}
+
+/// <summary>Peer replication and the startup copy of a peer's registry.</summary>
+public sealed class PeerOptions
+{
+    /// <summary>Most items in one <c>peerreplication/batch</c> request (Eureka: 250).</summary>
+    public int MaxBatchSize { get; set; } = 250;
+
+    /// <summary>How long the first queued item waits for others to join its batch (Eureka: 500 ms).</summary>
+    public int BatchWindowMilliseconds { get; set; } = 500;
+
+    /// <summary>Most items waiting per peer; newer ones are dropped beyond it (<c>maxElementsInPeerReplicationPool</c>).</summary>
+    public int MaxQueueSize { get; set; } = 10_000;
+
+    /// <summary>Cancel and status items not sent within this time are dropped (<c>maxTimeForReplication</c>, 30 s).</summary>
+    public int MaxTimeForReplicationSeconds { get; set; } = 30;
+
+    /// <summary>Connect timeout to a peer (<c>peerNodeConnectTimeoutMs</c>).</summary>
+    public int ConnectTimeoutMilliseconds { get; set; } = 1000;
+
+    /// <summary>Timeout of one replication or sync request (<c>peerNodeReadTimeoutMs</c>).</summary>
+    public int ReadTimeoutMilliseconds { get; set; } = 5000;
+
+    /// <summary>Wait before resending a batch a peer refused as overloaded (503) or timed out on (Eureka: 1 s).</summary>
+    public int CongestionRetryDelayMilliseconds { get; set; } = 1000;
+
+    /// <summary>Wait before resending a batch after a network error (Eureka: 100 ms).</summary>
+    public int NetworkFailureRetryDelayMilliseconds { get; set; } = 100;
+
+    /// <summary>Copy the registry from a peer at startup.</summary>
+    public bool SyncOnStartup { get; set; } = true;
+
+    /// <summary>Further attempts when no peer answered the startup copy (<c>registrySyncRetries</c>).</summary>
+    public int RegistrySyncRetries { get; set; } = 2;
+
+    /// <summary>Wait between startup copy attempts (<c>registrySyncRetryWaitMs</c>; shorter than Eureka's 30 s).</summary>
+    public int RegistrySyncRetryWaitSeconds { get; set; } = 5;
 }

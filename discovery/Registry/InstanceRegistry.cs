@@ -9,6 +9,8 @@ namespace EStore.Discovery.Registry;
 /// instance id, operator status overrides keyed by instance id, and a short list of recent
 /// changes for delta fetches. One lock guards everything: operations are tiny and the
 /// registry holds at most a few thousand leases, so contention is not a concern.
+/// Replication is not done here (see <c>Replication.ReplicatingRegistry</c>): this class
+/// only knows whether a request came from a peer, because the status rules differ.
 /// </summary>
 public sealed class InstanceRegistry
 {
@@ -16,28 +18,60 @@ public sealed class InstanceRegistry
     private readonly Dictionary<string, Dictionary<string, Lease>> _apps = new(StringComparer.Ordinal);
     // Keyed by id alone, as in Eureka: an override follows the instance id, not the app.
     private readonly Dictionary<string, InstanceStatus> _overrides = new(StringComparer.Ordinal);
+    // Version of the last change per app (kept after an app's last instance left: its 404 is cached too).
+    private readonly Dictionary<string, long> _appVersions = new(StringComparer.Ordinal);
     private readonly Queue<RecentChange> _recentChanges = new();
     private readonly TimeProvider _time;
+    private readonly SelfPreservationMonitor _selfPreservation;
     private readonly long _deltaRetentionMs;
+    private readonly double _renewalPercentThreshold;
     private long _deltaVersion;
+    private long _version;
 
-    public InstanceRegistry(TimeProvider time, IOptions<DiscoveryServerOptions> options)
+    /// <summary>Creates an empty registry.</summary>
+    public InstanceRegistry(TimeProvider time, IOptions<DiscoveryServerOptions> options, SelfPreservationMonitor selfPreservation)
     {
         _time = time;
+        _selfPreservation = selfPreservation;
         _deltaRetentionMs = Math.Max(1, options.Value.DeltaRetentionSeconds) * 1000L;
+        _renewalPercentThreshold = Math.Clamp(options.Value.SelfPreservation.RenewalPercentThreshold, 0, 1);
         StartedAt = time.GetUtcNow();
     }
 
     /// <summary>When the registry (and so the server) started.</summary>
     public DateTimeOffset StartedAt { get; }
 
+    /// <summary>Grows with every change that clients can see; cached documents built at an older version are stale.</summary>
+    public long Version => Volatile.Read(ref _version);
+
+    /// <summary>Number of leases (expired but not yet evicted ones included).</summary>
+    public int Count
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _apps.Values.Sum(a => a.Count);
+            }
+        }
+    }
+
     private long Now => _time.GetUtcNow().ToUnixTimeMilliseconds();
+
+    /// <summary>The version of the last change to one app (0 if it never changed).</summary>
+    public long AppVersion(string appName)
+    {
+        lock (_gate)
+        {
+            return _appVersions.GetValueOrDefault(appName.ToUpperInvariant());
+        }
+    }
 
     /// <summary>
     /// Registers or re-registers an instance (already validated; the id is set). The server
     /// owns the lease timestamps and the action type; a missing dirty stamp becomes "now".
     /// </summary>
-    public void Register(EurekaInstance registrant, bool isReplication = false)
+    public RegisterResult Register(EurekaInstance registrant, bool isReplication = false)
     {
         lock (_gate)
         {
@@ -59,6 +93,10 @@ public sealed class InstanceRegistry
             if (existing is not null && existing.Instance.LastDirtyTimestamp > registrant.LastDirtyTimestamp)
             {
                 registrant = existing.Instance;
+            }
+            if (existing is null)
+            {
+                _selfPreservation.ClientRegistered();
             }
 
             if (registrant.OverriddenStatus != InstanceStatus.Unknown)
@@ -87,46 +125,55 @@ public sealed class InstanceRegistry
             }
             leases[id] = lease;
             RecordChange(lease, now);
+            return new RegisterResult(lease.ToView(), existing is null);
         }
     }
 
-    /// <summary>A heartbeat. <paramref name="lastDirtyTimestamp"/> is the client's version stamp, when it sent one.</summary>
-    public RenewOutcome Renew(string appName, string id, long? lastDirtyTimestamp = null, bool isReplication = false)
+    /// <summary>
+    /// A heartbeat. <paramref name="lastDirtyTimestamp"/> is the sender's version stamp, when it sent one;
+    /// <paramref name="overriddenStatus"/> the override a replicating peer holds for the instance.
+    /// </summary>
+    public RenewResult Renew(string appName, string id, long? lastDirtyTimestamp = null, bool isReplication = false, InstanceStatus? overriddenStatus = null)
     {
         lock (_gate)
         {
             if (FindLease(appName, id) is not { } lease)
             {
-                return RenewOutcome.NotFound;
+                return new RenewResult(RenewOutcome.NotFound, false, null);
             }
             InstanceStatus? statusOverride = _overrides.TryGetValue(id, out var stored) ? stored : null;
             var status = InstanceStatusRules.Effective(lease.Instance, lease.Instance.Status, statusOverride, isReplication);
             // UNKNOWN (e.g. after an override was deleted) forces the client to re-register with its own status.
             if (status == InstanceStatus.Unknown)
             {
-                return RenewOutcome.NotFound;
+                return new RenewResult(RenewOutcome.NotFound, false, lease.ToView());
             }
             if (status != lease.Instance.Status)
             {
                 // Silent, as in Eureka: no delta entry for a status the rules merely re-derived.
                 lease.Instance = lease.Instance with { Status = status };
             }
-            var now = Now;
-            lease.Renew(now);
+            lease.Renew(Now);
+            _selfPreservation.RecordRenewal();
 
             if (lastDirtyTimestamp is { } incoming)
             {
                 var current = lease.Instance.LastDirtyTimestamp;
                 if (incoming > current)
                 {
-                    return RenewOutcome.NotFound; // the client has newer data: make it re-register
+                    // The sender has newer data: make it register again. A peer's override comes along.
+                    if (isReplication && overriddenStatus is { } peerOverride)
+                    {
+                        StoreOverrideIfRequiredLocked(id, peerOverride);
+                    }
+                    return new RenewResult(RenewOutcome.NotFound, true, lease.ToView());
                 }
                 if (incoming < current && isReplication)
                 {
-                    return RenewOutcome.Conflict;
+                    return new RenewResult(RenewOutcome.Conflict, true, lease.ToView());
                 }
             }
-            return RenewOutcome.Renewed;
+            return new RenewResult(RenewOutcome.Renewed, true, lease.ToView());
         }
     }
 
@@ -140,22 +187,22 @@ public sealed class InstanceRegistry
     }
 
     /// <summary>
-    /// Sets an operator status override (for example OUT_OF_SERVICE). False when the instance
+    /// Sets an operator status override (for example OUT_OF_SERVICE). Null when the instance
     /// is unknown or its lease has expired. Renews the lease, like Eureka.
     /// </summary>
-    public bool SetStatusOverride(string appName, string id, InstanceStatus status, long? lastDirtyTimestamp = null)
+    public EurekaInstance? SetStatusOverride(string appName, string id, InstanceStatus status, long? lastDirtyTimestamp = null)
     {
         lock (_gate)
         {
             var now = Now;
-            if (FindLease(appName, id) is not { } lease || lease.IsExpired(now))
+            if (FindLease(appName, id) is not { } lease || !IsVisible(lease, now))
             {
-                return false;
+                return null;
             }
             lease.Renew(now);
             if (lease.Instance.Status == status)
             {
-                return true;
+                return lease.ToView();
             }
             if (status == InstanceStatus.Up)
             {
@@ -171,28 +218,28 @@ public sealed class InstanceRegistry
                 LastUpdatedTimestamp = now,
             };
             RecordChange(lease, now);
-            return true;
+            return lease.ToView();
         }
     }
 
     /// <summary>
     /// Removes an operator override and sets <paramref name="fallbackStatus"/> (Eureka's default is
     /// UNKNOWN, which makes the next heartbeat 404 so the client re-registers with its own status).
-    /// False when the instance is unknown or expired.
+    /// Null when the instance is unknown or expired.
     /// </summary>
-    public bool RemoveStatusOverride(string appName, string id, InstanceStatus fallbackStatus = InstanceStatus.Unknown, long? lastDirtyTimestamp = null)
+    public EurekaInstance? RemoveStatusOverride(string appName, string id, InstanceStatus fallbackStatus = InstanceStatus.Unknown, long? lastDirtyTimestamp = null)
     {
         lock (_gate)
         {
             var now = Now;
-            if (FindLease(appName, id) is not { } lease || lease.IsExpired(now))
+            if (FindLease(appName, id) is not { } lease || !IsVisible(lease, now))
             {
-                return false;
+                return null;
             }
             lease.Renew(now);
             if (!_overrides.Remove(id))
             {
-                return true;
+                return lease.ToView();
             }
             lease.Instance = lease.Instance with
             {
@@ -203,15 +250,49 @@ public sealed class InstanceRegistry
                 LastUpdatedTimestamp = now,
             };
             RecordChange(lease, now);
-            return true;
+            return lease.ToView();
         }
     }
 
     /// <summary>
-    /// Cancels every expired lease and returns the ids evicted. <paramref name="additionalLeaseMs"/>
-    /// is extra grace (how late this eviction run is).
+    /// Merges <paramref name="metadata"/> into the stored record and registers it again (new lease,
+    /// ADDED), as Eureka does. The dirty stamp is kept, so the client's next own registration wins.
+    /// Null when the instance is unknown or expired.
     /// </summary>
-    public IReadOnlyList<string> EvictExpired(long additionalLeaseMs = 0)
+    public RegisterResult? UpdateMetadata(string appName, string id, IReadOnlyDictionary<string, string> metadata)
+    {
+        lock (_gate)
+        {
+            if (FindLease(appName, id) is not { } lease || !IsVisible(lease, Now))
+            {
+                return null;
+            }
+            var merged = new Dictionary<string, string>(lease.Instance.Metadata, StringComparer.Ordinal);
+            foreach (var (key, value) in metadata)
+            {
+                merged[key] = value;
+            }
+            // Lock is re-entrant: Register runs the same rules as any re-registration.
+            return Register(lease.Instance with { Metadata = merged });
+        }
+    }
+
+    /// <summary>Stores a peer's override for an id unless the same one is already stored (UNKNOWN means none).</summary>
+    public void StoreOverrideIfRequired(string id, InstanceStatus status)
+    {
+        lock (_gate)
+        {
+            StoreOverrideIfRequiredLocked(id, status);
+        }
+    }
+
+    /// <summary>
+    /// Cancels expired leases and returns the ids evicted. <paramref name="additionalLeaseMs"/> is
+    /// extra grace (how late this eviction run is). At most the share of the registry above
+    /// the renewal threshold (15 % with 0.85) goes per run, chosen at random among the expired,
+    /// so that a partition cannot empty the registry in one pass.
+    /// </summary>
+    public IReadOnlyList<string> EvictExpired(long additionalLeaseMs = 0, Random? random = null)
     {
         lock (_gate)
         {
@@ -219,11 +300,23 @@ public sealed class InstanceRegistry
             var expired = _apps
                 .SelectMany(app => app.Value.Values.Where(l => l.IsExpired(now, additionalLeaseMs)).Select(l => (App: app.Key, l.Instance.InstanceId)))
                 .ToList();
-            foreach (var (app, id) in expired)
+            var size = _apps.Values.Sum(a => a.Count);
+            var limit = size - (int)(size * _renewalPercentThreshold);
+            var toEvict = Math.Min(expired.Count, limit);
+            random ??= Random.Shared;
+            var evicted = new List<string>(toEvict);
+            for (var i = 0; i < toEvict; i++)
             {
-                CancelLocked(app, id, now);
+                // Partial Fisher-Yates: a random pick among the expired leases not yet taken.
+                var pick = i + random.Next(expired.Count - i);
+                (expired[i], expired[pick]) = (expired[pick], expired[i]);
+                var (app, id) = expired[i];
+                if (CancelLocked(app, id, now))
+                {
+                    evicted.Add(id);
+                }
             }
-            return expired.Select(e => e.InstanceId).ToList();
+            return evicted;
         }
     }
 
@@ -233,7 +326,7 @@ public sealed class InstanceRegistry
         lock (_gate)
         {
             var instances = AllViews();
-            return new RegistrySnapshot(instances, "1", EurekaJson.ReconcileHashCode(instances));
+            return new RegistrySnapshot(instances, "1", EurekaJson.ReconcileHashCode(instances), _version);
         }
     }
 
@@ -252,7 +345,8 @@ public sealed class InstanceRegistry
                 latest[(change.Instance.AppName, change.Instance.InstanceId)] = change.Instance;
             }
             var hashCode = EurekaJson.ReconcileHashCode(AllViews());
-            return new RegistrySnapshot([.. latest.Values], _deltaVersion.ToString(CultureInfo.InvariantCulture), hashCode);
+            var validUntil = _recentChanges.TryPeek(out var oldest) ? oldest.Timestamp + _deltaRetentionMs + 1 : long.MaxValue;
+            return new RegistrySnapshot([.. latest.Values], _deltaVersion.ToString(CultureInfo.InvariantCulture), hashCode, _version, validUntil);
         }
     }
 
@@ -267,12 +361,25 @@ public sealed class InstanceRegistry
         }
     }
 
-    /// <summary>One instance, or null when it is unknown or its lease has expired.</summary>
+    /// <summary>
+    /// Instances whose VIP (or secure VIP) address list contains <paramref name="vipAddress"/>
+    /// (comma-separated, compared whole and case-sensitively, as Eureka does); <c>versions__delta</c> is -1.
+    /// </summary>
+    public RegistrySnapshot GetByVipAddress(string vipAddress, bool secure)
+    {
+        lock (_gate)
+        {
+            var instances = AllViews().Where(i => ContainsVip(secure ? i.SecureVipAddress : i.VipAddress, vipAddress)).ToList();
+            return new RegistrySnapshot(instances, "-1", EurekaJson.ReconcileHashCode(instances), _version);
+        }
+    }
+
+    /// <summary>One instance, or null when it is unknown or its lease has expired (while eviction is enabled).</summary>
     public EurekaInstance? GetInstance(string appName, string id)
     {
         lock (_gate)
         {
-            return FindLease(appName, id) is { } lease && !lease.IsExpired(Now) ? lease.ToView() : null;
+            return FindLease(appName, id) is { } lease && IsVisible(lease, Now) ? lease.ToView() : null;
         }
     }
 
@@ -284,7 +391,7 @@ public sealed class InstanceRegistry
             var now = Now;
             foreach (var leases in _apps.Values)
             {
-                if (leases.TryGetValue(id, out var lease) && !lease.IsExpired(now))
+                if (leases.TryGetValue(id, out var lease) && IsVisible(lease, now))
                 {
                     return lease.ToView();
                 }
@@ -300,13 +407,27 @@ public sealed class InstanceRegistry
         {
             var now = Now;
             return [.. _apps.OrderBy(a => a.Key, StringComparer.Ordinal)
-                .SelectMany(a => a.Value.Values)
+                .SelectMany(a => a.Value.Values.OrderBy(l => l.Instance.InstanceId, StringComparer.Ordinal))
                 .Select(l => new LeaseInfoSnapshot(l.ToView(), l.LastRenewalTimestamp, l.IsExpired(now)))];
         }
     }
 
+    private static bool ContainsVip(string? list, string vip) =>
+        list is not null && list.Split(',', StringSplitOptions.TrimEntries).Contains(vip, StringComparer.Ordinal);
+
+    // While self-preservation holds eviction back, expired leases stay readable too (Eureka ties both to one flag).
+    private bool IsVisible(Lease lease, long now) => !lease.IsExpired(now) || (lease.EvictionTimestamp == 0 && !_selfPreservation.IsLeaseExpirationEnabled);
+
     private Lease? FindLease(string appName, string id) =>
         _apps.TryGetValue(appName.ToUpperInvariant(), out var leases) && leases.TryGetValue(id, out var lease) ? lease : null;
+
+    private void StoreOverrideIfRequiredLocked(string id, InstanceStatus status)
+    {
+        if (status != InstanceStatus.Unknown && (!_overrides.TryGetValue(id, out var current) || current != status))
+        {
+            _overrides[id] = status;
+        }
+    }
 
     private bool CancelLocked(string appName, string id, long now)
     {
@@ -320,6 +441,7 @@ public sealed class InstanceRegistry
             _apps.Remove(appName);
         }
         _overrides.Remove(id);
+        _selfPreservation.ClientCancelled();
         lease.Cancel(now);
         lease.Instance = lease.Instance with { ActionType = EurekaActionType.Deleted, LastUpdatedTimestamp = now };
         RecordChange(lease, now);
@@ -335,6 +457,8 @@ public sealed class InstanceRegistry
         _recentChanges.Enqueue(new RecentChange(now, lease.ToView()));
         // Counts changes, so clients polling an unchanged registry see a stable version.
         _deltaVersion++;
+        Volatile.Write(ref _version, _version + 1);
+        _appVersions[lease.Instance.AppName] = _version;
         PurgeRecentChanges(now);
     }
 

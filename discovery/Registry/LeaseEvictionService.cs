@@ -4,10 +4,12 @@ namespace EStore.Discovery.Registry;
 
 /// <summary>
 /// Evicts leases that were not renewed in time, every <c>Discovery:EvictionIntervalSeconds</c>
-/// (default 60 s). Each eviction is a cancel, so it shows in deltas as DELETED.
+/// (default 60 s), unless self-preservation holds eviction back. Each eviction is a local
+/// cancel (never replicated: every node evicts on its own), shown in deltas as DELETED.
 /// </summary>
 public sealed class LeaseEvictionService(
     InstanceRegistry registry,
+    SelfPreservationMonitor selfPreservation,
     TimeProvider time,
     IOptions<DiscoveryServerOptions> options,
     ILogger<LeaseEvictionService> logger) : BackgroundService
@@ -16,10 +18,15 @@ public sealed class LeaseEvictionService(
     private PeriodicTimer? _timer;
     private long _lastRun;
     private long _completedPasses;
+    private bool _heldBack;
 
     /// <summary>How many eviction passes have finished (lets tests wait for a tick).</summary>
     public long CompletedPasses => Interlocked.Read(ref _completedPasses);
 
+    /// <summary>Which leases to evict when only some of the expired ones may go; replaceable for tests.</summary>
+    internal Random Random { get; set; } = Random.Shared;
+
+    /// <inheritdoc />
     public override Task StartAsync(CancellationToken cancellationToken)
     {
         // Start the schedule here, not in ExecuteAsync: .NET 10 runs ExecuteAsync on a background
@@ -29,6 +36,7 @@ public sealed class LeaseEvictionService(
         return base.StartAsync(cancellationToken);
     }
 
+    /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = _timer ?? new PeriodicTimer(_interval, time);
@@ -55,7 +63,20 @@ public sealed class LeaseEvictionService(
     {
         try
         {
-            var evicted = registry.EvictExpired((long)compensation.TotalMilliseconds);
+            var state = selfPreservation.Snapshot();
+            if (!state.LeaseExpirationEnabled)
+            {
+                if (!_heldBack)
+                {
+                    logger.LogWarning(
+                        "Self-preservation: {Renews} renewals in the last minute do not exceed the threshold of {Threshold}; expired leases are kept",
+                        state.RenewsLastMinute, state.RenewsThreshold);
+                }
+                _heldBack = true;
+                return 0;
+            }
+            _heldBack = false;
+            var evicted = registry.EvictExpired((long)compensation.TotalMilliseconds, Random);
             foreach (var id in evicted)
             {
                 logger.LogInformation("Evicted expired lease {InstanceId}", id);

@@ -15,8 +15,24 @@ public enum RenewOutcome
     Conflict,
 }
 
+/// <summary>What a heartbeat did.</summary>
+/// <param name="Outcome">The answer for the caller.</param>
+/// <param name="LeaseRenewed">True when the lease was renewed (even if the answer is 404 or 409 afterwards); only then is it replicated.</param>
+/// <param name="Instance">The stored record after the renewal, when the instance exists.</param>
+public sealed record RenewResult(RenewOutcome Outcome, bool LeaseRenewed, EurekaInstance? Instance);
+
+/// <summary>What a registration did.</summary>
+/// <param name="Instance">The record now stored (the incoming one, or the existing one when that was newer).</param>
+/// <param name="IsNew">True when no lease existed for the id before.</param>
+public sealed record RegisterResult(EurekaInstance Instance, bool IsNew);
+
 /// <summary>An applications document's content: instances plus <c>versions__delta</c> and <c>apps__hashcode</c>.</summary>
-public sealed record RegistrySnapshot(IReadOnlyList<EurekaInstance> Instances, string VersionsDelta, string HashCode);
+/// <param name="Instances">Every instance in the document.</param>
+/// <param name="VersionsDelta">The <c>versions__delta</c> value.</param>
+/// <param name="HashCode">The <c>apps__hashcode</c> value.</param>
+/// <param name="Stamp">The registry version the snapshot was taken at (see <see cref="InstanceRegistry.Version"/>).</param>
+/// <param name="ValidUntil">Epoch ms after which the content is stale without any change (delta entries age out).</param>
+public sealed record RegistrySnapshot(IReadOnlyList<EurekaInstance> Instances, string VersionsDelta, string HashCode, long Stamp = 0, long ValidUntil = long.MaxValue);
 
 /// <summary>A lease as the dashboard shows it.</summary>
 /// <param name="Instance">The record as clients see it.</param>

@@ -9,7 +9,7 @@ namespace EStore.Platform.Discovery;
 /// not DOWN: the instance itself still serves, and marking it DOWN would take healthy
 /// instances out of traffic during a discovery outage.
 /// </summary>
-internal sealed class DiscoveryHealthCheck(EurekaRegistrar registrar, EurekaRegistryCache cache, IOptions<EurekaClientOptions> options) : IHealthCheck
+internal sealed class DiscoveryHealthCheck(EurekaRegistrar registrar, EurekaRegistryCache cache, ServiceInstanceSelector selector, IOptions<EurekaClientOptions> options) : IHealthCheck
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
@@ -22,6 +22,10 @@ internal sealed class DiscoveryHealthCheck(EurekaRegistrar registrar, EurekaRegi
         {
             data["lastRegistryFetch"] = fetched;
             data["applications"] = cache.Applications.Count;
+        }
+        if (selector.SuspectInstanceIds is { Count: > 0 } suspects)
+        {
+            data["avoidedInstances"] = suspects;
         }
         var error = registrar.LastError ?? cache.LastError;
         if (error is not null)

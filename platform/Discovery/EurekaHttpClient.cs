@@ -43,12 +43,20 @@ public sealed class EurekaHttpClient(HttpClient http, IOptions<EurekaClientOptio
 
     /// <summary>Fetches the full registry.</summary>
     /// <exception cref="HttpRequestException">No server answered, or the answer was not a registry.</exception>
-    public async Task<EurekaApplications> GetApplicationsAsync(CancellationToken cancellationToken)
+    public Task<EurekaApplications> GetApplicationsAsync(CancellationToken cancellationToken) =>
+        GetRegistryDocumentAsync("apps/", cancellationToken);
+
+    /// <summary>Fetches the recent changes (<c>apps/delta</c>); its hash code is that of the whole registry.</summary>
+    /// <exception cref="HttpRequestException">No server answered, or the answer was not a registry.</exception>
+    public Task<EurekaApplications> GetDeltaAsync(CancellationToken cancellationToken) =>
+        GetRegistryDocumentAsync("apps/delta", cancellationToken);
+
+    private async Task<EurekaApplications> GetRegistryDocumentAsync(string path, CancellationToken cancellationToken)
     {
-        using var response = await SendAsync(() => new HttpRequestMessage(HttpMethod.Get, "apps/"), cancellationToken);
+        using var response = await SendAsync(() => new HttpRequestMessage(HttpMethod.Get, path), cancellationToken);
         if (!response.IsSuccessStatusCode)
         {
-            throw new HttpRequestException($"registry fetch answered {(int)response.StatusCode}", null, response.StatusCode);
+            throw new HttpRequestException($"GET {path} answered {(int)response.StatusCode}", null, response.StatusCode);
         }
         await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
         try

@@ -18,6 +18,15 @@ public sealed class EurekaClientOptions
     /// <summary>How often the registry is fetched, in seconds.</summary>
     public int RegistryFetchIntervalSeconds { get; set; } = 30;
 
+    /// <summary>Always fetch the full registry instead of deltas.</summary>
+    public bool DisableDelta { get; set; }
+
+    /// <summary>
+    /// How long an empty registry from the server is ignored while the cache knows instances,
+    /// in seconds (a restarted discovery server is empty until instances re-register).
+    /// </summary>
+    public int EmptyRegistryGraceSeconds { get; set; } = 90;
+
     /// <summary>The server URLs, trimmed, each ending with a slash.</summary>
     public IReadOnlyList<Uri> ServiceUrls => ServiceUrl
         .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)

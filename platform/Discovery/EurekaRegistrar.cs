@@ -1,8 +1,11 @@
 using System.Net;
 using System.Net.Sockets;
+using EStore.Platform.Health;
 using EStore.Platform.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -19,12 +22,14 @@ internal sealed partial class EurekaRegistrar(
     IOptions<EurekaClientOptions> clientOptions,
     IOptions<EurekaInstanceOptions> instanceOptions,
     ServiceIdentity identity,
-    IServer server,
+    IServiceProvider services,
     IHostApplicationLifetime lifetime,
+    HealthCheckService health,
     TimeProvider time,
     ILogger<EurekaRegistrar> logger) : BackgroundService
 {
-    private volatile EurekaInstance? _instance;
+    private readonly Lock _gate = new();
+    private Task? _deregistration;
 
     /// <summary>The registered record, once registration succeeded.</summary>
     public EurekaInstance? Registered { get; private set; }
@@ -55,21 +60,34 @@ internal sealed partial class EurekaRegistrar(
         }
 
         var instance = Describe();
-        _instance = instance;
+        // Leave the registry as soon as shutdown begins, before other services stop, so callers drain away.
+        using var stopping = lifetime.ApplicationStopping.Register(() => StartDeregistration());
         var renewal = TimeSpan.FromSeconds(Math.Max(1, instance.RenewalIntervalSeconds));
         var registered = false;
-        while (!stoppingToken.IsCancellationRequested)
+        while (!stoppingToken.IsCancellationRequested && !lifetime.ApplicationStopping.IsCancellationRequested)
         {
             try
             {
+                var status = await CurrentStatusAsync(stoppingToken);
+                if (status != instance.Status)
+                {
+                    // Eureka learns a status change from a re-registration with a newer dirty timestamp.
+                    LogStatusChanged(instance.InstanceId, EurekaJson.ToWire(instance.Status), EurekaJson.ToWire(status));
+                    instance = instance with { Status = status, LastDirtyTimestamp = time.GetUtcNow().ToUnixTimeMilliseconds() };
+                    registered = false;
+                }
                 if (!registered)
                 {
                     registered = await client.RegisterAsync(instance, stoppingToken);
                     if (registered)
                     {
+                        var first = Registered is null;
                         Registered = instance;
                         LastError = null;
-                        LogRegistered(instance.AppName, instance.InstanceId, instance.BaseUri);
+                        if (first)
+                        {
+                            LogRegistered(instance.AppName, instance.InstanceId, instance.BaseUri);
+                        }
                     }
                 }
                 else if (await client.RenewAsync(instance, stoppingToken) == HttpStatusCode.NotFound)
@@ -106,20 +124,46 @@ internal sealed partial class EurekaRegistrar(
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         await base.StopAsync(cancellationToken);
-        if (Registered is { } instance)
+        await StartDeregistration().WaitAsync(cancellationToken);
+    }
+
+    private Task StartDeregistration()
+    {
+        lock (_gate)
         {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(TimeSpan.FromSeconds(5));
-            try
-            {
-                await client.CancelAsync(instance, timeout.Token);
-                LogDeregistered(instance.InstanceId);
-            }
-            catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException)
-            {
-                LogCallFailed(ex.Message);
-            }
+            return _deregistration ??= DeregisterAsync();
         }
+    }
+
+    private async Task DeregisterAsync()
+    {
+        if (Registered is not { } instance)
+        {
+            return;
+        }
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        try
+        {
+            await client.CancelAsync(instance, timeout.Token);
+            Registered = null;
+            LogDeregistered(instance.InstanceId);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException)
+        {
+            LogCallFailed(ex.Message);
+        }
+    }
+
+    // The readiness group decides: a service whose database is down should receive no traffic.
+    private async Task<InstanceStatus> CurrentStatusAsync(CancellationToken cancellationToken)
+    {
+        var report = await health.CheckHealthAsync(r => r.Tags.Contains(ActuatorEndpoints.ReadinessTag), cancellationToken);
+        return ActuatorStatus.Aggregate(report.Entries.Values.Select(ActuatorStatus.Of)) switch
+        {
+            ActuatorStatus.Down => InstanceStatus.Down,
+            ActuatorStatus.OutOfService => InstanceStatus.OutOfService,
+            _ => InstanceStatus.Up,
+        };
     }
 
     private EurekaInstance Describe()
@@ -162,6 +206,9 @@ internal sealed partial class EurekaRegistrar(
 
     private Uri BoundAddress()
     {
+        // Resolved only here: a process that fetches but never registers need not serve HTTP.
+        var server = services.GetService<IServer>()
+            ?? throw new StartupConfigurationException("Eureka:Client:ShouldRegisterWithEureka", "is true but this process serves no HTTP; set it to false.");
         var addresses = server.Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
         var address = addresses.FirstOrDefault(a => a.StartsWith("http://", StringComparison.OrdinalIgnoreCase)) ?? addresses.FirstOrDefault()
             ?? throw new StartupConfigurationException("Urls", "the server listens on no address, so there is nothing to register.");
@@ -190,6 +237,9 @@ internal sealed partial class EurekaRegistrar(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Registered with discovery as {App}/{InstanceId} at {BaseUri}")]
     private partial void LogRegistered(string app, string instanceId, Uri baseUri);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Instance {InstanceId} status {From} -> {To}; telling discovery")]
+    private partial void LogStatusChanged(string instanceId, string from, string to);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Discovery does not know {InstanceId}; registering again")]
     private partial void LogReRegistering(string instanceId);

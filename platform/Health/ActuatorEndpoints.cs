@@ -116,6 +116,9 @@ public static class ActuatorEndpoints
                 ["health"] = Link($"{root}/health"),
                 ["health-path"] = Link($"{root}/health/{{*path}}"),
                 ["info"] = Link($"{root}/info"),
+                ["metrics"] = Link($"{root}/metrics"),
+                ["metrics-requiredMetricName"] = Link($"{root}/metrics/{{requiredMetricName}}"),
+                ["prometheus"] = Link($"{root}/prometheus"),
             },
         };
     }

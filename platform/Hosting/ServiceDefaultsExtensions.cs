@@ -3,6 +3,7 @@ using EStore.Platform.Discovery;
 using EStore.Platform.Errors;
 using EStore.Platform.Health;
 using EStore.Platform.Kafka;
+using EStore.Platform.Observability;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -27,9 +28,9 @@ public static class ServiceDefaultsExtensions
             options.SingleLine = true;
             options.TimestampFormat = "HH:mm:ss.fff ";
         });
+        builder.AddObservability();
 
-        var identity = ServiceIdentity.FromConfiguration(builder.Configuration);
-        builder.Services.AddSingleton(identity);
+        builder.Services.AddSingleton(ServiceIdentity.FromConfiguration(builder.Configuration));
         builder.Services.TryAddTimeProvider();
 
         builder.Services.ConfigureHttpJsonOptions(options =>
@@ -55,6 +56,7 @@ public static class ServiceDefaultsExtensions
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.MapActuatorEndpoints();
+        app.MapObservabilityEndpoints();
         return app;
     }
 

@@ -11,8 +11,11 @@ using Microsoft.Extensions.DependencyInjection;
 namespace EStore.Discovery.Tests;
 
 /// <summary>The discovery server in memory, on a fake clock. One per test: the registry is state.</summary>
-internal sealed class DiscoveryFactory : WebApplicationFactory<Program>
+internal sealed class DiscoveryFactory(IDictionary<string, string?>? settings = null) : WebApplicationFactory<Program>
 {
+    /// <summary>Self-preservation off: for tests about leases alone (a lone test instance would always trigger it).</summary>
+    public static readonly Dictionary<string, string?> WithoutSelfPreservation = new() { ["Discovery:SelfPreservation:Enabled"] = "false" };
+
     public FakeTimeProvider Clock { get; } = new();
 
     public InstanceRegistry Registry => Services.GetRequiredService<InstanceRegistry>();
@@ -25,6 +28,11 @@ internal sealed class DiscoveryFactory : WebApplicationFactory<Program>
         // Belt and braces: the server must never try to talk to a Eureka server itself.
         builder.UseSetting("Eureka:Client:ShouldRegisterWithEureka", "false");
         builder.UseSetting("Eureka:Client:ShouldFetchRegistry", "false");
+        builder.UseSetting("Eureka:Client:ServiceUrl", "");
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            builder.UseSetting(key, value);
+        }
         builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(Clock));
     }
 }

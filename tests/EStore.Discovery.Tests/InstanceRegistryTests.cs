@@ -9,8 +9,12 @@ public sealed class InstanceRegistryTests
     private readonly FakeTimeProvider _clock = new();
     private readonly InstanceRegistry _registry;
 
-    public InstanceRegistryTests() =>
-        _registry = new InstanceRegistry(_clock, Options.Create(new DiscoveryServerOptions()));
+    public InstanceRegistryTests()
+    {
+        // Self-preservation has its own tests; here eviction must depend on leases alone.
+        var options = Options.Create(new DiscoveryServerOptions { SelfPreservation = { Enabled = false, RenewalPercentThreshold = 0 } });
+        _registry = new InstanceRegistry(_clock, options, new SelfPreservationMonitor(_clock, options));
+    }
 
     private static EurekaInstance Orders(string id = "host-a:orders:8080", int durationSeconds = 90) => new()
     {
@@ -40,7 +44,7 @@ public sealed class InstanceRegistryTests
     {
         _registry.Register(Orders(durationSeconds: 30));
         _clock.Advance(TimeSpan.FromSeconds(10));
-        Assert.Equal(RenewOutcome.Renewed, _registry.Renew("ORDERS", "host-a:orders:8080"));
+        Assert.Equal(RenewOutcome.Renewed, _registry.Renew("ORDERS", "host-a:orders:8080").Outcome);
 
         _clock.Advance(TimeSpan.FromSeconds(60));
         Assert.Empty(_registry.EvictExpired());
@@ -82,7 +86,7 @@ public sealed class InstanceRegistryTests
 
         Assert.NotNull(instances);
         Assert.Equal("ORDERS", Assert.Single(instances).AppName);
-        Assert.Equal(RenewOutcome.Renewed, _registry.Renew("orders", "host-a:orders:8080"));
+        Assert.Equal(RenewOutcome.Renewed, _registry.Renew("orders", "host-a:orders:8080").Outcome);
         Assert.True(_registry.Cancel("oRdErS", "host-a:orders:8080"));
     }
 
@@ -90,7 +94,7 @@ public sealed class InstanceRegistryTests
     public void Cancel_forgets_the_status_override()
     {
         _registry.Register(Orders());
-        Assert.True(_registry.SetStatusOverride("ORDERS", "host-a:orders:8080", InstanceStatus.OutOfService));
+        Assert.NotNull(_registry.SetStatusOverride("ORDERS", "host-a:orders:8080", InstanceStatus.OutOfService));
 
         _registry.Cancel("ORDERS", "host-a:orders:8080");
         _registry.Register(Orders());
@@ -105,7 +109,7 @@ public sealed class InstanceRegistryTests
         {
             var id = $"host-{i}:orders:8080";
             _registry.Register(Orders(id));
-            Assert.Equal(RenewOutcome.Renewed, _registry.Renew("ORDERS", id));
+            Assert.Equal(RenewOutcome.Renewed, _registry.Renew("ORDERS", id).Outcome);
         });
 
         Assert.Equal(200, _registry.GetApplications().Instances.Count);

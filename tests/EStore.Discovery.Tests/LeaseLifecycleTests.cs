@@ -65,7 +65,7 @@ public sealed class LeaseLifecycleTests
     [Fact]
     public async Task A_lease_not_renewed_within_its_duration_is_evicted_by_the_background_service()
     {
-        using var factory = new DiscoveryFactory();
+        using var factory = new DiscoveryFactory(DiscoveryFactory.WithoutSelfPreservation);
         var client = factory.CreateClient();
         await client.RegisterAsync(Eureka.SteeltoeBody(durationInSecs: 90));
         var eviction = factory.Eviction;
@@ -104,7 +104,7 @@ public sealed class LeaseLifecycleTests
     [Fact]
     public async Task An_expired_lease_is_hidden_from_single_instance_reads_but_listed_until_evicted()
     {
-        using var factory = new DiscoveryFactory();
+        using var factory = new DiscoveryFactory(DiscoveryFactory.WithoutSelfPreservation);
         var client = factory.CreateClient();
         await client.RegisterAsync(Eureka.SteeltoeBody(durationInSecs: 10));
 

@@ -75,7 +75,9 @@ public sealed class RoutingTests
     {
         using var factory = new DiscoveryFactory();
         var client = factory.CreateClient();
-        await client.RegisterAsync(Eureka.SteeltoeBody(instanceId: "<script>x</script>"));
+        var body = Eureka.SteeltoeBody(instanceId: "<script>x</script>");
+        body["instance"]!["metadata"] = new System.Text.Json.Nodes.JsonObject { ["zone"] = "zone-b" };
+        await client.RegisterAsync(body);
 
         var response = await client.GetAsync("/");
         var html = await response.Content.ReadAsStringAsync();
@@ -86,6 +88,10 @@ public sealed class RoutingTests
         Assert.Contains("&lt;script&gt;x&lt;/script&gt;", html);
         Assert.DoesNotContain("<script>x", html);
         Assert.Contains("UP", html);
+        Assert.Contains("zone-b (1)", html);
+        Assert.Contains("renews every 30s, lasts 90s", html);
+        Assert.Contains("Renews threshold", html);
+        Assert.Contains("No peers configured", html);
     }
 
     [Fact]

@@ -468,6 +468,10 @@ public sealed class MeshHost : IAsyncDisposable
             env["Eureka__Client__ShouldFetchRegistry"] = "false";
             // A standalone server: no peers (its port may not be known before it starts anyway).
             env["Eureka__Client__ServiceUrl"] = "";
+            // A development mesh, as Spring advises for one: a handful of instances coming and going
+            // would trip self-preservation, and dead instances should leave within a few seconds.
+            env["Discovery__SelfPreservation__Enabled"] = "false";
+            env["Discovery__EvictionIntervalSeconds"] = Invariant(Math.Max(1, _options.LeaseExpirationDurationSeconds / 5));
         }
         else
         {

@@ -88,8 +88,13 @@ public sealed class MeshHostOptions
     /// <summary>Use this Kafka instead of starting the mock broker.</summary>
     public string? KafkaBootstrapServers { get; set; }
 
-    /// <summary>Topics the mock broker creates up front (<c>name</c> or <c>name:partitions</c>).</summary>
-    public IList<string> BrokerTopics { get; } = [];
+    /// <summary>
+    /// Topics the mock broker creates up front (<c>name</c> or <c>name:partitions</c>): by default every
+    /// event topic and its dead-letter topic with 6 partitions, since the mock broker cannot create
+    /// topics through the admin API and would auto-create them with 4.
+    /// </summary>
+    public IList<string> BrokerTopics { get; } =
+        [.. EStore.Contracts.Topics.All.SelectMany(t => new[] { $"{t}:6", $"{EStore.Contracts.Topics.DeadLetterOf(t)}:6" })];
 
     /// <summary>Passed as <c>Zipkin__Endpoint</c> when set.</summary>
     public string? ZipkinEndpoint { get; set; }

@@ -1,0 +1,97 @@
+using System.Diagnostics;
+using EStore.Contracts.Events;
+using Microsoft.EntityFrameworkCore;
+
+namespace EStore.Platform.Messaging;
+
+/// <summary>
+/// Records events in the service's outbox table. Rows are added to the scope's DbContext, so
+/// they commit (or roll back) with the state change in the same <c>SaveChangesAsync</c> or
+/// transaction; the relay publishes them afterwards.
+/// </summary>
+public interface IEventOutbox
+{
+    /// <summary>Adds <paramref name="event"/> to the outbox of the current DbContext (nothing is sent before commit).</summary>
+    /// <exception cref="InvalidOperationException">The event's topic was not declared with <see cref="MessagingBuilder.Publishes"/>.</exception>
+    void Add(IIntegrationEvent @event);
+}
+
+/// <summary>The scoped outbox bound to the scope's <typeparamref name="TContext"/>.</summary>
+internal sealed class EventOutbox<TContext>(
+    TContext context,
+    EventTypeRegistry registry,
+    MessagingTopology topology,
+    OutboxSignal signal,
+    TimeProvider time) : IEventOutbox
+    where TContext : DbContext
+{
+    private bool _listening;
+
+    /// <summary>True once an event was added in this scope.</summary>
+    public bool HasEvents => _listening;
+
+    public void Add(IIntegrationEvent @event)
+    {
+        ArgumentNullException.ThrowIfNull(@event);
+        var type = registry.Get(@event.GetType());
+        if (!topology.PublishedTopics.Contains(type.Topic))
+        {
+            throw new InvalidOperationException(
+                $"{type.Name} goes to {type.Topic}, which this service does not publish: add m.Publishes(\"{type.Topic}\") to AddKafkaMessaging.");
+        }
+        if (string.IsNullOrWhiteSpace(@event.AggregateKey))
+        {
+            throw new ArgumentException($"{type.Name} has no aggregate key.", nameof(@event));
+        }
+
+        context.Set<OutboxMessage>().Add(new OutboxMessage
+        {
+            EventId = @event.EventId,
+            EventType = type.Name,
+            Topic = type.Topic,
+            AggregateKey = @event.AggregateKey,
+            Payload = EventJson.Serialize(@event),
+            TraceParent = Activity.Current is { IdFormat: ActivityIdFormat.W3C } activity ? activity.Id : null,
+            CreatedAt = time.GetUtcNow().UtcDateTime,
+        });
+
+        if (!_listening)
+        {
+            // Wake the relay right after the save instead of waiting for its next poll. Inside an
+            // explicit transaction the save is not the commit yet: whoever commits wakes it (the
+            // consumer does), or the next poll finds the rows.
+            _listening = true;
+            context.SavedChanges += (_, _) =>
+            {
+                if (context.Database.CurrentTransaction is null)
+                {
+                    signal.Wake();
+                }
+            };
+        }
+    }
+}
+
+/// <summary>Wakes the relay when this process has written outbox rows.</summary>
+internal sealed class OutboxSignal
+{
+    private readonly SemaphoreSlim _signal = new(0, 1);
+
+    public void Wake()
+    {
+        if (_signal.CurrentCount == 0)
+        {
+            try
+            {
+                _signal.Release();
+            }
+            catch (SemaphoreFullException)
+            {
+                // Another thread woke it first.
+            }
+        }
+    }
+
+    /// <summary>Waits for a wake-up or the timeout; true when woken.</summary>
+    public Task<bool> WaitAsync(TimeSpan timeout, CancellationToken cancellationToken) => _signal.WaitAsync(timeout, cancellationToken);
+}

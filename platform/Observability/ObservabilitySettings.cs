@@ -1,0 +1,128 @@
+using System.Globalization;
+using EStore.Platform.Hosting;
+using Microsoft.Extensions.Configuration;
+
+namespace EStore.Platform.Observability;
+
+/// <summary>Tracing and Zipkin settings, read once at startup from <c>Tracing:*</c> and <c>Zipkin:*</c>.</summary>
+public sealed record ObservabilitySettings
+{
+    /// <summary>Configuration key of the Zipkin span endpoint.</summary>
+    public const string ZipkinEndpointKey = "Zipkin:Endpoint";
+
+    /// <summary>Configuration key of the sampling ratio of new traces.</summary>
+    public const string SamplingRatioKey = "Tracing:SamplingRatio";
+
+    /// <summary>Configuration key that turns tracing off altogether.</summary>
+    public const string EnabledKey = "Tracing:Enabled";
+
+    /// <summary>Configuration key of the request paths never traced.</summary>
+    public const string ExcludedPathsKey = "Tracing:ExcludedPaths";
+
+    /// <summary>Configuration key that traces HTTP and database calls made outside any request or message.</summary>
+    public const string TraceBackgroundCallsKey = "Tracing:TraceBackgroundCalls";
+
+    /// <summary>False turns tracing off: no spans are recorded or exported (log lines still carry ids). Default true.</summary>
+    public bool Enabled { get; init; } = true;
+
+    /// <summary>Share of new traces that are recorded, from 0 to 1; a caller's decision is always followed. Default 1.</summary>
+    public double SamplingRatio { get; init; } = 1.0;
+
+    /// <summary>Request path prefixes never traced (health probes, Eureka traffic). Default <c>/actuator</c> and <c>/eureka</c>.</summary>
+    public IReadOnlyList<string> ExcludedPaths { get; init; } = ["/actuator", "/eureka"];
+
+    /// <summary>
+    /// When false (the default), client spans with no parent (Eureka heartbeats, outbox polling) are not
+    /// recorded, so Zipkin shows the work requests and messages cause rather than background noise.
+    /// </summary>
+    public bool TraceBackgroundCalls { get; init; }
+
+    /// <summary>Zipkin's <c>/api/v2/spans</c> URL; null exports nothing.</summary>
+    public Uri? ZipkinEndpoint { get; init; }
+
+    /// <summary>Spans held waiting for export; more are dropped and counted. Default 2048.</summary>
+    public int MaxQueueSize { get; init; } = 2048;
+
+    /// <summary>Most spans in one POST. Default 512.</summary>
+    public int MaxExportBatchSize { get; init; } = 512;
+
+    /// <summary>Delay between exports. Default 1000 ms.</summary>
+    public int ScheduledDelayMilliseconds { get; init; } = 1000;
+
+    /// <summary>Time limit of one POST to Zipkin. Default 5000 ms.</summary>
+    public int ExportTimeoutMilliseconds { get; init; } = 5000;
+
+    /// <summary>Reads and checks the settings.</summary>
+    /// <exception cref="StartupConfigurationException">A value is malformed.</exception>
+    public static ObservabilitySettings FromConfiguration(IConfiguration configuration)
+    {
+        var settings = new ObservabilitySettings
+        {
+            Enabled = Bool(configuration, EnabledKey, true),
+            SamplingRatio = Ratio(configuration, SamplingRatioKey),
+            TraceBackgroundCalls = Bool(configuration, TraceBackgroundCallsKey, false),
+            ZipkinEndpoint = Endpoint(configuration[ZipkinEndpointKey]),
+            MaxQueueSize = Int(configuration, "Zipkin:MaxQueueSize", 2048, 1, 1_000_000),
+            ScheduledDelayMilliseconds = Int(configuration, "Zipkin:ScheduledDelayMilliseconds", 1000, 1, 600_000),
+            ExportTimeoutMilliseconds = Int(configuration, "Zipkin:ExportTimeoutMilliseconds", 5000, 1, 600_000),
+        };
+        var batch = Int(configuration, "Zipkin:MaxExportBatchSize", 512, 1, 1_000_000);
+        settings = settings with { MaxExportBatchSize = Math.Min(batch, settings.MaxQueueSize) };
+        if (configuration[ExcludedPathsKey] is { } paths)
+        {
+            settings = settings with
+            {
+                ExcludedPaths = paths.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+            };
+        }
+        return settings;
+    }
+
+    private static Uri? Endpoint(string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return null;
+        }
+        if (!Uri.TryCreate(text.Trim(), UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
+        {
+            throw new StartupConfigurationException(ZipkinEndpointKey, $"'{text}' is not an http(s) URL such as http://localhost:9411/api/v2/spans.");
+        }
+        // A bare Zipkin address means its standard span endpoint.
+        return uri.AbsolutePath is "" or "/" ? new Uri(uri, "/api/v2/spans") : uri;
+    }
+
+    private static double Ratio(IConfiguration configuration, string key)
+    {
+        var text = configuration[key];
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return 1.0;
+        }
+        return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && value is >= 0 and <= 1
+            ? value
+            : throw new StartupConfigurationException(key, $"'{text}' is not a number from 0 to 1.");
+    }
+
+    private static bool Bool(IConfiguration configuration, string key, bool fallback)
+    {
+        var text = configuration[key];
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return fallback;
+        }
+        return bool.TryParse(text, out var value) ? value : throw new StartupConfigurationException(key, $"'{text}' is not true or false.");
+    }
+
+    private static int Int(IConfiguration configuration, string key, int fallback, int min, int max)
+    {
+        var text = configuration[key];
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return fallback;
+        }
+        return int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max
+            ? value
+            : throw new StartupConfigurationException(key, $"'{text}' is not a whole number from {min} to {max}.");
+    }
+}

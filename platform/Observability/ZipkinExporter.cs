@@ -1,0 +1,137 @@
+using System.Buffers;
+using System.Diagnostics;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using OpenTelemetry;
+
+namespace EStore.Platform.Observability;
+
+/// <summary>
+/// POSTs batches of spans to Zipkin as v2 JSON. Runs on the batch processor's own thread, so a
+/// slow or absent Zipkin never delays a request: a failed batch is dropped (not retried), counted,
+/// and reported by at most one warning a minute.
+/// </summary>
+internal sealed partial class ZipkinExporter : BaseExporter<Activity>
+{
+    private static readonly TimeSpan WarningInterval = TimeSpan.FromMinutes(1);
+    private static readonly MediaTypeHeaderValue JsonContentType = new("application/json") { CharSet = "utf-8" };
+
+    private readonly Uri _endpoint;
+    private readonly Func<ZipkinEndpoint> _localEndpoint;
+    private readonly ZipkinExportStatistics _statistics;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly HttpClient _http;
+    private readonly ArrayBufferWriter<byte> _buffer = new(64 * 1024);
+    private readonly Utf8JsonWriter _json;
+    private long _lastWarning = long.MinValue;
+    private long _droppedSinceWarning;
+    private bool _failing;
+
+    public ZipkinExporter(ObservabilitySettings settings, Func<ZipkinEndpoint> localEndpoint, ZipkinExportStatistics statistics, TimeProvider time, ILogger logger)
+    {
+        _endpoint = settings.ZipkinEndpoint ?? throw new ArgumentException("No Zipkin endpoint.", nameof(settings));
+        _localEndpoint = localEndpoint;
+        _statistics = statistics;
+        _time = time;
+        _logger = logger;
+        _json = new Utf8JsonWriter(_buffer);
+        _http = new HttpClient(new SocketsHttpHandler
+        {
+            // The export call must not carry (or start) a trace of its own.
+            ActivityHeadersPropagator = null,
+            ConnectTimeout = TimeSpan.FromMilliseconds(Math.Min(settings.ExportTimeoutMilliseconds, 2000)),
+            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+        })
+        {
+            Timeout = TimeSpan.FromMilliseconds(settings.ExportTimeoutMilliseconds),
+        };
+    }
+
+    public override ExportResult Export(in Batch<Activity> batch)
+    {
+        // Without this, the POST's own HttpClient span would be exported, and so on forever.
+        using var suppress = SuppressInstrumentationScope.Begin();
+        var count = (int)batch.Count;
+        _statistics.Dequeued(count);
+        if (count == 0)
+        {
+            return ExportResult.Success;
+        }
+        try
+        {
+            Serialize(batch);
+            using var request = new HttpRequestMessage(HttpMethod.Post, _endpoint)
+            {
+                Content = new ReadOnlyMemoryContent(_buffer.WrittenMemory),
+            };
+            request.Content.Headers.ContentType = JsonContentType;
+            // B3's "don't trace this" for any tracing proxy between us and Zipkin.
+            request.Headers.TryAddWithoutValidation(TraceContextPropagator.B3Single, "0");
+            using var response = _http.Send(request, HttpCompletionOption.ResponseHeadersRead);
+            if (!response.IsSuccessStatusCode)
+            {
+                return Fail(count, $"HTTP {(int)response.StatusCode}");
+            }
+            _statistics.Succeeded(count);
+            if (_failing)
+            {
+                _failing = false;
+                LogRecovered(_endpoint);
+            }
+            return ExportResult.Success;
+        }
+        catch (Exception ex)
+        {
+            // Whatever went wrong, the batch is lost and the export thread must live on.
+            return Fail(count, ex.Message);
+        }
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _http.Dispose();
+            _json.Dispose();
+        }
+        base.Dispose(disposing);
+    }
+
+    private void Serialize(in Batch<Activity> batch)
+    {
+        _buffer.ResetWrittenCount();
+        _json.Reset(_buffer);
+        var local = _localEndpoint();
+        // Utf8JsonWriter writes no BOM: Zipkin rejects a body that does not start with '['.
+        _json.WriteStartArray();
+        foreach (var activity in batch)
+        {
+            ZipkinSpanWriter.Write(_json, activity, local);
+        }
+        _json.WriteEndArray();
+        _json.Flush();
+    }
+
+    private ExportResult Fail(int count, string reason)
+    {
+        _statistics.Failed(count);
+        _droppedSinceWarning += count;
+        _failing = true;
+        var now = _time.GetTimestamp();
+        if (_lastWarning == long.MinValue || _time.GetElapsedTime(_lastWarning, now) >= WarningInterval)
+        {
+            LogUnreachable(_endpoint, reason, _droppedSinceWarning);
+            _lastWarning = now;
+            _droppedSinceWarning = 0;
+        }
+        return ExportResult.Failure;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Zipkin at {Endpoint} is not accepting spans ({Reason}); {Dropped} spans dropped. Requests are unaffected; this warning repeats at most once a minute.")]
+    private partial void LogUnreachable(Uri endpoint, string reason, long dropped);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Zipkin at {Endpoint} is accepting spans again")]
+    private partial void LogRecovered(Uri endpoint);
+}

@@ -1,0 +1,28 @@
+namespace EStore.Identity.Controllers;
+
+/// <summary>What every identity endpoint shares.</summary>
+internal static class EndpointConventions
+{
+    /// <summary>Responses carry tokens and personal data: no cache may keep them (RFC 6749 §5.1, ASVS 14.3).</summary>
+    public static RouteGroupBuilder NoStore(this RouteGroupBuilder group) =>
+        group.AddEndpointFilter(async (context, next) =>
+        {
+            context.HttpContext.Response.Headers.CacheControl = "no-store";
+            context.HttpContext.Response.Headers.Pragma = "no-cache";
+            return await next(context);
+        });
+
+    /// <summary>The 400 for a request whose JSON body is missing.</summary>
+    public static IResult MissingBody() => EStore.Platform.Errors.ProblemResponses.BadRequest("A JSON request body is required.");
+
+    /// <summary>Parses a query value as a bounded whole number; absent means <paramref name="fallback"/>.</summary>
+    public static bool TryParseBounded(string? text, int fallback, int min, int max, out int value)
+    {
+        if (string.IsNullOrEmpty(text))
+        {
+            value = fallback;
+            return true;
+        }
+        return int.TryParse(text, out value) && value >= min && value <= max;
+    }
+}

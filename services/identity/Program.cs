@@ -1,0 +1,31 @@
+using EStore.Contracts;
+using EStore.Contracts.Events;
+using EStore.Identity.Controllers;
+using EStore.Identity.Data;
+using EStore.Identity.Messaging;
+using EStore.Identity.Services;
+using EStore.Platform.Hosting;
+using EStore.Platform.Messaging;
+using EStore.Platform.Security;
+
+var builder = ServiceHost.CreateBuilder(args);
+builder.AddServiceDefaults();
+builder.AddIdentityDatabase();
+builder.AddKafkaMessaging<IdentityDbContext>(messaging =>
+{
+    messaging.Publishes(Topics.Identity);
+    messaging.Consumes<ShopCreated, ShopCreatedHandler>();
+});
+builder.AddSigningKeys();
+builder.AddServiceAuthentication<LocalSigningKeySource>();
+builder.AddIdentityServices();
+
+var app = builder.Build();
+app.MapServiceDefaults();
+app.MapWellKnownEndpoints();
+app.MapAuthEndpoints();
+app.MapUserEndpoints();
+return await app.RunServiceAsync();
+
+/// <summary>Entry point, visible to in-process component tests.</summary>
+public partial class Program;

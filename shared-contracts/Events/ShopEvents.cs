@@ -1,0 +1,43 @@
+namespace EStore.Contracts.Events;
+
+/// <summary>The lifecycle state of a shop.</summary>
+public enum ShopStatus
+{
+    /// <summary>Open: its products can be bought.</summary>
+    Active,
+    /// <summary>Temporarily closed by an administrator.</summary>
+    Suspended,
+    /// <summary>Closed for good by its owner.</summary>
+    Closed,
+}
+
+/// <summary>A user registered a shop and became its owner (shop-service, <see cref="Topics.Shop"/>).</summary>
+/// <param name="ShopId">The shop.</param>
+/// <param name="OwnerId">The user who owns it.</param>
+/// <param name="Name">The shop's name.</param>
+/// <param name="ContactEmail">Where the owner receives notifications.</param>
+public sealed record ShopCreated(Guid ShopId, Guid OwnerId, string Name, string ContactEmail) : IntegrationEvent
+{
+    /// <inheritdoc />
+    public override string AggregateKey => ShopId.ToString();
+}
+
+/// <summary>A shop's profile changed.</summary>
+/// <param name="ShopId">The shop.</param>
+/// <param name="Name">The shop's name after the change.</param>
+/// <param name="ContactEmail">The contact address after the change.</param>
+public sealed record ShopUpdated(Guid ShopId, string Name, string ContactEmail) : IntegrationEvent
+{
+    /// <inheritdoc />
+    public override string AggregateKey => ShopId.ToString();
+}
+
+/// <summary>A shop was suspended, reactivated or closed.</summary>
+/// <param name="ShopId">The shop.</param>
+/// <param name="Status">The new status.</param>
+/// <param name="Reason">Why, if given.</param>
+public sealed record ShopStatusChanged(Guid ShopId, ShopStatus Status, string? Reason) : IntegrationEvent
+{
+    /// <inheritdoc />
+    public override string AggregateKey => ShopId.ToString();
+}

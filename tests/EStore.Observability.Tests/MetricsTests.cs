@@ -1,0 +1,164 @@
+using System.Diagnostics.Metrics;
+using System.Net;
+using System.Text.Json;
+using EStore.Platform.Observability;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace EStore.Observability.Tests;
+
+public sealed class MetricsTests
+{
+    [Fact]
+    public async Task Metrics_lists_the_request_duration_and_drills_down_by_tag()
+    {
+        await using var app = await StartAsync();
+        (await app.Client.GetAsync("/hello")).Dispose();
+
+        var names = await WaitForNamesAsync(app, "http.server.request.duration");
+        Assert.Contains("http.server.request.duration", names);
+        Assert.Contains("http.server.active_requests", names);
+        Assert.Contains(names, n => n.StartsWith("dotnet.gc.", StringComparison.Ordinal));
+        Assert.Contains("dotnet.process.memory.working_set", names);
+
+        using var metric = JsonDocument.Parse(await app.Client.GetStringAsync("/actuator/metrics/http.server.request.duration?tag=http.response.status_code:200"));
+        var root = metric.RootElement;
+        Assert.Equal("http.server.request.duration", root.GetProperty("name").GetString());
+        Assert.Equal("seconds", root.GetProperty("baseUnit").GetString());
+        var measurements = root.GetProperty("measurements").EnumerateArray().ToDictionary(m => m.GetProperty("statistic").GetString()!, m => m.GetProperty("value").GetDouble());
+        Assert.True(measurements["COUNT"] >= 1);
+        Assert.True(measurements["TOTAL_TIME"] > 0);
+        Assert.True(measurements["MAX"] > 0);
+        var tags = root.GetProperty("availableTags").EnumerateArray().ToDictionary(t => t.GetProperty("tag").GetString()!, t => t.GetProperty("values").EnumerateArray().Select(v => v.GetString()).ToList());
+        Assert.DoesNotContain("http.response.status_code", tags.Keys);
+        Assert.Contains("/hello", tags["http.route"]);
+
+        using var other = await app.Client.GetAsync("/actuator/metrics/http.server.request.duration?tag=http.route:/nowhere");
+        Assert.Equal(HttpStatusCode.NotFound, other.StatusCode);
+    }
+
+    [Fact]
+    public async Task An_unknown_metric_is_a_404_problem_and_a_malformed_tag_a_400()
+    {
+        await using var app = await StartAsync();
+        using var missing = await app.Client.GetAsync("/actuator/metrics/no.such.metric");
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+        Assert.Equal("application/problem+json", missing.Content.Headers.ContentType?.MediaType);
+        using var malformed = await app.Client.GetAsync("/actuator/metrics/http.server.active_requests?tag=nocolon");
+        Assert.Equal(HttpStatusCode.BadRequest, malformed.StatusCode);
+    }
+
+    [Fact]
+    public async Task Prometheus_output_parses_strictly_and_names_are_normalised()
+    {
+        await using var app = await StartAsync();
+        for (var i = 0; i < 3; i++)
+        {
+            (await app.Client.GetAsync("/hello")).Dispose();
+            (await app.Client.GetAsync("/orders")).Dispose();
+        }
+        await WaitForNamesAsync(app, "http.server.request.duration");
+
+        using var response = await app.Client.GetAsync("/actuator/prometheus");
+        Assert.Equal("text/plain; version=0.0.4; charset=utf-8", response.Content.Headers.ContentType?.ToString());
+        var families = PrometheusText.Parse(await response.Content.ReadAsStringAsync());
+
+        var duration = families["http_server_request_duration_seconds"];
+        Assert.Equal("histogram", duration.Type);
+        Assert.Contains(duration.Samples, s => s.Name == "http_server_request_duration_seconds_count" && s.Labels.GetValueOrDefault("http_route") == "/hello" && s.Value >= 3);
+        Assert.Equal("gauge", families["http_server_request_duration_seconds_max"].Type);
+
+        var orders = families["estore_test_orders_total"];
+        Assert.Equal("counter", orders.Type);
+        Assert.Equal(6, Assert.Single(orders.Samples, s => s.Labels.GetValueOrDefault("outcome") == "placed \"fast\"\nok").Value);
+        Assert.Equal("gauge", families["http_server_active_requests"].Type);
+        Assert.Contains(families.Values, f => f.Name.StartsWith("dotnet_gc_", StringComparison.Ordinal));
+        Assert.All(families.Values.Where(f => f.Type == "counter"), f => Assert.EndsWith("_total", f.Name, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Names_and_units_follow_the_prometheus_conventions()
+    {
+        Assert.Equal("http_server_request_duration_seconds", PrometheusWriter.BaseName("http.server.request.duration", "s"));
+        Assert.Equal("dotnet_process_memory_working_set_bytes", PrometheusWriter.BaseName("dotnet.process.memory.working_set", "By"));
+        Assert.Equal("estore_messaging_published", PrometheusWriter.BaseName("estore.messaging.published", "{event}"));
+        Assert.Equal("rate_bytes_per_second", PrometheusWriter.BaseName("rate", "By/s"));
+        Assert.Equal("already_seconds", PrometheusWriter.BaseName("already.seconds", "s"));
+        Assert.Equal("_9lives", PrometheusWriter.Sanitize("9lives", allowColon: true));
+        Assert.Equal("1E-05", PrometheusWriter.Number(0.00001));
+    }
+
+    [Fact]
+    public async Task A_histogram_value_on_a_bucket_boundary_falls_in_that_bucket_and_runaway_tags_are_capped()
+    {
+        await using var app = await StartAsync();
+        var meters = app.Services.GetRequiredService<IMeterFactory>();
+        var meter = meters.Create("EStore.Test.Histogram");
+        var histogram = meter.CreateHistogram<double>("estore.test.size", "By", advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [10, 20] });
+        histogram.Record(10);
+        histogram.Record(15);
+        histogram.Record(25);
+        var counter = meter.CreateCounter<long>("estore.test.ids");
+        for (var i = 0; i < MetricFamily.MaxSeries + 50; i++)
+        {
+            counter.Add(1, new KeyValuePair<string, object?>("id", i));
+        }
+
+        var registry = app.Services.GetRequiredService<MetricsRegistry>();
+        var series = Assert.Single(registry.Collect("estore.test.size")!.Series);
+        Assert.Equal([1L, 1L, 1L], series.Buckets);
+        Assert.Equal(25, series.Max);
+        var ids = registry.Collect("estore.test.ids")!.Series;
+        Assert.Equal(MetricFamily.MaxSeries + 1, ids.Count);
+        Assert.Equal(50, Assert.Single(ids, s => s.Tags.Any(t => t.Key == "otel.metric.overflow")).Value);
+        PrometheusText.Parse(PrometheusWriter.Write(registry.Collect()));
+    }
+
+    [Fact]
+    public async Task Two_applications_in_one_process_keep_their_own_request_metrics()
+    {
+        await using var first = await StartAsync();
+        await using var second = await StartAsync();
+        for (var i = 0; i < 4; i++)
+        {
+            (await first.Client.GetAsync("/hello")).Dispose();
+        }
+        await WaitForNamesAsync(first, "http.server.request.duration");
+        await Task.Delay(100);
+        var inFirst = first.Services.GetRequiredService<MetricsRegistry>().Collect("http.server.request.duration")!.Series.Sum(s => s.Count);
+        var inSecond = second.Services.GetRequiredService<MetricsRegistry>().Collect("http.server.request.duration")?.Series.Sum(s => s.Count) ?? 0;
+        Assert.True(inFirst >= 4);
+        Assert.Equal(0, inSecond);
+    }
+
+    private static Task<TestApp> StartAsync() =>
+        TestApp.StartAsync("metrics-service", map: app =>
+        {
+            var orders = app.Services.GetRequiredService<IMeterFactory>().Create("EStore.Test").CreateCounter<long>("estore.test.orders", "{order}", "Orders placed.");
+            app.MapGet("/hello", () => Results.Text("hello"));
+            app.MapGet("/orders", () =>
+            {
+                orders.Add(2, new KeyValuePair<string, object?>("outcome", "placed \"fast\"\nok"));
+                return Results.Text("ok");
+            });
+        });
+
+    private static async Task<List<string>> WaitForNamesAsync(TestApp app, string name)
+    {
+        // The request metric is recorded as the response completes, just after the client has it.
+        List<string> names = [];
+        for (var i = 0; i < 100; i++)
+        {
+            using var document = JsonDocument.Parse(await app.Client.GetStringAsync("/actuator/metrics"));
+            names = [.. document.RootElement.GetProperty("names").EnumerateArray().Select(n => n.GetString()!)];
+            var registry = app.Services.GetRequiredService<MetricsRegistry>();
+            if (names.Contains(name) && registry.Collect(name)?.Series.Count > 0)
+            {
+                return names;
+            }
+            await Task.Delay(50);
+        }
+        return names;
+    }
+}

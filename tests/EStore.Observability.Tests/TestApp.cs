@@ -1,0 +1,96 @@
+using System.Net;
+using EStore.Platform.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
+
+namespace EStore.Observability.Tests;
+
+/// <summary>
+/// A real Kestrel application built with the service defaults on 127.0.0.1:0, with its own app
+/// name (its own TracerProvider, exporter and metric registry), so several can share the test process.
+/// </summary>
+internal sealed class TestApp : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private TestApp(WebApplication app)
+    {
+        _app = app;
+        BaseAddress = new Uri(app.Urls.Single());
+        Client = CreateClient(BaseAddress);
+    }
+
+    public Uri BaseAddress { get; }
+
+    public int Port => BaseAddress.Port;
+
+    /// <summary>A client that sends no trace headers of its own: the test process is not a traced service.</summary>
+    public HttpClient Client { get; }
+
+    public IServiceProvider Services => _app.Services;
+
+    public static HttpClient CreateClient(Uri baseAddress) =>
+        new(new SocketsHttpHandler { ActivityHeadersPropagator = null }) { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
+
+    public static async Task<TestApp> StartAsync(
+        string appName,
+        IDictionary<string, string?>? settings = null,
+        Action<WebApplicationBuilder>? configure = null,
+        Action<WebApplication>? map = null)
+    {
+        var builder = ServiceHost.CreateBuilder([]);
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Eureka:Instance:AppName"] = appName,
+            ["Eureka:Client:ShouldRegisterWithEureka"] = "false",
+            ["Eureka:Client:ShouldFetchRegistry"] = "false",
+        });
+        if (settings is not null)
+        {
+            builder.Configuration.AddInMemoryCollection(settings);
+        }
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        builder.AddServiceDefaults();
+        configure?.Invoke(builder);
+        var app = builder.Build();
+        app.MapServiceDefaults();
+        map?.Invoke(app);
+        await app.StartAsync();
+        return new TestApp(app);
+    }
+
+    /// <summary>Settings that export to <paramref name="collector"/> quickly.</summary>
+    public static Dictionary<string, string?> Exporting(Uri collector, Dictionary<string, string?>? more = null)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["Zipkin:Endpoint"] = collector.ToString(),
+            ["Zipkin:ScheduledDelayMilliseconds"] = "50",
+        };
+        foreach (var (key, value) in more ?? [])
+        {
+            settings[key] = value;
+        }
+        return settings;
+    }
+
+    /// <summary>A loopback port nothing listens on.</summary>
+    public static int DeadPort()
+    {
+        var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}
