@@ -5,6 +5,7 @@ using System.Text.Json;
 using Confluent.Kafka;
 using EStore.Contracts;
 using EStore.Contracts.Events;
+using EStore.Platform.Observability;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -41,6 +42,7 @@ internal sealed partial class KafkaConsumerService<TContext> : BackgroundService
     private readonly MessagingSettings _settings;
     private readonly MessagingState _state;
     private readonly MessagingMetrics _metrics;
+    private readonly MessagingTracing _tracing;
     private readonly OutboxSignal _signal;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
@@ -54,7 +56,7 @@ internal sealed partial class KafkaConsumerService<TContext> : BackgroundService
     private DateTimeOffset _nextInboxCleanup;
 
     public KafkaConsumerService(IServiceScopeFactory scopes, KafkaClients kafka, TopicProvisioner topics, MessagingTopology topology, MessagingSettings settings,
-        MessagingState state, MessagingMetrics metrics, OutboxSignal signal, TimeProvider time, ILogger<KafkaConsumerService<TContext>> logger)
+        MessagingState state, MessagingMetrics metrics, MessagingTracing tracing, OutboxSignal signal, TimeProvider time, ILogger<KafkaConsumerService<TContext>> logger)
     {
         _scopes = scopes;
         _kafka = kafka;
@@ -63,6 +65,7 @@ internal sealed partial class KafkaConsumerService<TContext> : BackgroundService
         _settings = settings;
         _state = state;
         _metrics = metrics;
+        _tracing = tracing;
         _signal = signal;
         _time = time;
         _logger = logger;
@@ -309,6 +312,11 @@ internal sealed partial class KafkaConsumerService<TContext> : BackgroundService
     /// <summary>Handles, skips or dead-letters one message; false when a hard shutdown abandoned it.</summary>
     private async Task<bool> ProcessAsync(ConsumeResult<byte[]?, byte[]?> result, CancellationToken cancellationToken)
     {
+        // The CONSUMER span is a child of the producer's: handler work and follow-up events join its trace.
+        using var span = _tracing.StartConsumer(result.Topic,
+            name => result.Message.Headers is { } headers && headers.TryGetLastBytes(name, out var value) ? value : null,
+            _settings.ConsumerGroup, result.Partition.Value, result.Offset.Value,
+            result.Message.Key is { } messageKey ? Encoding.UTF8.GetString(messageKey) : null);
         var topic = result.Topic;
         var typeName = Header(result, EventHeaders.EventType);
         if (typeName is null)
@@ -357,6 +365,7 @@ internal sealed partial class KafkaConsumerService<TContext> : BackgroundService
                     failures++;
                     if (failures >= _settings.MaxAttempts)
                     {
+                        MessagingTracing.RecordError(span, ex);
                         return await DeadLetterAsync(result, "handler", ex.GetBaseException().Message, attempt, cancellationToken);
                     }
                 }

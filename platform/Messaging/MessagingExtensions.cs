@@ -1,6 +1,7 @@
 using EStore.Platform.Health;
 using EStore.Platform.Hosting;
 using EStore.Platform.Kafka;
+using EStore.Platform.Observability;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -47,6 +48,7 @@ public static class MessagingExtensions
         services.AddSingleton(messaging.Registry);
         services.AddSingleton<MessagingState>();
         services.AddSingleton<MessagingMetrics>();
+        services.TryAddSingleton<MessagingTracing>();
         services.AddSingleton<OutboxSignal>();
         services.AddSingleton<KafkaClients>();
         services.AddSingleton<TopicProvisioner>();

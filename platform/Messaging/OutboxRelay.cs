@@ -1,6 +1,8 @@
+using System.Diagnostics;
 using System.Text;
 using Confluent.Kafka;
 using EStore.Contracts;
+using EStore.Platform.Observability;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -28,6 +30,7 @@ internal sealed partial class OutboxRelay<TContext> : BackgroundService
     private readonly MessagingSettings _settings;
     private readonly MessagingState _state;
     private readonly MessagingMetrics _metrics;
+    private readonly MessagingTracing _tracing;
     private readonly OutboxSignal _signal;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
@@ -38,7 +41,7 @@ internal sealed partial class OutboxRelay<TContext> : BackgroundService
     private DateTimeOffset _nextCleanup;
 
     public OutboxRelay(IServiceScopeFactory scopes, KafkaClients kafka, TopicProvisioner topics, MessagingSettings settings, MessagingState state,
-        MessagingMetrics metrics, OutboxSignal signal, TimeProvider time, ILogger<OutboxRelay<TContext>> logger)
+        MessagingMetrics metrics, MessagingTracing tracing, OutboxSignal signal, TimeProvider time, ILogger<OutboxRelay<TContext>> logger)
     {
         _scopes = scopes;
         _kafka = kafka;
@@ -46,6 +49,7 @@ internal sealed partial class OutboxRelay<TContext> : BackgroundService
         _settings = settings;
         _state = state;
         _metrics = metrics;
+        _tracing = tracing;
         _signal = signal;
         _time = time;
         _logger = logger;
@@ -122,11 +126,23 @@ internal sealed partial class OutboxRelay<TContext> : BackgroundService
 
         var producer = _kafka.Producer;
         var deliveries = new Task<DeliveryResult<byte[]?, byte[]?>>[rows.Count];
+        var spans = new Activity?[rows.Count];
+        var ambient = Activity.Current;
         for (var i = 0; i < rows.Count; i++)
         {
+            var message = ToMessage(rows[i]);
+            // The PRODUCER span continues the trace of the request that wrote the row.
+            TraceContextHeaders.TryParse(rows[i].TraceParent, null, out var parent);
+            spans[i] = _tracing.StartProducer(rows[i].Topic, (name, value) =>
+            {
+                message.Headers.Remove(name);
+                message.Headers.Add(name, value);
+            }, parent, rows[i].AggregateKey);
+            // Each row's span is its own: the next row must not become its child.
+            Activity.Current = ambient;
             // ProduceAsync enqueues synchronously, so the producer sees the rows in id order; the
             // idempotent producer keeps that order within each partition, retries included.
-            deliveries[i] = producer.ProduceAsync(rows[i].Topic, ToMessage(rows[i]), CancellationToken.None);
+            deliveries[i] = producer.ProduceAsync(rows[i].Topic, message, CancellationToken.None);
         }
 
         var all = Task.WhenAll(deliveries);
@@ -150,6 +166,7 @@ internal sealed partial class OutboxRelay<TContext> : BackgroundService
         var fatal = false;
         for (var i = 0; i < rows.Count; i++)
         {
+            using var span = spans[i];
             if (deliveries[i].IsCompletedSuccessfully)
             {
                 sent.Add(rows[i].Id);
@@ -158,6 +175,7 @@ internal sealed partial class OutboxRelay<TContext> : BackgroundService
             }
             failed.Add(rows[i].Id);
             var exception = deliveries[i].Exception?.GetBaseException();
+            MessagingTracing.RecordError(span, exception ?? new TimeoutException("the broker did not acknowledge in time"));
             error ??= exception is null ? "the broker did not acknowledge in time" : Describe(exception);
             fatal |= exception is KafkaException { Error.IsFatal: true };
         }
