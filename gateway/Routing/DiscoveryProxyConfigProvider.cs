@@ -46,8 +46,9 @@ public sealed class DiscoveryProxyConfigProvider : IProxyConfigProvider, IDispos
     private DiscoveryProxyConfig Build()
     {
         var section = _configuration.GetSection("ReverseProxy");
+        var requireAuthForCatalog = _configuration.GetValue(GatewayRouteDefaults.RequireAuthForCatalogKey, false);
         var routes = section.GetSection("Routes").GetChildren()
-            .Select(r => (r.Get<RouteConfig>() ?? new RouteConfig()) with { RouteId = r.Key })
+            .Select(r => GatewayRouteDefaults.Apply((r.Get<RouteConfig>() ?? new RouteConfig()) with { RouteId = r.Key }, requireAuthForCatalog))
             .ToList();
         var clusterIds = routes.Select(r => r.ClusterId).OfType<string>()
             .Concat(section.GetSection("Clusters").GetChildren().Select(c => c.Key))
@@ -60,7 +61,12 @@ public sealed class DiscoveryProxyConfigProvider : IProxyConfigProvider, IDispos
                 ClusterId = id,
                 Destinations = _registry.GetInstances(id).ToDictionary(
                     i => i.InstanceId,
-                    i => new DestinationConfig { Address = i.BaseUri.ToString(), Health = i.HealthCheckUrl },
+                    i => new DestinationConfig
+                    {
+                        Address = i.BaseUri.ToString(),
+                        // Active probes go to the registered health URL; without one, the actuator convention.
+                        Health = i.HealthCheckUrl ?? new Uri(i.BaseUri, "actuator/health").ToString(),
+                    },
                     StringComparer.OrdinalIgnoreCase),
             };
         }).ToList();

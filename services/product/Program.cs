@@ -1,17 +1,41 @@
+using EStore.Contracts;
+using EStore.Contracts.Events;
 using EStore.Platform.Data;
 using EStore.Platform.Hosting;
+using EStore.Platform.Messaging;
+using EStore.Platform.Security;
 using EStore.Product.Controllers;
 using EStore.Product.Data;
+using EStore.Product.Messaging;
 using EStore.Product.Services;
 
 var builder = ServiceHost.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddServiceDatabase<ProductDbContext>(DemoCatalog.SeedAsync);
+builder.AddKafkaMessaging<ProductDbContext>(messaging =>
+{
+    messaging.Publishes(Topics.Product);
+    messaging.Consumes<ShopCreated, ShopEventHandlers>();
+    messaging.Consumes<ShopUpdated, ShopEventHandlers>();
+    messaging.Consumes<ShopStatusChanged, ShopEventHandlers>();
+    messaging.Consumes<OrderCreated, OrderEventHandlers>();
+    messaging.Consumes<OrderCancelled, OrderEventHandlers>();
+    messaging.Consumes<OrderConfirmed, OrderEventHandlers>();
+});
+builder.AddServiceAuthentication();
 builder.Services.AddScoped<ProductCatalog>();
+builder.Services.AddScoped<ProductAdmin>();
+builder.Services.AddScoped<CategoryTree>();
+builder.Services.AddScoped<Inventory>();
+builder.Services.Configure<ReservationSettings>(builder.Configuration.GetSection("Reservations"));
+builder.Services.AddSingleton<ReservationExpiry>();
+builder.Services.AddHostedService(sp => sp.GetRequiredService<ReservationExpiry>());
 
 var app = builder.Build();
 app.MapServiceDefaults();
 app.MapProductEndpoints();
+app.MapCategoryEndpoints();
+app.MapInventoryEndpoints();
 return await app.RunServiceAsync();
 
 /// <summary>Entry point, visible to in-process component tests.</summary>

@@ -77,7 +77,8 @@ public sealed class GatewayCatalogTests(CatalogMeshFixture fixture) : IClassFixt
     [Fact]
     public async Task Route_of_a_service_with_no_running_instance_answers_503_problem()
     {
-        using var response = await fixture.Gateway.GetAsync("/api/orders");
+        // An anonymous catalog route whose service (shop-service) this mesh does not run.
+        using var response = await fixture.Gateway.GetAsync("/api/shops");
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
         var problem = await ReadJsonAsync(response);

@@ -22,6 +22,8 @@ public sealed class ProcessLifecycleTests
             start.Environment["ConnectionStrings__Default"] = $"Data Source={Path.Combine(data, "product.db")}";
             start.Environment["Eureka__Client__ShouldRegisterWithEureka"] = "false";
             start.Environment["Eureka__Client__ShouldFetchRegistry"] = "false";
+            // A broker outage does not stop a service; this test needs none.
+            start.Environment["Kafka__BootstrapServers"] = "127.0.0.1:1";
             await using var process = ManagedProcess.Start(start);
             var url = await WaitForFileAsync(announce, process);
             using (var client = new HttpClient { BaseAddress = new Uri(url) })

@@ -51,6 +51,8 @@ public sealed class StartupFailureTests
         start.Environment["ASPNETCORE_URLS"] = "http://127.0.0.1:0";
         start.Environment["Eureka__Client__ShouldRegisterWithEureka"] = "false";
         start.Environment["Eureka__Client__ShouldFetchRegistry"] = "false";
+        // Required by product-service; nothing listens there, which only matters after startup.
+        start.Environment["Kafka__BootstrapServers"] = "127.0.0.1:1";
         foreach (var (key, value) in environment)
         {
             start.Environment[key] = value;

@@ -1,10 +1,12 @@
+using System.Globalization;
 using EStore.Platform.Errors;
+using EStore.Platform.Security;
 using EStore.Product.Dtos;
 using EStore.Product.Services;
 
 namespace EStore.Product.Controllers;
 
-/// <summary>The public catalog: <c>GET /api/products</c> and <c>GET /api/products/{id}</c>.</summary>
+/// <summary>The public catalog (<c>GET /api/products</c>, <c>GET /api/products/{id}</c>) and its owners' changes.</summary>
 public static class ProductEndpoints
 {
     public static IEndpointRouteBuilder MapProductEndpoints(this IEndpointRouteBuilder endpoints)
@@ -12,10 +14,17 @@ public static class ProductEndpoints
         var products = endpoints.MapGroup("/api/products").WithTags("Products");
         products.MapGet("", ListAsync).Produces<PagedResult<ProductDto>>();
         products.MapGet("/{id}", GetAsync).Produces<ProductDto>();
+        // Role and ownership are checked by ProductAdmin: a customer gets 403, someone else's product 404.
+        products.MapPost("", CreateAsync).Produces<ProductDto>(StatusCodes.Status201Created).RequireAuthorization(AuthorizationPolicies.Authenticated);
+        products.MapPut("/{id}", UpdateAsync).Produces<ProductDto>().RequireAuthorization(AuthorizationPolicies.Authenticated);
+        products.MapDelete("/{id}", DeleteAsync).RequireAuthorization(AuthorizationPolicies.Authenticated);
+        products.MapPost("/{id}/variants", AddVariantAsync).Produces<ProductDto>(StatusCodes.Status201Created).RequireAuthorization(AuthorizationPolicies.Authenticated);
         return endpoints;
     }
 
-    private static async Task<IResult> ListAsync(ProductCatalog catalog, string? page, string? size, CancellationToken cancellationToken)
+    private static async Task<IResult> ListAsync(
+        ProductCatalog catalog, string? page, string? size, string? q, string? category, string? shopId,
+        string? minPrice, string? maxPrice, string? inStock, string? sort, CancellationToken cancellationToken)
     {
         if (!TryParseBounded(page, 1, 1, int.MaxValue, out var pageNumber))
         {
@@ -25,19 +34,93 @@ public static class ProductEndpoints
         {
             return ProblemResponses.BadRequest($"'size' must be a whole number from 1 to {ProductCatalog.MaxPageSize}.");
         }
-        return Results.Ok(await catalog.ListAsync(pageNumber, pageSize, cancellationToken));
+        if (q is { Length: > 200 })
+        {
+            return ProblemResponses.BadRequest("'q' must be at most 200 characters long.");
+        }
+        if (!TryParseGuid(category, out var categoryId) || !TryParseGuid(shopId, out var shop))
+        {
+            return ProblemResponses.BadRequest("'category' and 'shopId' must be UUIDs.");
+        }
+        if (!TryParsePrice(minPrice, out var min) || !TryParsePrice(maxPrice, out var max) || min > max)
+        {
+            return ProblemResponses.BadRequest("'minPrice' and 'maxPrice' must be non-negative numbers with minPrice <= maxPrice.");
+        }
+        bool inStockOnly = false;
+        if (!string.IsNullOrEmpty(inStock) && !bool.TryParse(inStock, out inStockOnly))
+        {
+            return ProblemResponses.BadRequest("'inStock' must be true or false.");
+        }
+        CatalogSort order;
+        switch (sort)
+        {
+            case null or "" or "name": order = CatalogSort.Name; break;
+            case "price": order = CatalogSort.Price; break;
+            case "-price" or "price_desc": order = CatalogSort.PriceDesc; break;
+            case "newest": order = CatalogSort.Newest; break;
+            default: return ProblemResponses.BadRequest("'sort' must be one of name, price, -price, newest.");
+        }
+        var query = new CatalogQuery(pageNumber, pageSize, string.IsNullOrWhiteSpace(q) ? null : q.Trim(), categoryId, shop, min, max, inStockOnly, order);
+        return Results.Ok(await catalog.ListAsync(query, cancellationToken));
     }
 
     private static async Task<IResult> GetAsync(string id, ProductCatalog catalog, CancellationToken cancellationToken)
     {
         if (!Guid.TryParse(id, out var productId))
         {
-            return ProblemResponses.BadRequest($"'{id}' is not a product id (a UUID).");
+            return BadId(id);
         }
         return await catalog.FindAsync(productId, cancellationToken) is { } product
             ? Results.Ok(product)
             : ProblemResponses.NotFound($"Product {productId} does not exist.");
     }
+
+    private static async Task<IResult> CreateAsync(CurrentUser caller, ProductRequest? request, ProductAdmin admin, CancellationToken cancellationToken)
+    {
+        if (request is null)
+        {
+            return MissingBody();
+        }
+        var (product, problem) = await admin.CreateAsync(caller, request, cancellationToken);
+        return problem ?? Results.Created($"/api/products/{product!.Id}", product);
+    }
+
+    private static async Task<IResult> UpdateAsync(string id, CurrentUser caller, ProductRequest? request, ProductAdmin admin, CancellationToken cancellationToken)
+    {
+        if (!Guid.TryParse(id, out var productId))
+        {
+            return BadId(id);
+        }
+        if (request is null)
+        {
+            return MissingBody();
+        }
+        var (product, problem) = await admin.UpdateAsync(caller, productId, request, cancellationToken);
+        return problem ?? Results.Ok(product);
+    }
+
+    private static async Task<IResult> AddVariantAsync(string id, CurrentUser caller, VariantRequest? request, ProductAdmin admin, CancellationToken cancellationToken)
+    {
+        if (!Guid.TryParse(id, out var productId))
+        {
+            return BadId(id);
+        }
+        if (request is null)
+        {
+            return MissingBody();
+        }
+        var (product, problem) = await admin.AddVariantAsync(caller, productId, request, cancellationToken);
+        return problem ?? Results.Created($"/api/products/{product!.Id}", product);
+    }
+
+    private static async Task<IResult> DeleteAsync(string id, CurrentUser caller, ProductAdmin admin, CancellationToken cancellationToken) =>
+        !Guid.TryParse(id, out var productId)
+            ? BadId(id)
+            : await admin.DeleteAsync(caller, productId, cancellationToken) ?? Results.NoContent();
+
+    private static IResult BadId(string id) => ProblemResponses.BadRequest($"'{id}' is not a product id (a UUID).");
+
+    private static IResult MissingBody() => ProblemResponses.BadRequest("A JSON request body is required.");
 
     // Query values arrive as text so that a malformed one gets our 400 problem, not a bare binding failure.
     private static bool TryParseBounded(string? text, int fallback, int min, int max, out int value)
@@ -48,5 +131,29 @@ public static class ProductEndpoints
             return true;
         }
         return int.TryParse(text, out value) && value >= min && value <= max;
+    }
+
+    private static bool TryParseGuid(string? text, out Guid? value)
+    {
+        value = null;
+        if (string.IsNullOrEmpty(text))
+        {
+            return true;
+        }
+        var ok = Guid.TryParse(text, out var parsed);
+        value = parsed;
+        return ok;
+    }
+
+    private static bool TryParsePrice(string? text, out decimal? value)
+    {
+        value = null;
+        if (string.IsNullOrEmpty(text))
+        {
+            return true;
+        }
+        var ok = decimal.TryParse(text, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var parsed) && parsed <= 1_000_000_000m;
+        value = parsed;
+        return ok;
     }
 }

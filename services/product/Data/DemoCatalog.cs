@@ -1,3 +1,6 @@
+using System.Data.Common;
+using EStore.Platform.Data;
+using EStore.Platform.Hosting;
 using Microsoft.EntityFrameworkCore;
 
 namespace EStore.Product.Data;
@@ -27,10 +30,28 @@ public static class DemoCatalog
     /// <summary>Seeds the demo catalog into an empty products table.</summary>
     public static async Task SeedAsync(ProductDbContext db, CancellationToken cancellationToken)
     {
+        try
+        {
+            await db.Categories.AnyAsync(cancellationToken);
+        }
+        catch (DbException ex)
+        {
+            // EnsureCreated leaves an existing database alone: one made by the walking skeleton lacks the catalog tables.
+            throw new StartupConfigurationException(DatabaseSettings.ConnectionStringKey,
+                "the product database predates categories, variants and stock (no migrations yet); delete it (for the launcher: data/product-service.db) and start again.", ex);
+        }
         if (await db.Products.AnyAsync(cancellationToken))
         {
             return;
         }
+        // One root category per demo category name, with fixed ids like the products.
+        var categories = Items.Select(i => i.Category).Distinct().Select((name, index) => new Category
+        {
+            Id = new Guid($"00000000-0000-4000-9000-{index + 1:D12}"),
+            Name = name,
+            Slug = name.ToLowerInvariant(),
+        }).ToList();
+        db.Categories.AddRange(categories);
         db.Products.AddRange(Items.Select((item, index) => new Product
         {
             Id = new Guid($"00000000-0000-4000-8000-{index + 1:D12}"),
@@ -39,7 +60,22 @@ public static class DemoCatalog
             Price = item.Price,
             Currency = "EUR",
             Category = item.Category,
+            CategoryId = categories.Single(c => c.Name == item.Category).Id,
             CreatedAt = SeededAt.AddMinutes(index),
+            UpdatedAt = SeededAt.AddMinutes(index),
+            Variants =
+            [
+                new ProductVariant
+                {
+                    Id = new Guid($"00000000-0000-4000-a000-{index + 1:D12}"),
+                    Sku = $"DEMO-{index + 1:D3}",
+                    Name = "Standard",
+                    Price = item.Price,
+                    // Every fifth product is sold out, so stock filters have something to exclude.
+                    Stock = index % 5 == 4 ? 0 : 20 + index,
+                    LowStockThreshold = 5,
+                },
+            ],
         }));
         await db.SaveChangesAsync(cancellationToken);
     }

@@ -1,13 +1,86 @@
 namespace EStore.Product.Data;
 
-/// <summary>A product in the catalog. Variants, stock and shops arrive with the catalog issue.</summary>
+/// <summary>A product in the catalog, sold by a shop (demo products have none) in one category.</summary>
 public sealed class Product
 {
     public Guid Id { get; set; }
     public required string Name { get; set; }
     public required string Description { get; set; }
+    /// <summary>The listing price: what the catalog shows, filters and sorts on.</summary>
     public decimal Price { get; set; }
     public required string Currency { get; set; }
+    /// <summary>The category's name, kept with the product so list responses stay as before.</summary>
     public required string Category { get; set; }
+    public Guid? CategoryId { get; set; }
+    public Guid? ShopId { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset UpdatedAt { get; set; }
+    /// <summary>Soft delete: orders keep referring to the product, the catalog no longer shows it.</summary>
+    public DateTimeOffset? DeletedAt { get; set; }
+    public List<ProductVariant> Variants { get; set; } = [];
+}
+
+/// <summary>A sellable variant (size, colour...) with its own SKU, price and stock.</summary>
+public sealed class ProductVariant
+{
+    public Guid Id { get; set; }
+    public Guid ProductId { get; set; }
+    public required string Sku { get; set; }
+    public required string Name { get; set; }
+    public decimal Price { get; set; }
+    /// <summary>Units on hand, including those reserved for orders not yet confirmed.</summary>
+    public int Stock { get; set; }
+    /// <summary>Units held for pending orders; available = <see cref="Stock"/> - <see cref="Reserved"/>.</summary>
+    public int Reserved { get; set; }
+    public int LowStockThreshold { get; set; }
+}
+
+/// <summary>A node of the category tree.</summary>
+public sealed class Category
+{
+    public Guid Id { get; set; }
+    public required string Name { get; set; }
+    public required string Slug { get; set; }
+    public Guid? ParentId { get; set; }
+}
+
+/// <summary>What product-service knows about a shop, kept current from <c>shop.events</c>.</summary>
+public sealed class ShopRecord
+{
+    public Guid Id { get; set; }
+    public Guid OwnerId { get; set; }
+    public required string Name { get; set; }
+    public bool Suspended { get; set; }
+}
+
+/// <summary>One line of the stock ledger: every change of a variant's stock, with the level after it.</summary>
+public sealed class StockMovement
+{
+    public long Id { get; set; }
+    public Guid VariantId { get; set; }
+    public int Delta { get; set; }
+    public int StockAfter { get; set; }
+    public required string Reason { get; set; }
+    public Guid? ActorId { get; set; }
+    public DateTimeOffset At { get; set; }
+}
+
+/// <summary>Where a reservation is in the checkout saga.</summary>
+public enum ReservationState
+{
+    Reserved,
+    Released,
+    Committed,
+}
+
+/// <summary>Units of one variant held for one order.</summary>
+public sealed class Reservation
+{
+    public long Id { get; set; }
+    public Guid OrderId { get; set; }
+    public Guid ProductId { get; set; }
+    public Guid VariantId { get; set; }
+    public int Quantity { get; set; }
+    public ReservationState State { get; set; }
+    public DateTimeOffset ExpiresAt { get; set; }
 }

@@ -1,4 +1,6 @@
+using EStore.Platform.Messaging;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 namespace EStore.Product.Data;
 
@@ -7,8 +9,20 @@ public sealed class ProductDbContext(DbContextOptions<ProductDbContext> options)
 {
     public DbSet<Product> Products => Set<Product>();
 
+    public DbSet<ProductVariant> Variants => Set<ProductVariant>();
+
+    public DbSet<Category> Categories => Set<Category>();
+
+    public DbSet<ShopRecord> Shops => Set<ShopRecord>();
+
+    public DbSet<StockMovement> StockMovements => Set<StockMovement>();
+
+    public DbSet<Reservation> Reservations => Set<Reservation>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
+        modelBuilder.AddMessagingTables();
+
         var product = modelBuilder.Entity<Product>();
         product.ToTable("products");
         product.Property(p => p.Name).HasMaxLength(200);
@@ -17,5 +31,51 @@ public sealed class ProductDbContext(DbContextOptions<ProductDbContext> options)
         product.Property(p => p.Category).HasMaxLength(100);
         product.Property(p => p.Price).HasPrecision(18, 2);
         product.HasIndex(p => p.Name);
+        product.HasIndex(p => p.ShopId);
+        product.HasIndex(p => p.CategoryId);
+        product.HasIndex(p => p.Price);
+        product.HasIndex(p => p.CreatedAt);
+        product.HasMany(p => p.Variants).WithOne().HasForeignKey(v => v.ProductId);
+
+        var variant = modelBuilder.Entity<ProductVariant>();
+        variant.ToTable("product_variants");
+        variant.Property(v => v.Sku).HasMaxLength(64);
+        variant.Property(v => v.Name).HasMaxLength(100);
+        variant.Property(v => v.Price).HasPrecision(18, 2);
+        variant.HasIndex(v => v.Sku).IsUnique();
+
+        var category = modelBuilder.Entity<Category>();
+        category.ToTable("categories");
+        category.Property(c => c.Name).HasMaxLength(100);
+        category.Property(c => c.Slug).HasMaxLength(120);
+        category.HasIndex(c => c.ParentId);
+
+        var movement = modelBuilder.Entity<StockMovement>();
+        movement.ToTable("stock_movements");
+        movement.Property(m => m.Reason).HasMaxLength(200);
+        movement.HasIndex(m => new { m.VariantId, m.Id });
+
+        var reservation = modelBuilder.Entity<Reservation>();
+        reservation.ToTable("reservations");
+        reservation.Property(r => r.State).HasConversion<string>().HasMaxLength(16);
+        reservation.HasIndex(r => r.OrderId);
+        reservation.HasIndex(r => new { r.State, r.ExpiresAt });
+
+        var shop = modelBuilder.Entity<ShopRecord>();
+        shop.ToTable("shops");
+        shop.Property(s => s.Id).ValueGeneratedNever();
+        shop.Property(s => s.Name).HasMaxLength(100);
+
+        if (Database.IsSqlite())
+        {
+            // SQLite cannot compare or sort DateTimeOffset text; our own times are stored as sortable integers there
+            // (the messaging tables are left as the platform defines them).
+            var converter = new DateTimeOffsetToBinaryConverter();
+            product.Property(p => p.CreatedAt).HasConversion(converter);
+            product.Property(p => p.UpdatedAt).HasConversion(converter);
+            product.Property(p => p.DeletedAt).HasConversion(converter);
+            movement.Property(m => m.At).HasConversion(converter);
+            reservation.Property(r => r.ExpiresAt).HasConversion(converter);
+        }
     }
 }

@@ -1,0 +1,154 @@
+#!/usr/bin/env bash
+# Gateway benchmark (loopback only, bounded): in ONE run, requests/s and p99 of the same catalog read
+#   (a) straight to product-service, (b) through our gateway with a validated JWT (and the rate limiter,
+#   revocation check, identity headers), (c) through nginx as a plain keep-alive reverse proxy to the same
+#   product-service instance. Ratios b/a and b/c go to bench/results/gateway.md.
+# The mesh (discovery, broker, gateway, identity-service, product-service on SQLite) is started with the
+# launcher (Release build). Usage: bench/gateway/run.sh   (env: DURATION=10 CONNECTIONS=32 MODERATE=4)
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+RESULTS="$ROOT/bench/results/gateway.md"
+DURATION=${DURATION:-10}
+CONNECTIONS=${CONNECTIONS:-32}
+MODERATE=${MODERATE:-4}
+THREADS=${THREADS:-2}
+NGINX_PORT=${NGINX_PORT:-18790}
+WORK=$(mktemp -d /tmp/estore-bench-gateway.XXXXXX)
+PIDS=()
+
+cleanup() {
+  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+need() {
+  if ! command -v "$1" >/dev/null 2>&1; then
+    echo "installing $2 (Debian package)"
+    if [ -z "${APT_UPDATED:-}" ]; then apt-get update -qq; APT_UPDATED=1; fi
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$2" >/dev/null
+  fi
+}
+need wrk wrk
+need nginx nginx
+need curl curl
+need python3 python3
+
+json() { # <python expression on j> reads JSON on stdin
+  python3 -c "import json,sys; j=json.load(sys.stdin); print($1)"
+}
+
+# wrk_run <label> <connections> <url> [wrk args...]: prints "<req/s> <p99 ms> <errors>".
+wrk_run() {
+  local label=$1 connections=$2 url=$3; shift 3
+  wrk -t"$THREADS" -c"$connections" -d"${DURATION}s" --latency "$@" "$url" >"$WORK/$label.txt"
+  local rps p99 errors
+  rps=$(awk '/^Requests\/sec:/ {print $2}' "$WORK/$label.txt")
+  p99=$(awk '$1 == "99%" {v=$2; if (v ~ /us$/) {sub(/us$/,"",v); v=v/1000} else if (v ~ /ms$/) {sub(/ms$/,"",v)} else if (v ~ /s$/) {sub(/s$/,"",v); v=v*1000}; printf "%.2f", v}' "$WORK/$label.txt")
+  errors=$(awk '/Non-2xx or 3xx responses:/ {print $5} /Socket errors:/ {print "socket-errors"}' "$WORK/$label.txt" | tr '\n' ' ')
+  echo "$rps $p99 ${errors:-none}"
+}
+
+echo "== building (Release)"
+for project in tools/EStore.Launcher/EStore.Launcher.csproj tools/EStore.Broker/EStore.Broker.csproj discovery/EStore.Discovery.csproj \
+               gateway/EStore.Gateway.csproj services/identity/EStore.Identity.csproj services/product/EStore.Product.csproj; do
+  dotnet build "$ROOT/$project" -c Release -nologo -v quiet -clp:ErrorsOnly >/dev/null
+done
+
+echo "== starting the mesh"
+ADMIN_EMAIL=bench-admin@estore.test
+ADMIN_PASSWORD="bench admin password 123"
+# The per-user limit would otherwise answer 429 to the load generator.
+Identity__Admin__Email=$ADMIN_EMAIL Identity__Admin__Password=$ADMIN_PASSWORD \
+Gateway__RateLimits__PerUser__PermitLimit=1000000000 Gateway__RateLimits__PerUser__WindowSeconds=1 \
+Logging__LogLevel__Default=Warning \
+  dotnet "$ROOT/artifacts/bin/EStore.Launcher/release/EStore.Launcher.dll" up --config release --ports auto \
+    --scale shop-service=0 --data "$WORK/data" >"$WORK/mesh.log" 2>&1 &
+PIDS+=($!)
+GATEWAY=""
+for _ in $(seq 1 240); do
+  GATEWAY=$(grep -o 'gateway at http://[^ ]*' "$WORK/mesh.log" | head -1 | sed 's/gateway at //; s#/$##' || true)
+  [ -n "$GATEWAY" ] && break
+  sleep 0.5
+done
+[ -n "$GATEWAY" ] || { echo "mesh did not start:" >&2; tail -20 "$WORK/mesh.log" >&2; exit 1; }
+PRODUCT=$(curl -fsS "$GATEWAY/actuator/gateway/routes" \
+  | json '[d["address"] for c in j["clusters"] if c["clusterId"]=="product-service" for d in c["destinations"]][0].rstrip("/")')
+echo "gateway $GATEWAY, product-service $PRODUCT"
+
+TOKEN=$(curl -fsS -H 'Content-Type: application/json' \
+  -d "{\"email\":\"$ADMIN_EMAIL\",\"password\":\"$ADMIN_PASSWORD\"}" "$GATEWAY/api/auth/login" | json 'j["accessToken"]')
+AUTH=(-H "Authorization: Bearer $TOKEN")
+PATH_UNDER_TEST="/api/products?size=1"
+curl -fsS -o /dev/null "${AUTH[@]}" "$GATEWAY$PATH_UNDER_TEST"
+
+echo "== starting nginx on 127.0.0.1:$NGINX_PORT -> $PRODUCT"
+mkdir -p "$WORK/nginx/logs"
+cat >"$WORK/nginx/nginx.conf" <<CONF
+daemon off;
+worker_processes auto;
+pid $WORK/nginx/nginx.pid;
+error_log $WORK/nginx/logs/error.log warn;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  client_body_temp_path $WORK/nginx/body;
+  proxy_temp_path $WORK/nginx/proxy;
+  fastcgi_temp_path $WORK/nginx/fastcgi;
+  uwsgi_temp_path $WORK/nginx/uwsgi;
+  scgi_temp_path $WORK/nginx/scgi;
+  upstream product { server ${PRODUCT#http://}; keepalive 64; }
+  server {
+    listen 127.0.0.1:$NGINX_PORT;
+    location / { proxy_pass http://product; proxy_http_version 1.1; proxy_set_header Connection ""; }
+  }
+}
+CONF
+nginx -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" &
+PIDS+=($!)
+for _ in $(seq 1 50); do curl -fsS -o /dev/null "http://127.0.0.1:$NGINX_PORT$PATH_UNDER_TEST" 2>/dev/null && break; sleep 0.2; done
+
+echo "== warm-up"
+DURATION=3 wrk_run warm-direct "$CONNECTIONS" "$PRODUCT$PATH_UNDER_TEST" >/dev/null
+DURATION=3 wrk_run warm-gateway "$CONNECTIONS" "$GATEWAY$PATH_UNDER_TEST" "${AUTH[@]}" >/dev/null
+DURATION=3 wrk_run warm-nginx "$CONNECTIONS" "http://127.0.0.1:$NGINX_PORT$PATH_UNDER_TEST" >/dev/null
+
+echo "== ${DURATION}s each, $CONNECTIONS and $MODERATE connections"
+read -r A_RPS A_P99 A_ERR < <(wrk_run direct "$CONNECTIONS" "$PRODUCT$PATH_UNDER_TEST")
+read -r B_RPS B_P99 B_ERR < <(wrk_run gateway "$CONNECTIONS" "$GATEWAY$PATH_UNDER_TEST" "${AUTH[@]}")
+read -r C_RPS C_P99 C_ERR < <(wrk_run nginx "$CONNECTIONS" "http://127.0.0.1:$NGINX_PORT$PATH_UNDER_TEST")
+read -r MA_RPS MA_P99 MA_ERR < <(wrk_run direct-moderate "$MODERATE" "$PRODUCT$PATH_UNDER_TEST")
+read -r MB_RPS MB_P99 MB_ERR < <(wrk_run gateway-moderate "$MODERATE" "$GATEWAY$PATH_UNDER_TEST" "${AUTH[@]}")
+read -r MC_RPS MC_P99 MC_ERR < <(wrk_run nginx-moderate "$MODERATE" "http://127.0.0.1:$NGINX_PORT$PATH_UNDER_TEST")
+
+LOAD=$(cut -d' ' -f1-3 /proc/loadavg)
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+diff_ms() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a - b }'; }
+CPU=$(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)
+cat >"$RESULTS" <<MD
+# Gateway benchmark
+
+Generated by \`bench/gateway/run.sh\` on $(date -u +"%Y-%m-%d %H:%M UTC"). Loopback only; wrk with $THREADS threads,
+${DURATION} s per measurement after a 3 s warm-up. Request: \`GET $PATH_UNDER_TEST\` (product-service, SQLite).
+(a) product-service directly, (b) our gateway (YARP 2.1) with a JWT validated on every request, the rate
+limiter, the revocation check and identity headers, (c) nginx as a plain keep-alive reverse proxy to the
+same product-service instance.
+
+| Connections | (a) direct req/s | (b) gateway req/s | (c) nginx req/s | b/a | b/c | p99 (a) ms | p99 (b) ms | p99 (c) ms | gateway p99 overhead vs (a) ms |
+|---|---|---|---|---|---|---|---|---|---|
+| $CONNECTIONS | $A_RPS | $B_RPS | $C_RPS | $(ratio "$B_RPS" "$A_RPS") | $(ratio "$B_RPS" "$C_RPS") | $A_P99 | $B_P99 | $C_P99 | $(diff_ms "$B_P99" "$A_P99") |
+| $MODERATE (moderate) | $MA_RPS | $MB_RPS | $MC_RPS | $(ratio "$MB_RPS" "$MA_RPS") | $(ratio "$MB_RPS" "$MC_RPS") | $MA_P99 | $MB_P99 | $MC_P99 | $(diff_ms "$MB_P99" "$MA_P99") |
+
+Non-2xx answers: direct ${A_ERR}/${MA_ERR}, gateway ${B_ERR}/${MB_ERR}, nginx ${C_ERR}/${MC_ERR}.
+Target (issue 4): b/c >= 0.8 and gateway p99 overhead under 2 ms at moderate load.
+
+Machine: $(nproc) cores ($CPU), .NET SDK $(dotnet --version), $(nginx -v 2>&1 | sed 's/^nginx version: //').
+Load average at the end: $LOAD. wrk, the mesh, nginx and (on a shared development machine) other work
+share the same cores: compare ratios, not absolute figures.
+
+Reproduce: \`bench/gateway/run.sh\` (optional: \`DURATION=30 CONNECTIONS=64 bench/gateway/run.sh\`).
+MD
+echo "== results written to ${RESULTS#$ROOT/}"
+cat "$RESULTS"

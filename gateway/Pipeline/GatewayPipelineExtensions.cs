@@ -1,0 +1,110 @@
+using System.Buffers;
+using Microsoft.AspNetCore.Http.Timeouts;
+
+namespace EStore.Gateway.Pipeline;
+
+/// <summary>Edge concerns around the proxy: correlation id, body size, timeouts, CORS.</summary>
+public static class GatewayPipelineExtensions
+{
+    /// <summary>The correlation header: generated when absent, returned to the client, forwarded to services.</summary>
+    public const string RequestIdHeader = "X-Request-Id";
+
+    /// <summary>The default CORS policy's origins.</summary>
+    public const string CorsOriginsKey = "Gateway:Cors:AllowedOrigins";
+
+    /// <summary>Largest accepted request body in bytes (routes may lower or raise it with <c>MaxRequestBodySize</c>).</summary>
+    public const string MaxRequestBodyKey = "Gateway:MaxRequestBodyBytes";
+
+    /// <summary>Default timeout of a proxied request (routes may set <c>Timeout</c>).</summary>
+    public const string RequestTimeoutKey = "Gateway:RequestTimeoutSeconds";
+
+    private static readonly SearchValues<char> RequestIdChars =
+        SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.:");
+
+    public static WebApplicationBuilder AddGatewayPipeline(this WebApplicationBuilder builder)
+    {
+        var configuration = builder.Configuration;
+        var maxBody = configuration.GetValue<long>(MaxRequestBodyKey, 1024 * 1024);
+        // Kestrel enforces the limit on chunked bodies too; routes can override per request.
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = maxBody);
+
+        var timeout = TimeSpan.FromSeconds(Math.Clamp(configuration.GetValue(RequestTimeoutKey, 30), 1, 600));
+        builder.Services.AddRequestTimeouts(options => options.DefaultPolicy = new RequestTimeoutPolicy
+        {
+            Timeout = timeout,
+            TimeoutStatusCode = StatusCodes.Status504GatewayTimeout,
+        });
+
+        var origins = configuration.GetSection(CorsOriginsKey).Get<string[]>() ?? [];
+        builder.Services.AddCors(options => options.AddDefaultPolicy(policy =>
+        {
+            if (origins.Length > 0)
+            {
+                policy.WithOrigins(origins).AllowAnyHeader().AllowAnyMethod()
+                    .WithExposedHeaders(RequestIdHeader, "Retry-After", "Location");
+            }
+        }));
+        return builder;
+    }
+
+    /// <summary>First in the pipeline, so that even error answers carry the correlation id.</summary>
+    public static WebApplication UseRequestId(this WebApplication app)
+    {
+        app.Use((http, next) =>
+        {
+            var supplied = http.Request.Headers[RequestIdHeader];
+            // Accept a client's id only when it is short and plain: it lands in logs and downstream headers.
+            var id = supplied.Count == 1 && supplied[0] is { Length: > 0 and <= 128 } value && !value.AsSpan().ContainsAnyExcept(RequestIdChars)
+                ? value
+                : Guid.NewGuid().ToString("N");
+            http.Request.Headers[RequestIdHeader] = id;
+            http.Response.OnStarting(() =>
+            {
+                http.Response.Headers[RequestIdHeader] = id;
+                return Task.CompletedTask;
+            });
+            return next(http);
+        });
+        return app;
+    }
+
+    /// <summary>Routing, CORS, authentication, rate limits, authorization and timeouts, in that order.</summary>
+    public static WebApplication UseGatewayPipeline(this WebApplication app)
+    {
+        app.UseRouting();
+        app.UseCors();
+        app.UseAuthentication();
+        // After authentication so the per-user limiter knows the user; before authorization so that
+        // floods of bad tokens are limited too.
+        app.UseRateLimiter();
+        app.UseAuthorization();
+        app.UseRequestTimeouts();
+        app.Use(TimedOutIs504);
+        app.Use(RejectOversizedBodies);
+        return app;
+    }
+
+    // YARP 2.1 reports a request cancelled by the timeout middleware as a client cancellation (400):
+    // when our timeout fired and nothing was sent yet, answer 504 with a problem body instead.
+    private static async Task TimedOutIs504(HttpContext http, RequestDelegate next)
+    {
+        await next(http);
+        if (http.Features.Get<IHttpRequestTimeoutFeature>() is { RequestTimeoutToken.IsCancellationRequested: true }
+            && !http.Response.HasStarted)
+        {
+            http.Response.Clear();
+            await GatewayProblems.WriteAsync(http, StatusCodes.Status504GatewayTimeout, "The service did not answer in time.");
+        }
+    }
+
+    // A declared Content-Length over the limit is answered at once with a problem body instead of
+    // failing half-way through the upload.
+    private static Task RejectOversizedBodies(HttpContext http, RequestDelegate next)
+    {
+        var limit = http.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize;
+        return http.Request.ContentLength is { } length && limit is { } max && length > max
+            ? GatewayProblems.WriteAsync(http, StatusCodes.Status413PayloadTooLarge, "The request body is too large.")
+            : next(http);
+    }
+
+}

@@ -1,0 +1,136 @@
+using EStore.Contracts.Events;
+using EStore.Platform.Messaging;
+using EStore.Product.Data;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace EStore.Product.Messaging;
+
+/// <summary><c>Reservations:*</c> configuration.</summary>
+public sealed class ReservationSettings
+{
+    /// <summary>How long an unconfirmed reservation holds stock.</summary>
+    public int TtlMinutes { get; set; } = 15;
+
+    /// <summary>How often expired reservations are released.</summary>
+    public int SweepSeconds { get; set; } = 30;
+}
+
+/// <summary>
+/// The checkout saga's stock side. Runs inside the consumer's transaction (inbox row, effects and outbox commit
+/// together); each reservation is a conditional UPDATE whose row lock serialises concurrent orders across
+/// instances, so available stock never goes below zero.
+/// </summary>
+public sealed class OrderEventHandlers(ProductDbContext db, IEventOutbox outbox, IOptions<ReservationSettings> settings, TimeProvider time) :
+    IEventHandler<OrderCreated>, IEventHandler<OrderCancelled>, IEventHandler<OrderConfirmed>
+{
+    public async Task HandleAsync(OrderCreated @event, EventContext context, CancellationToken cancellationToken)
+    {
+        // A redelivery under another event id must not reserve twice.
+        if (await db.Reservations.AnyAsync(r => r.OrderId == @event.OrderId, cancellationToken))
+        {
+            return;
+        }
+        var now = time.GetUtcNow();
+        var lines = new List<(Guid ProductId, Guid VariantId, int Quantity)>();
+        var shortages = new List<StockShortage>();
+        foreach (var line in @event.Lines)
+        {
+            var variantIds = await db.Variants.Where(v => v.ProductId == line.ProductId && (line.VariantId == null || v.Id == line.VariantId))
+                .Select(v => v.Id).ToListAsync(cancellationToken);
+            // Without a variant id the product must have exactly one variant.
+            if (variantIds.Count != 1 || line.Quantity <= 0)
+            {
+                shortages.Add(new StockShortage(line.ProductId, line.VariantId, line.Quantity, 0));
+                continue;
+            }
+            lines.Add((line.ProductId, variantIds[0], line.Quantity));
+        }
+        var reserved = new List<(Guid ProductId, Guid VariantId, int Quantity)>();
+        if (shortages.Count == 0)
+        {
+            // One variant at a time in id order: concurrent orders lock rows in the same order and cannot deadlock.
+            foreach (var group in lines.GroupBy(l => l.VariantId).OrderBy(g => g.Key))
+            {
+                var quantity = group.Sum(l => l.Quantity);
+                var variantId = group.Key;
+                var updated = await db.Variants.Where(v => v.Id == variantId && v.Stock - v.Reserved >= quantity)
+                    .ExecuteUpdateAsync(s => s.SetProperty(v => v.Reserved, v => v.Reserved + quantity), cancellationToken);
+                if (updated == 1)
+                {
+                    reserved.Add((group.First().ProductId, variantId, quantity));
+                }
+                else
+                {
+                    var available = await db.Variants.Where(v => v.Id == variantId).Select(v => v.Stock - v.Reserved).SingleAsync(cancellationToken);
+                    shortages.Add(new StockShortage(group.First().ProductId, variantId, quantity, available));
+                }
+            }
+        }
+        if (shortages.Count > 0)
+        {
+            // All or nothing: give back what this order already took.
+            foreach (var (_, variantId, quantity) in reserved)
+            {
+                await db.Variants.Where(v => v.Id == variantId)
+                    .ExecuteUpdateAsync(s => s.SetProperty(v => v.Reserved, v => v.Reserved - quantity), cancellationToken);
+            }
+            outbox.Add(new StockReservationFailed(@event.OrderId, "insufficient stock", shortages) { OccurredAt = now });
+            return;
+        }
+        var expiresAt = now.AddMinutes(settings.Value.TtlMinutes);
+        db.Reservations.AddRange(reserved.Select(r => new Reservation
+        {
+            OrderId = @event.OrderId,
+            ProductId = r.ProductId,
+            VariantId = r.VariantId,
+            Quantity = r.Quantity,
+            State = ReservationState.Reserved,
+            ExpiresAt = expiresAt,
+        }));
+        outbox.Add(new StockReserved(@event.OrderId, [.. reserved.Select(r => new StockLine(r.ProductId, r.VariantId, r.Quantity))], expiresAt) { OccurredAt = now });
+    }
+
+    public async Task HandleAsync(OrderCancelled @event, EventContext context, CancellationToken cancellationToken)
+    {
+        var held = await db.Reservations.Where(r => r.OrderId == @event.OrderId && r.State == ReservationState.Reserved).ToListAsync(cancellationToken);
+        if (held.Count == 0)
+        {
+            return;
+        }
+        foreach (var reservation in held)
+        {
+            await db.Variants.Where(v => v.Id == reservation.VariantId)
+                .ExecuteUpdateAsync(s => s.SetProperty(v => v.Reserved, v => v.Reserved - reservation.Quantity), cancellationToken);
+            reservation.State = ReservationState.Released;
+        }
+        outbox.Add(new StockReleased(@event.OrderId, [.. held.Select(r => new StockLine(r.ProductId, r.VariantId, r.Quantity))], @event.Reason)
+        {
+            OccurredAt = time.GetUtcNow(),
+        });
+    }
+
+    public async Task HandleAsync(OrderConfirmed @event, EventContext context, CancellationToken cancellationToken)
+    {
+        var held = await db.Reservations.Where(r => r.OrderId == @event.OrderId && r.State == ReservationState.Reserved).ToListAsync(cancellationToken);
+        var now = time.GetUtcNow();
+        foreach (var reservation in held)
+        {
+            // The sold units leave both the reserved count and the stock on hand; the ledger records the sale.
+            await db.Variants.Where(v => v.Id == reservation.VariantId)
+                .ExecuteUpdateAsync(s => s
+                    .SetProperty(v => v.Reserved, v => v.Reserved - reservation.Quantity)
+                    .SetProperty(v => v.Stock, v => v.Stock - reservation.Quantity), cancellationToken);
+            var stockAfter = await db.Variants.Where(v => v.Id == reservation.VariantId).Select(v => v.Stock).SingleAsync(cancellationToken);
+            db.StockMovements.Add(new StockMovement
+            {
+                VariantId = reservation.VariantId,
+                Delta = -reservation.Quantity,
+                StockAfter = stockAfter,
+                Reason = $"order {@event.OrderId}",
+                At = now,
+            });
+            reservation.State = ReservationState.Committed;
+        }
+    }
+}

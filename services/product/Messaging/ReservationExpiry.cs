@@ -1,0 +1,66 @@
+using EStore.Contracts.Events;
+using EStore.Platform.Messaging;
+using EStore.Product.Data;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace EStore.Product.Messaging;
+
+/// <summary>Releases reservations whose order was neither confirmed nor cancelled in time.</summary>
+public sealed partial class ReservationExpiry(IServiceScopeFactory scopes, IOptions<ReservationSettings> settings, TimeProvider time, ILogger<ReservationExpiry> logger)
+    : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(Math.Max(1, settings.Value.SweepSeconds)), time);
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            try
+            {
+                await ReleaseExpiredAsync(time.GetUtcNow(), stoppingToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                LogSweepFailed(ex);
+            }
+        }
+    }
+
+    /// <summary>Releases every reservation that expired before <paramref name="now"/>; returns how many orders it released.</summary>
+    public async Task<int> ReleaseExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        using var scope = scopes.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<ProductDbContext>();
+        var outbox = scope.ServiceProvider.GetRequiredService<IEventOutbox>();
+        var orders = await db.Reservations.AsNoTracking()
+            .Where(r => r.State == ReservationState.Reserved && r.ExpiresAt < now)
+            .Select(r => r.OrderId).Distinct().Take(100).ToListAsync(cancellationToken);
+        foreach (var orderId in orders)
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            var released = new List<StockLine>();
+            foreach (var r in await db.Reservations.AsNoTracking().Where(r => r.OrderId == orderId && r.State == ReservationState.Reserved).ToListAsync(cancellationToken))
+            {
+                // Claimed by a conditional update: another instance's sweep or a late confirmation cannot release it twice.
+                var claimed = await db.Reservations.Where(x => x.Id == r.Id && x.State == ReservationState.Reserved)
+                    .ExecuteUpdateAsync(s => s.SetProperty(x => x.State, ReservationState.Released), cancellationToken);
+                if (claimed == 1)
+                {
+                    await db.Variants.Where(v => v.Id == r.VariantId)
+                        .ExecuteUpdateAsync(s => s.SetProperty(v => v.Reserved, v => v.Reserved - r.Quantity), cancellationToken);
+                    released.Add(new StockLine(r.ProductId, r.VariantId, r.Quantity));
+                }
+            }
+            if (released.Count > 0)
+            {
+                outbox.Add(new StockReleased(orderId, released, "reservation expired") { OccurredAt = now });
+                await db.SaveChangesAsync(cancellationToken);
+            }
+            await transaction.CommitAsync(cancellationToken);
+        }
+        return orders.Count;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Releasing expired reservations failed; retrying on the next sweep")]
+    private partial void LogSweepFailed(Exception exception);
+}

@@ -1,0 +1,172 @@
+using EStore.Platform.Errors;
+using EStore.Platform.Security;
+using EStore.Product.Data;
+using EStore.Product.Dtos;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+
+namespace EStore.Product.Services;
+
+/// <summary>
+/// Shop owners (their own shops only) and admins change products. A customer gets 403; another owner's
+/// product or shop is 404, indistinguishable from a missing one.
+/// </summary>
+public sealed class ProductAdmin(ProductDbContext db, TimeProvider time)
+{
+    public async Task<(ProductDto? Product, IResult? Problem)> CreateAsync(CurrentUser caller, ProductRequest request, CancellationToken cancellationToken)
+    {
+        if (Forbidden(caller) is { } forbidden)
+        {
+            return (null, forbidden);
+        }
+        if (request.ShopId is not { } shopId)
+        {
+            return (null, Invalid("shopId", "Required."));
+        }
+        var shop = await db.Shops.AsNoTracking().SingleOrDefaultAsync(s => s.Id == shopId, cancellationToken);
+        if (shop is null || !(caller.IsAdmin || shop.OwnerId == caller.Id))
+        {
+            return (null, ProblemResponses.NotFound($"Shop {shopId} does not exist."));
+        }
+        var errors = ProductRules.Validate(request, requireVariants: true);
+        var category = await CategoryAsync(request.CategoryId, errors, cancellationToken);
+        if (errors.Count > 0)
+        {
+            return (null, ProblemResponses.Validation(errors));
+        }
+        var now = time.GetUtcNow();
+        var product = new Data.Product
+        {
+            Id = Guid.CreateVersion7(now),
+            ShopId = shopId,
+            Name = request.Name!.Trim(),
+            Description = request.Description?.Trim() ?? "",
+            Price = request.Price!.Value,
+            Currency = ProductRules.CurrencyOf(request),
+            Category = category!.Name,
+            CategoryId = category.Id,
+            CreatedAt = now,
+            UpdatedAt = now,
+            Variants = [.. request.Variants!.Select(v => new ProductVariant
+            {
+                Id = Guid.CreateVersion7(now),
+                Sku = v.Sku!.Trim(),
+                Name = v.Name?.Trim() ?? "Standard",
+                Price = v.Price ?? request.Price!.Value,
+                Stock = v.Stock ?? 0,
+                LowStockThreshold = v.LowStockThreshold ?? ProductRules.DefaultLowStockThreshold,
+            })],
+        };
+        db.Products.Add(product);
+        return await SaveAsync(product, shop.Name, cancellationToken);
+    }
+
+    public async Task<(ProductDto? Product, IResult? Problem)> UpdateAsync(CurrentUser caller, Guid id, ProductRequest request, CancellationToken cancellationToken)
+    {
+        var (product, shopName, problem) = await ManagedAsync(caller, id, cancellationToken);
+        if (problem is not null)
+        {
+            return (null, problem);
+        }
+        var errors = ProductRules.Validate(request, requireVariants: false);
+        var category = await CategoryAsync(request.CategoryId, errors, cancellationToken);
+        if (errors.Count > 0)
+        {
+            return (null, ProblemResponses.Validation(errors));
+        }
+        product!.Name = request.Name!.Trim();
+        product.Description = request.Description?.Trim() ?? "";
+        product.Price = request.Price!.Value;
+        product.Currency = ProductRules.CurrencyOf(request);
+        product.Category = category!.Name;
+        product.CategoryId = category.Id;
+        product.UpdatedAt = time.GetUtcNow();
+        return await SaveAsync(product, shopName, cancellationToken);
+    }
+
+    public async Task<(ProductDto? Product, IResult? Problem)> AddVariantAsync(CurrentUser caller, Guid id, VariantRequest request, CancellationToken cancellationToken)
+    {
+        var (product, shopName, problem) = await ManagedAsync(caller, id, cancellationToken);
+        if (problem is not null)
+        {
+            return (null, problem);
+        }
+        var errors = new Dictionary<string, string[]>();
+        ProductRules.ValidateVariant(request, "", errors);
+        if (errors.Count > 0)
+        {
+            return (null, ProblemResponses.Validation(errors));
+        }
+        // Added through the set: a new entity with its key already set would otherwise be taken for an existing row.
+        db.Variants.Add(new ProductVariant
+        {
+            Id = Guid.CreateVersion7(time.GetUtcNow()),
+            ProductId = product!.Id,
+            Sku = request.Sku!.Trim(),
+            Name = request.Name?.Trim() ?? "Standard",
+            Price = request.Price ?? product.Price,
+            Stock = request.Stock ?? 0,
+            LowStockThreshold = request.LowStockThreshold ?? ProductRules.DefaultLowStockThreshold,
+        });
+        product!.UpdatedAt = time.GetUtcNow();
+        return await SaveAsync(product, shopName, cancellationToken);
+    }
+
+    public async Task<IResult?> DeleteAsync(CurrentUser caller, Guid id, CancellationToken cancellationToken)
+    {
+        var (product, _, problem) = await ManagedAsync(caller, id, cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+        product!.DeletedAt = time.GetUtcNow();
+        await db.SaveChangesAsync(cancellationToken);
+        return null;
+    }
+
+    private async Task<(Data.Product? Product, string? ShopName, IResult? Problem)> ManagedAsync(CurrentUser caller, Guid id, CancellationToken cancellationToken)
+    {
+        if (Forbidden(caller) is { } forbidden)
+        {
+            return (null, null, forbidden);
+        }
+        var product = await db.Products.Include(p => p.Variants).SingleOrDefaultAsync(p => p.Id == id && p.DeletedAt == null, cancellationToken);
+        var shop = product?.ShopId is { } shopId ? await db.Shops.AsNoTracking().SingleOrDefaultAsync(s => s.Id == shopId, cancellationToken) : null;
+        // Demo products belong to no shop: only admins manage them.
+        return product is null || !(caller.IsAdmin || shop?.OwnerId == caller.Id)
+            ? (null, null, ProblemResponses.NotFound($"Product {id} does not exist."))
+            : (product, shop?.Name, null);
+    }
+
+    private async Task<Category?> CategoryAsync(Guid? id, Dictionary<string, string[]> errors, CancellationToken cancellationToken)
+    {
+        var category = id is null ? null : await db.Categories.AsNoTracking().SingleOrDefaultAsync(c => c.Id == id, cancellationToken);
+        if (category is null)
+        {
+            errors["categoryId"] = ["Required, an existing category."];
+        }
+        return category;
+    }
+
+    private async Task<(ProductDto?, IResult?)> SaveAsync(Data.Product product, string? shopName, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            return (StockLevels.ToDto(product, shopName), null);
+        }
+        catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } or SqliteException { SqliteErrorCode: 19 })
+        {
+            return (null, ProblemResponses.Conflict("A variant with that SKU already exists."));
+        }
+    }
+
+    private static IResult? Forbidden(CurrentUser caller) =>
+        caller.IsAdmin || caller.IsInRole(UserRoles.ShopOwner)
+            ? null
+            : Results.Problem("Only shop owners and administrators manage products.", statusCode: StatusCodes.Status403Forbidden);
+
+    private static IResult Invalid(string field, string message) =>
+        ProblemResponses.Validation(new Dictionary<string, string[]> { [field] = [message] });
+}

@@ -1,0 +1,23 @@
+using EStore.Contracts;
+using EStore.Platform.Data;
+using EStore.Platform.Hosting;
+using EStore.Platform.Messaging;
+using EStore.Platform.Security;
+using EStore.Shop.Controllers;
+using EStore.Shop.Data;
+using EStore.Shop.Services;
+
+var builder = ServiceHost.CreateBuilder(args);
+builder.AddServiceDefaults();
+builder.AddServiceDatabase<ShopDbContext>();
+builder.AddKafkaMessaging<ShopDbContext>(messaging => messaging.Publishes(Topics.Shop));
+builder.AddServiceAuthentication();
+builder.AddShopServices();
+
+var app = builder.Build();
+app.MapServiceDefaults();
+app.MapShopEndpoints();
+return await app.RunServiceAsync();
+
+/// <summary>Entry point, visible to in-process component tests.</summary>
+public partial class Program;

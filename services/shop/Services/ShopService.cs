@@ -1,0 +1,212 @@
+using EStore.Contracts.Events;
+using EStore.Platform.Errors;
+using EStore.Platform.Messaging;
+using EStore.Platform.Security;
+using EStore.Shop.Data;
+using EStore.Shop.Dtos;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace EStore.Shop.Services;
+
+/// <summary>A shop, or the problem response that explains why there is none.</summary>
+public sealed record ShopOutcome(ShopDto? Shop, IResult? Problem)
+{
+    public IResult ToResult(Func<ShopDto, IResult> success) => Problem ?? success(Shop!);
+
+    public static implicit operator ShopOutcome(ShopDto shop) => new(shop, null);
+
+    public static ShopOutcome Fail(IResult problem) => new(null, problem);
+}
+
+/// <summary>Registers, lists, edits and moderates shops; every change and its event commit together.</summary>
+public sealed class ShopService(ShopDbContext db, IEventOutbox outbox, IOptions<ShopSettings> settings, TimeProvider time)
+{
+    /// <summary>The largest page a client may ask for.</summary>
+    public const int MaxPageSize = 100;
+
+    public async Task<ShopOutcome> CreateAsync(CurrentUser caller, ShopRequest request, CancellationToken cancellationToken)
+    {
+        // A missing contact address defaults to the owner's own, which identity-service has verified.
+        request = request with { ContactEmail = string.IsNullOrWhiteSpace(request.ContactEmail) ? caller.Email : request.ContactEmail };
+        var errors = ShopRules.Validate(request, out var clean);
+        if (errors.Count > 0)
+        {
+            return ShopOutcome.Fail(ProblemResponses.Validation(errors));
+        }
+        var normalized = ShopRules.Normalize(clean.Name!);
+        if (await db.Shops.AnyAsync(s => s.NormalizedName == normalized, cancellationToken))
+        {
+            return ShopOutcome.Fail(NameTaken(clean.Name!));
+        }
+        var now = time.GetUtcNow();
+        var shop = new Data.Shop
+        {
+            Id = Guid.CreateVersion7(now),
+            OwnerId = caller.Id,
+            Name = clean.Name!,
+            NormalizedName = normalized,
+            Slug = await FreeSlugAsync(clean.Name!, null, cancellationToken),
+            ContactEmail = clean.ContactEmail!,
+            Status = settings.Value.RequireApproval ? ShopState.Pending : ShopState.Active,
+            CreatedAt = now,
+        };
+        Apply(shop, clean, now);
+        db.Shops.Add(shop);
+        outbox.Add(new ShopCreated(shop.Id, shop.OwnerId, shop.Name, shop.ContactEmail) { OccurredAt = now });
+        return await SaveAsync(shop, cancellationToken);
+    }
+
+    /// <summary>The public directory: active shops only, by name.</summary>
+    public async Task<PagedResult<ShopDto>> ListAsync(int page, int size, string? query, string? category, CancellationToken cancellationToken)
+    {
+        var shops = db.Shops.AsNoTracking().Where(s => s.Status == ShopState.Active);
+        if (!string.IsNullOrWhiteSpace(query))
+        {
+            // Parameterised LIKE/strpos on the normalised column: case-insensitive on both engines.
+            var needle = ShopRules.Normalize(query);
+            shops = shops.Where(s => s.NormalizedName.Contains(needle));
+        }
+        if (!string.IsNullOrWhiteSpace(category))
+        {
+            var wanted = ShopRules.Normalize(category);
+            shops = shops.Where(s => s.NormalizedCategory == wanted);
+        }
+        var total = await shops.CountAsync(cancellationToken);
+        var items = await shops.OrderBy(s => s.NormalizedName).ThenBy(s => s.Id)
+            .Skip((page - 1) * size).Take(size)
+            .ToListAsync(cancellationToken);
+        return new PagedResult<ShopDto>([.. items.Select(ToDto)], page, size, total);
+    }
+
+    /// <summary>A shop; one that is not active is visible only to its owner and administrators.</summary>
+    public async Task<ShopOutcome> GetAsync(Guid id, CurrentUser? caller, CancellationToken cancellationToken)
+    {
+        var shop = await db.Shops.AsNoTracking().SingleOrDefaultAsync(s => s.Id == id, cancellationToken);
+        return shop is not null && (shop.Status == ShopState.Active || CanManage(shop, caller))
+            ? ToDto(shop)
+            : ShopOutcome.Fail(NotFound(id));
+    }
+
+    public async Task<IReadOnlyList<ShopDto>> MineAsync(CurrentUser caller, CancellationToken cancellationToken) =>
+        [.. (await db.Shops.AsNoTracking().Where(s => s.OwnerId == caller.Id).OrderBy(s => s.NormalizedName)
+            .ToListAsync(cancellationToken)).Select(ToDto)];
+
+    public async Task<ShopOutcome> UpdateAsync(Guid id, CurrentUser caller, ShopRequest request, CancellationToken cancellationToken)
+    {
+        var shop = await db.Shops.SingleOrDefaultAsync(s => s.Id == id, cancellationToken);
+        if (shop is null || !CanManage(shop, caller))
+        {
+            // Someone else's shop is indistinguishable from a missing one.
+            return ShopOutcome.Fail(NotFound(id));
+        }
+        var errors = ShopRules.Validate(request, out var clean);
+        if (errors.Count > 0)
+        {
+            return ShopOutcome.Fail(ProblemResponses.Validation(errors));
+        }
+        var normalized = ShopRules.Normalize(clean.Name!);
+        if (normalized != shop.NormalizedName)
+        {
+            if (await db.Shops.AnyAsync(s => s.NormalizedName == normalized && s.Id != id, cancellationToken))
+            {
+                return ShopOutcome.Fail(NameTaken(clean.Name!));
+            }
+            shop.Slug = await FreeSlugAsync(clean.Name!, shop.Id, cancellationToken);
+        }
+        var now = time.GetUtcNow();
+        shop.Name = clean.Name!;
+        shop.NormalizedName = normalized;
+        shop.ContactEmail = clean.ContactEmail!;
+        Apply(shop, clean, now);
+        outbox.Add(new ShopUpdated(shop.Id, shop.Name, shop.ContactEmail) { OccurredAt = now });
+        return await SaveAsync(shop, cancellationToken);
+    }
+
+    /// <summary>Admin moderation: approve (PENDING -> ACTIVE), suspend, reactivate (SUSPENDED -> ACTIVE).</summary>
+    public async Task<ShopOutcome> ChangeStatusAsync(Guid id, ShopState from, ShopState to, string? reason, CancellationToken cancellationToken)
+    {
+        var shop = await db.Shops.SingleOrDefaultAsync(s => s.Id == id, cancellationToken);
+        if (shop is null)
+        {
+            return ShopOutcome.Fail(NotFound(id));
+        }
+        // Suspension applies to pending and active shops alike; the other moves need their exact starting state.
+        var allowed = shop.Status == from || (to == ShopState.Suspended && shop.Status == ShopState.Pending);
+        if (!allowed)
+        {
+            return ShopOutcome.Fail(ProblemResponses.Conflict($"Shop {id} is {Label(shop.Status)}; this change needs {Label(from)}."));
+        }
+        reason = string.IsNullOrWhiteSpace(reason) ? null : reason.Trim();
+        if (reason is { Length: > ShopRulesLimits.Reason })
+        {
+            return ShopOutcome.Fail(ProblemResponses.Validation(new Dictionary<string, string[]> { ["reason"] = [$"At most {ShopRulesLimits.Reason} characters."] }));
+        }
+        var now = time.GetUtcNow();
+        shop.Status = to;
+        shop.StatusReason = reason;
+        shop.UpdatedAt = now;
+        outbox.Add(new ShopStatusChanged(shop.Id, to == ShopState.Active ? ShopStatus.Active : ShopStatus.Suspended, reason) { OccurredAt = now });
+        return await SaveAsync(shop, cancellationToken);
+    }
+
+    private async Task<ShopOutcome> SaveAsync(Data.Shop shop, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            return ToDto(shop);
+        }
+        catch (DbUpdateException ex) when (IsUniqueViolation(ex))
+        {
+            // Lost a race with a concurrent request for the same name.
+            return ShopOutcome.Fail(NameTaken(shop.Name));
+        }
+    }
+
+    private async Task<string> FreeSlugAsync(string name, Guid? self, CancellationToken cancellationToken)
+    {
+        var slug = ShopRules.Slugify(name);
+        if (slug.Length > ShopRulesLimits.Name)
+        {
+            slug = slug[..ShopRulesLimits.Name].TrimEnd('-');
+        }
+        // Different names can share a slug ("A&B" and "A B"): the later one gets a short random suffix.
+        return await db.Shops.AnyAsync(s => s.Slug == slug && s.Id != self, cancellationToken)
+            ? $"{slug}-{Guid.NewGuid().ToString("N")[..8]}"
+            : slug;
+    }
+
+    private static void Apply(Data.Shop shop, ShopRequest clean, DateTimeOffset now)
+    {
+        shop.Description = clean.Description;
+        shop.Category = clean.Category;
+        shop.NormalizedCategory = clean.Category is null ? null : ShopRules.Normalize(clean.Category);
+        shop.LogoUrl = clean.LogoUrl;
+        shop.ContactPhone = clean.ContactPhone;
+        shop.Address = clean.Address;
+        shop.OpeningHours = clean.OpeningHours;
+        shop.UpdatedAt = now;
+    }
+
+    private static bool CanManage(Data.Shop shop, CurrentUser? caller) => caller is not null && (caller.IsAdmin || shop.OwnerId == caller.Id);
+
+    private static bool IsUniqueViolation(DbUpdateException ex) => ex.InnerException switch
+    {
+        PostgresException postgres => postgres.SqlState == PostgresErrorCodes.UniqueViolation,
+        SqliteException sqlite => sqlite.SqliteErrorCode == 19, // SQLITE_CONSTRAINT
+        _ => false,
+    };
+
+    private static IResult NotFound(Guid id) => ProblemResponses.NotFound($"Shop {id} does not exist.");
+
+    private static IResult NameTaken(string name) => ProblemResponses.Conflict($"A shop named '{name}' already exists.");
+
+    internal static string Label(ShopState state) => state.ToString().ToUpperInvariant();
+
+    internal static ShopDto ToDto(Data.Shop s) => new(
+        s.Id, s.OwnerId, s.Name, s.Slug, s.Description, s.Category, s.LogoUrl, s.ContactEmail, s.ContactPhone,
+        s.Address, s.OpeningHours, Label(s.Status), s.StatusReason, s.CreatedAt, s.UpdatedAt);
+}

@@ -1,0 +1,116 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using EStore.Catalog.Tests.Infrastructure;
+using EStore.Contracts.Events;
+using EStore.Product.Messaging;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace EStore.Catalog.Tests;
+
+/// <summary>The checkout saga's stock side: all-or-nothing reservations, idempotent, released and committed.</summary>
+[Collection(CatalogCollection.Name)]
+public sealed class ReservationTests(CatalogStack stack)
+{
+    private static readonly AddressSnapshot Address = new("Ann", "Main St 1", null, "Berlin", "10115", "DE");
+
+    [Fact]
+    public async Task An_order_reserves_once_releases_on_cancel_and_commits_on_confirm()
+    {
+        var (productId, variantId, shopId) = await NewProductAsync(stock: 10);
+        var order = Guid.NewGuid();
+        var created = Created(order, (productId, variantId, shopId, 4));
+        // The same event twice (inbox) and the same order under another event id (handler check): one reservation.
+        await stack.PublishAsync(created, created, created with { EventId = Guid.NewGuid() });
+
+        var reserved = stack.ConsumeEvent<StockReserved>(e => e.OrderId == order, TimeSpan.FromSeconds(45));
+        Assert.Equal(4, Assert.Single(reserved.Lines).Quantity);
+        await WaitForAvailableAsync(productId, 6);
+
+        await stack.PublishAsync(new OrderCancelled(order, Guid.NewGuid(), CancelledBy.Customer, "changed mind") { OccurredAt = DateTimeOffset.UtcNow });
+        stack.ConsumeEvent<StockReleased>(e => e.OrderId == order, TimeSpan.FromSeconds(45));
+        await WaitForAvailableAsync(productId, 10);
+
+        var second = Guid.NewGuid();
+        await stack.PublishAsync(Created(second, (productId, variantId, shopId, 3)));
+        stack.ConsumeEvent<StockReserved>(e => e.OrderId == second, TimeSpan.FromSeconds(45));
+        await stack.PublishAsync(new OrderConfirmed(second, Guid.NewGuid(), null, Guid.NewGuid(), new Money(30m, "EUR")) { OccurredAt = DateTimeOffset.UtcNow });
+        // Committed units leave stock on hand: a later cancel of that order changes nothing.
+        await stack.PublishAsync(new OrderCancelled(second, Guid.NewGuid(), CancelledBy.System, "late") { OccurredAt = DateTimeOffset.UtcNow });
+        await Task.Delay(1000);
+        await WaitForAvailableAsync(productId, 7);
+    }
+
+    [Fact]
+    public async Task A_short_line_fails_the_whole_order_and_reserves_nothing()
+    {
+        var (okProduct, okVariant, shopId) = await NewProductAsync(stock: 5);
+        var (shortProduct, shortVariant, _) = await NewProductAsync(stock: 1);
+        var order = Guid.NewGuid();
+        await stack.PublishAsync(Created(order, (okProduct, okVariant, shopId, 2), (shortProduct, shortVariant, shopId, 3)));
+
+        var failed = stack.ConsumeEvent<StockReservationFailed>(e => e.OrderId == order, TimeSpan.FromSeconds(45));
+        var shortage = Assert.Single(failed.Shortages);
+        Assert.Equal(shortVariant, shortage.VariantId);
+        Assert.Equal(1, shortage.Available);
+        await WaitForAvailableAsync(okProduct, 5);
+        await WaitForAvailableAsync(shortProduct, 1);
+    }
+
+    [Fact]
+    public async Task Unconfirmed_reservations_expire()
+    {
+        var (productId, variantId, shopId) = await NewProductAsync(stock: 8);
+        var order = Guid.NewGuid();
+        await stack.PublishAsync(Created(order, (productId, variantId, shopId, 5)));
+        stack.ConsumeEvent<StockReserved>(e => e.OrderId == order, TimeSpan.FromSeconds(45));
+        await WaitForAvailableAsync(productId, 3);
+
+        var expiry = stack.Product.Services.GetRequiredService<ReservationExpiry>();
+        Assert.Equal(0, await expiry.ReleaseExpiredAsync(DateTimeOffset.UtcNow, CancellationToken.None));
+        Assert.True(await expiry.ReleaseExpiredAsync(DateTimeOffset.UtcNow.AddMinutes(16), CancellationToken.None) >= 1);
+
+        var released = stack.ConsumeEvent<StockReleased>(e => e.OrderId == order, TimeSpan.FromSeconds(45));
+        Assert.Equal("reservation expired", released.Reason);
+        await WaitForAvailableAsync(productId, 8);
+    }
+
+    private static OrderCreated Created(Guid order, params (Guid ProductId, Guid VariantId, Guid ShopId, int Quantity)[] lines) =>
+        new(order, Guid.NewGuid(), null, Guid.NewGuid(),
+            [.. lines.Select(l => new OrderLine(Guid.NewGuid(), l.ProductId, l.VariantId, l.ShopId, "item", l.Quantity, new Money(10m, "EUR")))],
+            new Money(10m, "EUR"), Address)
+        { OccurredAt = DateTimeOffset.UtcNow };
+
+    private async Task<(Guid ProductId, Guid VariantId, Guid ShopId)> NewProductAsync(int stock)
+    {
+        var tag = Guid.NewGuid().ToString("N")[..8];
+        var (shop, owner) = await stack.NewShopAsync($"Saga {tag}");
+        using var response = await stack.SendAsync(HttpMethod.Post, "/api/products", new
+        {
+            shopId = shop,
+            categoryId = "00000000-0000-4000-9000-000000000005",
+            name = $"Plate {tag}",
+            price = 10m,
+            variants = new[] { new { sku = $"PLATE-{tag}", stock } },
+        }, owner);
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var product = await response.Content.ReadFromJsonAsync<JsonElement>();
+        return (product.GetProperty("id").GetGuid(), product.GetProperty("variants")[0].GetProperty("id").GetGuid(), shop);
+    }
+
+    private async Task WaitForAvailableAsync(Guid productId, int expected)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            var product = await stack.GetAsync($"/api/products/{productId}");
+            var available = product.GetProperty("variants")[0].GetProperty("stock").GetInt32();
+            if (available == expected)
+            {
+                return;
+            }
+            Assert.True(DateTime.UtcNow < deadline, $"available stock stayed {available}, expected {expected}");
+            await Task.Delay(200);
+        }
+    }
+}

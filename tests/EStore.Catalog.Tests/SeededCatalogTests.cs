@@ -1,0 +1,72 @@
+using System.Net;
+using System.Text.Json;
+using EStore.Catalog.Tests.Infrastructure;
+
+namespace EStore.Catalog.Tests;
+
+/// <summary>Search, filters and sorting give exactly the expected products of the seeded demo catalog.</summary>
+[Collection(SeededCollection.Name)]
+public sealed class SeededCatalogTests(CatalogStack stack)
+{
+    private const string Outdoor = "00000000-0000-4000-9000-000000000003";
+
+    [Fact]
+    public async Task The_default_list_is_unchanged_and_shows_variants_and_stock()
+    {
+        var page = await stack.GetAsync("/api/products?size=100");
+        Assert.Equal(12, page.GetProperty("total").GetInt32());
+        var items = page.GetProperty("items").EnumerateArray().ToList();
+        Assert.Equal("Chef's Knife 20cm", items[0].GetProperty("name").GetString());
+        Assert.Equal(Names(page), Names(page).Order(StringComparer.Ordinal));
+        var bottle = items.Single(p => p.GetProperty("name").GetString() == "Insulated Water Bottle");
+        Assert.Equal("OUT_OF_STOCK", bottle.GetProperty("stockStatus").GetString());
+        Assert.Equal("Outdoor", bottle.GetProperty("category").GetString());
+        var variant = Assert.Single(bottle.GetProperty("variants").EnumerateArray());
+        Assert.Equal("DEMO-005", variant.GetProperty("sku").GetString());
+
+        var tent = await stack.GetAsync("/api/products/00000000-0000-4000-8000-000000000006");
+        Assert.Equal("Two-Person Tent", tent.GetProperty("name").GetString());
+        Assert.Equal("IN_STOCK", tent.GetProperty("stockStatus").GetString());
+    }
+
+    [Theory]
+    [InlineData($"category={Outdoor}", "Headlamp 400|Insulated Water Bottle|Two-Person Tent")]
+    [InlineData($"category={Outdoor}&inStock=true", "Headlamp 400|Two-Person Tent")]
+    [InlineData("minPrice=20&maxPrice=39.95&sort=price", "Insulated Water Bottle|Espresso Beans 1kg|USB-C Charger 65W|Headlamp 400")]
+    [InlineData("sort=-price&size=2", "Two-Person Tent|Noise-Cancelling Headphones")]
+    [InlineData("sort=newest&size=2", "USB-C Charger 65W|Noise-Cancelling Headphones")]
+    [InlineData("q=SHOES", "Trail Running Shoes")]
+    [InlineData("q=chocolate", "Espresso Beans 1kg")]
+    [InlineData("q=%25", "")]
+    [InlineData("q=%27%20OR%201%3D1%20--", "")]
+    [InlineData("inStock=true&maxPrice=80&sort=price", "Stoneware Mug|Merino Wool Socks|Organic Cotton T-Shirt|Espresso Beans 1kg|USB-C Charger 65W|Headlamp 400")]
+    public async Task Filters_and_sorting_return_exactly_the_expected_products(string query, string expected)
+    {
+        var page = await stack.GetAsync($"/api/products?{query}");
+        var names = expected.Length == 0 ? [] : expected.Split('|');
+        Assert.Equal(names, Names(page));
+        if (!query.Contains("size=", StringComparison.Ordinal))
+        {
+            Assert.Equal(names.Length, page.GetProperty("total").GetInt32());
+        }
+    }
+
+    [Theory]
+    [InlineData("sort=bogus")]
+    [InlineData("sort=name;DROP%20TABLE%20products")]
+    [InlineData("minPrice=-1")]
+    [InlineData("minPrice=10&maxPrice=5")]
+    [InlineData("maxPrice=abc")]
+    [InlineData("size=10000")]
+    [InlineData("page=0")]
+    [InlineData("category=not-a-uuid")]
+    [InlineData("inStock=maybe")]
+    public async Task Bad_parameters_are_400_problems(string query)
+    {
+        using var response = await stack.SendAsync(HttpMethod.Get, $"/api/products?{query}", null, null);
+        await response.AssertProblemAsync(HttpStatusCode.BadRequest);
+    }
+
+    private static List<string> Names(JsonElement page) =>
+        [.. page.GetProperty("items").EnumerateArray().Select(p => p.GetProperty("name").GetString()!)];
+}

@@ -1,0 +1,119 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using EStore.EndToEnd.Tests;
+using EStore.Mesh;
+
+namespace EStore.Gateway.Tests;
+
+/// <summary>
+/// Broker, discovery, two gateways (the second with <c>Gateway:RequireAuthForCatalog=true</c>), identity-service
+/// and product-service as real processes on PostgreSQL, plus the in-test <see cref="EchoService"/> routed at
+/// <c>/api/echo/*</c> (authenticated) and <c>/api/echo-public/*</c> (anonymous). Shared by one test class.
+/// </summary>
+public sealed class GatewayMeshFixture : IAsyncLifetime
+{
+    public const string AdminEmail = "root@gateway.test";
+    public const string AdminPassword = "admin password for gateway tests";
+    public const string CorsOrigin = "http://shop.example";
+    public const int MaxBodyBytes = 64 * 1024;
+    public const int StrictPermits = 5;
+    public const int StrictWindowSeconds = 10;
+
+    private readonly string _identityDatabase = TestPostgres.NewDatabase("gw_identity");
+    private readonly string _productDatabase = TestPostgres.NewDatabase("gw_product");
+
+    public MeshHost Mesh { get; private set; } = null!;
+
+    public EchoService Echo { get; private set; } = null!;
+
+    /// <summary>Gateway #1: catalog reads are public.</summary>
+    public HttpClient Gateway { get; private set; } = null!;
+
+    /// <summary>Gateway #2: catalog reads need a token.</summary>
+    public HttpClient CatalogLockedGateway { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        var options = MeshHostOptions.ForTests();
+        options.Apps = ["identity-service", "product-service"];
+        options.Databases["identity-service"] = new MeshDatabase("Postgres", _identityDatabase);
+        options.Databases["product-service"] = new MeshDatabase("Postgres", _productDatabase);
+        options.ReadyTimeout = TimeSpan.FromSeconds(90);
+        options.Scale["gateway"] = 2;
+        options.AppEnvironment["identity-service"] = new Dictionary<string, string?>
+        {
+            ["Identity__Admin__Email"] = AdminEmail,
+            ["Identity__Admin__Password"] = AdminPassword,
+            // TokenRevoked leaves through the outbox: poll it often so logout reaches the gateway quickly.
+            ["Messaging__Relay__PollIntervalMs"] = "100",
+        };
+        options.AppEnvironment["gateway"] = new Dictionary<string, string?>
+        {
+            // identity-service starts after the gateway: fetch its keys again soon after a miss.
+            ["Jwt__JwksMinRefreshSeconds"] = "1",
+            ["Gateway__RateLimits__Strict__PermitLimit"] = StrictPermits.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Gateway__RateLimits__Strict__WindowSeconds"] = StrictWindowSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Gateway__Cors__AllowedOrigins__0"] = CorsOrigin,
+            ["Gateway__MaxRequestBodyBytes"] = MaxBodyBytes.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["ReverseProxy__Routes__echo__ClusterId"] = EchoService.AppName,
+            ["ReverseProxy__Routes__echo__Match__Path"] = "/api/echo/{**rest}",
+            ["ReverseProxy__Routes__echo-public__ClusterId"] = EchoService.AppName,
+            ["ReverseProxy__Routes__echo-public__AuthorizationPolicy"] = "Anonymous",
+            ["ReverseProxy__Routes__echo-public__Match__Path"] = "/api/echo-public/{**rest}",
+            ["ReverseProxy__Routes__echo-slow__ClusterId"] = EchoService.AppName,
+            ["ReverseProxy__Routes__echo-slow__AuthorizationPolicy"] = "Anonymous",
+            ["ReverseProxy__Routes__echo-slow__Timeout"] = "00:00:01",
+            ["ReverseProxy__Routes__echo-slow__Match__Path"] = "/api/echo-slow/{**rest}",
+        };
+        options.ConfigureEnvironment = env =>
+        {
+            if (env.Definition.AppName == "gateway" && env.Index == 2)
+            {
+                env.Variables["Gateway__RequireAuthForCatalog"] = "true";
+            }
+        };
+        Mesh = await MeshHost.StartAsync(options, timeout.Token);
+        var gateways = Mesh.GetInstances("gateway");
+        Gateway = new HttpClient { BaseAddress = gateways[0].BaseUrl, Timeout = TimeSpan.FromSeconds(30) };
+        CatalogLockedGateway = new HttpClient { BaseAddress = gateways[1].BaseUrl, Timeout = TimeSpan.FromSeconds(30) };
+        Echo = await EchoService.StartAsync(new Uri(Mesh.EurekaServiceUrl), timeout.Token);
+        foreach (var gateway in gateways)
+        {
+            await WaitRoutedAsync(gateway.BaseUrl, EchoService.AppName, timeout.Token);
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        Gateway?.Dispose();
+        CatalogLockedGateway?.Dispose();
+        if (Echo is not null)
+        {
+            await Echo.DisposeAsync();
+        }
+        if (Mesh is not null)
+        {
+            await Mesh.DisposeAsync();
+        }
+        await TestPostgres.DropAsync(_identityDatabase);
+        await TestPostgres.DropAsync(_productDatabase);
+    }
+
+    private static async Task WaitRoutedAsync(Uri gateway, string clusterId, CancellationToken cancellationToken)
+    {
+        using var http = new HttpClient { BaseAddress = gateway, Timeout = TimeSpan.FromSeconds(5) };
+        for (var attempt = 0; attempt < 300; attempt++)
+        {
+            var routes = await http.GetFromJsonAsync<JsonElement>("actuator/gateway/routes", cancellationToken);
+            if (routes.GetProperty("clusters").EnumerateArray().Any(c =>
+                    string.Equals(c.GetProperty("clusterId").GetString(), clusterId, StringComparison.OrdinalIgnoreCase)
+                    && c.GetProperty("destinations").GetArrayLength() > 0))
+            {
+                return;
+            }
+            await Task.Delay(100, cancellationToken);
+        }
+        throw new TimeoutException($"gateway {gateway} never routed {clusterId}");
+    }
+}
