@@ -8,7 +8,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
-namespace EStore.Catalog.Tests.Infrastructure;
+namespace EStore.Testing;
 
 /// <summary>
 /// Stands in for identity-service: a test RSA key, its JWKS served on 127.0.0.1, and access tokens signed with it.
