@@ -45,6 +45,35 @@ public sealed class MockKafkaCluster : IDisposable
         return true;
     }
 
+    /// <summary>
+    /// Runs <paramref name="create"/> with every signal blocked in this thread, so the threads
+    /// librdkafka starts inherit that mask. The .NET runtime handles SIGCONT, so after the broker
+    /// process is stopped and continued (SIGSTOP/SIGCONT) the mock cluster thread's poll() would
+    /// fail with EINTR, which librdkafka 2.0.2 treats as fatal: the broker would stop serving for
+    /// good. With the mask, signals go to the runtime's own threads instead.
+    /// </summary>
+    private static unsafe T CreateWithSignalsBlocked<T>(Func<T> create)
+    {
+        var all = stackalloc ulong[NativeMethods.SigSetWords];
+        var previous = stackalloc ulong[NativeMethods.SigSetWords];
+        for (var i = 0; i < NativeMethods.SigSetWords; i++)
+        {
+            all[i] = ulong.MaxValue;
+        }
+        var blocked = NativeMethods.pthread_sigmask(NativeMethods.SigSetMask, all, previous) == 0;
+        try
+        {
+            return create();
+        }
+        finally
+        {
+            if (blocked)
+            {
+                NativeMethods.pthread_sigmask(NativeMethods.SigSetMask, previous, null);
+            }
+        }
+    }
+
     /// <summary>Starts a mock cluster with <paramref name="brokers"/> brokers.</summary>
     /// <exception cref="DllNotFoundException">librdkafka.so.1 is not installed.</exception>
     /// <exception cref="InvalidOperationException">librdkafka refused to create the cluster.</exception>
@@ -57,8 +86,11 @@ public sealed class MockKafkaCluster : IDisposable
         }
 
         // The mock cluster hangs off a client handle; a producer needs no bootstrap servers or polling.
-        var client = CreateProducerHandle();
-        var cluster = NativeMethods.rd_kafka_mock_cluster_new(client, brokers);
+        var (client, cluster) = CreateWithSignalsBlocked(() =>
+        {
+            var handle = CreateProducerHandle();
+            return (handle, NativeMethods.rd_kafka_mock_cluster_new(handle, brokers));
+        });
         if (cluster == 0)
         {
             NativeMethods.rd_kafka_destroy(client);

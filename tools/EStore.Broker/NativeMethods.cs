@@ -9,6 +9,13 @@ internal static unsafe partial class NativeMethods
     internal const string LibraryName = "librdkafka.so.1";
 
     internal const int RdKafkaProducer = 0;
+
+    // glibc's sigset_t: 1024 bits.
+    internal const int SigSetWords = 16;
+    internal const int SigSetMask = 2;
+
+    [LibraryImport("libc", EntryPoint = "pthread_sigmask")]
+    internal static partial int pthread_sigmask(int how, ulong* set, ulong* oldSet);
     internal const int ConfOk = 0;
 
     [LibraryImport(LibraryName)]
