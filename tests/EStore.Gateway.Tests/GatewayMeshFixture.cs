@@ -1,6 +1,5 @@
 using System.Net.Http.Json;
 using System.Text.Json;
-using EStore.EndToEnd.Tests;
 using EStore.Mesh;
 
 namespace EStore.Gateway.Tests;

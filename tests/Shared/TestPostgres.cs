@@ -1,8 +1,12 @@
 using Npgsql;
 
-namespace EStore.Catalog.Tests.Infrastructure;
+namespace EStore.Testing;
 
-/// <summary>The PostgreSQL server of the tests (<c>ESTORE_TEST_POSTGRES</c>); each fixture gets a throwaway database.</summary>
+/// <summary>
+/// The PostgreSQL server the tests use (<c>ESTORE_TEST_POSTGRES</c>, set up by <c>./estore test</c>).
+/// Each fixture gets a throwaway database, created by the service under test and dropped afterwards.
+/// Linked into every test project that needs one.
+/// </summary>
 internal static class TestPostgres
 {
     public static string ServerConnectionString { get; } =
@@ -10,12 +14,14 @@ internal static class TestPostgres
             ? configured
             : "Host=127.0.0.1;Port=5432;Username=estore;Password=estore";
 
+    /// <summary>A connection string for a database that does not exist yet.</summary>
     public static string NewDatabase(string purpose) =>
         new NpgsqlConnectionStringBuilder(ServerConnectionString)
         {
-            Database = $"cat_{purpose}_{Guid.NewGuid():N}"[..40],
+            Database = $"test_{purpose}_{Guid.NewGuid():N}"[..40],
         }.ConnectionString;
 
+    /// <summary>Drops the database, whoever is still connected to it.</summary>
     public static async Task DropAsync(string connectionString)
     {
         NpgsqlConnection.ClearAllPools();
