@@ -1,4 +1,3 @@
-using EStore.Catalog.Tests.Infrastructure;
 using EStore.Mesh;
 
 namespace EStore.Catalog.Tests;

@@ -4,14 +4,16 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Logging;
 
-namespace EStore.Catalog.Tests.Infrastructure;
+namespace EStore.Testing;
 
-/// <summary>product-service in this process, on real Kestrel at 127.0.0.1, started as in production by RunServiceAsync.</summary>
-public sealed class ProductApp : WebApplicationFactory<Program>
+/// <summary>A service in this process, on real Kestrel at 127.0.0.1, started as in production by RunServiceAsync.</summary>
+/// <typeparam name="TEntryPoint">The service's <c>Program</c>.</typeparam>
+public sealed class ServiceApp<TEntryPoint> : WebApplicationFactory<TEntryPoint>
+    where TEntryPoint : class
 {
     private readonly Dictionary<string, string?> _settings;
 
-    private ProductApp(int port, Dictionary<string, string?> settings)
+    private ServiceApp(int port, Dictionary<string, string?> settings)
     {
         _settings = settings;
         UseKestrel(options => options.Listen(IPAddress.Loopback, port));
@@ -36,13 +38,13 @@ public sealed class ProductApp : WebApplicationFactory<Program>
         ["Jwt:Revocation:Enabled"] = "false",
     };
 
-    public static ProductApp Start(IDictionary<string, string?> settings)
+    public static ServiceApp<TEntryPoint> Start(IDictionary<string, string?> settings)
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         var port = ((IPEndPoint)listener.LocalEndpoint).Port;
         listener.Stop();
-        var app = new ProductApp(port, new Dictionary<string, string?>(settings));
+        var app = new ServiceApp<TEntryPoint>(port, new Dictionary<string, string?>(settings));
         app.StartServer();
         app.Http = new HttpClient { BaseAddress = app.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
         return app;
