@@ -1,3 +1,4 @@
+using EStore.Gateway.OpenApi;
 using EStore.Gateway.Pipeline;
 using EStore.Gateway.Routing;
 using EStore.Gateway.Security;
@@ -9,12 +10,15 @@ builder.AddGatewayPipeline();              // body size, timeouts, CORS
 builder.AddGatewayRateLimits();            // per-IP strict on credentials, per-user elsewhere
 builder.AddDiscoveryRoutedProxy()          // YARP routes from config, destinations from Eureka
     .AddGatewaySecurity(builder);          // JWT (JWKS via discovery, revocations), identity headers
+builder.AddGatewayApiDocs();               // the services' OpenAPI documents, fetched through discovery
 
 var app = builder.Build();
 app.UseRequestId();                        // first: every answer carries X-Request-Id
 app.MapServiceDefaults();                  // problem bodies, status code pages, actuator
+app.UseGatewaySwaggerUi();                 // /swagger: the UI over every service's document
 app.UseGatewayPipeline();                  // routing, CORS, authn, rate limits, authz, timeouts
 app.MapGatewayActuator();
+app.MapGatewayApiDocs();                   // GET /api-docs, GET /api-docs/{service}
 app.MapReverseProxy();
 return await app.RunServiceAsync();
 

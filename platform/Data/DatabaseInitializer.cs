@@ -13,7 +13,8 @@ namespace EStore.Platform.Data;
 /// <summary>
 /// Creates the schema and seeds data before the service accepts requests. Several instances
 /// may start at once against one database, so the work runs under a database-wide lock
-/// (a PostgreSQL advisory lock, or a lock file beside a SQLite database).
+/// (a PostgreSQL advisory lock, or a lock file beside a SQLite database). On PostgreSQL a context
+/// that ships EF Core migrations is migrated; otherwise the schema is created from the model.
 /// </summary>
 internal sealed partial class DatabaseInitializer<TContext>(
     IServiceScopeFactory scopes,
@@ -71,7 +72,15 @@ internal sealed partial class DatabaseInitializer<TContext>(
         await context.Database.ExecuteSqlAsync($"SELECT pg_advisory_lock({lockKey})", cancellationToken);
         try
         {
-            await CreateAndSeedAsync(context, cancellationToken);
+            if (context.Database.GetMigrations().Any())
+            {
+                await MigrateAsync(context, cancellationToken);
+                await SeedAsync(context, cancellationToken);
+            }
+            else
+            {
+                await CreateAndSeedAsync(context, cancellationToken);
+            }
         }
         finally
         {
@@ -98,12 +107,46 @@ internal sealed partial class DatabaseInitializer<TContext>(
         }
     }
 
+    // Without migrations (and always on the zero-setup SQLite run) the schema comes straight from the model.
     private async Task CreateAndSeedAsync(TContext context, CancellationToken cancellationToken)
     {
         await context.Database.EnsureCreatedAsync(cancellationToken);
+        await SeedAsync(context, cancellationToken);
+    }
+
+    private async Task SeedAsync(TContext context, CancellationToken cancellationToken)
+    {
         if (seed is not null)
         {
             await seed(context, cancellationToken);
+        }
+    }
+
+    // A service that ships EF Core migrations (PostgreSQL's) upgrades its database in place at startup.
+    private async Task MigrateAsync(TContext context, CancellationToken cancellationToken)
+    {
+        var applied = (await context.Database.GetAppliedMigrationsAsync(cancellationToken)).ToList();
+        if (applied.Count == 0 && await context.GetService<IRelationalDatabaseCreator>().HasTablesAsync(cancellationToken))
+        {
+            // Tables without a migration history were made from the model by an older build: migrating would
+            // collide with them, and guessing which migration they match could lose data.
+            throw new StartupConfigurationException(DatabaseSettings.ConnectionStringKey,
+                $"the {settings.Describe()} has tables but no migration history (created by an older build); " +
+                "drop the database or apply the migrations by hand.");
+        }
+        var pending = (await context.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
+        try
+        {
+            await context.Database.MigrateAsync(cancellationToken);
+        }
+        catch (PostgresException ex)
+        {
+            throw new StartupConfigurationException(DatabaseSettings.ConnectionStringKey,
+                $"cannot migrate the {settings.Describe()}: {ex.MessageText}", ex);
+        }
+        if (pending.Count > 0)
+        {
+            LogMigrated(string.Join(", ", pending), settings.Describe());
         }
     }
 
@@ -169,6 +212,9 @@ internal sealed partial class DatabaseInitializer<TContext>(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Database ready: {Database}")]
     private partial void LogReady(string database);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Applied migrations {Migrations} to the {Database}")]
+    private partial void LogMigrated(string migrations, string database);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Created the {Database}")]
     private partial void LogCreated(string database);

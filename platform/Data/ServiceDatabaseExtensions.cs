@@ -13,7 +13,9 @@ public static class ServiceDatabaseExtensions
     /// <summary>
     /// Registers <typeparamref name="TContext"/> on the engine named by <c>Database:Provider</c>
     /// (<c>Postgres</c> or <c>Sqlite</c>, default SQLite), the <c>db</c> health component, and
-    /// schema creation plus optional seeding at startup (run by <c>RunServiceAsync</c>).
+    /// schema work plus optional seeding at startup (run by <c>RunServiceAsync</c>): on PostgreSQL the context's
+    /// EF Core migrations are applied when its assembly has any (<c>build/add-migration.sh</c> adds one), otherwise
+    /// the schema is created from the model, as it always is on SQLite.
     /// </summary>
     /// <param name="builder">The host builder.</param>
     /// <param name="seed">Fills an empty database with initial data; must be idempotent.</param>

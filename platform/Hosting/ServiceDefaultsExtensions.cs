@@ -15,7 +15,7 @@ public static class ServiceDefaultsExtensions
 {
     /// <summary>
     /// Adds what every process needs: its identity, JSON options, RFC 9457 problem responses,
-    /// actuator health (liveness, readiness), the Eureka client, the librdkafka loader, and
+    /// actuator health (liveness, readiness), the OpenAPI document, the Eureka client, the librdkafka loader, and
     /// one-line reporting of configuration errors at startup.
     /// </summary>
     public static WebApplicationBuilder AddServiceDefaults(this WebApplicationBuilder builder)
@@ -39,6 +39,7 @@ public static class ServiceDefaultsExtensions
             options.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
         });
         builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = ProblemResponses.Customize);
+        builder.Services.AddServiceOpenApi();
 
         builder.Services.AddHealthChecks()
             .AddCheck<LivenessStateHealthCheck>("livenessState", tags: [ActuatorEndpoints.LivenessTag])
@@ -50,13 +51,14 @@ public static class ServiceDefaultsExtensions
         return builder;
     }
 
-    /// <summary>Adds the error-handling middleware and maps the actuator endpoints.</summary>
+    /// <summary>Adds the error-handling middleware and maps the actuator endpoints and <c>/openapi/v1.json</c>.</summary>
     public static WebApplication MapServiceDefaults(this WebApplication app)
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.MapActuatorEndpoints();
         app.MapObservabilityEndpoints();
+        app.MapServiceOpenApi();
         return app;
     }
 

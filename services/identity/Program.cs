@@ -4,13 +4,14 @@ using EStore.Identity.Controllers;
 using EStore.Identity.Data;
 using EStore.Identity.Messaging;
 using EStore.Identity.Services;
+using EStore.Platform.Data;
 using EStore.Platform.Hosting;
 using EStore.Platform.Messaging;
 using EStore.Platform.Security;
 
 var builder = ServiceHost.CreateBuilder(args);
 builder.AddServiceDefaults();
-builder.AddIdentityDatabase();
+builder.AddServiceDatabase<IdentityDbContext>();
 builder.AddKafkaMessaging<IdentityDbContext>(messaging =>
 {
     messaging.Publishes(Topics.Identity);

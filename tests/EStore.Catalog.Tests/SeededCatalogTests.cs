@@ -37,6 +37,11 @@ public sealed class SeededCatalogTests(CatalogStack stack)
     [InlineData("sort=newest&size=2", "USB-C Charger 65W|Noise-Cancelling Headphones")]
     [InlineData("q=SHOES", "Trail Running Shoes")]
     [InlineData("q=chocolate", "Espresso Beans 1kg")]
+    // Word prefixes of name or description; "rechargeable" does not start with "charge".
+    [InlineData("q=lapt", "USB-C Charger 65W")]
+    [InlineData("q=charge", "USB-C Charger 65W")]
+    [InlineData("q=hot%20drinks", "Insulated Water Bottle")]
+    [InlineData("q=hot%20coffee", "")]
     [InlineData("q=%25", "")]
     [InlineData("q=%27%20OR%201%3D1%20--", "")]
     [InlineData("inStock=true&maxPrice=80&sort=price", "Stoneware Mug|Merino Wool Socks|Organic Cotton T-Shirt|Espresso Beans 1kg|USB-C Charger 65W|Headlamp 400")]

@@ -1,4 +1,11 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
 using EStore.Mesh;
+using EStore.Platform.Security;
+using EStore.Product.Data;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace EStore.Catalog.Tests;
 
@@ -27,11 +34,61 @@ public sealed class SqliteTests
             var newestText = await newest.Content.ReadAsStringAsync();
             Assert.True(newest.IsSuccessStatusCode, newestText);
             Assert.Contains("USB-C Charger 65W", newestText, StringComparison.Ordinal);
+
+            // No full-text index on SQLite: every word as a substring, name matches ranked before description matches.
+            using var search = await product.Http.GetAsync("/api/products?q=CHARGE");
+            var searchText = await search.Content.ReadAsStringAsync();
+            Assert.True(search.IsSuccessStatusCode, searchText);
+            var found = System.Text.Json.JsonDocument.Parse(searchText).RootElement.GetProperty("items").EnumerateArray()
+                .Select(p => p.GetProperty("name").GetString()).ToList();
+            Assert.Equal(["USB-C Charger 65W", "Headlamp 400"], found);
+
+            await ReportWorksOnSqliteAsync(product, tokens);
         }
         finally
         {
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
             File.Delete(file);
         }
+    }
+
+    // The report's time windows compare ledger times, stored as integers on SQLite.
+    private static async Task ReportWorksOnSqliteAsync(ProductApp product, TestTokens tokens)
+    {
+        var shopId = Guid.NewGuid();
+        var now = DateTimeOffset.UtcNow;
+        await using (var scope = product.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<ProductDbContext>();
+            db.Shops.Add(new ShopRecord { Id = shopId, OwnerId = Guid.NewGuid(), Name = "Local shop" });
+            await db.SaveChangesAsync();
+        }
+        using var http = new HttpClient { BaseAddress = product.BaseAddress };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", tokens.For(Guid.NewGuid(), [UserRoles.Customer, UserRoles.Admin]));
+        using var created = await http.PostAsJsonAsync("/api/products", new
+        {
+            shopId,
+            categoryId = "00000000-0000-4000-9000-000000000005",
+            name = "Local mug",
+            price = 5m,
+            variants = new[] { new { sku = "LOCAL-1", stock = 9, lowStockThreshold = 2 } },
+        });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var variantId = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("variants")[0].GetProperty("id").GetGuid();
+        await using (var scope = product.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<ProductDbContext>();
+            db.StockMovements.AddRange(
+                new StockMovement { VariantId = variantId, Kind = StockMovementKind.Sale, Delta = -3, StockAfter = 9, Reason = "order", At = now.AddDays(-2) },
+                new StockMovement { VariantId = variantId, Kind = StockMovementKind.Sale, Delta = -5, StockAfter = 9, Reason = "order", At = now.AddDays(-45) });
+            await db.SaveChangesAsync();
+        }
+
+        var row = (await http.GetFromJsonAsync<JsonElement>($"/api/inventory/report?shopId={shopId}")).GetProperty("items")[0];
+        Assert.Equal(3, row.GetProperty("soldLast7Days").GetInt32());
+        Assert.Equal(3, row.GetProperty("soldLast30Days").GetInt32());
+        Assert.Equal(90m, row.GetProperty("daysOfCover").GetDecimal());
+        var summary = await http.GetStringAsync($"/api/inventory/summary?shopId={shopId}");
+        Assert.Equal($$"""{"shopId":"{{shopId}}","products":1,"variants":1,"lowStock":0,"outOfStock":0}""", summary);
     }
 }

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using EStore.Mesh;
+using Npgsql;
 
 namespace EStore.EndToEnd.Tests;
 
@@ -34,6 +35,45 @@ public sealed class StartupFailureTests
         Assert.DoesNotContain(lines, l => l.Contains("Password=estore", StringComparison.Ordinal));
         Assert.DoesNotContain(lines, l => l.Contains("fail:", StringComparison.Ordinal));
         AssertNoStackTrace(lines);
+    }
+
+    [Fact]
+    public async Task A_database_made_by_an_older_build_without_migrations_stops_startup_with_one_line_saying_so()
+    {
+        // Tables but no migration history: what EnsureCreated left behind before product-service shipped migrations.
+        var database = TestPostgres.NewDatabase("premigration");
+        var name = new NpgsqlConnectionStringBuilder(database).Database;
+        var admin = new NpgsqlConnectionStringBuilder(TestPostgres.ServerConnectionString) { Database = "postgres", Pooling = false }.ConnectionString;
+        try
+        {
+            await using (var connection = new NpgsqlConnection(admin))
+            {
+                await connection.OpenAsync();
+                await using var create = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", connection);
+                await create.ExecuteNonQueryAsync();
+            }
+            await using (var connection = new NpgsqlConnection(database))
+            {
+                await connection.OpenAsync();
+                await using var table = new NpgsqlCommand("CREATE TABLE products (\"Id\" uuid PRIMARY KEY, \"Name\" text NOT NULL)", connection);
+                await table.ExecuteNonQueryAsync();
+            }
+
+            var (exitCode, lines) = await RunProductServiceAsync(new()
+            {
+                ["Database__Provider"] = "Postgres",
+                ["ConnectionStrings__Default"] = database,
+            });
+
+            Assert.Equal(1, exitCode);
+            var line = Assert.Single(lines, l => l.Contains("no migration history", StringComparison.Ordinal));
+            Assert.Contains("ConnectionStrings:Default", line, StringComparison.Ordinal);
+            AssertNoStackTrace(lines);
+        }
+        finally
+        {
+            await TestPostgres.DropAsync(database);
+        }
     }
 
     private static void AssertNoStackTrace(IEnumerable<string> lines)

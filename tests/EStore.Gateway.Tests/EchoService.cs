@@ -19,13 +19,15 @@ public sealed class EchoService : IAsyncDisposable
 
     private readonly WebApplication _app;
 
-    private EchoService(WebApplication app, Uri baseUrl)
+    private EchoService(WebApplication app)
     {
         _app = app;
-        BaseUrl = baseUrl;
     }
 
-    public Uri BaseUrl { get; }
+    public Uri BaseUrl { get; private set; } = null!;
+
+    /// <summary>What <c>/openapi/v1.json</c> answers; null: the echo of the request headers, like any path.</summary>
+    public string? OpenApiDocument { get; set; }
 
     public static async Task<EchoService> StartAsync(Uri eurekaServiceUrl, CancellationToken cancellationToken)
     {
@@ -40,14 +42,20 @@ public sealed class EchoService : IAsyncDisposable
             await Task.Delay(TimeSpan.FromSeconds(10), aborted);
             return Results.Ok();
         });
-        app.Map("/{**path}", (HttpRequest request) => Results.Json(
-            request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase)));
+        var echo = new EchoService(app);
+        // The OpenAPI document a test chose, else the echo like every other path.
+        app.MapGet("/openapi/v1.json", (HttpRequest request) => echo.OpenApiDocument is { } document
+            ? Results.Text(document, "application/json")
+            : Headers(request));
+        app.Map("/{**path}", Headers);
         await app.StartAsync(cancellationToken);
-        var address = new Uri(app.Urls.First());
-        var echo = new EchoService(app, address);
+        echo.BaseUrl = new Uri(app.Urls.First());
         await echo.RegisterAsync(eurekaServiceUrl, cancellationToken);
         return echo;
     }
+
+    private static IResult Headers(HttpRequest request) => Results.Json(
+        request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase));
 
     public async ValueTask DisposeAsync()
     {

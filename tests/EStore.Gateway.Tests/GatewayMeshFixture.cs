@@ -5,9 +5,10 @@ using EStore.Mesh;
 namespace EStore.Gateway.Tests;
 
 /// <summary>
-/// Broker, discovery, two gateways (the second with <c>Gateway:RequireAuthForCatalog=true</c>), identity-service
-/// and product-service as real processes on PostgreSQL, plus the in-test <see cref="EchoService"/> routed at
-/// <c>/api/echo/*</c> (authenticated) and <c>/api/echo-public/*</c> (anonymous). Shared by one test class.
+/// Broker, discovery, two gateways (the second with <c>Gateway:RequireAuthForCatalog=true</c> and a short API
+/// document cache), identity-service and product-service as real processes on PostgreSQL, plus the in-test
+/// <see cref="EchoService"/> routed at <c>/api/echo/*</c> (authenticated) and <c>/api/echo-public/*</c> (anonymous).
+/// Shared by the <see cref="GatewayMeshCollection"/>.
 /// </summary>
 public sealed class GatewayMeshFixture : IAsyncLifetime
 {
@@ -17,6 +18,9 @@ public sealed class GatewayMeshFixture : IAsyncLifetime
     public const int MaxBodyBytes = 64 * 1024;
     public const int StrictPermits = 5;
     public const int StrictWindowSeconds = 10;
+
+    /// <summary>How long gateway #2 keeps a fetched API document (gateway #1 keeps the default 30 s).</summary>
+    public const int ApiDocsCacheSeconds = 3;
 
     private readonly string _identityDatabase = TestPostgres.NewDatabase("gw_identity");
     private readonly string _productDatabase = TestPostgres.NewDatabase("gw_product");
@@ -70,6 +74,7 @@ public sealed class GatewayMeshFixture : IAsyncLifetime
             if (env.Definition.AppName == "gateway" && env.Index == 2)
             {
                 env.Variables["Gateway__RequireAuthForCatalog"] = "true";
+                env.Variables["Gateway__ApiDocs__CacheSeconds"] = ApiDocsCacheSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
             }
         };
         Mesh = await MeshHost.StartAsync(options, timeout.Token);

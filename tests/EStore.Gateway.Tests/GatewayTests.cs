@@ -8,7 +8,8 @@ using static EStore.Gateway.Tests.GatewayClient;
 namespace EStore.Gateway.Tests;
 
 /// <summary>The gateway's edge behaviour, through real processes.</summary>
-public sealed class GatewayTests(GatewayMeshFixture mesh, ITestOutputHelper output) : IClassFixture<GatewayMeshFixture>
+[Collection(GatewayMeshCollection.Name)]
+public sealed class GatewayTests(GatewayMeshFixture mesh, ITestOutputHelper output)
 {
     private HttpClient Gateway => mesh.Gateway;
 
@@ -288,14 +289,4 @@ public sealed class GatewayTests(GatewayMeshFixture mesh, ITestOutputHelper outp
     // Header names as the echo service received them, compared case-insensitively as HTTP does.
     private static async Task<Dictionary<string, string>> SeenHeadersAsync(HttpResponseMessage response) =>
         new(await response.Content.ReadFromJsonAsync<Dictionary<string, string>>() ?? [], StringComparer.OrdinalIgnoreCase);
-
-    private static async Task AssertProblemAsync(HttpResponseMessage response, int status)
-    {
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
-        Assert.Equal(status, problem.GetProperty("status_code").GetInt32());
-        Assert.True(problem.TryGetProperty("error", out _));
-        Assert.True(problem.TryGetProperty("message", out _));
-        Assert.False(problem.TryGetProperty("exception", out _));
-    }
 }

@@ -38,6 +38,10 @@ public static class ProductEndpoints
         {
             return ProblemResponses.BadRequest("'q' must be at most 200 characters long.");
         }
+        if (q is not null && SearchText.Words(q).Count > SearchText.MaxWords)
+        {
+            return ProblemResponses.BadRequest($"'q' must have at most {SearchText.MaxWords} words.");
+        }
         if (!TryParseGuid(category, out var categoryId) || !TryParseGuid(shopId, out var shop))
         {
             return ProblemResponses.BadRequest("'category' and 'shopId' must be UUIDs.");
@@ -54,11 +58,13 @@ public static class ProductEndpoints
         CatalogSort order;
         switch (sort)
         {
-            case null or "" or "name": order = CatalogSort.Name; break;
+            case null or "": order = string.IsNullOrWhiteSpace(q) ? CatalogSort.Name : CatalogSort.Relevance; break;
+            case "name": order = CatalogSort.Name; break;
+            case "relevance": order = CatalogSort.Relevance; break;
             case "price": order = CatalogSort.Price; break;
             case "-price" or "price_desc": order = CatalogSort.PriceDesc; break;
             case "newest": order = CatalogSort.Newest; break;
-            default: return ProblemResponses.BadRequest("'sort' must be one of name, price, -price, newest.");
+            default: return ProblemResponses.BadRequest("'sort' must be one of relevance, name, price, -price, newest.");
         }
         var query = new CatalogQuery(pageNumber, pageSize, string.IsNullOrWhiteSpace(q) ? null : q.Trim(), categoryId, shop, min, max, inStockOnly, order);
         return Results.Ok(await catalog.ListAsync(query, cancellationToken));

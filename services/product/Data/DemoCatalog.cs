@@ -33,12 +33,15 @@ public static class DemoCatalog
         try
         {
             await db.Categories.AnyAsync(cancellationToken);
+            // Reading whole rows touches every mapped column: the search column and the ledger's movement kind too.
+            await db.Products.AsNoTracking().Take(1).ToListAsync(cancellationToken);
+            await db.StockMovements.AsNoTracking().Take(1).ToListAsync(cancellationToken);
         }
         catch (DbException ex)
         {
-            // EnsureCreated leaves an existing database alone: one made by the walking skeleton lacks the catalog tables.
+            // EnsureCreated leaves an existing database alone: one made by an older build lacks tables or columns.
             throw new StartupConfigurationException(DatabaseSettings.ConnectionStringKey,
-                "the product database predates categories, variants and stock (no migrations yet); delete it (for the launcher: data/product-service.db) and start again.", ex);
+                "the product database predates categories, variants, stock, search or the ledger's movement kinds (no migrations yet); delete it (for the launcher: data/product-service.db) and start again.", ex);
         }
         if (await db.Products.AnyAsync(cancellationToken))
         {

@@ -1,3 +1,5 @@
+using NpgsqlTypes;
+
 namespace EStore.Product.Data;
 
 /// <summary>A product in the catalog, sold by a shop (demo products have none) in one category.</summary>
@@ -18,6 +20,11 @@ public sealed class Product
     /// <summary>Soft delete: orders keep referring to the product, the catalog no longer shows it.</summary>
     public DateTimeOffset? DeletedAt { get; set; }
     public List<ProductVariant> Variants { get; set; } = [];
+    /// <summary>
+    /// PostgreSQL only: the stored full-text vector over name (weight A) and description (weight B), computed by the
+    /// database. Ignored on SQLite.
+    /// </summary>
+    public NpgsqlTsVector? SearchVector { get; set; }
 }
 
 /// <summary>A sellable variant (size, colour...) with its own SKU, price and stock.</summary>
@@ -53,11 +60,23 @@ public sealed class ShopRecord
     public bool Suspended { get; set; }
 }
 
+/// <summary>What a ledger line records; reports count <see cref="Sale"/> lines as units sold.</summary>
+public enum StockMovementKind
+{
+    /// <summary>An owner or admin set the stock to a level.</summary>
+    Set,
+    /// <summary>An owner or admin changed the stock by a delta.</summary>
+    Adjust,
+    /// <summary>A confirmed order's reserved units left the stock.</summary>
+    Sale,
+}
+
 /// <summary>One line of the stock ledger: every change of a variant's stock, with the level after it.</summary>
 public sealed class StockMovement
 {
     public long Id { get; set; }
     public Guid VariantId { get; set; }
+    public StockMovementKind Kind { get; set; }
     public int Delta { get; set; }
     public int StockAfter { get; set; }
     public required string Reason { get; set; }

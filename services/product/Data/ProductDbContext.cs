@@ -36,6 +36,21 @@ public sealed class ProductDbContext(DbContextOptions<ProductDbContext> options)
         product.HasIndex(p => p.Price);
         product.HasIndex(p => p.CreatedAt);
         product.HasMany(p => p.Variants).WithOne().HasForeignKey(v => v.ProductId);
+        if (Database.IsNpgsql())
+        {
+            // A stored generated column (not HasGeneratedTsVectorColumn, which cannot weight): name matches rank above
+            // description matches. The 'simple' configuration does not stem, so a typed prefix ("lapt") matches the
+            // word it starts ("laptop") the same way a stemmed prefix would not ("chocola" vs the stem "chocol").
+            product.Property(p => p.SearchVector)
+                .HasComputedColumnSql(
+                    "setweight(to_tsvector('simple', coalesce(\"Name\", '')), 'A') || setweight(to_tsvector('simple', coalesce(\"Description\", '')), 'B')",
+                    stored: true);
+            product.HasIndex(p => p.SearchVector).HasMethod("GIN");
+        }
+        else
+        {
+            product.Ignore(p => p.SearchVector);
+        }
 
         var variant = modelBuilder.Entity<ProductVariant>();
         variant.ToTable("product_variants");
@@ -53,7 +68,10 @@ public sealed class ProductDbContext(DbContextOptions<ProductDbContext> options)
         var movement = modelBuilder.Entity<StockMovement>();
         movement.ToTable("stock_movements");
         movement.Property(m => m.Reason).HasMaxLength(200);
+        movement.Property(m => m.Kind).HasConversion<string>().HasMaxLength(16);
         movement.HasIndex(m => new { m.VariantId, m.Id });
+        // The inventory report sums one shop's sales per variant over the last 30 days.
+        movement.HasIndex(m => new { m.VariantId, m.Kind, m.At });
 
         var reservation = modelBuilder.Entity<Reservation>();
         reservation.ToTable("reservations");

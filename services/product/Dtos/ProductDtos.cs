@@ -59,4 +59,6 @@ public enum CatalogSort
     Price,
     PriceDesc,
     Newest,
+    /// <summary>Best text match first (the default when <c>q</c> is given); by name without <c>q</c>.</summary>
+    Relevance,
 }

@@ -1,6 +1,7 @@
 using EStore.Contracts.Events;
 using EStore.Platform.Messaging;
 using EStore.Product.Data;
+using EStore.Product.Services;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -78,6 +79,12 @@ public sealed class OrderEventHandlers(ProductDbContext db, IEventOutbox outbox,
             outbox.Add(new StockReservationFailed(@event.OrderId, "insufficient stock", shortages) { OccurredAt = now });
             return;
         }
+        // Only now that the whole order holds: a failed order gave everything back and changed nothing.
+        foreach (var (productId, variantId, quantity) in reserved)
+        {
+            await LowStockAfterAsync(productId, variantId, availableChange: -quantity, now, cancellationToken);
+        }
+        await AvailabilityAfterAsync(reserved, sign: -1, now, cancellationToken);
         var expiresAt = now.AddMinutes(settings.Value.TtlMinutes);
         db.Reservations.AddRange(reserved.Select(r => new Reservation
         {
@@ -104,6 +111,7 @@ public sealed class OrderEventHandlers(ProductDbContext db, IEventOutbox outbox,
                 .ExecuteUpdateAsync(s => s.SetProperty(v => v.Reserved, v => v.Reserved - reservation.Quantity), cancellationToken);
             reservation.State = ReservationState.Released;
         }
+        await AvailabilityAfterAsync([.. held.Select(r => (r.ProductId, r.VariantId, r.Quantity))], sign: 1, time.GetUtcNow(), cancellationToken);
         outbox.Add(new StockReleased(@event.OrderId, [.. held.Select(r => new StockLine(r.ProductId, r.VariantId, r.Quantity))], @event.Reason)
         {
             OccurredAt = time.GetUtcNow(),
@@ -125,12 +133,38 @@ public sealed class OrderEventHandlers(ProductDbContext db, IEventOutbox outbox,
             db.StockMovements.Add(new StockMovement
             {
                 VariantId = reservation.VariantId,
+                Kind = StockMovementKind.Sale,
                 Delta = -reservation.Quantity,
                 StockAfter = stockAfter,
                 Reason = $"order {@event.OrderId}",
                 At = now,
             });
             reservation.State = ReservationState.Committed;
+            // Stock and reserved fall together, so available units stay put: the crossing, if any, was reported
+            // when the units were reserved. Checked anyway so every stock change goes through the same rule.
+            await LowStockAfterAsync(reservation.ProductId, reservation.VariantId, availableChange: 0, now, cancellationToken);
         }
+    }
+
+    // Reserving can make a product unavailable (its last units are held), releasing available again.
+    private async Task AvailabilityAfterAsync(List<(Guid ProductId, Guid VariantId, int Quantity)> lines, int sign, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        foreach (var product in lines.GroupBy(l => l.ProductId))
+        {
+            var change = product.GroupBy(l => l.VariantId).ToDictionary(g => g.Key, g => sign * g.Sum(l => l.Quantity));
+            await ProductSignals.AvailabilityChangedAsync(db, outbox, product.Key, change, now, cancellationToken);
+        }
+    }
+
+    // Reads the variant as our own UPDATE left it (its row lock is held until commit) and reports a low-stock crossing.
+    private async Task LowStockAfterAsync(Guid productId, Guid variantId, int availableChange, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var after = await (from v in db.Variants
+                           join p in db.Products on v.ProductId equals p.Id
+                           where v.Id == variantId
+                           select new { Available = v.Stock - v.Reserved, v.LowStockThreshold, p.ShopId })
+            .SingleAsync(cancellationToken);
+        ProductSignals.LowStockIfCrossed(outbox, productId, variantId, after.ShopId,
+            (after.Available - availableChange, after.LowStockThreshold), (after.Available, after.LowStockThreshold), now);
     }
 }

@@ -1,6 +1,7 @@
 using EStore.Contracts.Events;
 using EStore.Platform.Messaging;
 using EStore.Product.Data;
+using EStore.Product.Services;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -53,6 +54,12 @@ public sealed partial class ReservationExpiry(IServiceScopeFactory scopes, IOpti
             }
             if (released.Count > 0)
             {
+                // Released units can make a sold-out product available again.
+                foreach (var product in released.GroupBy(l => l.ProductId))
+                {
+                    var change = product.GroupBy(l => l.VariantId!.Value).ToDictionary(g => g.Key, g => g.Sum(l => l.Quantity));
+                    await ProductSignals.AvailabilityChangedAsync(db, outbox, product.Key, change, now, cancellationToken);
+                }
                 outbox.Add(new StockReleased(orderId, released, "reservation expired") { OccurredAt = now });
                 await db.SaveChangesAsync(cancellationToken);
             }

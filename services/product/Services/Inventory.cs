@@ -1,4 +1,6 @@
+using EStore.Contracts.Events;
 using EStore.Platform.Errors;
+using EStore.Platform.Messaging;
 using EStore.Platform.Security;
 using EStore.Product.Data;
 using EStore.Product.Dtos;
@@ -7,7 +9,7 @@ using Microsoft.EntityFrameworkCore;
 namespace EStore.Product.Services;
 
 /// <summary>Stock changes by owners and admins; each one writes a ledger line in the same transaction.</summary>
-public sealed class Inventory(ProductDbContext db, TimeProvider time)
+public sealed class Inventory(ProductDbContext db, IEventOutbox outbox, TimeProvider time)
 {
     private const int MaxStock = 1_000_000;
 
@@ -23,7 +25,7 @@ public sealed class Inventory(ProductDbContext db, TimeProvider time)
             errors["lowStockThreshold"] = [$"From 0 to {MaxStock}."];
         }
         ValidateReason(request.Reason, required: false, errors);
-        return await ChangeAsync(caller, variantId, errors, variant => request.Stock!.Value - variant.Stock, request.LowStockThreshold,
+        return await ChangeAsync(caller, variantId, errors, StockMovementKind.Set, variant => request.Stock!.Value - variant.Stock, request.LowStockThreshold,
             string.IsNullOrWhiteSpace(request.Reason) ? "set" : request.Reason.Trim(), cancellationToken);
     }
 
@@ -35,11 +37,11 @@ public sealed class Inventory(ProductDbContext db, TimeProvider time)
             errors["delta"] = [$"Required, a non-zero whole number from -{MaxStock} to {MaxStock}."];
         }
         ValidateReason(request.Reason, required: true, errors);
-        return await ChangeAsync(caller, variantId, errors, _ => request.Delta!.Value, null, request.Reason?.Trim() ?? "", cancellationToken);
+        return await ChangeAsync(caller, variantId, errors, StockMovementKind.Adjust, _ => request.Delta!.Value, null, request.Reason?.Trim() ?? "", cancellationToken);
     }
 
     private async Task<(StockLevelDto?, IResult?)> ChangeAsync(
-        CurrentUser caller, Guid variantId, Dictionary<string, string[]> errors, Func<ProductVariant, int> deltaOf, int? threshold, string reason,
+        CurrentUser caller, Guid variantId, Dictionary<string, string[]> errors, StockMovementKind kind, Func<ProductVariant, int> deltaOf, int? threshold, string reason,
         CancellationToken cancellationToken)
     {
         if (!(caller.IsAdmin || caller.IsInRole(UserRoles.ShopOwner)))
@@ -49,7 +51,7 @@ public sealed class Inventory(ProductDbContext db, TimeProvider time)
         var owned = await (from v in db.Variants
                            join p in db.Products on v.ProductId equals p.Id
                            where v.Id == variantId && p.DeletedAt == null
-                           select new { Variant = v, Owner = db.Shops.Where(s => s.Id == p.ShopId).Select(s => (Guid?)s.OwnerId).FirstOrDefault() })
+                           select new { Variant = v, Product = p, Owner = db.Shops.Where(s => s.Id == p.ShopId).Select(s => (Guid?)s.OwnerId).FirstOrDefault() })
             .SingleOrDefaultAsync(cancellationToken);
         if (owned is null || !(caller.IsAdmin || owned.Owner == caller.Id))
         {
@@ -71,19 +73,35 @@ public sealed class Inventory(ProductDbContext db, TimeProvider time)
         {
             return (null, ProblemResponses.Conflict($"The change would take the stock of variant {variantId} below the reserved units or above {MaxStock}."));
         }
+        var thresholdBefore = variant.LowStockThreshold;
+        // Our UPDATE holds the row lock until commit: the reloaded row is exactly the state it produced.
         await db.Entry(variant).ReloadAsync(cancellationToken);
         if (threshold is { } t)
         {
             variant.LowStockThreshold = t;
         }
+        var now = time.GetUtcNow();
+        var availableAfter = variant.Stock - variant.Reserved;
+        var availableBefore = availableAfter - delta;
+        var product = owned.Product;
+        ProductSignals.LowStockIfCrossed(outbox, product.Id, variantId, product.ShopId,
+            (availableBefore, thresholdBefore), (availableAfter, variant.LowStockThreshold), now);
+        // The product's availability flips when this variant gains its first or loses its last unit and no other has any.
+        var otherAvailable = await db.Variants.AnyAsync(v => v.ProductId == product.Id && v.Id != variantId && v.Stock - v.Reserved > 0, cancellationToken);
+        if (!otherAvailable && (availableBefore > 0) != (availableAfter > 0))
+        {
+            await db.Entry(product).Collection(p => p.Variants).LoadAsync(cancellationToken);
+            ProductSignals.Changed(outbox, product, ProductChangeKind.Updated, now);
+        }
         var movement = new StockMovement
         {
             VariantId = variantId,
+            Kind = kind,
             Delta = delta,
             StockAfter = variant.Stock,
             Reason = reason,
             ActorId = caller.Id,
-            At = time.GetUtcNow(),
+            At = now,
         };
         db.StockMovements.Add(movement);
         await db.SaveChangesAsync(cancellationToken);

@@ -1,4 +1,6 @@
+using EStore.Contracts.Events;
 using EStore.Platform.Errors;
+using EStore.Platform.Messaging;
 using EStore.Platform.Security;
 using EStore.Product.Data;
 using EStore.Product.Dtos;
@@ -12,7 +14,7 @@ namespace EStore.Product.Services;
 /// Shop owners (their own shops only) and admins change products. A customer gets 403; another owner's
 /// product or shop is 404, indistinguishable from a missing one.
 /// </summary>
-public sealed class ProductAdmin(ProductDbContext db, TimeProvider time)
+public sealed class ProductAdmin(ProductDbContext db, IEventOutbox outbox, TimeProvider time)
 {
     public async Task<(ProductDto? Product, IResult? Problem)> CreateAsync(CurrentUser caller, ProductRequest request, CancellationToken cancellationToken)
     {
@@ -59,6 +61,7 @@ public sealed class ProductAdmin(ProductDbContext db, TimeProvider time)
             })],
         };
         db.Products.Add(product);
+        ProductSignals.Changed(outbox, product, ProductChangeKind.Created, now);
         return await SaveAsync(product, shop.Name, cancellationToken);
     }
 
@@ -75,13 +78,21 @@ public sealed class ProductAdmin(ProductDbContext db, TimeProvider time)
         {
             return (null, ProblemResponses.Validation(errors));
         }
-        product!.Name = request.Name!.Trim();
+        var name = request.Name!.Trim();
+        var currency = ProductRules.CurrencyOf(request);
+        // Subscribers (carts) care about name and price: a change of description or category alone raises no event.
+        var visibleChange = name != product!.Name || request.Price!.Value != product.Price || currency != product.Currency;
+        product.Name = name;
         product.Description = request.Description?.Trim() ?? "";
         product.Price = request.Price!.Value;
-        product.Currency = ProductRules.CurrencyOf(request);
+        product.Currency = currency;
         product.Category = category!.Name;
         product.CategoryId = category.Id;
         product.UpdatedAt = time.GetUtcNow();
+        if (visibleChange)
+        {
+            ProductSignals.Changed(outbox, product, ProductChangeKind.Updated, product.UpdatedAt);
+        }
         return await SaveAsync(product, shopName, cancellationToken);
     }
 
@@ -98,8 +109,9 @@ public sealed class ProductAdmin(ProductDbContext db, TimeProvider time)
         {
             return (null, ProblemResponses.Validation(errors));
         }
+        var wasAvailable = ProductSignals.IsAvailable(product!);
         // Added through the set: a new entity with its key already set would otherwise be taken for an existing row.
-        db.Variants.Add(new ProductVariant
+        var variant = new ProductVariant
         {
             Id = Guid.CreateVersion7(time.GetUtcNow()),
             ProductId = product!.Id,
@@ -108,8 +120,14 @@ public sealed class ProductAdmin(ProductDbContext db, TimeProvider time)
             Price = request.Price ?? product.Price,
             Stock = request.Stock ?? 0,
             LowStockThreshold = request.LowStockThreshold ?? ProductRules.DefaultLowStockThreshold,
-        });
+        };
+        db.Variants.Add(variant);
         product!.UpdatedAt = time.GetUtcNow();
+        // The new variant is in the product's collection now (fixed up by Add): a first unit in stock makes it buyable.
+        if (ProductSignals.IsAvailable(product) != wasAvailable)
+        {
+            ProductSignals.Changed(outbox, product, ProductChangeKind.Updated, product.UpdatedAt);
+        }
         return await SaveAsync(product, shopName, cancellationToken);
     }
 
@@ -121,6 +139,7 @@ public sealed class ProductAdmin(ProductDbContext db, TimeProvider time)
             return problem;
         }
         product!.DeletedAt = time.GetUtcNow();
+        ProductSignals.Changed(outbox, product, ProductChangeKind.Deleted, product.DeletedAt.Value);
         await db.SaveChangesAsync(cancellationToken);
         return null;
     }

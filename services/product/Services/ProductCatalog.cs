@@ -10,14 +10,36 @@ public sealed class ProductCatalog(ProductDbContext db)
     /// <summary>The largest page a client may ask for.</summary>
     public const int MaxPageSize = 100;
 
+    // Must match the configuration of the generated search column (ProductDbContext).
+    private const string SearchConfiguration = "simple";
+
     public async Task<PagedResult<ProductDto>> ListAsync(CatalogQuery query, CancellationToken cancellationToken)
     {
         var products = Visible();
+        IReadOnlyList<string> words = [];
+        string? tsQuery = null;
         if (query.Text is { } text)
         {
-            // EF sends the text as a parameter (LIKE wildcards escaped): never part of the SQL.
-            var needle = text.ToLowerInvariant();
-            products = products.Where(p => p.Name.ToLower().Contains(needle) || p.Description.ToLower().Contains(needle));
+            words = SearchText.Words(text);
+            if (words.Count == 0)
+            {
+                // Nothing searchable (only punctuation): nothing can match.
+                return new PagedResult<ProductDto>([], query.Page, query.Size, 0);
+            }
+            if (db.Database.IsNpgsql())
+            {
+                // The GIN-indexed tsvector column; the tsquery text is one parameter, never part of the SQL.
+                tsQuery = SearchText.PrefixQuery(words);
+                products = products.Where(p => p.SearchVector!.Matches(EF.Functions.ToTsQuery(SearchConfiguration, tsQuery)));
+            }
+            else
+            {
+                // SQLite fallback: every word somewhere in name or description (EF escapes LIKE wildcards).
+                foreach (var word in words)
+                {
+                    products = products.Where(p => p.Name.ToLower().Contains(word) || p.Description.ToLower().Contains(word));
+                }
+            }
         }
         if (query.CategoryId is { } categoryId)
         {
@@ -47,6 +69,10 @@ public sealed class ProductCatalog(ProductDbContext db)
             CatalogSort.Price => products.OrderBy(p => p.Price).ThenBy(p => p.Name),
             CatalogSort.PriceDesc => products.OrderByDescending(p => p.Price).ThenBy(p => p.Name),
             CatalogSort.Newest => products.OrderByDescending(p => p.CreatedAt).ThenBy(p => p.Name),
+            CatalogSort.Relevance when tsQuery is not null => products
+                .OrderByDescending(p => p.SearchVector!.Rank(EF.Functions.ToTsQuery(SearchConfiguration, tsQuery)))
+                .ThenBy(p => p.Name),
+            CatalogSort.Relevance when words.Count > 0 => ByNameMatches(products, words).ThenBy(p => p.Name),
             _ => products.OrderBy(p => p.Name),
         };
         var page = await ordered.ThenBy(p => p.Id)
@@ -60,6 +86,18 @@ public sealed class ProductCatalog(ProductDbContext db)
     {
         var product = await Visible().Include(p => p.Variants).SingleOrDefaultAsync(p => p.Id == id, cancellationToken);
         return product is null ? null : (await ToDtosAsync([product], cancellationToken))[0];
+    }
+
+    // SQLite has no ranking: products whose name holds the first word come first, then the second word, and so on.
+    private static IOrderedQueryable<Data.Product> ByNameMatches(IQueryable<Data.Product> products, IReadOnlyList<string> words)
+    {
+        var first = words[0];
+        var ordered = products.OrderByDescending(p => p.Name.ToLower().Contains(first));
+        foreach (var word in words.Skip(1))
+        {
+            ordered = ordered.ThenByDescending(p => p.Name.ToLower().Contains(word));
+        }
+        return ordered;
     }
 
     private IQueryable<Data.Product> Visible() =>

@@ -16,6 +16,7 @@ public static class ShopEndpoints
         shops.MapGet("/mine", MineAsync).Produces<IReadOnlyList<ShopDto>>().RequireAuthorization(AuthorizationPolicies.Authenticated);
         shops.MapGet("/{id}", GetAsync).Produces<ShopDto>();
         shops.MapPost("", CreateAsync).Produces<ShopDto>(StatusCodes.Status201Created).RequireAuthorization(AuthorizationPolicies.Authenticated);
+        shops.MapGet("/{id}/summary", SummaryAsync).Produces<ShopSummaryDto>().RequireAuthorization(AuthorizationPolicies.Authenticated);
         shops.MapPut("/{id}", UpdateAsync).Produces<ShopDto>().RequireAuthorization(AuthorizationPolicies.Authenticated);
         shops.MapPost("/{id}/approve", (string id, StatusChangeRequest? body, ShopService service, CancellationToken ct) =>
             ChangeStatusAsync(id, ShopState.Pending, ShopState.Active, body, service, ct)).RequireAuthorization(AuthorizationPolicies.Admin);
@@ -51,15 +52,30 @@ public static class ShopEndpoints
     private static async Task<IResult> MineAsync(CurrentUser caller, ShopService service, CancellationToken cancellationToken) =>
         Results.Ok(await service.MineAsync(caller, cancellationToken));
 
-    private static async Task<IResult> CreateAsync(CurrentUser caller, ShopRequest? request, ShopService service, CancellationToken cancellationToken)
+    private static async Task<IResult> SummaryAsync(string id, CurrentUser caller, ShopDashboard dashboard, CancellationToken cancellationToken)
+    {
+        if (!Guid.TryParse(id, out var shopId))
+        {
+            return BadId(id);
+        }
+        // Another owner's shop (or a customer asking) looks exactly like a missing one.
+        return await dashboard.SummaryAsync(shopId, caller, cancellationToken) is { } summary
+            ? Results.Ok(summary)
+            : ProblemResponses.NotFound($"Shop {shopId} does not exist.");
+    }
+
+    private static async Task<IResult> CreateAsync(CurrentUser caller, ShopRequest? request, ShopService service, AccountClient accounts, CancellationToken cancellationToken)
     {
         if (request is null)
         {
             return MissingBody();
         }
-        if (!caller.EmailVerified)
+        // Tokens live 15 minutes: one issued before the user verified still says false, so ask identity-service.
+        if (!caller.EmailVerified && !await accounts.IsEmailVerifiedAsync(caller.Id, cancellationToken))
         {
-            return Results.Problem("Verify your e-mail address before opening a shop.", statusCode: StatusCodes.Status403Forbidden);
+            return Results.Problem(
+                "Verify your e-mail address before opening a shop. If you have just verified it, log in again and retry.",
+                statusCode: StatusCodes.Status403Forbidden);
         }
         return (await service.CreateAsync(caller, request, cancellationToken)).ToResult(shop => Results.Created($"/api/shops/{shop.Id}", shop));
     }

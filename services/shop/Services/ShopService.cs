@@ -191,7 +191,7 @@ public sealed class ShopService(ShopDbContext db, IEventOutbox outbox, IOptions<
         shop.UpdatedAt = now;
     }
 
-    private static bool CanManage(Data.Shop shop, CurrentUser? caller) => caller is not null && (caller.IsAdmin || shop.OwnerId == caller.Id);
+    internal static bool CanManage(Data.Shop shop, CurrentUser? caller) => caller is not null && (caller.IsAdmin || shop.OwnerId == caller.Id);
 
     private static bool IsUniqueViolation(DbUpdateException ex) => ex.InnerException switch
     {

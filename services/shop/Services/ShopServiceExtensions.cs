@@ -1,3 +1,8 @@
+using System.Globalization;
+using EStore.Platform.Discovery;
+using EStore.Platform.Hosting;
+using EStore.Platform.Security;
+
 namespace EStore.Shop.Services;
 
 /// <summary>Registers shop-service's business services.</summary>
@@ -7,6 +12,32 @@ public static class ShopServiceExtensions
     {
         builder.Services.Configure<ShopSettings>(builder.Configuration.GetSection("Shops"));
         builder.Services.AddScoped<ShopService>();
+        builder.Services.AddScoped<ShopDashboard>();
+        // A dashboard or a shop registration should not hang on a slow neighbour: a short limit, then degrade.
+        var timeout = TimeSpan.FromSeconds(DependencyTimeoutSeconds(builder.Configuration));
+        builder.Services.AddHttpClient<InventoryClient>(http =>
+        {
+            http.BaseAddress = new Uri($"http://{InventoryClient.AppName}/");
+            http.Timeout = timeout;
+        }).AddServiceDiscovery().ForwardCallerToken();
+        builder.Services.AddHttpClient<AccountClient>(http =>
+        {
+            http.BaseAddress = new Uri($"http://{AccountClient.AppName}/");
+            http.Timeout = timeout;
+        }).AddServiceDiscovery().ForwardCallerToken();
         return builder;
+    }
+
+    private static int DependencyTimeoutSeconds(IConfiguration configuration)
+    {
+        const string key = "Shops:DependencyTimeoutSeconds";
+        var text = configuration[key];
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return 3;
+        }
+        return int.TryParse(text, CultureInfo.InvariantCulture, out var seconds) && seconds is >= 1 and <= 60
+            ? seconds
+            : throw new StartupConfigurationException(key, $"'{text}' is not a whole number from 1 to 60.");
     }
 }

@@ -5,10 +5,10 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
-namespace EStore.Observability.Tests;
+namespace EStore.Testing;
 
 /// <summary>A stand-in Zipkin: accepts POST /api/v2/spans and keeps what it received.</summary>
-internal sealed class ZipkinCollector : IAsyncDisposable
+public sealed class ZipkinCollector : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly ConcurrentQueue<JsonElement> _spans = new();

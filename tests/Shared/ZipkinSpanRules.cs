@@ -3,10 +3,10 @@ using System.Net.Sockets;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 
-namespace EStore.Observability.Tests;
+namespace EStore.Testing;
 
 /// <summary>What Zipkin's v2 decoder accepts (../shared/reference/zipkin-otel-facts.md, section 1), strictly.</summary>
-internal static partial class ZipkinSpanRules
+public static partial class ZipkinSpanRules
 {
     private static readonly string[] Kinds = ["CLIENT", "SERVER", "PRODUCER", "CONSUMER"];
     private static readonly string[] Known = ["traceId", "parentId", "id", "kind", "name", "timestamp", "duration", "localEndpoint", "remoteEndpoint", "annotations", "tags", "debug", "shared"];

@@ -1,0 +1,62 @@
+// The catalog benchmark's mesh (bench/catalog/run.sh starts it; wrk drives the load):
+//   EStore.Catalog.Bench --database CONNECTION_STRING --ready-file FILE
+// starts the broker, discovery, the gateway and product-service (Release build, OS-chosen ports) with product-service
+// on the given PostgreSQL database, writes "gateway=URL" and "product=URL" lines to FILE once everything is routed,
+// and stops everything on SIGTERM/SIGINT (exit code 1 if a process of the mesh dies first).
+using System.Runtime.InteropServices;
+using EStore.Mesh;
+
+string? Option(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
+var database = Option("--database");
+var readyFile = Option("--ready-file");
+if (string.IsNullOrWhiteSpace(database) || string.IsNullOrWhiteSpace(readyFile))
+{
+    Console.Error.WriteLine("usage: EStore.Catalog.Bench --database CONNECTION_STRING --ready-file FILE");
+    return 2;
+}
+
+var stop = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+using var startup = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+void OnSignal(PosixSignalContext context)
+{
+    // Stop the children in order instead of letting the runtime exit under them.
+    context.Cancel = true;
+    stop.TrySetResult();
+    startup.Cancel();
+}
+using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
+using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
+
+var options = new MeshHostOptions
+{
+    Configuration = "release",
+    Ports = MeshPortMode.Auto,
+    Apps = ["product-service"],
+    DataDirectory = Path.Combine(Path.GetTempPath(), "estore-bench-catalog-" + Guid.NewGuid().ToString("N")[..12]),
+    DeleteDataDirectoryOnDispose = true,
+    OnProgress = message => Console.WriteLine($"[mesh] {message}"),
+    OnOutput = line => Console.WriteLine($"[{line.Source}] {line.Text}"),
+};
+options.Databases["product-service"] = new MeshDatabase("Postgres", database);
+// Only warnings in the logs: per-request logging would cost the service more than the gateway.
+options.Environment["Logging__LogLevel__Default"] = "Warning";
+options.Environment["Logging__LogLevel__Microsoft.AspNetCore"] = "Warning";
+// The load generator is one anonymous client: the per-IP window would otherwise answer 429.
+options.AppEnvironment["gateway"] = new Dictionary<string, string?>
+{
+    ["Gateway__RateLimits__PerUser__PermitLimit"] = "1000000000",
+    ["Gateway__RateLimits__PerUser__WindowSeconds"] = "1",
+};
+
+await using var mesh = await MeshHost.StartAsync(options, startup.Token);
+var product = mesh.GetInstances("product-service").Single();
+await File.WriteAllTextAsync(readyFile + ".tmp", $"gateway={mesh.GatewayUrl.ToString().TrimEnd('/')}\nproduct={product.BaseUrl.ToString().TrimEnd('/')}\n");
+File.Move(readyFile + ".tmp", readyFile, overwrite: true);
+
+var ended = await Task.WhenAny(stop.Task, mesh.Failure);
+if (ended == mesh.Failure)
+{
+    Console.Error.WriteLine(mesh.Failure.Result.ToString());
+    return 1;
+}
+return 0;

@@ -1,0 +1,54 @@
+using System.Globalization;
+using System.Text;
+using EStore.Product.Dtos;
+
+namespace EStore.Product.Services;
+
+/// <summary>The inventory report as RFC 4180 CSV: a header row, CRLF line ends, quoted fields where needed.</summary>
+public static class InventoryCsv
+{
+    /// <summary>The content type of the CSV response.</summary>
+    public const string ContentType = "text/csv; charset=utf-8";
+
+    /// <summary>The header row, in the order of <see cref="InventoryReportRow"/>'s members.</summary>
+    public static readonly string[] Columns =
+    [
+        "productId", "productName", "variantId", "sku", "variantName", "onHand", "reserved", "available",
+        "lowStockThreshold", "stockStatus", "soldLast7Days", "soldLast30Days", "daysOfCover",
+    ];
+
+    public static string Write(IEnumerable<InventoryReportRow> rows)
+    {
+        var csv = new StringBuilder();
+        AppendLine(csv, Columns);
+        foreach (var r in rows)
+        {
+            AppendLine(csv,
+            [
+                r.ProductId.ToString(), r.ProductName, r.VariantId.ToString(), r.Sku, r.VariantName, Number(r.OnHand), Number(r.Reserved),
+                Number(r.Available), Number(r.LowStockThreshold), r.StockStatus, Number(r.SoldLast7Days), Number(r.SoldLast30Days),
+                r.DaysOfCover?.ToString("0.0", CultureInfo.InvariantCulture) ?? "",
+            ]);
+        }
+        return csv.ToString();
+    }
+
+    /// <summary>One field as written: formula-guarded, then quoted when it holds a comma, quote or line break.</summary>
+    public static string Field(string value)
+    {
+        // A spreadsheet would run a cell starting with one of these as a formula (CSV injection): make it text.
+        if (value.Length > 0 && value[0] is '=' or '+' or '-' or '@' or '\t' or '\r')
+        {
+            value = "'" + value;
+        }
+        return value.AsSpan().IndexOfAny(",\"\r\n") >= 0 ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : value;
+    }
+
+    private static void AppendLine(StringBuilder csv, IEnumerable<string> fields)
+    {
+        csv.AppendJoin(',', fields.Select(Field));
+        csv.Append("\r\n");
+    }
+
+    private static string Number(int value) => value.ToString(CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,21 @@
+using EStore.Shop.Data;
+using EStore.Shop.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace EStore.Shop.Tests;
+
+/// <summary>PostgreSQL's schema comes from the shipped EF Core migrations, which must cover the model.</summary>
+public sealed class SchemaTests(ShopStack stack) : IClassFixture<ShopStack>
+{
+    [Fact]
+    public async Task Migrations_create_the_PostgreSQL_schema_and_match_the_model()
+    {
+        using var scope = stack.Shop.Services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<ShopDbContext>();
+        // A model change without a new migration fails here: run build/add-migration.sh shop <Name>.
+        Assert.False(db.Database.HasPendingModelChanges(), "the model has changes no migration covers: build/add-migration.sh shop <Name>");
+        Assert.Empty(await db.Database.GetPendingMigrationsAsync());
+        Assert.Contains(await db.Database.GetAppliedMigrationsAsync(), m => m.EndsWith("_InitialCreate", StringComparison.Ordinal));
+    }
+}
