@@ -32,6 +32,8 @@ var options = new MeshHostOptions
     Configuration = "release",
     Ports = MeshPortMode.Auto,
     Apps = ["product-service"],
+    // The seed builds on the demo catalog's category tree.
+    SeedDemoData = true,
     DataDirectory = Path.Combine(Path.GetTempPath(), "estore-bench-catalog-" + Guid.NewGuid().ToString("N")[..12]),
     DeleteDataDirectoryOnDispose = true,
     OnProgress = message => Console.WriteLine($"[mesh] {message}"),

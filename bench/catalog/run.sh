@@ -120,7 +120,7 @@ INDEXES=$(psql -tA -d "$DATABASE" -c \
 # The equivalent single statement per search: the visible-product filter, the total (as the service counts it),
 # the page in the service's order and each row's variants.
 mkdir -p "$WORK/sql"
-visible='p."DeletedAt" IS NULL AND (p."ShopId" IS NULL OR NOT EXISTS (SELECT 1 FROM shops s WHERE s."Id" = p."ShopId" AND s."Suspended"))'
+visible='p."DeletedAt" IS NULL AND (p."ShopId" IS NULL OR EXISTS (SELECT 1 FROM shops s WHERE s."Id" = p."ShopId" AND s."Status" = '"'"'Active'"'"'))'
 statement() { # <where> <order by> <offset>
   cat <<SQL
 SELECT page.*, (SELECT json_agg(v) FROM product_variants v WHERE v."ProductId" = page."Id") AS variants
@@ -152,7 +152,7 @@ for path in "/api/products?q=waterproof%20jack&size=20" "/api/products?category=
 done
 SQL_TOTALS=""
 for name in text category price page3; do
-  SQL_TOTALS="$SQL_TOTALS $(psql -tA -d "$DATABASE" -f "$WORK/sql/$name.sql" | head -1 | awk -F'|' '{print $11}')"
+  SQL_TOTALS="$SQL_TOTALS $(psql -tA -d "$DATABASE" -f "$WORK/sql/$name.sql" | awk -F'|' 'NR == 1 {print $11}')"
 done
 echo "service totals:$TOTALS; SQL totals:$SQL_TOTALS"
 

@@ -9,7 +9,7 @@ using EStore.Shop.Services;
 
 var builder = ServiceHost.CreateBuilder(args);
 builder.AddServiceDefaults();
-builder.AddServiceDatabase<ShopDbContext>();
+builder.AddServiceDatabase<ShopDbContext>(DemoData.IsEnabled(builder.Configuration) ? DemoShops.SeedAsync : null);
 builder.AddKafkaMessaging<ShopDbContext>(messaging => messaging.Publishes(Topics.Shop));
 builder.AddServiceAuthentication();
 builder.AddShopServices();

@@ -11,7 +11,24 @@ public sealed record StockLine(Guid ProductId, Guid? VariantId, int Quantity);
 /// <param name="VariantId">The variant, when the product has variants.</param>
 /// <param name="Requested">Units the order asked for.</param>
 /// <param name="Available">Units that were available.</param>
-public sealed record StockShortage(Guid ProductId, Guid? VariantId, int Requested, int Available);
+/// <param name="Reason">Why the line failed, one of <see cref="StockShortageReasons"/> (null from older producers).</param>
+public sealed record StockShortage(Guid ProductId, Guid? VariantId, int Requested, int Available, string? Reason = null);
+
+/// <summary>The per-line reasons of a <see cref="StockShortage"/>.</summary>
+public static class StockShortageReasons
+{
+    /// <summary>Fewer units available than requested.</summary>
+    public const string InsufficientStock = "insufficient_stock";
+
+    /// <summary>No such product or variant, or a product with several variants ordered without naming one.</summary>
+    public const string UnknownItem = "unknown_item";
+
+    /// <summary>The product was deleted or its shop is not open (pending or suspended).</summary>
+    public const string NotForSale = "not_for_sale";
+
+    /// <summary>The quantity was not a positive number.</summary>
+    public const string InvalidQuantity = "invalid_quantity";
+}
 
 /// <summary>How a product changed.</summary>
 public enum ProductChangeKind

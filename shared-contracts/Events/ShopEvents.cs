@@ -9,6 +9,8 @@ public enum ShopStatus
     Suspended,
     /// <summary>Closed for good by its owner.</summary>
     Closed,
+    /// <summary>Registered, waiting for an administrator's approval: its products are not for sale yet.</summary>
+    Pending,
 }
 
 /// <summary>A user registered a shop and became its owner (shop-service, <see cref="Topics.Shop"/>).</summary>
@@ -16,7 +18,11 @@ public enum ShopStatus
 /// <param name="OwnerId">The user who owns it.</param>
 /// <param name="Name">The shop's name.</param>
 /// <param name="ContactEmail">Where the owner receives notifications.</param>
-public sealed record ShopCreated(Guid ShopId, Guid OwnerId, string Name, string ContactEmail) : IntegrationEvent
+/// <param name="Status">
+/// The status the shop starts in (<see cref="ShopStatus.Pending"/> when approval is required). Added later, so it
+/// is optional: an event written without it reads as <see cref="ShopStatus.Active"/>, as shops then started.
+/// </param>
+public sealed record ShopCreated(Guid ShopId, Guid OwnerId, string Name, string ContactEmail, ShopStatus Status = ShopStatus.Active) : IntegrationEvent
 {
     /// <inheritdoc />
     public override string AggregateKey => ShopId.ToString();
@@ -32,7 +38,7 @@ public sealed record ShopUpdated(Guid ShopId, string Name, string ContactEmail) 
     public override string AggregateKey => ShopId.ToString();
 }
 
-/// <summary>A shop was suspended, reactivated or closed.</summary>
+/// <summary>A shop was approved, suspended, reactivated or closed.</summary>
 /// <param name="ShopId">The shop.</param>
 /// <param name="Status">The new status.</param>
 /// <param name="Reason">Why, if given.</param>

@@ -63,7 +63,7 @@ public sealed class OwnershipTests(CatalogStack stack)
             using var anonymous = await stack.SendAsync(method, path, body, null);
             Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
         }
-        // Demo products belong to no shop: owners cannot touch them either.
+        // A demo product belongs to a demo shop, whose owner is someone else.
         using (var demo = await stack.SendAsync(HttpMethod.Put, "/api/products/00000000-0000-4000-8000-000000000009", update, ownerA))
         {
             await demo.AssertProblemAsync(HttpStatusCode.NotFound);

@@ -100,18 +100,6 @@ public sealed class ProductEventsTests(CatalogStack stack)
             events.Select(e => (e.Kind, e.Available)));
     }
 
-    [Fact]
-    public async Task Demo_products_without_a_shop_raise_no_events()
-    {
-        var demo = Guid.Parse("00000000-0000-4000-8000-000000000009");
-        var variant = Guid.Parse("00000000-0000-4000-a000-000000000009");
-
-        await stack.SendOkAsync(HttpMethod.Put, $"/api/inventory/{variant}", new { stock = 1, lowStockThreshold = 5 }, stack.Admin);
-
-        Assert.Empty(await stack.OutboxEventsAsync<LowStockDetected>(demo));
-        Assert.Empty(await stack.OutboxEventsAsync<ProductChanged>(demo));
-    }
-
     private Task Adjust(Guid variant, int delta, string owner) =>
         stack.SendOkAsync(HttpMethod.Post, $"/api/inventory/{variant}/adjust", new { delta, reason = "test" }, owner);
 }

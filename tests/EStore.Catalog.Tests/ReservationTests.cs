@@ -53,8 +53,31 @@ public sealed class ReservationTests(CatalogStack stack)
         var shortage = Assert.Single(failed.Shortages);
         Assert.Equal(shortVariant, shortage.VariantId);
         Assert.Equal(1, shortage.Available);
+        Assert.Equal(StockShortageReasons.InsufficientStock, shortage.Reason);
+        Assert.Equal("insufficient stock", failed.Reason);
         await WaitForAvailableAsync(okProduct, 5);
         await WaitForAvailableAsync(shortProduct, 1);
+    }
+
+    [Fact]
+    public async Task A_deleted_product_or_an_unknown_variant_cannot_be_reserved_and_each_line_says_why()
+    {
+        var (okProduct, okVariant, shopId) = await NewProductAsync(stock: 5);
+        var (goneProduct, goneVariant, goneShop) = await NewProductAsync(stock: 5);
+        using (var deleted = await stack.SendAsync(HttpMethod.Delete, $"/api/products/{goneProduct}", null, stack.Admin))
+        {
+            Assert.True(deleted.IsSuccessStatusCode, $"delete answered {(int)deleted.StatusCode}");
+        }
+        var order = Guid.NewGuid();
+        await stack.PublishAsync(Created(order, (okProduct, okVariant, shopId, 1), (goneProduct, goneVariant, goneShop, 1), (okProduct, Guid.NewGuid(), shopId, 1)));
+
+        var failed = stack.ConsumeEvent<StockReservationFailed>(e => e.OrderId == order, TimeSpan.FromSeconds(45));
+        Assert.Equal(2, failed.Shortages.Count);
+        Assert.Equal(StockShortageReasons.NotForSale, Assert.Single(failed.Shortages, s => s.ProductId == goneProduct).Reason);
+        Assert.Equal(StockShortageReasons.UnknownItem, Assert.Single(failed.Shortages, s => s.ProductId == okProduct).Reason);
+        Assert.Equal("some lines cannot be ordered", failed.Reason);
+        // All or nothing: the good line holds nothing either.
+        await WaitForAvailableAsync(okProduct, 5);
     }
 
     [Fact]

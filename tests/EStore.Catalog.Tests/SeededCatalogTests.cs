@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Text.Json;
 using EStore.Catalog.Tests.Infrastructure;
@@ -9,6 +10,8 @@ namespace EStore.Catalog.Tests;
 public sealed class SeededCatalogTests(CatalogStack stack)
 {
     private const string Outdoor = "00000000-0000-4000-9000-000000000003";
+    private const string Electronics = "00000000-0000-4000-9000-000000000006";
+    private const string SummitOutfitters = "00000000-0000-4000-b000-000000000001";
 
     [Fact]
     public async Task The_default_list_is_unchanged_and_shows_variants_and_stock()
@@ -21,12 +24,24 @@ public sealed class SeededCatalogTests(CatalogStack stack)
         var bottle = items.Single(p => p.GetProperty("name").GetString() == "Insulated Water Bottle");
         Assert.Equal("OUT_OF_STOCK", bottle.GetProperty("stockStatus").GetString());
         Assert.Equal("Outdoor", bottle.GetProperty("category").GetString());
-        var variant = Assert.Single(bottle.GetProperty("variants").EnumerateArray());
-        Assert.Equal("DEMO-005", variant.GetProperty("sku").GetString());
+        Assert.Equal(SummitOutfitters, bottle.GetProperty("shopId").GetString());
+        Assert.Equal("Summit Outfitters", bottle.GetProperty("shopName").GetString());
+        Assert.Equal(["IWB-500 500 ml 24.00 0 OUT_OF_STOCK", "IWB-750 750 ml 27.00 0 OUT_OF_STOCK"], Variants(bottle));
 
         var tent = await stack.GetAsync("/api/products/00000000-0000-4000-8000-000000000006");
         Assert.Equal("Two-Person Tent", tent.GetProperty("name").GetString());
         Assert.Equal("IN_STOCK", tent.GetProperty("stockStatus").GetString());
+        var shirt = await stack.GetAsync("/api/products/00000000-0000-4000-8000-000000000004");
+        Assert.Equal(
+            ["OCT-BLK-L Black / L 19.99 4 LOW_STOCK", "OCT-BLK-M Black / M 19.99 0 OUT_OF_STOCK", "OCT-WHT-M White / M 19.99 35 IN_STOCK", "OCT-WHT-S White / S 19.99 40 IN_STOCK"],
+            Variants(shirt));
+        // Every product is in one of the three demo shops, every variant has its own SKU.
+        Assert.Equal(
+            ["Daily Grind Kitchen:3", "Summit Outfitters:7", "Volt Electronics:2"],
+            items.GroupBy(p => p.GetProperty("shopName").GetString()).Select(g => $"{g.Key}:{g.Count()}").Order(StringComparer.Ordinal));
+        var skus = items.SelectMany(p => p.GetProperty("variants").EnumerateArray()).Select(v => v.GetProperty("sku").GetString()).ToList();
+        Assert.Equal(skus.Count, skus.Distinct().Count());
+        Assert.True(skus.Count >= 24, $"only {skus.Count} variants");
     }
 
     [Theory]
@@ -45,6 +60,19 @@ public sealed class SeededCatalogTests(CatalogStack stack)
     [InlineData("q=%25", "")]
     [InlineData("q=%27%20OR%201%3D1%20--", "")]
     [InlineData("inStock=true&maxPrice=80&sort=price", "Stoneware Mug|Merino Wool Socks|Organic Cotton T-Shirt|Espresso Beans 1kg|USB-C Charger 65W|Headlamp 400")]
+    // Shop name: a case-insensitive substring, combinable with every other filter.
+    [InlineData("shopName=volt", "Noise-Cancelling Headphones|USB-C Charger 65W")]
+    [InlineData("shopName=GRIND%20kitchen&sort=price", "Stoneware Mug|Espresso Beans 1kg|Chef's Knife 20cm")]
+    [InlineData($"shopName=outfit&category={Outdoor}&inStock=true", "Headlamp 400|Two-Person Tent")]
+    [InlineData("shopName=summit&maxPrice=20&sort=-price", "Organic Cotton T-Shirt|Merino Wool Socks")]
+    [InlineData("shopName=Summit&q=hood", "Waterproof Jacket")]
+    [InlineData($"shopName=summit&category={Electronics}", "")]
+    [InlineData("shopName=%20%20volt%20", "Noise-Cancelling Headphones|USB-C Charger 65W")]
+    [InlineData($"shopName=o&shopId={SummitOutfitters}&minPrice=100", "Two-Person Tent|Waterproof Jacket")]
+    [InlineData("shopName=nowhere", "")]
+    [InlineData("shopName=%25", "")]
+    [InlineData("shopName=_", "")]
+    [InlineData("shopName=%27%20OR%201%3D1%20--", "")]
     public async Task Filters_and_sorting_return_exactly_the_expected_products(string query, string expected)
     {
         var page = await stack.GetAsync($"/api/products?{query}");
@@ -66,11 +94,16 @@ public sealed class SeededCatalogTests(CatalogStack stack)
     [InlineData("page=0")]
     [InlineData("category=not-a-uuid")]
     [InlineData("inStock=maybe")]
+    [InlineData("shopName=xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx")]
     public async Task Bad_parameters_are_400_problems(string query)
     {
         using var response = await stack.SendAsync(HttpMethod.Get, $"/api/products?{query}", null, null);
         await response.AssertProblemAsync(HttpStatusCode.BadRequest);
     }
+
+    private static List<string> Variants(JsonElement product) =>
+        [.. product.GetProperty("variants").EnumerateArray().Select(v =>
+            $"{v.GetProperty("sku").GetString()} {v.GetProperty("name").GetString()} {v.GetProperty("price").GetDecimal().ToString("0.00", CultureInfo.InvariantCulture)} {v.GetProperty("stock").GetInt32()} {v.GetProperty("stockStatus").GetString()}")];
 
     private static List<string> Names(JsonElement page) =>
         [.. page.GetProperty("items").EnumerateArray().Select(p => p.GetProperty("name").GetString()!)];

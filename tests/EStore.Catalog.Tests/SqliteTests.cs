@@ -3,13 +3,20 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using EStore.Mesh;
+using EStore.Platform.Data;
+using EStore.Platform.Hosting;
 using EStore.Platform.Security;
 using EStore.Product.Data;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace EStore.Catalog.Tests;
 
-/// <summary>The launcher's setup: a SQLite file and the mock broker; decimal filters and sorts must work there too.</summary>
+/// <summary>
+/// The launcher's setup: a SQLite file, the mock broker and the demo catalog; decimal filters and sorts must work
+/// there too. Without <c>Demo:SeedData</c> (production) nothing is seeded.
+/// </summary>
 public sealed class SqliteTests
 {
     [Fact]
@@ -20,6 +27,7 @@ public sealed class SqliteTests
         await using var tokens = await TestTokens.StartAsync();
         var settings = ProductApp.Settings(broker.BootstrapServers, $"Data Source={file}", tokens.JwksUrl);
         settings["Database:Provider"] = "Sqlite";
+        settings["Demo:SeedData"] = "true";
         try
         {
             await using var product = ProductApp.Start(settings);
@@ -43,6 +51,14 @@ public sealed class SqliteTests
                 .Select(p => p.GetProperty("name").GetString()).ToList();
             Assert.Equal(["USB-C Charger 65W", "Headlamp 400"], found);
 
+            // The shop-name filter is case-insensitive on SQLite as well.
+            using var byShop = await product.Http.GetAsync("/api/products?shopName=ELECTRONICS&sort=-price");
+            var byShopText = await byShop.Content.ReadAsStringAsync();
+            Assert.True(byShop.IsSuccessStatusCode, byShopText);
+            var sold = System.Text.Json.JsonDocument.Parse(byShopText).RootElement.GetProperty("items").EnumerateArray()
+                .Select(p => p.GetProperty("name").GetString()).ToList();
+            Assert.Equal(["Noise-Cancelling Headphones", "USB-C Charger 65W"], sold);
+
             await ReportWorksOnSqliteAsync(product, tokens);
         }
         finally
@@ -50,6 +66,55 @@ public sealed class SqliteTests
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
             File.Delete(file);
         }
+    }
+
+    [Fact]
+    public async Task Without_Demo_SeedData_a_new_database_starts_empty()
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"product-{Guid.NewGuid():N}.db");
+        await using var broker = await MeshBroker.StartAsync(new MeshBrokerOptions { Layout = RepositoryLayout.Discover() });
+        await using var tokens = await TestTokens.StartAsync();
+        var settings = ProductApp.Settings(broker.BootstrapServers, $"Data Source={file}", tokens.JwksUrl);
+        settings["Database:Provider"] = "Sqlite";
+        settings["Demo:SeedData"] = "false";
+        try
+        {
+            await using var product = ProductApp.Start(settings);
+            var page = await product.Http.GetFromJsonAsync<JsonElement>("/api/products");
+            Assert.Equal(0, page.GetProperty("total").GetInt32());
+            Assert.Equal(0, (await product.Http.GetFromJsonAsync<JsonElement>("/api/categories")).GetArrayLength());
+            await using var scope = product.Services.CreateAsyncScope();
+            Assert.Equal(0, await scope.ServiceProvider.GetRequiredService<ProductDbContext>().Shops.CountAsync());
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            File.Delete(file);
+        }
+    }
+
+    [Theory]
+    [InlineData(null, false)]
+    [InlineData("", false)]
+    [InlineData("false", false)]
+    [InlineData("True", true)]
+    [InlineData(" true ", true)]
+    public void Demo_SeedData_is_off_unless_set_to_true(string? value, bool expected)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { [DemoData.SeedDataKey] = value }).Build();
+
+        Assert.Equal(expected, DemoData.IsEnabled(configuration));
+    }
+
+    [Fact]
+    public void A_malformed_Demo_SeedData_stops_startup_naming_the_key()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Demo:SeedData"] = "yes please" }).Build();
+
+        var error = Assert.Throws<StartupConfigurationException>(() => DemoData.IsEnabled(configuration));
+
+        Assert.Equal("Demo:SeedData", error.Key);
+        Assert.Equal("Demo:SeedData: 'yes please' is not true or false.", error.Message);
     }
 
     // The report's time windows compare ledger times, stored as integers on SQLite.
@@ -60,7 +125,7 @@ public sealed class SqliteTests
         await using (var scope = product.Services.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<ProductDbContext>();
-            db.Shops.Add(new ShopRecord { Id = shopId, OwnerId = Guid.NewGuid(), Name = "Local shop" });
+            db.Shops.Add(new ShopRecord { Id = shopId, OwnerId = Guid.NewGuid(), Name = "Local shop", NormalizedName = "LOCAL SHOP" });
             await db.SaveChangesAsync();
         }
         using var http = new HttpClient { BaseAddress = product.BaseAddress };

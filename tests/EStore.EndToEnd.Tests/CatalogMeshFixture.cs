@@ -4,7 +4,8 @@ namespace EStore.EndToEnd.Tests;
 
 /// <summary>
 /// Broker, discovery, gateway and product-service as real processes on OS-chosen ports, with
-/// product-service on its own PostgreSQL database. Shared by the tests of one class.
+/// product-service on its own PostgreSQL database, seeded with the demo catalog (<c>Demo:SeedData</c>). Shared by
+/// the tests of one class.
 /// </summary>
 public sealed class CatalogMeshFixture : IAsyncLifetime
 {
@@ -20,6 +21,8 @@ public sealed class CatalogMeshFixture : IAsyncLifetime
         options.Apps = ["product-service"];
         options.Databases["product-service"] = new MeshDatabase("Postgres", productDatabase);
         options.ReadyTimeout = TimeSpan.FromSeconds(60);
+        // The catalog tests read the demo products; the meshes built on these options browse them as well.
+        options.SeedDemoData = true;
         return options;
     }
 

@@ -22,6 +22,21 @@ public sealed class GatewayCatalogTests(CatalogMeshFixture fixture) : IClassFixt
     }
 
     [Fact]
+    public async Task Shop_name_filter_combines_with_other_filters_through_the_gateway()
+    {
+        var page = await ReadJsonAsync(await fixture.Gateway.GetAsync("/api/products?shopName=SUMMIT&inStock=true&sort=-price&size=3"));
+
+        Assert.Equal(6, page.GetProperty("total").GetInt32());
+        var items = page.GetProperty("items").EnumerateArray().ToList();
+        Assert.Equal(["Two-Person Tent", "Waterproof Jacket", "Trail Running Shoes"], items.Select(p => p.GetProperty("name").GetString()));
+        Assert.All(items, p => Assert.Equal("Summit Outfitters", p.GetProperty("shopName").GetString()));
+
+        using var tooLong = await fixture.Gateway.GetAsync($"/api/products?shopName={new string('x', 101)}");
+        Assert.Equal(HttpStatusCode.BadRequest, tooLong.StatusCode);
+        Assert.Equal("application/problem+json", tooLong.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
     public async Task Catalog_pages_through_the_gateway_without_overlap()
     {
         var first = await ReadJsonAsync(await fixture.Gateway.GetAsync("/api/products?page=1&size=5"));

@@ -11,18 +11,33 @@ namespace EStore.EndToEnd.Tests;
 public sealed partial class LauncherTests
 {
     [Fact]
-    public async Task Launcher_serves_the_catalog_then_names_a_killed_child_and_exits_non_zero()
+    public async Task Launcher_serves_the_demo_shops_and_catalog_then_names_a_killed_child_and_exits_non_zero()
     {
         await using var launcher = await RunningLauncher.StartAsync();
         using (var gateway = new HttpClient { BaseAddress = launcher.GatewayUrl })
         {
-            using var response = await gateway.GetAsync("/api/products");
+            using var response = await gateway.GetAsync("/api/products?size=100");
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-            Assert.Equal(12, JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("total").GetInt32());
+            var catalog = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+            Assert.Equal(12, catalog.GetProperty("total").GetInt32());
+
+            // The launcher turns Demo:SeedData on: shop-service's demo shops hold product-service's demo products.
+            using var shopsResponse = await gateway.GetAsync("/api/shops");
+            Assert.Equal(HttpStatusCode.OK, shopsResponse.StatusCode);
+            var shops = JsonDocument.Parse(await shopsResponse.Content.ReadAsStringAsync()).RootElement.GetProperty("items").EnumerateArray()
+                .ToDictionary(s => s.GetProperty("id").GetGuid(), s => s.GetProperty("name").GetString());
+            Assert.Equal(["Daily Grind Kitchen", "Summit Outfitters", "Volt Electronics"], shops.Values.Order(StringComparer.Ordinal));
+            Assert.All(catalog.GetProperty("items").EnumerateArray(),
+                p => Assert.Equal(shops[p.GetProperty("shopId").GetGuid()], p.GetProperty("shopName").GetString()));
+
+            using var volt = await gateway.GetAsync("/api/products?shopName=volt");
+            var voltNames = JsonDocument.Parse(await volt.Content.ReadAsStringAsync()).RootElement.GetProperty("items").EnumerateArray()
+                .Select(p => p.GetProperty("name").GetString());
+            Assert.Equal(["Noise-Cancelling Headphones", "USB-C Charger 65W"], voltNames);
         }
 
         Process.GetProcessById(launcher.Pids["product-service#1"]).Kill();
-        var exitCode = await launcher.Process.Exited.WaitAsync(TimeSpan.FromSeconds(60));
+        var exitCode = await launcher.ExitCodeAsync(TimeSpan.FromSeconds(60));
 
         Assert.Equal(1, exitCode);
         Assert.Contains(launcher.Lines, l => l.Contains("product-service#1 exited unexpectedly", StringComparison.Ordinal));
@@ -38,7 +53,7 @@ public sealed partial class LauncherTests
         {
             await kill.WaitForExitAsync();
         }
-        var exitCode = await launcher.Process.Exited.WaitAsync(TimeSpan.FromSeconds(60));
+        var exitCode = await launcher.ExitCodeAsync(TimeSpan.FromSeconds(60));
 
         Assert.Equal(0, exitCode);
         await AssertAllGoneAsync(launcher.Pids.Values);
@@ -140,6 +155,20 @@ public sealed partial class LauncherTests
             Assert.Contains("gateway#1", pids.Keys);
             Assert.Contains("discovery#1", pids.Keys);
             return new RunningLauncher(process, lines, await ready.Task, pids, data);
+        }
+
+        /// <summary>The launcher's exit code; on timeout, fails with its last lines (which process did not stop).</summary>
+        public async Task<int> ExitCodeAsync(TimeSpan timeout)
+        {
+            try
+            {
+                return await Process.Exited.WaitAsync(timeout);
+            }
+            catch (TimeoutException)
+            {
+                Assert.Fail($"the launcher did not exit within {timeout.TotalSeconds:0} s; its last lines:{Environment.NewLine}{string.Join(Environment.NewLine, Lines.TakeLast(40))}");
+                throw;
+            }
         }
 
         public async ValueTask DisposeAsync()

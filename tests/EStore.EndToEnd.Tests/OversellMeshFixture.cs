@@ -126,7 +126,7 @@ public sealed class OversellMeshFixture : IAsyncLifetime
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(
             """
-            INSERT INTO shops ("Id", "OwnerId", "Name", "Suspended") VALUES (@shop, @owner, @shopName, false);
+            INSERT INTO shops ("Id", "OwnerId", "Name", "NormalizedName", "Status") VALUES (@shop, @owner, @shopName, upper(@shopName), 'Active');
             INSERT INTO products ("Id", "Name", "Description", "Price", "Currency", "Category", "CategoryId", "ShopId", "CreatedAt", "UpdatedAt")
                 VALUES (@product, @name, 'Limited edition, numbered.', 49.00, 'EUR', 'Outdoor', NULL, @shop, @now, @now);
             INSERT INTO product_variants ("Id", "ProductId", "Sku", "Name", "Price", "Stock", "Reserved", "LowStockThreshold")

@@ -33,6 +33,16 @@ public sealed class MeshCommandLineTests
     }
 
     [Fact]
+    public void Up_seeds_the_demo_shops_and_catalog_but_other_meshes_do_not_unless_asked()
+    {
+        Assert.True(MeshCommandLine.Parse(["up", "--ports", "auto"]).Arguments!.ToHostOptions().SeedDemoData);
+        Assert.False(MeshHostOptions.ForTests().SeedDemoData);
+        Assert.False(new MeshHostOptions().SeedDemoData);
+        // Demo__SeedData goes to the services that have demo data, and only to them.
+        Assert.Equal(["product-service", "shop-service"], ServiceCatalog.All.Where(d => d.HasDemoData).Select(d => d.AppName));
+    }
+
+    [Fact]
     public void Unknown_app_in_scale_is_an_error_that_lists_the_known_apps()
     {
         var result = MeshCommandLine.Parse(["--scale", "basket-service=2"]);

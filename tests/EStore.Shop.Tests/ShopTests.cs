@@ -36,6 +36,8 @@ public sealed class ShopTests(ShopStack stack)
         Assert.Equal(owner, created.OwnerId);
         Assert.Equal(name, created.Name);
         Assert.Equal("shop@example.test", created.ContactEmail);
+        // product-service keeps a pending shop's products out of the catalog until it is approved.
+        Assert.Equal(ShopStatus.Pending, created.Status);
 
         using var mine = await stack.SendAsync(HttpMethod.Get, "/api/shops/mine", null, token);
         var mineList = await mine.Content.ReadFromJsonAsync<JsonElement>();
@@ -70,6 +72,7 @@ public sealed class ShopTests(ShopStack stack)
             await again.AssertProblemAsync(HttpStatusCode.Conflict);
         }
         Assert.Equal(1, await CountAsync($"/api/shops?q={Uri.EscapeDataString(name)}"));
+        Assert.Null(stack.ConsumeEvent<ShopStatusChanged>(e => e.ShopId == id && e.Status == ShopStatus.Active, TimeSpan.FromSeconds(30)).Reason);
 
         using (var suspend = await stack.SendAsync(HttpMethod.Post, $"/api/shops/{id}/suspend", new { reason = "Complaints" }, stack.Admin))
         {

@@ -35,6 +35,8 @@ public sealed class MeshLaunchArguments
             Ports = Ports,
             DataDirectory = DataDirectory,
             Configuration = Configuration,
+            // ./estore up is the local demo: an empty database starts with the demo shops and catalog.
+            SeedDemoData = true,
         };
         foreach (var (app, count) in Scale)
         {
@@ -68,7 +70,8 @@ public static class MeshCommandLine
           --ports fixed|auto      fixed: instance 1 of each app on its usual port (gateway 8080, discovery 8761,
                                   ...); auto: every process on a free port (default fixed)
           --scale app=N           run N instances of an app (repeatable; 0 skips a service)
-          --data dir              directory for the SQLite databases (default <repo>/data)
+          --data dir              directory for the SQLite databases (default <repo>/data); empty databases
+                                  start with the demo shops and catalog (Demo:SeedData)
           --config debug|release  which build to run (default: the launcher's own, else whichever exists)
           --help                  show this text
 

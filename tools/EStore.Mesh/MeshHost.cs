@@ -487,6 +487,11 @@ public sealed class MeshHost : IAsyncDisposable
             env["ConnectionStrings__Default"] = database.ConnectionString;
         }
 
+        if (_options.SeedDemoData && definition.HasDemoData)
+        {
+            env["Demo__SeedData"] = "true";
+        }
+
         if (_options.ZipkinEndpoint is { } zipkin)
         {
             env["Zipkin__Endpoint"] = zipkin;

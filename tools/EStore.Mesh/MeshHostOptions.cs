@@ -72,6 +72,12 @@ public sealed class MeshHostOptions
     /// <summary>Delete <see cref="DataDirectory"/> when the host is disposed (for temporary test directories).</summary>
     public bool DeleteDataDirectoryOnDispose { get; set; }
 
+    /// <summary>
+    /// Pass <c>Demo__SeedData=true</c> to the services with demo data (shop-service's demo shops, product-service's
+    /// demo catalog), which they seed into an empty database. The launcher sets it; production never does.
+    /// </summary>
+    public bool SeedDemoData { get; set; }
+
     /// <summary>Per-app database settings (app name, case-insensitive); others get SQLite in the data directory.</summary>
     public IDictionary<string, MeshDatabase> Databases { get; } = new Dictionary<string, MeshDatabase>(StringComparer.OrdinalIgnoreCase);
 

@@ -23,7 +23,7 @@ public static class ProductEndpoints
     }
 
     private static async Task<IResult> ListAsync(
-        ProductCatalog catalog, string? page, string? size, string? q, string? category, string? shopId,
+        ProductCatalog catalog, string? page, string? size, string? q, string? category, string? shopId, string? shopName,
         string? minPrice, string? maxPrice, string? inStock, string? sort, CancellationToken cancellationToken)
     {
         if (!TryParseBounded(page, 1, 1, int.MaxValue, out var pageNumber))
@@ -41,6 +41,10 @@ public static class ProductEndpoints
         if (q is not null && SearchText.Words(q).Count > SearchText.MaxWords)
         {
             return ProblemResponses.BadRequest($"'q' must have at most {SearchText.MaxWords} words.");
+        }
+        if (shopName is { Length: > ProductCatalog.MaxShopNameLength })
+        {
+            return ProblemResponses.BadRequest($"'shopName' must be at most {ProductCatalog.MaxShopNameLength} characters long.");
         }
         if (!TryParseGuid(category, out var categoryId) || !TryParseGuid(shopId, out var shop))
         {
@@ -66,7 +70,8 @@ public static class ProductEndpoints
             case "newest": order = CatalogSort.Newest; break;
             default: return ProblemResponses.BadRequest("'sort' must be one of relevance, name, price, -price, newest.");
         }
-        var query = new CatalogQuery(pageNumber, pageSize, string.IsNullOrWhiteSpace(q) ? null : q.Trim(), categoryId, shop, min, max, inStockOnly, order);
+        var query = new CatalogQuery(pageNumber, pageSize, string.IsNullOrWhiteSpace(q) ? null : q.Trim(), categoryId, shop,
+            string.IsNullOrWhiteSpace(shopName) ? null : shopName.Trim(), min, max, inStockOnly, order);
         return Results.Ok(await catalog.ListAsync(query, cancellationToken));
     }
 

@@ -1,8 +1,9 @@
+using EStore.Contracts.Events;
 using NpgsqlTypes;
 
 namespace EStore.Product.Data;
 
-/// <summary>A product in the catalog, sold by a shop (demo products have none) in one category.</summary>
+/// <summary>A product in the catalog, sold by a shop in one category.</summary>
 public sealed class Product
 {
     public Guid Id { get; set; }
@@ -57,7 +58,13 @@ public sealed class ShopRecord
     public Guid Id { get; set; }
     public Guid OwnerId { get; set; }
     public required string Name { get; set; }
-    public bool Suspended { get; set; }
+    /// <summary>The upper-cased name: the catalog's shop-name filter is case-insensitive the same way on every engine.</summary>
+    public required string NormalizedName { get; set; }
+    /// <summary>Only the products of an <see cref="ShopStatus.Active"/> shop are in the public catalog.</summary>
+    public ShopStatus Status { get; set; } = ShopStatus.Active;
+
+    /// <summary>The <see cref="NormalizedName"/> of a name, and the form a shop-name filter is compared in.</summary>
+    public static string Normalize(string name) => name.Trim().ToUpperInvariant();
 }
 
 /// <summary>What a ledger line records; reports count <see cref="Sale"/> lines as units sold.</summary>

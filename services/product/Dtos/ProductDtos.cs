@@ -47,6 +47,7 @@ public sealed record CatalogQuery(
     string? Text,
     Guid? CategoryId,
     Guid? ShopId,
+    string? ShopName,
     decimal? MinPrice,
     decimal? MaxPrice,
     bool InStockOnly,

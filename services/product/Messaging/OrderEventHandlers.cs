@@ -37,15 +37,27 @@ public sealed class OrderEventHandlers(ProductDbContext db, IEventOutbox outbox,
         var shortages = new List<StockShortage>();
         foreach (var line in @event.Lines)
         {
-            var variantIds = await db.Variants.Where(v => v.ProductId == line.ProductId && (line.VariantId == null || v.Id == line.VariantId))
-                .Select(v => v.Id).ToListAsync(cancellationToken);
+            var candidates = await (from v in db.Variants
+                                    join p in db.Products on v.ProductId equals p.Id
+                                    where v.ProductId == line.ProductId && (line.VariantId == null || v.Id == line.VariantId)
+                                    select new
+                                    {
+                                        v.Id,
+                                        // Deleted products and those of shops that are not open cannot be bought.
+                                        ForSale = p.DeletedAt == null
+                                            && (p.ShopId == null || db.Shops.Any(s => s.Id == p.ShopId && s.Status == ShopStatus.Active)),
+                                    }).ToListAsync(cancellationToken);
             // Without a variant id the product must have exactly one variant.
-            if (variantIds.Count != 1 || line.Quantity <= 0)
+            var reason = line.Quantity <= 0 ? StockShortageReasons.InvalidQuantity
+                : candidates.Count != 1 ? StockShortageReasons.UnknownItem
+                : !candidates[0].ForSale ? StockShortageReasons.NotForSale
+                : null;
+            if (reason is not null)
             {
-                shortages.Add(new StockShortage(line.ProductId, line.VariantId, line.Quantity, 0));
+                shortages.Add(new StockShortage(line.ProductId, line.VariantId, line.Quantity, 0, reason));
                 continue;
             }
-            lines.Add((line.ProductId, variantIds[0], line.Quantity));
+            lines.Add((line.ProductId, candidates[0].Id, line.Quantity));
         }
         var reserved = new List<(Guid ProductId, Guid VariantId, int Quantity)>();
         if (shortages.Count == 0)
@@ -64,7 +76,7 @@ public sealed class OrderEventHandlers(ProductDbContext db, IEventOutbox outbox,
                 else
                 {
                     var available = await db.Variants.Where(v => v.Id == variantId).Select(v => v.Stock - v.Reserved).SingleAsync(cancellationToken);
-                    shortages.Add(new StockShortage(group.First().ProductId, variantId, quantity, available));
+                    shortages.Add(new StockShortage(group.First().ProductId, variantId, quantity, available, StockShortageReasons.InsufficientStock));
                 }
             }
         }
@@ -76,7 +88,8 @@ public sealed class OrderEventHandlers(ProductDbContext db, IEventOutbox outbox,
                 await db.Variants.Where(v => v.Id == variantId)
                     .ExecuteUpdateAsync(s => s.SetProperty(v => v.Reserved, v => v.Reserved - quantity), cancellationToken);
             }
-            outbox.Add(new StockReservationFailed(@event.OrderId, "insufficient stock", shortages) { OccurredAt = now });
+            var summary = shortages.All(s => s.Reason == StockShortageReasons.InsufficientStock) ? "insufficient stock" : "some lines cannot be ordered";
+            outbox.Add(new StockReservationFailed(@event.OrderId, summary, shortages) { OccurredAt = now });
             return;
         }
         // Only now that the whole order holds: a failed order gave everything back and changed nothing.

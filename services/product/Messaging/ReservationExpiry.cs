@@ -35,7 +35,7 @@ public sealed partial class ReservationExpiry(IServiceScopeFactory scopes, IOpti
         var outbox = scope.ServiceProvider.GetRequiredService<IEventOutbox>();
         var orders = await db.Reservations.AsNoTracking()
             .Where(r => r.State == ReservationState.Reserved && r.ExpiresAt < now)
-            .Select(r => r.OrderId).Distinct().Take(100).ToListAsync(cancellationToken);
+            .Select(r => r.OrderId).Distinct().OrderBy(id => id).Take(100).ToListAsync(cancellationToken);
         foreach (var orderId in orders)
         {
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);

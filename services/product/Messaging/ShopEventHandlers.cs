@@ -6,24 +6,31 @@ namespace EStore.Product.Messaging;
 
 /// <summary>
 /// Keeps the local copy of shops current from <c>shop.events</c>: owners for the ownership checks, names for
-/// the catalog, suspension to hide products, all without calling shop-service per request.
+/// the catalog and its shop-name filter, the status to hide the products of shops that are not active, all
+/// without calling shop-service per request.
 /// </summary>
 public sealed class ShopEventHandlers(ProductDbContext db) :
     IEventHandler<ShopCreated>, IEventHandler<ShopUpdated>, IEventHandler<ShopStatusChanged>
 {
     public async Task HandleAsync(ShopCreated @event, EventContext context, CancellationToken cancellationToken)
     {
-        if (await db.Shops.FindAsync([@event.ShopId], cancellationToken) is null)
+        // An upsert: the demo catalog writes its shops' rows before their ShopCreated arrives.
+        var shop = await db.Shops.FindAsync([@event.ShopId], cancellationToken);
+        if (shop is null)
         {
-            db.Shops.Add(new ShopRecord { Id = @event.ShopId, OwnerId = @event.OwnerId, Name = @event.Name });
+            shop = new ShopRecord { Id = @event.ShopId, Name = @event.Name, NormalizedName = "" };
+            db.Shops.Add(shop);
         }
+        shop.OwnerId = @event.OwnerId;
+        Rename(shop, @event.Name);
+        shop.Status = @event.Status;
     }
 
     public async Task HandleAsync(ShopUpdated @event, EventContext context, CancellationToken cancellationToken)
     {
         if (await db.Shops.FindAsync([@event.ShopId], cancellationToken) is { } shop)
         {
-            shop.Name = @event.Name;
+            Rename(shop, @event.Name);
         }
     }
 
@@ -31,7 +38,13 @@ public sealed class ShopEventHandlers(ProductDbContext db) :
     {
         if (await db.Shops.FindAsync([@event.ShopId], cancellationToken) is { } shop)
         {
-            shop.Suspended = @event.Status != ShopStatus.Active;
+            shop.Status = @event.Status;
         }
+    }
+
+    private static void Rename(ShopRecord shop, string name)
+    {
+        shop.Name = name;
+        shop.NormalizedName = ShopRecord.Normalize(name);
     }
 }

@@ -152,7 +152,7 @@ public sealed class ProductAdmin(ProductDbContext db, IEventOutbox outbox, TimeP
         }
         var product = await db.Products.Include(p => p.Variants).SingleOrDefaultAsync(p => p.Id == id && p.DeletedAt == null, cancellationToken);
         var shop = product?.ShopId is { } shopId ? await db.Shops.AsNoTracking().SingleOrDefaultAsync(s => s.Id == shopId, cancellationToken) : null;
-        // Demo products belong to no shop: only admins manage them.
+        // A product without a shop (none is created any more) is managed by admins only.
         return product is null || !(caller.IsAdmin || shop?.OwnerId == caller.Id)
             ? (null, null, ProblemResponses.NotFound($"Product {id} does not exist."))
             : (product, shop?.Name, null);

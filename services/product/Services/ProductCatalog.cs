@@ -1,14 +1,18 @@
+using EStore.Contracts.Events;
 using EStore.Product.Data;
 using EStore.Product.Dtos;
 using Microsoft.EntityFrameworkCore;
 
 namespace EStore.Product.Services;
 
-/// <summary>Reads the public catalog: live products of shops that are not suspended.</summary>
+/// <summary>Reads the public catalog: live products of active shops.</summary>
 public sealed class ProductCatalog(ProductDbContext db)
 {
     /// <summary>The largest page a client may ask for.</summary>
     public const int MaxPageSize = 100;
+
+    /// <summary>The longest <c>shopName</c> filter: a shop name's own limit.</summary>
+    public const int MaxShopNameLength = 100;
 
     // Must match the configuration of the generated search column (ProductDbContext).
     private const string SearchConfiguration = "simple";
@@ -49,6 +53,12 @@ public sealed class ProductCatalog(ProductDbContext db)
         if (query.ShopId is { } shopId)
         {
             products = products.Where(p => p.ShopId == shopId);
+        }
+        if (query.ShopName is { } shopName)
+        {
+            // A substring of the normalised name, as a parameter (strpos/instr): wildcards in it are plain characters.
+            var needle = ShopRecord.Normalize(shopName);
+            products = products.Where(p => db.Shops.Any(s => s.Id == p.ShopId && s.NormalizedName.Contains(needle)));
         }
         if (query.MinPrice is { } min)
         {
@@ -103,7 +113,8 @@ public sealed class ProductCatalog(ProductDbContext db)
     private IQueryable<Data.Product> Visible() =>
         db.Products.AsNoTracking()
             .Where(p => p.DeletedAt == null)
-            .Where(p => p.ShopId == null || !db.Shops.Any(s => s.Id == p.ShopId && s.Suspended));
+            // A pending (not yet approved), suspended or closed shop sells nothing; its owner still manages its products.
+            .Where(p => p.ShopId == null || db.Shops.Any(s => s.Id == p.ShopId && s.Status == ShopStatus.Active));
 
     private async Task<List<ProductDto>> ToDtosAsync(List<Data.Product> products, CancellationToken cancellationToken)
     {

@@ -55,7 +55,7 @@ public sealed class ShopService(ShopDbContext db, IEventOutbox outbox, IOptions<
         };
         Apply(shop, clean, now);
         db.Shops.Add(shop);
-        outbox.Add(new ShopCreated(shop.Id, shop.OwnerId, shop.Name, shop.ContactEmail) { OccurredAt = now });
+        outbox.Add(new ShopCreated(shop.Id, shop.OwnerId, shop.Name, shop.ContactEmail, ToContract(shop.Status)) { OccurredAt = now });
         return await SaveAsync(shop, cancellationToken);
     }
 
@@ -148,7 +148,7 @@ public sealed class ShopService(ShopDbContext db, IEventOutbox outbox, IOptions<
         shop.Status = to;
         shop.StatusReason = reason;
         shop.UpdatedAt = now;
-        outbox.Add(new ShopStatusChanged(shop.Id, to == ShopState.Active ? ShopStatus.Active : ShopStatus.Suspended, reason) { OccurredAt = now });
+        outbox.Add(new ShopStatusChanged(shop.Id, ToContract(to), reason) { OccurredAt = now });
         return await SaveAsync(shop, cancellationToken);
     }
 
@@ -203,6 +203,15 @@ public sealed class ShopService(ShopDbContext db, IEventOutbox outbox, IOptions<
     private static IResult NotFound(Guid id) => ProblemResponses.NotFound($"Shop {id} does not exist.");
 
     private static IResult NameTaken(string name) => ProblemResponses.Conflict($"A shop named '{name}' already exists.");
+
+    /// <summary>The status as <c>shop.events</c> carry it.</summary>
+    internal static ShopStatus ToContract(ShopState state) => state switch
+    {
+        ShopState.Pending => ShopStatus.Pending,
+        ShopState.Active => ShopStatus.Active,
+        ShopState.Suspended => ShopStatus.Suspended,
+        _ => throw new ArgumentOutOfRangeException(nameof(state), state, "a shop state without an event status"),
+    };
 
     internal static string Label(ShopState state) => state.ToString().ToUpperInvariant();
 

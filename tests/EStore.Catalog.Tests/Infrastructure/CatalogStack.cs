@@ -13,7 +13,8 @@ using EStore.Platform.Security;
 namespace EStore.Catalog.Tests.Infrastructure;
 
 /// <summary>
-/// The mock broker, a test token issuer and product-service on its own database (seeded demo catalog).
+/// The mock broker, a test token issuer and product-service on its own database, seeded with the demo catalog
+/// (<c>Demo:SeedData</c>): the seeded tests expect its exact products, the others create theirs in its categories.
 /// Shops exist for product-service once their <c>ShopCreated</c> arrives: tests publish the events shop-service would.
 /// </summary>
 public sealed class CatalogStack : IAsyncLifetime
@@ -36,6 +37,7 @@ public sealed class CatalogStack : IAsyncLifetime
         settings["Kafka:Consumer:session.timeout.ms"] = "6000";
         settings["Kafka:Consumer:heartbeat.interval.ms"] = "500";
         settings["Messaging:Consumer:CommitIntervalMs"] = "200";
+        settings["Demo:SeedData"] = "true";
         Product = ProductApp.Start(settings);
     }
 
@@ -87,11 +89,11 @@ public sealed class CatalogStack : IAsyncLifetime
     }
 
     /// <summary>A shop owned by a new user, known to product-service; returns the owner's token.</summary>
-    public async Task<(Guid ShopId, string OwnerToken)> NewShopAsync(string name)
+    public async Task<(Guid ShopId, string OwnerToken)> NewShopAsync(string name, ShopStatus status = ShopStatus.Active)
     {
         var owner = Guid.NewGuid();
         var shopId = Guid.NewGuid();
-        await PublishAsync(new ShopCreated(shopId, owner, name, "shop@example.test") { OccurredAt = DateTimeOffset.UtcNow });
+        await PublishAsync(new ShopCreated(shopId, owner, name, "shop@example.test", status) { OccurredAt = DateTimeOffset.UtcNow });
         var token = Tokens.For(owner, [UserRoles.Customer, UserRoles.ShopOwner]);
         // The shop is known once its products list without a 404 from the ownership check: probe with a bad body.
         var deadline = DateTime.UtcNow.AddSeconds(45);

@@ -1,0 +1,31 @@
+using EStore.Platform.Hosting;
+using Microsoft.Extensions.Configuration;
+
+namespace EStore.Platform.Data;
+
+/// <summary>
+/// The <c>Demo:SeedData</c> setting: whether a service fills an empty database with its demo data (shop-service's
+/// demo shops, product-service's demo catalog). Off by default, so production starts empty; the local launcher
+/// (<c>./estore up</c>) and the tests that browse the demo catalog turn it on.
+/// </summary>
+public static class DemoData
+{
+    /// <summary>Configuration key of the setting (<c>Demo__SeedData</c> as an environment variable).</summary>
+    public const string SeedDataKey = "Demo:SeedData";
+
+    /// <summary>Reads the setting: true or false (any case), false when absent or empty.</summary>
+    /// <param name="configuration">The service's configuration.</param>
+    /// <exception cref="StartupConfigurationException">The value is neither true nor false.</exception>
+    public static bool IsEnabled(IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var text = configuration[SeedDataKey];
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return false;
+        }
+        return bool.TryParse(text.Trim(), out var enabled)
+            ? enabled
+            : throw new StartupConfigurationException(SeedDataKey, $"'{text}' is not true or false.");
+    }
+}
