@@ -6,7 +6,8 @@
 # Mono.TextTemplating and Microsoft.VisualStudio.SolutionPersistence, are absent), so the services cannot reference
 # it. This script builds a throwaway startup project outside the repository that references the service and the
 # Design package with those two pruned (migration scaffolding does not use them), and runs dotnet-ef against it.
-# The service needs an IDesignTimeDbContextFactory for its DbContext (see services/identity/Data).
+# The service declares a design-time factory for its DbContext: a one-line subclass of the platform's
+# PostgresDesignTimeFactory<TContext> (see services/shop/Data/ShopDbContextFactory.cs).
 set -euo pipefail
 if [ $# -ne 2 ]; then
   echo "usage: build/add-migration.sh <service> <MigrationName>   (service: a folder under services/)" >&2

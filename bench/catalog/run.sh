@@ -21,23 +21,10 @@ PGUSER=${PGUSER:-estore}
 PGPASSWORD=${PGPASSWORD:-estore}
 export PGHOST PGPORT PGUSER PGPASSWORD
 DATABASE="bench_catalog_$(head -c 6 /dev/urandom | od -An -tx1 | tr -d ' \n')"
-WORK=$(mktemp -d /tmp/estore-bench-catalog.XXXXXX)
-PIDS=()
-
-cleanup() {
-  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
-  psql -q -d postgres -c "DROP DATABASE IF EXISTS \"$DATABASE\" WITH (FORCE)" >/dev/null 2>&1 || true
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-need() {
-  if ! command -v "$1" >/dev/null 2>&1; then
-    echo "installing $2 (Debian package)"
-    if [ -z "${APT_UPDATED:-}" ]; then apt-get update -qq; APT_UPDATED=1; fi
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$2" >/dev/null
-  fi
+source "$ROOT/bench/lib.sh"
+bench_setup catalog
+bench_on_exit() {
+  psql -q -d postgres -c "DROP DATABASE IF EXISTS \"$DATABASE\" WITH (FORCE)" >/dev/null 2>&1
 }
 need wrk wrk
 need curl curl
@@ -46,10 +33,6 @@ need psql postgresql-client
 # Debian ships pgbench with the server packages (postgresql-NN), which build/prerequisites.sh installs.
 "$ROOT/build/prerequisites.sh" test >/dev/null
 command -v pgbench >/dev/null || { echo "pgbench not found (Debian: postgresql-contrib / postgresql-NN)" >&2; exit 1; }
-
-json() { # <python expression on j> reads JSON on stdin
-  python3 -c "import json,sys; j=json.load(sys.stdin); print($1)"
-}
 
 # p99_ms <file>...: the 99th percentile of newline-separated latencies in microseconds.
 p99_ms() {

@@ -18,35 +18,11 @@ CONNECTIONS=${CONNECTIONS:-32}
 THREADS=${THREADS:-2}
 DISCOVERY_PORT=${DISCOVERY_PORT:-18761}
 NGINX_PORT=${NGINX_PORT:-18762}
-WORK=$(mktemp -d /tmp/estore-bench-discovery.XXXXXX)
-PIDS=()
-
-cleanup() {
-  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-need() {
-  if ! command -v "$1" >/dev/null 2>&1; then
-    echo "installing $2 (Debian package)"
-    if [ -z "${APT_UPDATED:-}" ]; then apt-get update -qq; APT_UPDATED=1; fi
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$2" >/dev/null
-  fi
-}
+source "$ROOT/bench/lib.sh"
+bench_setup discovery
 need wrk wrk
 need nginx nginx
 need curl curl
-
-wait_http() { # url
-  for _ in $(seq 1 100); do
-    if curl -fsS -o /dev/null "$1" 2>/dev/null; then return 0; fi
-    sleep 0.2
-  done
-  echo "no answer from $1" >&2
-  exit 1
-}
 
 # wrk_run <label> <url> [wrk args...]: prints "<req/s> <p99 ms> <errors>" and keeps the raw output.
 wrk_run() {

@@ -14,31 +14,12 @@ CONNECTIONS=${CONNECTIONS:-32}
 MODERATE=${MODERATE:-4}
 THREADS=${THREADS:-2}
 NGINX_PORT=${NGINX_PORT:-18790}
-WORK=$(mktemp -d /tmp/estore-bench-gateway.XXXXXX)
-PIDS=()
-
-cleanup() {
-  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-need() {
-  if ! command -v "$1" >/dev/null 2>&1; then
-    echo "installing $2 (Debian package)"
-    if [ -z "${APT_UPDATED:-}" ]; then apt-get update -qq; APT_UPDATED=1; fi
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$2" >/dev/null
-  fi
-}
+source "$ROOT/bench/lib.sh"
+bench_setup gateway
 need wrk wrk
 need nginx nginx
 need curl curl
 need python3 python3
-
-json() { # <python expression on j> reads JSON on stdin
-  python3 -c "import json,sys; j=json.load(sys.stdin); print($1)"
-}
 
 # wrk_run <label> <connections> <url> [wrk args...]: prints "<req/s> <p99 ms> <errors>".
 wrk_run() {

@@ -20,8 +20,8 @@ IDENTITY_PORT=${IDENTITY_PORT:-18081}
 RESOURCE_PORT=${RESOURCE_PORT:-18091}
 POSTGRES=${ESTORE_TEST_POSTGRES:-Host=127.0.0.1;Port=5432;Username=estore;Password=estore}
 DATABASE="bench_identity_$$"
-WORK=$(mktemp -d /tmp/estore-bench-identity.XXXXXX)
-PIDS=()
+source "$ROOT/bench/lib.sh"
+bench_setup identity
 
 pg_admin() { # sql
   local host port user password
@@ -32,34 +32,13 @@ pg_admin() { # sql
   PGPASSWORD="$password" psql -h "${host:-127.0.0.1}" -p "${port:-5432}" -U "$user" -d postgres -qAtc "$1" >/dev/null
 }
 
-cleanup() {
-  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
-  pg_admin "DROP DATABASE IF EXISTS $DATABASE WITH (FORCE)" || true
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-need() {
-  if ! command -v "$1" >/dev/null 2>&1; then
-    echo "installing $2 (Debian package)"
-    if [ -z "${APT_UPDATED:-}" ]; then apt-get update -qq; APT_UPDATED=1; fi
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$2" >/dev/null
-  fi
+bench_on_exit() {
+  pg_admin "DROP DATABASE IF EXISTS $DATABASE WITH (FORCE)"
 }
 need wrk wrk
 need curl curl
 need psql postgresql-client
 need python3 python3
-
-wait_http() { # url
-  for _ in $(seq 1 150); do
-    if curl -fsS -o /dev/null "$1" 2>/dev/null; then return 0; fi
-    sleep 0.2
-  done
-  echo "no answer from $1" >&2
-  exit 1
-}
 
 # wrk_run <label> <url> [wrk args...]: prints "<req/s> <p50 ms> <p99 ms> <non-2xx>" and keeps the raw output.
 wrk_run() {

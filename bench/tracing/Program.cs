@@ -1,7 +1,6 @@
 // The tracing benchmark's processes (bench/tracing/run.sh starts them; wrk drives the load):
 //   service   --port-file FILE [--zipkin URL] [--tracing on|off]   one endpoint, built with the service defaults
 //   collector --port-file FILE                                     a stand-in Zipkin that counts what it receives
-using System.Text.Json;
 using EStore.Platform.Hosting;
 
 var mode = args.FirstOrDefault() ?? "";
@@ -36,10 +35,24 @@ else if (mode == "collector")
     builder.Logging.ClearProviders();
     app = builder.Build();
     long spans = 0;
+    // Zipkin would run on another machine: the stand-in only counts spans (one "traceId" key each) while
+    // streaming the body, so that its own CPU, which shares this machine's cores, barely weighs on the result.
     app.MapPost("/api/v2/spans", async (HttpRequest request) =>
     {
-        using var body = await JsonDocument.ParseAsync(request.Body);
-        Interlocked.Add(ref spans, body.RootElement.GetArrayLength());
+        var key = "\"traceId\""u8.ToArray();
+        var buffer = new byte[64 * 1024];
+        var carried = 0;
+        long count = 0;
+        int read;
+        while ((read = await request.Body.ReadAsync(buffer.AsMemory(carried, buffer.Length - carried))) > 0)
+        {
+            var filled = carried + read;
+            count += CountOccurrences(buffer.AsSpan(0, filled), key);
+            // Keep the tail so a key split across two reads is counted once, in the next round.
+            carried = Math.Min(key.Length - 1, filled);
+            buffer.AsSpan(filled - carried, carried).CopyTo(buffer);
+        }
+        Interlocked.Add(ref spans, count);
         return Results.StatusCode(StatusCodes.Status202Accepted);
     });
     app.MapGet("/count", () => Results.Text(Interlocked.Read(ref spans).ToString(System.Globalization.CultureInfo.InvariantCulture)));
@@ -55,5 +68,17 @@ await File.WriteAllTextAsync(portFile + ".tmp", new Uri(app.Urls.Single()).Port.
 File.Move(portFile + ".tmp", portFile, overwrite: true);
 await app.WaitForShutdownAsync();
 return 0;
+
+static int CountOccurrences(ReadOnlySpan<byte> text, ReadOnlySpan<byte> key)
+{
+    var count = 0;
+    int at;
+    while ((at = text.IndexOf(key)) >= 0)
+    {
+        count++;
+        text = text[(at + key.Length)..];
+    }
+    return count;
+}
 
 internal sealed record Product(int Id, string Name, decimal Price, int Stock);

@@ -15,21 +15,13 @@ CONNECTIONS=${CONNECTIONS:-32}
 THREADS=${THREADS:-2}
 OUT=bench/results/tracing.md
 
-if ! command -v wrk >/dev/null; then
-    apt-get install -y wrk >/dev/null 2>&1 || { apt-get update >/dev/null && apt-get install -y wrk >/dev/null; }
-fi
+source bench/lib.sh
+need wrk wrk
 
 dotnet build -c Release bench/tracing/TracingBench.csproj -v quiet -nologo >/dev/null
 BENCH=artifacts/bin/TracingBench/release/TracingBench.dll
 
-WORK=$(mktemp -d)
-PIDS=()
-cleanup() {
-    for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-    for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
-    rm -rf "$WORK"
-}
-trap cleanup EXIT
+bench_setup tracing
 
 start() { # name, args...
     local name=$1; shift

@@ -1,14 +1,6 @@
-using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Design;
+using EStore.Platform.Data;
 
 namespace EStore.Shop.Data;
 
-/// <summary>
-/// Lets <c>build/add-migration.sh shop</c> build the model without starting the service. Migrations are
-/// PostgreSQL's; the zero-setup SQLite run creates its schema from the model instead.
-/// </summary>
-public sealed class ShopDbContextFactory : IDesignTimeDbContextFactory<ShopDbContext>
-{
-    public ShopDbContext CreateDbContext(string[] args) =>
-        new(new DbContextOptionsBuilder<ShopDbContext>().UseNpgsql("Host=localhost;Database=shop_design").Options);
-}
+/// <summary>The design-time factory <c>build/add-migration.sh shop</c> uses.</summary>
+public sealed class ShopDbContextFactory : PostgresDesignTimeFactory<ShopDbContext>;

@@ -1,0 +1,40 @@
+# Shared setup of the benchmark scripts; sourced by bench/*/run.sh, not run on its own.
+#   bench_setup <name>   WORK = a fresh folder under /tmp, PIDS = background processes; at exit the processes
+#                        are stopped and reaped, bench_on_exit runs (when the script defines it), WORK is removed
+#   need <command> <debian-package>   installs the package when the command is missing
+#   json <python expression on j>     evaluates the expression on the JSON read from stdin
+#   wait_http <url> [tries]           waits (0.2 s per try, default 150) until the URL answers 2xx, else exits 1
+
+bench_setup() {
+  WORK=$(mktemp -d "/tmp/estore-bench-$1.XXXXXX")
+  PIDS=()
+  trap bench_cleanup EXIT
+}
+
+bench_cleanup() {
+  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+  if declare -F bench_on_exit >/dev/null; then bench_on_exit || true; fi
+  rm -rf "$WORK"
+}
+
+need() {
+  if ! command -v "$1" >/dev/null 2>&1; then
+    echo "installing $2 (Debian package)"
+    if [ -z "${APT_UPDATED:-}" ]; then apt-get update -qq; APT_UPDATED=1; fi
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$2" >/dev/null
+  fi
+}
+
+json() {
+  python3 -c "import json,sys; j=json.load(sys.stdin); print($1)"
+}
+
+wait_http() {
+  for _ in $(seq 1 "${2:-150}"); do
+    if curl -fsS -o /dev/null "$1" 2>/dev/null; then return 0; fi
+    sleep 0.2
+  done
+  echo "no answer from $1" >&2
+  exit 1
+}
