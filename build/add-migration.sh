@@ -70,5 +70,5 @@ find "$project_dir" -path "$project_dir/Data/Migrations" -prune -o -name '*Model
     mv "$stray" "$project_dir/Data/Migrations/"
     rmdir -p --ignore-fail-on-non-empty "$(dirname "$stray")"
   done
-dotnet format "$project" >/dev/null
+dotnet format "$project" --include "$project_dir/Data/Migrations/" >/dev/null
 echo "add-migration: wrote services/$service/Data/Migrations/*_$name.cs"

@@ -3,6 +3,7 @@ using EStore.Platform.Hosting;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -110,8 +111,40 @@ internal sealed partial class DatabaseInitializer<TContext>(
     // Without migrations (and always on the zero-setup SQLite run) the schema comes straight from the model.
     private async Task CreateAndSeedAsync(TContext context, CancellationToken cancellationToken)
     {
-        await context.Database.EnsureCreatedAsync(cancellationToken);
+        if (!await context.Database.EnsureCreatedAsync(cancellationToken))
+        {
+            await CheckSchemaMatchesModelAsync(context, cancellationToken);
+        }
         await SeedAsync(context, cancellationToken);
+    }
+
+    // EnsureCreated leaves an existing database alone: one made by an older build may lack tables or columns, which
+    // would otherwise surface as 500s on the first request that touches them. One empty SELECT per table names
+    // every mapped column.
+    private async Task CheckSchemaMatchesModelAsync(TContext context, CancellationToken cancellationToken)
+    {
+        var sql = context.GetService<ISqlGenerationHelper>();
+        foreach (var entity in context.Model.GetEntityTypes())
+        {
+            if (entity.GetTableName() is not { } table)
+            {
+                continue;
+            }
+            var store = StoreObjectIdentifier.Table(table, entity.GetSchema());
+            var columns = entity.GetProperties().Select(p => p.GetColumnName(store)).OfType<string>().Select(sql.DelimitIdentifier);
+            try
+            {
+#pragma warning disable EF1002 // Identifiers come from our own model, not from input.
+                await context.Database.ExecuteSqlRawAsync(
+                    $"SELECT {string.Join(", ", columns)} FROM {sql.DelimitIdentifier(table, entity.GetSchema())} WHERE 1 = 0", cancellationToken);
+#pragma warning restore EF1002
+            }
+            catch (DbException ex)
+            {
+                throw new StartupConfigurationException(DatabaseSettings.ConnectionStringKey,
+                    $"the {settings.Describe()} was made by an older build (table {table}: {Flatten(ex)}); delete it and start again.", ex);
+            }
+        }
     }
 
     private async Task SeedAsync(TContext context, CancellationToken cancellationToken)
@@ -134,7 +167,7 @@ internal sealed partial class DatabaseInitializer<TContext>(
                 $"the {settings.Describe()} has tables but no migration history (created by an older build); " +
                 "drop the database or apply the migrations by hand.");
         }
-        var pending = (await context.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
+        var pending = context.Database.GetMigrations().Except(applied).ToList();
         try
         {
             await context.Database.MigrateAsync(cancellationToken);

@@ -49,16 +49,7 @@ public sealed record DatabaseSettings(DatabaseProvider Provider, string Connecti
             throw new StartupConfigurationException(ProviderKey, $"unknown value '{providerText}'; expected 'Postgres' or 'Sqlite'.");
         }
 
-        var timeoutText = configuration[StartupTimeoutKey];
-        var timeout = TimeSpan.FromSeconds(15);
-        if (!string.IsNullOrWhiteSpace(timeoutText))
-        {
-            if (!int.TryParse(timeoutText, out var seconds) || seconds < 0)
-            {
-                throw new StartupConfigurationException(StartupTimeoutKey, $"'{timeoutText}' is not a whole number of seconds.");
-            }
-            timeout = TimeSpan.FromSeconds(seconds);
-        }
+        var timeout = TimeSpan.FromSeconds(SettingValues.Int(configuration, StartupTimeoutKey, 15, 0, 3600));
 
         var connectionString = configuration[ConnectionStringKey];
         if (string.IsNullOrWhiteSpace(connectionString))

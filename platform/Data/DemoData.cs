@@ -19,13 +19,6 @@ public static class DemoData
     public static bool IsEnabled(IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        var text = configuration[SeedDataKey];
-        if (string.IsNullOrWhiteSpace(text))
-        {
-            return false;
-        }
-        return bool.TryParse(text.Trim(), out var enabled)
-            ? enabled
-            : throw new StartupConfigurationException(SeedDataKey, $"'{text}' is not true or false.");
+        return SettingValues.Bool(configuration, SeedDataKey, fallback: false);
     }
 }

@@ -28,10 +28,8 @@ public static class ServiceDefaultsExtensions
             options.SingleLine = true;
             options.TimestampFormat = "HH:mm:ss.fff ";
         });
+        // Also registers the ServiceIdentity and the TimeProvider every other part uses.
         builder.AddObservability();
-
-        builder.Services.AddSingleton(ServiceIdentity.FromConfiguration(builder.Configuration));
-        builder.Services.TryAddTimeProvider();
 
         builder.Services.ConfigureHttpJsonOptions(options =>
         {
@@ -83,14 +81,6 @@ public static class ServiceDefaultsExtensions
         {
             StartupFailureReporter.Report(failure);
             return 1;
-        }
-    }
-
-    private static void TryAddTimeProvider(this IServiceCollection services)
-    {
-        if (!services.Any(d => d.ServiceType == typeof(TimeProvider)))
-        {
-            services.AddSingleton(TimeProvider.System);
         }
     }
 }

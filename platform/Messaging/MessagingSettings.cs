@@ -1,4 +1,3 @@
-using System.Globalization;
 using EStore.Platform.Hosting;
 using Microsoft.Extensions.Configuration;
 
@@ -133,27 +132,27 @@ public sealed record MessagingSettings
         var settings = new MessagingSettings
         {
             BootstrapServers = bootstrap.Trim(),
-            Partitions = ReadInt(configuration, PartitionsKey, 6, 1, 10_000),
-            ReplicationFactor = ReadInt(configuration, ReplicationFactorKey, 0, 0, 100),
-            CreateTopics = ReadBool(configuration, CreateTopicsKey, true),
+            Partitions = SettingValues.Int(configuration, PartitionsKey, 6, 1, 10_000),
+            ReplicationFactor = SettingValues.Int(configuration, ReplicationFactorKey, 0, 0, 100),
+            CreateTopics = SettingValues.Bool(configuration, CreateTopicsKey, true),
             ClientProperties = ReadProperties(configuration, ClientSection, new Dictionary<string, string>()),
             ProducerProperties = ReadProperties(configuration, ProducerSection, FixedProducerProperties),
             ConsumerProperties = ReadProperties(configuration, ConsumerSection, FixedConsumerProperties),
-            RelayEnabled = ReadBool(configuration, RelayEnabledKey, true),
-            RelayBatchSize = ReadInt(configuration, RelayBatchSizeKey, 100, 1, 10_000),
-            RelayPollInterval = TimeSpan.FromMilliseconds(ReadInt(configuration, RelayPollIntervalKey, 1000, 10, 3_600_000)),
-            RelayLease = TimeSpan.FromSeconds(ReadInt(configuration, RelayLeaseKey, 60, 1, 86_400)),
-            PublishTimeout = TimeSpan.FromSeconds(ReadInt(configuration, RelayPublishTimeoutKey, 30, 1, 3_600)),
-            RelayMinBackoff = TimeSpan.FromMilliseconds(ReadInt(configuration, RelayMinBackoffKey, 200, 1, 3_600_000)),
-            RelayMaxBackoff = TimeSpan.FromMilliseconds(ReadInt(configuration, RelayMaxBackoffKey, 30_000, 1, 3_600_000)),
-            OutboxRetention = TimeSpan.FromHours(ReadInt(configuration, OutboxRetentionKey, 24, 0, 24 * 365)),
-            ConsumerEnabled = ReadBool(configuration, ConsumerEnabledKey, true),
+            RelayEnabled = SettingValues.Bool(configuration, RelayEnabledKey, true),
+            RelayBatchSize = SettingValues.Int(configuration, RelayBatchSizeKey, 100, 1, 10_000),
+            RelayPollInterval = TimeSpan.FromMilliseconds(SettingValues.Int(configuration, RelayPollIntervalKey, 1000, 10, 3_600_000)),
+            RelayLease = TimeSpan.FromSeconds(SettingValues.Int(configuration, RelayLeaseKey, 60, 1, 86_400)),
+            PublishTimeout = TimeSpan.FromSeconds(SettingValues.Int(configuration, RelayPublishTimeoutKey, 30, 1, 3_600)),
+            RelayMinBackoff = TimeSpan.FromMilliseconds(SettingValues.Int(configuration, RelayMinBackoffKey, 200, 1, 3_600_000)),
+            RelayMaxBackoff = TimeSpan.FromMilliseconds(SettingValues.Int(configuration, RelayMaxBackoffKey, 30_000, 1, 3_600_000)),
+            OutboxRetention = TimeSpan.FromHours(SettingValues.Int(configuration, OutboxRetentionKey, 24, 0, 24 * 365)),
+            ConsumerEnabled = SettingValues.Bool(configuration, ConsumerEnabledKey, true),
             ConsumerGroup = configuration[ConsumerGroupKey] is { Length: > 0 } group ? group.Trim() : appName,
-            MaxAttempts = ReadInt(configuration, ConsumerMaxAttemptsKey, 5, 1, 100),
-            RetryBackoff = TimeSpan.FromMilliseconds(ReadInt(configuration, ConsumerRetryBackoffKey, 200, 0, 600_000)),
-            CommitInterval = TimeSpan.FromMilliseconds(ReadInt(configuration, ConsumerCommitIntervalKey, 1000, 0, 600_000)),
-            InboxRetention = TimeSpan.FromDays(ReadInt(configuration, InboxRetentionKey, 7, 1, 3650)),
-            ErrorLogInterval = TimeSpan.FromSeconds(ReadInt(configuration, ErrorLogIntervalKey, 30, 0, 86_400)),
+            MaxAttempts = SettingValues.Int(configuration, ConsumerMaxAttemptsKey, 5, 1, 100),
+            RetryBackoff = TimeSpan.FromMilliseconds(SettingValues.Int(configuration, ConsumerRetryBackoffKey, 200, 0, 600_000)),
+            CommitInterval = TimeSpan.FromMilliseconds(SettingValues.Int(configuration, ConsumerCommitIntervalKey, 1000, 0, 600_000)),
+            InboxRetention = TimeSpan.FromDays(SettingValues.Int(configuration, InboxRetentionKey, 7, 1, 3650)),
+            ErrorLogInterval = TimeSpan.FromSeconds(SettingValues.Int(configuration, ErrorLogIntervalKey, 30, 0, 86_400)),
         };
 
         // A lease shorter than a publish could let a second relay publish rows the first still holds.
@@ -167,32 +166,6 @@ public sealed record MessagingSettings
             throw new StartupConfigurationException(RelayMaxBackoffKey, $"must not be below {RelayMinBackoffKey}.");
         }
         return settings;
-    }
-
-    private static int ReadInt(IConfiguration configuration, string key, int fallback, int min, int max)
-    {
-        var text = configuration[key];
-        if (string.IsNullOrWhiteSpace(text))
-        {
-            return fallback;
-        }
-        if (!int.TryParse(text.Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) || value < min || value > max)
-        {
-            throw new StartupConfigurationException(key, $"'{text}' is not a whole number from {min} to {max}.");
-        }
-        return value;
-    }
-
-    private static bool ReadBool(IConfiguration configuration, string key, bool fallback)
-    {
-        var text = configuration[key];
-        if (string.IsNullOrWhiteSpace(text))
-        {
-            return fallback;
-        }
-        return bool.TryParse(text.Trim(), out var value)
-            ? value
-            : throw new StartupConfigurationException(key, $"'{text}' is not true or false.");
     }
 
     private static Dictionary<string, string> ReadProperties(IConfiguration configuration, string section, IReadOnlyDictionary<string, string> fixedValues)

@@ -58,13 +58,11 @@ public static class ObservabilityExtensions
 
     /// <summary>
     /// Maps <c>/actuator/metrics</c>, <c>/actuator/metrics/{name}</c> (with <c>tag=KEY:VALUE</c>
-    /// drill-down) and <c>/actuator/prometheus</c>, and starts tracing and metric collection now
-    /// rather than at the first request.
+    /// drill-down) and <c>/actuator/prometheus</c>. Tracing and metric collection already started with the
+    /// server (<see cref="ObservabilityStartupFilter"/>), not at the first request.
     /// </summary>
     public static IEndpointRouteBuilder MapObservabilityEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.ServiceProvider.GetRequiredService<TracingRuntime>();
-        endpoints.ServiceProvider.GetRequiredService<MetricsRegistry>();
         var actuator = endpoints.MapGroup("/actuator").ExcludeFromDescription();
         actuator.MapGet("/metrics", (MetricsRegistry registry) => MetricsEndpoints.Names(registry));
         actuator.MapGet("/metrics/{name}", (string name, HttpContext http, MetricsRegistry registry) => MetricsEndpoints.Metric(name, http, registry));

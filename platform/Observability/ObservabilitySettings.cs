@@ -58,15 +58,15 @@ public sealed record ObservabilitySettings
     {
         var settings = new ObservabilitySettings
         {
-            Enabled = Bool(configuration, EnabledKey, true),
+            Enabled = SettingValues.Bool(configuration, EnabledKey, true),
             SamplingRatio = Ratio(configuration, SamplingRatioKey),
-            TraceBackgroundCalls = Bool(configuration, TraceBackgroundCallsKey, false),
+            TraceBackgroundCalls = SettingValues.Bool(configuration, TraceBackgroundCallsKey, false),
             ZipkinEndpoint = Endpoint(configuration[ZipkinEndpointKey]),
-            MaxQueueSize = Int(configuration, "Zipkin:MaxQueueSize", 2048, 1, 1_000_000),
-            ScheduledDelayMilliseconds = Int(configuration, "Zipkin:ScheduledDelayMilliseconds", 1000, 1, 600_000),
-            ExportTimeoutMilliseconds = Int(configuration, "Zipkin:ExportTimeoutMilliseconds", 5000, 1, 600_000),
+            MaxQueueSize = SettingValues.Int(configuration, "Zipkin:MaxQueueSize", 2048, 1, 1_000_000),
+            ScheduledDelayMilliseconds = SettingValues.Int(configuration, "Zipkin:ScheduledDelayMilliseconds", 1000, 1, 600_000),
+            ExportTimeoutMilliseconds = SettingValues.Int(configuration, "Zipkin:ExportTimeoutMilliseconds", 5000, 1, 600_000),
         };
-        var batch = Int(configuration, "Zipkin:MaxExportBatchSize", 512, 1, 1_000_000);
+        var batch = SettingValues.Int(configuration, "Zipkin:MaxExportBatchSize", 512, 1, 1_000_000);
         settings = settings with { MaxExportBatchSize = Math.Min(batch, settings.MaxQueueSize) };
         if (configuration[ExcludedPathsKey] is { } paths)
         {
@@ -102,27 +102,5 @@ public sealed record ObservabilitySettings
         return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && value is >= 0 and <= 1
             ? value
             : throw new StartupConfigurationException(key, $"'{text}' is not a number from 0 to 1.");
-    }
-
-    private static bool Bool(IConfiguration configuration, string key, bool fallback)
-    {
-        var text = configuration[key];
-        if (string.IsNullOrWhiteSpace(text))
-        {
-            return fallback;
-        }
-        return bool.TryParse(text, out var value) ? value : throw new StartupConfigurationException(key, $"'{text}' is not true or false.");
-    }
-
-    private static int Int(IConfiguration configuration, string key, int fallback, int min, int max)
-    {
-        var text = configuration[key];
-        if (string.IsNullOrWhiteSpace(text))
-        {
-            return fallback;
-        }
-        return int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max
-            ? value
-            : throw new StartupConfigurationException(key, $"'{text}' is not a whole number from {min} to {max}.");
     }
 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using EStore.Platform.Hosting;
 using Microsoft.Extensions.Configuration;
 
@@ -57,10 +56,10 @@ public sealed record JwtSettings
             Issuer = ReadText(configuration, IssuerKey, DefaultIssuer),
             Audience = ReadText(configuration, AudienceKey, DefaultAudience),
             JwksUrl = ReadUrl(configuration, JwksUrlKey, DefaultJwksUrl),
-            ClockSkew = TimeSpan.FromSeconds(ReadInt(configuration, ClockSkewKey, 30, 0, 60)),
-            JwksRefreshInterval = TimeSpan.FromSeconds(ReadInt(configuration, JwksRefreshKey, 300, 10, 86_400)),
-            JwksMinRefreshInterval = TimeSpan.FromSeconds(ReadInt(configuration, JwksMinRefreshKey, 30, 0, 3_600)),
-            RevocationListenerEnabled = ReadBool(configuration, RevocationListenerKey, true),
+            ClockSkew = TimeSpan.FromSeconds(SettingValues.Int(configuration, ClockSkewKey, 30, 0, 60)),
+            JwksRefreshInterval = TimeSpan.FromSeconds(SettingValues.Int(configuration, JwksRefreshKey, 300, 10, 86_400)),
+            JwksMinRefreshInterval = TimeSpan.FromSeconds(SettingValues.Int(configuration, JwksMinRefreshKey, 30, 0, 3_600)),
+            RevocationListenerEnabled = SettingValues.Bool(configuration, RevocationListenerKey, true),
         };
         return settings;
     }
@@ -81,29 +80,5 @@ public sealed record JwtSettings
         return Uri.TryCreate(text.Trim(), UriKind.Absolute, out var url) && (url.Scheme == Uri.UriSchemeHttp || url.Scheme == Uri.UriSchemeHttps)
             ? url
             : throw new StartupConfigurationException(key, $"'{text}' is not an absolute http(s) URL.");
-    }
-
-    private static int ReadInt(IConfiguration configuration, string key, int fallback, int min, int max)
-    {
-        var text = configuration[key];
-        if (string.IsNullOrWhiteSpace(text))
-        {
-            return fallback;
-        }
-        return int.TryParse(text.Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max
-            ? value
-            : throw new StartupConfigurationException(key, $"'{text}' is not a whole number from {min} to {max}.");
-    }
-
-    private static bool ReadBool(IConfiguration configuration, string key, bool fallback)
-    {
-        var text = configuration[key];
-        if (string.IsNullOrWhiteSpace(text))
-        {
-            return fallback;
-        }
-        return bool.TryParse(text.Trim(), out var value)
-            ? value
-            : throw new StartupConfigurationException(key, $"'{text}' is not true or false.");
     }
 }

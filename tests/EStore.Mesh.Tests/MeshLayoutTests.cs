@@ -39,7 +39,7 @@ public sealed class MeshLayoutTests : IDisposable
     {
         Assert.Equal(10, ServiceCatalog.All.Count);
         Assert.Equal(ServiceCatalog.All.Count, ServiceCatalog.All.Select(d => d.DefaultPort).Distinct().Count());
-        Assert.Equal(new MeshServiceDefinition("product-service", "EStore.Product", 8082, MeshRole.Service) { HasDemoData = true }, ServiceCatalog.Get("Product-Service"));
+        Assert.Equal(new MeshServiceDefinition("product-service", "EStore.Product", 8082, MeshRole.Service), ServiceCatalog.Get("Product-Service"));
         Assert.False(ServiceCatalog.Discovery.OwnsData);
         Assert.False(ServiceCatalog.Gateway.OwnsData);
         Assert.All(ServiceCatalog.Services, s => Assert.True(s.OwnsData));

@@ -487,7 +487,8 @@ public sealed class MeshHost : IAsyncDisposable
             env["ConnectionStrings__Default"] = database.ConnectionString;
         }
 
-        if (_options.SeedDemoData && definition.HasDemoData)
+        // Services without demo data ignore the setting.
+        if (_options.SeedDemoData)
         {
             env["Demo__SeedData"] = "true";
         }

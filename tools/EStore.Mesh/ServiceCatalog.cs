@@ -25,9 +25,6 @@ public sealed record MeshServiceDefinition(string AppName, string ProjectName, i
 
     /// <summary>The app name as Eureka stores it (upper-case).</summary>
     public string EurekaAppName => AppName.ToUpperInvariant();
-
-    /// <summary>True for services that seed demo data into an empty database under <c>Demo__SeedData</c>.</summary>
-    public bool HasDemoData { get; init; }
 }
 
 /// <summary>The known processes of the mesh (architecture.md, "Services").</summary>
@@ -48,12 +45,12 @@ public static class ServiceCatalog
         Discovery,
         Gateway,
         new("identity-service", "EStore.Identity", 8081, MeshRole.Service),
-        new("product-service", "EStore.Product", 8082, MeshRole.Service) { HasDemoData = true },
+        new("product-service", "EStore.Product", 8082, MeshRole.Service),
         new("cart-service", "EStore.Cart", 8083, MeshRole.Service),
         new("address-service", "EStore.Address", 8084, MeshRole.Service),
         new("order-service", "EStore.Order", 8085, MeshRole.Service),
         new("payment-service", "EStore.Payment", 8086, MeshRole.Service),
-        new("shop-service", "EStore.Shop", 8087, MeshRole.Service) { HasDemoData = true },
+        new("shop-service", "EStore.Shop", 8087, MeshRole.Service),
         new("notification-service", "EStore.Notification", 8088, MeshRole.Service),
     ];
 

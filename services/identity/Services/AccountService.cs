@@ -1,6 +1,7 @@
 using EStore.Contracts.Events;
 using EStore.Identity.Data;
 using EStore.Identity.Dtos;
+using EStore.Platform.Data;
 using EStore.Platform.Messaging;
 using EStore.Platform.Security;
 using Microsoft.AspNetCore.Identity;

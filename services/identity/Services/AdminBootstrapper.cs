@@ -1,5 +1,6 @@
 using EStore.Contracts.Events;
 using EStore.Identity.Data;
+using EStore.Platform.Data;
 using EStore.Platform.Hosting;
 using EStore.Platform.Messaging;
 using EStore.Platform.Security;

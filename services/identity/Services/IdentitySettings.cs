@@ -1,4 +1,3 @@
-using System.Globalization;
 using EStore.Platform.Hosting;
 
 namespace EStore.Identity.Services;
@@ -68,22 +67,22 @@ public sealed record IdentitySettings
     {
         var settings = new IdentitySettings
         {
-            AccessTokenLifetime = TimeSpan.FromMinutes(ReadInt(configuration, AccessTokenMinutesKey, 15, 1, 60)),
-            RefreshTokenLifetime = TimeSpan.FromDays(ReadInt(configuration, RefreshTokenDaysKey, 14, 1, 90)),
-            SessionMaxLifetime = TimeSpan.FromDays(ReadInt(configuration, SessionMaxDaysKey, 30, 1, 365)),
-            KeyRotationAge = TimeSpan.FromDays(ReadInt(configuration, KeyRotationDaysKey, 30, 1, 365)),
-            KeyActivationDelay = TimeSpan.FromMinutes(ReadInt(configuration, KeyActivationDelayKey, 10, 0, 1440)),
-            KeyCheckInterval = TimeSpan.FromSeconds(ReadInt(configuration, KeyCheckIntervalKey, 300, 1, 86_400)),
+            AccessTokenLifetime = TimeSpan.FromMinutes(SettingValues.Int(configuration, AccessTokenMinutesKey, 15, 1, 60)),
+            RefreshTokenLifetime = TimeSpan.FromDays(SettingValues.Int(configuration, RefreshTokenDaysKey, 14, 1, 90)),
+            SessionMaxLifetime = TimeSpan.FromDays(SettingValues.Int(configuration, SessionMaxDaysKey, 30, 1, 365)),
+            KeyRotationAge = TimeSpan.FromDays(SettingValues.Int(configuration, KeyRotationDaysKey, 30, 1, 365)),
+            KeyActivationDelay = TimeSpan.FromMinutes(SettingValues.Int(configuration, KeyActivationDelayKey, 10, 0, 1440)),
+            KeyCheckInterval = TimeSpan.FromSeconds(SettingValues.Int(configuration, KeyCheckIntervalKey, 300, 1, 86_400)),
             DataProtectionFolder = configuration[DataProtectionFolderKey] is { Length: > 0 } folder ? folder.Trim() : null,
-            PasswordMinLength = ReadInt(configuration, PasswordMinLengthKey, 8, 8, 64),
-            Pbkdf2Iterations = configuration[Pbkdf2IterationsKey] is { Length: > 0 } ? ReadInt(configuration, Pbkdf2IterationsKey, 100_000, 100_000, 10_000_000) : null,
-            LockoutMaxFailures = ReadInt(configuration, LockoutMaxFailuresKey, 5, 1, 100),
-            LockoutBase = TimeSpan.FromSeconds(ReadInt(configuration, LockoutBaseKey, 60, 1, 86_400)),
-            LockoutMax = TimeSpan.FromSeconds(ReadInt(configuration, LockoutMaxKey, 900, 1, 86_400)),
-            VerificationTokenLifetime = TimeSpan.FromHours(ReadInt(configuration, VerificationHoursKey, 24, 1, 24 * 14)),
-            ResetTokenLifetime = TimeSpan.FromMinutes(ReadInt(configuration, ResetMinutesKey, 30, 5, 24 * 60)),
-            MailCooldown = TimeSpan.FromSeconds(ReadInt(configuration, MailCooldownKey, 60, 0, 86_400)),
-            RequireVerifiedEmail = ReadBool(configuration, RequireVerifiedEmailKey, false),
+            PasswordMinLength = SettingValues.Int(configuration, PasswordMinLengthKey, 8, 8, 64),
+            Pbkdf2Iterations = configuration[Pbkdf2IterationsKey] is { Length: > 0 } ? SettingValues.Int(configuration, Pbkdf2IterationsKey, 100_000, 100_000, 10_000_000) : null,
+            LockoutMaxFailures = SettingValues.Int(configuration, LockoutMaxFailuresKey, 5, 1, 100),
+            LockoutBase = TimeSpan.FromSeconds(SettingValues.Int(configuration, LockoutBaseKey, 60, 1, 86_400)),
+            LockoutMax = TimeSpan.FromSeconds(SettingValues.Int(configuration, LockoutMaxKey, 900, 1, 86_400)),
+            VerificationTokenLifetime = TimeSpan.FromHours(SettingValues.Int(configuration, VerificationHoursKey, 24, 1, 24 * 14)),
+            ResetTokenLifetime = TimeSpan.FromMinutes(SettingValues.Int(configuration, ResetMinutesKey, 30, 5, 24 * 60)),
+            MailCooldown = TimeSpan.FromSeconds(SettingValues.Int(configuration, MailCooldownKey, 60, 0, 86_400)),
+            RequireVerifiedEmail = SettingValues.Bool(configuration, RequireVerifiedEmailKey, false),
             AdminEmail = configuration[AdminEmailKey] is { Length: > 0 } email ? email.Trim() : null,
             AdminPassword = configuration[AdminPasswordKey] is { Length: > 0 } password ? password : null,
         };
@@ -101,27 +100,5 @@ public sealed record IdentitySettings
                 $"is required when {(settings.AdminEmail is null ? AdminPasswordKey : AdminEmailKey)} is set.");
         }
         return settings;
-    }
-
-    private static int ReadInt(IConfiguration configuration, string key, int fallback, int min, int max)
-    {
-        var text = configuration[key];
-        if (string.IsNullOrWhiteSpace(text))
-        {
-            return fallback;
-        }
-        return int.TryParse(text.Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max
-            ? value
-            : throw new StartupConfigurationException(key, $"'{text}' is not a whole number from {min} to {max}.");
-    }
-
-    private static bool ReadBool(IConfiguration configuration, string key, bool fallback)
-    {
-        var text = configuration[key];
-        if (string.IsNullOrWhiteSpace(text))
-        {
-            return fallback;
-        }
-        return bool.TryParse(text.Trim(), out var value) ? value : throw new StartupConfigurationException(key, $"'{text}' is not true or false.");
     }
 }

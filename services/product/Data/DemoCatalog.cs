@@ -1,7 +1,4 @@
-using System.Data.Common;
 using EStore.Contracts.Events;
-using EStore.Platform.Data;
-using EStore.Platform.Hosting;
 using Microsoft.EntityFrameworkCore;
 
 namespace EStore.Product.Data;
@@ -61,21 +58,6 @@ public static class DemoCatalog
             [new("USBC65-EU", "EU plug", 34.90m, 31), new("USBC65-UK", "UK plug", 35.90m, 0)]),
     ];
 
-    /// <summary>
-    /// Stops startup with a clear message when the database was made by an older build (EnsureCreated leaves an
-    /// existing SQLite file alone), then, when <paramref name="seedDemoData"/> is set, seeds the demo catalog into a
-    /// database without products.
-    /// </summary>
-    public static Func<ProductDbContext, CancellationToken, Task> Initializer(bool seedDemoData) =>
-        async (db, cancellationToken) =>
-        {
-            await CheckSchemaAsync(db, cancellationToken);
-            if (seedDemoData)
-            {
-                await SeedAsync(db, cancellationToken);
-            }
-        };
-
     /// <summary>Seeds the demo categories, shops and products into a database without products.</summary>
     public static async Task SeedAsync(ProductDbContext db, CancellationToken cancellationToken)
     {
@@ -125,25 +107,6 @@ public static class DemoCatalog
             })],
         }));
         await db.SaveChangesAsync(cancellationToken);
-    }
-
-    private static async Task CheckSchemaAsync(ProductDbContext db, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await db.Categories.AnyAsync(cancellationToken);
-            // Reading whole rows touches every mapped column: the search column, the ledger's movement kind and the
-            // shops' status too.
-            await db.Products.AsNoTracking().OrderBy(p => p.Id).Take(1).ToListAsync(cancellationToken);
-            await db.StockMovements.AsNoTracking().OrderBy(m => m.Id).Take(1).ToListAsync(cancellationToken);
-            await db.Shops.AsNoTracking().OrderBy(s => s.Id).Take(1).ToListAsync(cancellationToken);
-        }
-        catch (DbException ex)
-        {
-            // EnsureCreated leaves an existing database alone: one made by an older build lacks tables or columns.
-            throw new StartupConfigurationException(DatabaseSettings.ConnectionStringKey,
-                "the product database predates categories, variants, stock, search, the ledger's movement kinds or shop statuses; delete it (for the launcher: data/product-service.db) and start again.", ex);
-        }
     }
 
     private sealed record DemoItem(string Name, string Description, decimal Price, string Category, Guid ShopId, DemoVariant[] Variants);

@@ -113,19 +113,20 @@ public sealed class OrderEventHandlers(ProductDbContext db, IEventOutbox outbox,
 
     public async Task HandleAsync(OrderCancelled @event, EventContext context, CancellationToken cancellationToken)
     {
-        var held = await db.Reservations.Where(r => r.OrderId == @event.OrderId && r.State == ReservationState.Reserved).ToListAsync(cancellationToken);
-        if (held.Count == 0)
+        var released = new List<Reservation>();
+        foreach (var reservation in await ReservationSettlement.HeldAsync(db, @event.OrderId, cancellationToken))
+        {
+            if (await ReservationSettlement.SettleAsync(db, reservation, ReservationState.Released, cancellationToken))
+            {
+                released.Add(reservation);
+            }
+        }
+        if (released.Count == 0)
         {
             return;
         }
-        foreach (var reservation in held)
-        {
-            await db.Variants.Where(v => v.Id == reservation.VariantId)
-                .ExecuteUpdateAsync(s => s.SetProperty(v => v.Reserved, v => v.Reserved - reservation.Quantity), cancellationToken);
-            reservation.State = ReservationState.Released;
-        }
-        await AvailabilityAfterAsync([.. held.Select(r => (r.ProductId, r.VariantId, r.Quantity))], sign: 1, time.GetUtcNow(), cancellationToken);
-        outbox.Add(new StockReleased(@event.OrderId, [.. held.Select(r => new StockLine(r.ProductId, r.VariantId, r.Quantity))], @event.Reason)
+        await AvailabilityAfterAsync([.. released.Select(r => (r.ProductId, r.VariantId, r.Quantity))], sign: 1, time.GetUtcNow(), cancellationToken);
+        outbox.Add(new StockReleased(@event.OrderId, [.. released.Select(r => new StockLine(r.ProductId, r.VariantId, r.Quantity))], @event.Reason)
         {
             OccurredAt = time.GetUtcNow(),
         });
@@ -133,15 +134,15 @@ public sealed class OrderEventHandlers(ProductDbContext db, IEventOutbox outbox,
 
     public async Task HandleAsync(OrderConfirmed @event, EventContext context, CancellationToken cancellationToken)
     {
-        var held = await db.Reservations.Where(r => r.OrderId == @event.OrderId && r.State == ReservationState.Reserved).ToListAsync(cancellationToken);
         var now = time.GetUtcNow();
-        foreach (var reservation in held)
+        foreach (var reservation in await ReservationSettlement.HeldAsync(db, @event.OrderId, cancellationToken))
         {
             // The sold units leave both the reserved count and the stock on hand; the ledger records the sale.
-            await db.Variants.Where(v => v.Id == reservation.VariantId)
-                .ExecuteUpdateAsync(s => s
-                    .SetProperty(v => v.Reserved, v => v.Reserved - reservation.Quantity)
-                    .SetProperty(v => v.Stock, v => v.Stock - reservation.Quantity), cancellationToken);
+            // Available units (stock - reserved) do not change, so no low-stock crossing can happen here.
+            if (!await ReservationSettlement.SettleAsync(db, reservation, ReservationState.Committed, cancellationToken))
+            {
+                continue;
+            }
             var stockAfter = await db.Variants.Where(v => v.Id == reservation.VariantId).Select(v => v.Stock).SingleAsync(cancellationToken);
             db.StockMovements.Add(new StockMovement
             {
@@ -152,10 +153,6 @@ public sealed class OrderEventHandlers(ProductDbContext db, IEventOutbox outbox,
                 Reason = $"order {@event.OrderId}",
                 At = now,
             });
-            reservation.State = ReservationState.Committed;
-            // Stock and reserved fall together, so available units stay put: the crossing, if any, was reported
-            // when the units were reserved. Checked anyway so every stock change goes through the same rule.
-            await LowStockAfterAsync(reservation.ProductId, reservation.VariantId, availableChange: 0, now, cancellationToken);
         }
     }
 

@@ -40,15 +40,10 @@ public sealed partial class ReservationExpiry(IServiceScopeFactory scopes, IOpti
         {
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
             var released = new List<StockLine>();
-            foreach (var r in await db.Reservations.AsNoTracking().Where(r => r.OrderId == orderId && r.State == ReservationState.Reserved).ToListAsync(cancellationToken))
+            foreach (var r in await ReservationSettlement.HeldAsync(db, orderId, cancellationToken))
             {
-                // Claimed by a conditional update: another instance's sweep or a late confirmation cannot release it twice.
-                var claimed = await db.Reservations.Where(x => x.Id == r.Id && x.State == ReservationState.Reserved)
-                    .ExecuteUpdateAsync(s => s.SetProperty(x => x.State, ReservationState.Released), cancellationToken);
-                if (claimed == 1)
+                if (await ReservationSettlement.SettleAsync(db, r, ReservationState.Released, cancellationToken))
                 {
-                    await db.Variants.Where(v => v.Id == r.VariantId)
-                        .ExecuteUpdateAsync(s => s.SetProperty(v => v.Reserved, v => v.Reserved - r.Quantity), cancellationToken);
                     released.Add(new StockLine(r.ProductId, r.VariantId, r.Quantity));
                 }
             }

@@ -1,4 +1,3 @@
-using EStore.Contracts.Events;
 using EStore.Platform.Errors;
 using EStore.Platform.Messaging;
 using EStore.Platform.Security;
@@ -87,11 +86,9 @@ public sealed class Inventory(ProductDbContext db, IEventOutbox outbox, TimeProv
         ProductSignals.LowStockIfCrossed(outbox, product.Id, variantId, product.ShopId,
             (availableBefore, thresholdBefore), (availableAfter, variant.LowStockThreshold), now);
         // The product's availability flips when this variant gains its first or loses its last unit and no other has any.
-        var otherAvailable = await db.Variants.AnyAsync(v => v.ProductId == product.Id && v.Id != variantId && v.Stock - v.Reserved > 0, cancellationToken);
-        if (!otherAvailable && (availableBefore > 0) != (availableAfter > 0))
+        if ((availableBefore > 0) != (availableAfter > 0))
         {
-            await db.Entry(product).Collection(p => p.Variants).LoadAsync(cancellationToken);
-            ProductSignals.Changed(outbox, product, ProductChangeKind.Updated, now);
+            await ProductSignals.AvailabilityChangedAsync(db, outbox, product.Id, new Dictionary<Guid, int> { [variantId] = delta }, now, cancellationToken);
         }
         var movement = new StockMovement
         {
@@ -106,7 +103,8 @@ public sealed class Inventory(ProductDbContext db, IEventOutbox outbox, TimeProv
         db.StockMovements.Add(movement);
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return (new StockLevelDto(variant.Id, variant.Sku, variant.Stock, variant.LowStockThreshold, StockLevels.Of(variant.Stock, variant.LowStockThreshold),
+        // The status is the catalog's: units held for orders are not for sale.
+        return (new StockLevelDto(variant.Id, variant.Sku, variant.Stock, variant.LowStockThreshold, StockLevels.Of(availableAfter, variant.LowStockThreshold),
             new StockMovementDto(movement.Id, movement.Delta, movement.StockAfter, movement.Reason, movement.ActorId, movement.At)), null);
     }
 

@@ -1,12 +1,11 @@
 using EStore.Contracts.Events;
+using EStore.Platform.Data;
 using EStore.Platform.Errors;
 using EStore.Platform.Messaging;
 using EStore.Platform.Security;
 using EStore.Product.Data;
 using EStore.Product.Dtos;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
-using Npgsql;
 
 namespace EStore.Product.Services;
 
@@ -175,7 +174,7 @@ public sealed class ProductAdmin(ProductDbContext db, IEventOutbox outbox, TimeP
             await db.SaveChangesAsync(cancellationToken);
             return (StockLevels.ToDto(product, shopName), null);
         }
-        catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } or SqliteException { SqliteErrorCode: 19 })
+        catch (DbUpdateException ex) when (DbErrors.IsUniqueViolation(ex))
         {
             return (null, ProblemResponses.Conflict("A variant with that SKU already exists."));
         }

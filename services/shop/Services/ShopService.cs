@@ -1,13 +1,12 @@
 using EStore.Contracts.Events;
+using EStore.Platform.Data;
 using EStore.Platform.Errors;
 using EStore.Platform.Messaging;
 using EStore.Platform.Security;
 using EStore.Shop.Data;
 using EStore.Shop.Dtos;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
-using Npgsql;
 
 namespace EStore.Shop.Services;
 
@@ -159,7 +158,7 @@ public sealed class ShopService(ShopDbContext db, IEventOutbox outbox, IOptions<
             await db.SaveChangesAsync(cancellationToken);
             return ToDto(shop);
         }
-        catch (DbUpdateException ex) when (IsUniqueViolation(ex))
+        catch (DbUpdateException ex) when (DbErrors.IsUniqueViolation(ex))
         {
             // Lost a race with a concurrent request for the same name.
             return ShopOutcome.Fail(NameTaken(shop.Name));
@@ -192,13 +191,6 @@ public sealed class ShopService(ShopDbContext db, IEventOutbox outbox, IOptions<
     }
 
     internal static bool CanManage(Data.Shop shop, CurrentUser? caller) => caller is not null && (caller.IsAdmin || shop.OwnerId == caller.Id);
-
-    private static bool IsUniqueViolation(DbUpdateException ex) => ex.InnerException switch
-    {
-        PostgresException postgres => postgres.SqlState == PostgresErrorCodes.UniqueViolation,
-        SqliteException sqlite => sqlite.SqliteErrorCode == 19, // SQLITE_CONSTRAINT
-        _ => false,
-    };
 
     private static IResult NotFound(Guid id) => ProblemResponses.NotFound($"Shop {id} does not exist.");
 

@@ -1,4 +1,3 @@
-using System.Globalization;
 using EStore.Platform.Discovery;
 using EStore.Platform.Hosting;
 using EStore.Platform.Security;
@@ -14,7 +13,7 @@ public static class ShopServiceExtensions
         builder.Services.AddScoped<ShopService>();
         builder.Services.AddScoped<ShopDashboard>();
         // A dashboard or a shop registration should not hang on a slow neighbour: a short limit, then degrade.
-        var timeout = TimeSpan.FromSeconds(DependencyTimeoutSeconds(builder.Configuration));
+        var timeout = TimeSpan.FromSeconds(SettingValues.Int(builder.Configuration, "Shops:DependencyTimeoutSeconds", 3, 1, 60));
         builder.Services.AddHttpClient<InventoryClient>(http =>
         {
             http.BaseAddress = new Uri($"http://{InventoryClient.AppName}/");
@@ -26,18 +25,5 @@ public static class ShopServiceExtensions
             http.Timeout = timeout;
         }).AddServiceDiscovery().ForwardCallerToken();
         return builder;
-    }
-
-    private static int DependencyTimeoutSeconds(IConfiguration configuration)
-    {
-        const string key = "Shops:DependencyTimeoutSeconds";
-        var text = configuration[key];
-        if (string.IsNullOrWhiteSpace(text))
-        {
-            return 3;
-        }
-        return int.TryParse(text, CultureInfo.InvariantCulture, out var seconds) && seconds is >= 1 and <= 60
-            ? seconds
-            : throw new StartupConfigurationException(key, $"'{text}' is not a whole number from 1 to 60.");
     }
 }
