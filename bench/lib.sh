@@ -4,6 +4,9 @@
 #   need <command> <debian-package>   installs the package when the command is missing
 #   json <python expression on j>     evaluates the expression on the JSON read from stdin
 #   wait_http <url> [tries]           waits (0.2 s per try, default 150) until the URL answers 2xx, else exits 1
+#   bench_database <name>             after bench_setup: PGHOST/PGPORT/PGUSER/PGPASSWORD (exported; default the local
+#                                     cluster of build/prerequisites.sh), a fresh DATABASE name and its PG_CONNECTION
+#                                     string; the database is dropped at exit (the script or its program creates it)
 
 bench_setup() {
   WORK=$(mktemp -d "/tmp/estore-bench-$1.XXXXXX")
@@ -15,6 +18,9 @@ bench_cleanup() {
   for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
   for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
   if declare -F bench_on_exit >/dev/null; then bench_on_exit || true; fi
+  if [ -n "${BENCH_DATABASE:-}" ]; then
+    psql -q -d postgres -c "DROP DATABASE IF EXISTS \"$BENCH_DATABASE\" WITH (FORCE)" >/dev/null 2>&1 || true
+  fi
   rm -rf "$WORK"
 }
 
@@ -37,4 +43,11 @@ wait_http() {
   done
   echo "no answer from $1" >&2
   exit 1
+}
+
+bench_database() {
+  export PGHOST=${PGHOST:-127.0.0.1} PGPORT=${PGPORT:-5432} PGUSER=${PGUSER:-estore} PGPASSWORD=${PGPASSWORD:-estore}
+  DATABASE="bench_$1_$(head -c 6 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+  BENCH_DATABASE=$DATABASE
+  PG_CONNECTION="Host=$PGHOST;Port=$PGPORT;Username=$PGUSER;Password=$PGPASSWORD;Database=$DATABASE"
 }

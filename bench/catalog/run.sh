@@ -15,17 +15,9 @@ DURATION=${DURATION:-10}
 CONNECTIONS=${CONNECTIONS:-16}
 MODERATE=${MODERATE:-4}
 THREADS=${THREADS:-2}
-PGHOST=${PGHOST:-127.0.0.1}
-PGPORT=${PGPORT:-5432}
-PGUSER=${PGUSER:-estore}
-PGPASSWORD=${PGPASSWORD:-estore}
-export PGHOST PGPORT PGUSER PGPASSWORD
-DATABASE="bench_catalog_$(head -c 6 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 source "$ROOT/bench/lib.sh"
 bench_setup catalog
-bench_on_exit() {
-  psql -q -d postgres -c "DROP DATABASE IF EXISTS \"$DATABASE\" WITH (FORCE)" >/dev/null 2>&1
-}
+bench_database catalog
 need wrk wrk
 need curl curl
 need python3 python3
@@ -75,7 +67,7 @@ fi
 
 echo "== starting the mesh (product-service on PostgreSQL database $DATABASE)"
 dotnet "$ROOT/artifacts/bin/EStore.Catalog.Bench/release/EStore.Catalog.Bench.dll" \
-  --database "Host=$PGHOST;Port=$PGPORT;Username=$PGUSER;Password=$PGPASSWORD;Database=$DATABASE" \
+  --database "$PG_CONNECTION" \
   --ready-file "$WORK/ready" >"$WORK/mesh.log" 2>&1 &
 PIDS+=($!)
 for _ in $(seq 1 360); do

@@ -1,5 +1,7 @@
 // The tracing benchmark's processes (bench/tracing/run.sh starts them; wrk drives the load):
-//   service   --port-file FILE [--zipkin URL] [--tracing on|off]   one endpoint, built with the service defaults
+//   service   --port-file FILE [--zipkin URL] [--tracing on|off] [--database CONNECTION-STRING]
+//             built with the service defaults: GET /api/products/{id} answers from memory; with a database,
+//             GET /api/stored-products/{id} reads the row from PostgreSQL (a server span and an Npgsql span)
 //   collector --port-file FILE                                     a stand-in Zipkin that counts what it receives
 using EStore.Platform.Hosting;
 
@@ -27,6 +29,19 @@ if (mode == "service")
     app = builder.Build();
     app.MapServiceDefaults();
     app.MapGet("/api/products/{id:int}", (int id) => Results.Json(new Product(id, $"Product {id}", 9.99m + id, 100 - (id % 100))));
+    if (Option("--database") is { } connectionString)
+    {
+        var database = Npgsql.NpgsqlDataSource.Create(connectionString);
+        app.MapGet("/api/stored-products/{id:int}", async (int id, CancellationToken cancellationToken) =>
+        {
+            await using var command = database.CreateCommand("SELECT id, name, price, stock FROM products WHERE id = $1");
+            command.Parameters.Add(new Npgsql.NpgsqlParameter { Value = id });
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            return await reader.ReadAsync(cancellationToken)
+                ? Results.Json(new Product(reader.GetInt32(0), reader.GetString(1), reader.GetDecimal(2), reader.GetInt32(3)))
+                : Results.NotFound();
+        });
+    }
 }
 else if (mode == "collector")
 {
@@ -59,7 +74,7 @@ else if (mode == "collector")
 }
 else
 {
-    Console.Error.WriteLine("usage: TracingBench service|collector --port-file FILE [--zipkin URL] [--tracing on|off]");
+    Console.Error.WriteLine("usage: TracingBench service|collector --port-file FILE [--zipkin URL] [--tracing on|off] [--database CONNECTION-STRING]");
     return 2;
 }
 

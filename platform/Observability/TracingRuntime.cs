@@ -54,8 +54,8 @@ internal sealed class TracingRuntime : IDisposable
         {
             Statistics = new ZipkinExportStatistics(settings.MaxQueueSize);
             var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("EStore.Platform.Observability.Zipkin");
-            var exporter = new ZipkinExporter(settings, LocalEndpoint, Statistics, services.GetRequiredService<TimeProvider>(), logger);
-            builder.AddProcessor(new ZipkinExportProcessor(exporter, _owner, Statistics, settings));
+            var exporter = new ZipkinExporter(settings, Statistics, services.GetRequiredService<TimeProvider>(), logger);
+            builder.AddProcessor(new ZipkinExportProcessor(exporter, LocalEndpoint, _owner, Statistics, settings));
             CreateMeter(services.GetRequiredService<IMeterFactory>(), Statistics);
         }
         _provider = builder.Build();
@@ -96,7 +96,7 @@ internal sealed class TracingRuntime : IDisposable
         if (address is not null && Uri.TryCreate(address.Replace("://+", "://0.0.0.0", StringComparison.Ordinal).Replace("://*", "://0.0.0.0", StringComparison.Ordinal), UriKind.Absolute, out var uri))
         {
             port = uri.Port;
-            var (_, parsed) = ZipkinEndpoint.ParseHost(uri.Host);
+            var parsed = System.Net.IPAddress.TryParse(uri.Host.Trim('[', ']'), out var literal) ? literal : null;
             ip = parsed is null || parsed.Equals(System.Net.IPAddress.Any) || parsed.Equals(System.Net.IPAddress.IPv6Any)
                 ? ConfiguredAddress()
                 : parsed;

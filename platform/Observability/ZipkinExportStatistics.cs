@@ -1,8 +1,8 @@
 namespace EStore.Platform.Observability;
 
 /// <summary>
-/// Counters of the Zipkin export pipeline. The queue limit is enforced here (before OpenTelemetry's
-/// own circular buffer of the same size), so its length is known and never exceeds the limit.
+/// Counters of the Zipkin export pipeline. The queue limit is enforced here, so the queue's length
+/// is known and never exceeds the limit.
 /// </summary>
 public sealed class ZipkinExportStatistics
 {
@@ -36,14 +36,15 @@ public sealed class ZipkinExportStatistics
     /// <summary>All spans dropped.</summary>
     public long Dropped => DroppedQueueFull + DroppedExportFailed;
 
-    internal bool TryEnqueue()
+    /// <summary>Takes a place in the queue: the queue's new length, or 0 when it is full (the span is dropped).</summary>
+    internal long TryEnqueue()
     {
         var length = Interlocked.Increment(ref _queued);
         if (length > _maxQueueSize)
         {
             Interlocked.Decrement(ref _queued);
             Interlocked.Increment(ref _droppedQueueFull);
-            return false;
+            return 0;
         }
         var seen = Interlocked.Read(ref _maxQueued);
         while (length > seen)
@@ -55,7 +56,7 @@ public sealed class ZipkinExportStatistics
             }
             seen = previous;
         }
-        return true;
+        return length;
     }
 
     internal void Dequeued(int count) => Interlocked.Add(ref _queued, -count);

@@ -1,42 +1,36 @@
 using System.Buffers;
-using System.Diagnostics;
 using System.Net.Http.Headers;
-using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using OpenTelemetry;
 
 namespace EStore.Platform.Observability;
 
 /// <summary>
-/// POSTs batches of spans to Zipkin as v2 JSON. Runs on the batch processor's own thread, so a
-/// slow or absent Zipkin never delays a request: a failed batch is dropped (not retried), counted,
-/// and reported by at most one warning a minute.
+/// POSTs batches of spans, already written as Zipkin v2 JSON, to Zipkin. Runs on the export
+/// processor's own thread, so a slow or absent Zipkin never delays a request: a failed batch is
+/// dropped (not retried), counted, and reported by at most one warning a minute.
 /// </summary>
-internal sealed partial class ZipkinExporter : BaseExporter<Activity>
+internal sealed partial class ZipkinExporter : IDisposable
 {
     private static readonly TimeSpan WarningInterval = TimeSpan.FromMinutes(1);
     private static readonly MediaTypeHeaderValue JsonContentType = new("application/json") { CharSet = "utf-8" };
 
     private readonly Uri _endpoint;
-    private readonly Func<ZipkinEndpoint> _localEndpoint;
     private readonly ZipkinExportStatistics _statistics;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly HttpClient _http;
     private readonly ArrayBufferWriter<byte> _buffer = new(64 * 1024);
-    private readonly Utf8JsonWriter _json;
     private long _lastWarning = long.MinValue;
     private long _droppedSinceWarning;
     private bool _failing;
 
-    public ZipkinExporter(ObservabilitySettings settings, Func<ZipkinEndpoint> localEndpoint, ZipkinExportStatistics statistics, TimeProvider time, ILogger logger)
+    public ZipkinExporter(ObservabilitySettings settings, ZipkinExportStatistics statistics, TimeProvider time, ILogger logger)
     {
         _endpoint = settings.ZipkinEndpoint ?? throw new ArgumentException("No Zipkin endpoint.", nameof(settings));
-        _localEndpoint = localEndpoint;
         _statistics = statistics;
         _time = time;
         _logger = logger;
-        _json = new Utf8JsonWriter(_buffer);
         _http = new HttpClient(new SocketsHttpHandler
         {
             // The export call must not carry (or start) a trace of its own.
@@ -49,19 +43,19 @@ internal sealed partial class ZipkinExporter : BaseExporter<Activity>
         };
     }
 
-    public override ExportResult Export(in Batch<Activity> batch)
+    /// <summary>Sends <paramref name="spans"/> in one POST and gives their buffers back to the pool.</summary>
+    public bool Export(ReadOnlySpan<SerializedSpan> spans)
     {
         // Without this, the POST's own HttpClient span would be exported, and so on forever.
         using var suppress = SuppressInstrumentationScope.Begin();
-        var count = (int)batch.Count;
-        _statistics.Dequeued(count);
+        var count = spans.Length;
         if (count == 0)
         {
-            return ExportResult.Success;
+            return true;
         }
         try
         {
-            Serialize(batch);
+            Join(spans);
             using var request = new HttpRequestMessage(HttpMethod.Post, _endpoint)
             {
                 Content = new ReadOnlyMemoryContent(_buffer.WrittenMemory),
@@ -80,7 +74,7 @@ internal sealed partial class ZipkinExporter : BaseExporter<Activity>
                 _failing = false;
                 LogRecovered(_endpoint);
             }
-            return ExportResult.Success;
+            return true;
         }
         catch (Exception ex)
         {
@@ -89,32 +83,32 @@ internal sealed partial class ZipkinExporter : BaseExporter<Activity>
         }
     }
 
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing)
-        {
-            _http.Dispose();
-            _json.Dispose();
-        }
-        base.Dispose(disposing);
-    }
+    public void Dispose() => _http.Dispose();
 
-    private void Serialize(in Batch<Activity> batch)
+    /// <summary>The body: a JSON array of the spans' JSON (no BOM: Zipkin rejects a body that does not start with '[').</summary>
+    private void Join(ReadOnlySpan<SerializedSpan> spans)
     {
         _buffer.ResetWrittenCount();
-        _json.Reset(_buffer);
-        var local = _localEndpoint();
-        // Utf8JsonWriter writes no BOM: Zipkin rejects a body that does not start with '['.
-        _json.WriteStartArray();
-        foreach (var activity in batch)
+        Append((byte)'[');
+        for (var i = 0; i < spans.Length; i++)
         {
-            ZipkinSpanWriter.Write(_json, activity, local);
+            if (i > 0)
+            {
+                Append((byte)',');
+            }
+            _buffer.Write(spans[i].Json);
+            spans[i].Return();
         }
-        _json.WriteEndArray();
-        _json.Flush();
+        Append((byte)']');
     }
 
-    private ExportResult Fail(int count, string reason)
+    private void Append(byte value)
+    {
+        _buffer.GetSpan(1)[0] = value;
+        _buffer.Advance(1);
+    }
+
+    private bool Fail(int count, string reason)
     {
         _statistics.Failed(count);
         _droppedSinceWarning += count;
@@ -126,7 +120,7 @@ internal sealed partial class ZipkinExporter : BaseExporter<Activity>
             _lastWarning = now;
             _droppedSinceWarning = 0;
         }
-        return ExportResult.Failure;
+        return false;
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Zipkin at {Endpoint} is not accepting spans ({Reason}); {Dropped} spans dropped. Requests are unaffected; this warning repeats at most once a minute.")]

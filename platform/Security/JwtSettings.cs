@@ -21,6 +21,8 @@ public sealed record JwtSettings
     public const string JwksRefreshKey = "Jwt:JwksRefreshSeconds";
     /// <summary>Configuration key of the shortest interval between two fetches caused by unknown <c>kid</c>s, in seconds.</summary>
     public const string JwksMinRefreshKey = "Jwt:JwksMinRefreshSeconds";
+    /// <summary>Configuration key: how many validated tokens are remembered (0 checks every signature).</summary>
+    public const string ValidatedTokenCacheKey = "Jwt:ValidatedTokenCacheSize";
     /// <summary>Configuration key that turns the <c>TokenRevoked</c> listener off (default on when Kafka is configured).</summary>
     public const string RevocationListenerKey = "Jwt:Revocation:Enabled";
 
@@ -43,6 +45,8 @@ public sealed record JwtSettings
     public TimeSpan JwksRefreshInterval { get; init; } = TimeSpan.FromMinutes(5);
     /// <summary>Shortest interval between fetches triggered by an unknown <c>kid</c> (default 30 s).</summary>
     public TimeSpan JwksMinRefreshInterval { get; init; } = TimeSpan.FromSeconds(30);
+    /// <summary>Validated tokens remembered so their signature is not checked again (default 4096, 0 = off).</summary>
+    public int ValidatedTokenCacheSize { get; init; } = 4096;
     /// <summary>Whether revocations are read from <c>identity.events</c> (needs <c>Kafka:BootstrapServers</c>).</summary>
     public bool RevocationListenerEnabled { get; init; } = true;
 
@@ -60,6 +64,7 @@ public sealed record JwtSettings
             JwksRefreshInterval = TimeSpan.FromSeconds(SettingValues.Int(configuration, JwksRefreshKey, 300, 10, 86_400)),
             JwksMinRefreshInterval = TimeSpan.FromSeconds(SettingValues.Int(configuration, JwksMinRefreshKey, 30, 0, 3_600)),
             RevocationListenerEnabled = SettingValues.Bool(configuration, RevocationListenerKey, true),
+            ValidatedTokenCacheSize = SettingValues.Int(configuration, ValidatedTokenCacheKey, 4096, 0, 1_000_000),
         };
         return settings;
     }

@@ -145,7 +145,9 @@ public static class ServiceAuthenticationExtensions
             options.RequireHttpsMetadata = false;
             options.RefreshOnIssuerKeyNotFound = false;
             options.TokenHandlers.Clear();
-            options.TokenHandlers.Add(new JsonWebTokenHandler { MapInboundClaims = false });
+            options.TokenHandlers.Add(settings.ValidatedTokenCacheSize > 0
+                ? new CachingTokenHandler(keys, time, settings.ValidatedTokenCacheSize) { MapInboundClaims = false }
+                : new JsonWebTokenHandler { MapInboundClaims = false });
             options.TokenValidationParameters = CreateValidationParameters(settings, keys, time);
             options.Events = events;
         }

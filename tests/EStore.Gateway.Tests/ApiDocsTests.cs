@@ -14,7 +14,7 @@ public sealed class ApiDocsTests(GatewayMeshFixture mesh)
     private static readonly string[] RoutedServices =
     [
         "address-service", "cart-service", "identity-service", "notification-service", "order-service",
-        "payment-service", "product-service", "shop-service", EchoService.AppName,
+        "payment-service", "product-service", "shop-service", EchoService.AppName, GatewayMeshFixture.ScaleEchoApp,
     ];
 
     private HttpClient Gateway => mesh.Gateway;

@@ -9,19 +9,26 @@ using Microsoft.Extensions.Logging;
 namespace EStore.Gateway.Tests;
 
 /// <summary>
-/// A tiny service in the test process, registered in Eureka as <c>echo-service</c>, that answers every
-/// request with the headers it received: what the gateway forwards, seen from the service side. It never
-/// validates tokens, so a 401 on its route can only come from the gateway.
+/// A tiny service in the test process, registered in Eureka as <c>echo-service</c> (or another app name),
+/// that answers every request with the headers it received: what the gateway forwards, seen from the
+/// service side, and its own port in <c>X-Echo-Port</c>. It never validates tokens, so a 401 on its route
+/// can only come from the gateway.
 /// </summary>
 public sealed class EchoService : IAsyncDisposable
 {
     public const string AppName = "echo-service";
 
-    private readonly WebApplication _app;
+    /// <summary>The response header naming the instance (its port).</summary>
+    public const string PortHeader = "X-Echo-Port";
 
-    private EchoService(WebApplication app)
+    private readonly WebApplication _app;
+    private readonly string _appName;
+    private Uri? _eureka;
+
+    private EchoService(WebApplication app, string appName)
     {
         _app = app;
+        _appName = appName;
     }
 
     public Uri BaseUrl { get; private set; } = null!;
@@ -29,12 +36,19 @@ public sealed class EchoService : IAsyncDisposable
     /// <summary>What <c>/openapi/v1.json</c> answers; null: the echo of the request headers, like any path.</summary>
     public string? OpenApiDocument { get; set; }
 
-    public static async Task<EchoService> StartAsync(Uri eurekaServiceUrl, CancellationToken cancellationToken)
+    public int Port => BaseUrl.Port;
+
+    public static async Task<EchoService> StartAsync(Uri eurekaServiceUrl, CancellationToken cancellationToken, string appName = AppName)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
         var app = builder.Build();
+        app.Use((context, next) =>
+        {
+            context.Response.Headers[PortHeader] = context.Connection.LocalPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return next(context);
+        });
         app.MapGet("/actuator/health", () => Results.Json(new { status = "UP" }));
         // Slower than the route's timeout in the fixture.
         app.Map("/api/echo-slow/{**path}", async (CancellationToken aborted) =>
@@ -42,7 +56,7 @@ public sealed class EchoService : IAsyncDisposable
             await Task.Delay(TimeSpan.FromSeconds(10), aborted);
             return Results.Ok();
         });
-        var echo = new EchoService(app);
+        var echo = new EchoService(app, appName);
         // The OpenAPI document a test chose, else the echo like every other path.
         app.MapGet("/openapi/v1.json", (HttpRequest request) => echo.OpenApiDocument is { } document
             ? Results.Text(document, "application/json")
@@ -59,6 +73,19 @@ public sealed class EchoService : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (_eureka is not null)
+        {
+            // Out of the registry before the port closes, as a real service leaves.
+            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+            try
+            {
+                using var response = await http.DeleteAsync(new Uri(_eureka, $"apps/{_appName.ToUpperInvariant()}/{InstanceId}"));
+            }
+            catch (HttpRequestException)
+            {
+                // Discovery is already gone: nothing to leave.
+            }
+        }
         await _app.StopAsync();
         await _app.DisposeAsync();
     }
@@ -68,12 +95,12 @@ public sealed class EchoService : IAsyncDisposable
         var baseUrl = $"http://127.0.0.1:{BaseUrl.Port}";
         var instance = new EurekaInstance
         {
-            InstanceId = $"127.0.0.1:{AppName}:{BaseUrl.Port}",
-            AppName = AppName.ToUpperInvariant(),
+            InstanceId = InstanceId,
+            AppName = _appName.ToUpperInvariant(),
             HostName = "127.0.0.1",
             IpAddress = "127.0.0.1",
             Port = BaseUrl.Port,
-            VipAddress = AppName,
+            VipAddress = _appName,
             HomePageUrl = baseUrl + "/",
             HealthCheckUrl = baseUrl + "/actuator/health",
             // Long lease: the test registers once and sends no heartbeats.
@@ -84,5 +111,8 @@ public sealed class EchoService : IAsyncDisposable
         using var content = new StringContent(EurekaJson.SerializeInstanceDocument(instance), Encoding.UTF8, "application/json");
         using var response = await http.PostAsync(new Uri(eurekaServiceUrl, $"apps/{instance.AppName}"), content, cancellationToken);
         response.EnsureSuccessStatusCode();
+        _eureka = eurekaServiceUrl;
     }
+
+    private string InstanceId => $"127.0.0.1:{_appName}:{BaseUrl.Port}";
 }

@@ -5,9 +5,11 @@ using EStore.Mesh;
 namespace EStore.Gateway.Tests;
 
 /// <summary>
-/// Broker, discovery, two gateways (the second with <c>Gateway:RequireAuthForCatalog=true</c> and a short API
-/// document cache), identity-service and product-service as real processes on PostgreSQL, plus the in-test
-/// <see cref="EchoService"/> routed at <c>/api/echo/*</c> (authenticated) and <c>/api/echo-public/*</c> (anonymous).
+/// Broker, discovery, three gateways (the second with <c>Gateway:RequireAuthForCatalog=true</c> and a short API
+/// document cache, the third trusting the test's own signing key instead of identity-service's), identity-service
+/// and product-service as real processes on PostgreSQL, plus the in-test <see cref="EchoService"/> routed at
+/// <c>/api/echo/*</c> (authenticated) and <c>/api/echo-public/*</c> (anonymous); <c>/api/scale-echo/*</c> routes
+/// round robin to <see cref="ScaleEchoApp"/>, which tests start and stop instances of.
 /// Shared by the <see cref="GatewayMeshCollection"/>.
 /// </summary>
 public sealed class GatewayMeshFixture : IAsyncLifetime
@@ -22,6 +24,9 @@ public sealed class GatewayMeshFixture : IAsyncLifetime
     /// <summary>How long gateway #2 keeps a fetched API document (gateway #1 keeps the default 30 s).</summary>
     public const int ApiDocsCacheSeconds = 3;
 
+    /// <summary>The app name of the echo instances behind <c>/api/scale-echo/*</c>.</summary>
+    public const string ScaleEchoApp = "scale-echo-service";
+
     private readonly string _identityDatabase = TestPostgres.NewDatabase("gw_identity");
     private readonly string _productDatabase = TestPostgres.NewDatabase("gw_product");
 
@@ -35,15 +40,22 @@ public sealed class GatewayMeshFixture : IAsyncLifetime
     /// <summary>Gateway #2: catalog reads need a token.</summary>
     public HttpClient CatalogLockedGateway { get; private set; } = null!;
 
+    /// <summary>Gateway #3: trusts only <see cref="Tokens"/>' key, so tests can sign any token it must judge.</summary>
+    public HttpClient TestKeyGateway { get; private set; } = null!;
+
+    /// <summary>The signing key and JWKS that gateway #3 trusts.</summary>
+    public TestTokens Tokens { get; private set; } = null!;
+
     public async Task InitializeAsync()
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        Tokens = await TestTokens.StartAsync();
         var options = MeshHostOptions.ForTests();
         options.Apps = ["identity-service", "product-service"];
         options.Databases["identity-service"] = new MeshDatabase("Postgres", _identityDatabase);
         options.Databases["product-service"] = new MeshDatabase("Postgres", _productDatabase);
         options.ReadyTimeout = TimeSpan.FromSeconds(90);
-        options.Scale["gateway"] = 2;
+        options.Scale["gateway"] = 3;
         options.AppEnvironment["identity-service"] = new Dictionary<string, string?>
         {
             ["Identity__Admin__Email"] = AdminEmail,
@@ -68,6 +80,10 @@ public sealed class GatewayMeshFixture : IAsyncLifetime
             ["ReverseProxy__Routes__echo-slow__AuthorizationPolicy"] = "Anonymous",
             ["ReverseProxy__Routes__echo-slow__Timeout"] = "00:00:01",
             ["ReverseProxy__Routes__echo-slow__Match__Path"] = "/api/echo-slow/{**rest}",
+            ["ReverseProxy__Routes__scale-echo__ClusterId"] = ScaleEchoApp,
+            ["ReverseProxy__Routes__scale-echo__AuthorizationPolicy"] = "Anonymous",
+            ["ReverseProxy__Routes__scale-echo__Match__Path"] = "/api/scale-echo/{**rest}",
+            [$"ReverseProxy__Clusters__{ScaleEchoApp}__LoadBalancingPolicy"] = "RoundRobin",
         };
         options.ConfigureEnvironment = env =>
         {
@@ -76,11 +92,16 @@ public sealed class GatewayMeshFixture : IAsyncLifetime
                 env.Variables["Gateway__RequireAuthForCatalog"] = "true";
                 env.Variables["Gateway__ApiDocs__CacheSeconds"] = ApiDocsCacheSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
             }
+            if (env.Definition.AppName == "gateway" && env.Index == 3)
+            {
+                env.Variables["Jwt__JwksUrl"] = Tokens.JwksUrl.ToString();
+            }
         };
         Mesh = await MeshHost.StartAsync(options, timeout.Token);
         var gateways = Mesh.GetInstances("gateway");
         Gateway = new HttpClient { BaseAddress = gateways[0].BaseUrl, Timeout = TimeSpan.FromSeconds(30) };
         CatalogLockedGateway = new HttpClient { BaseAddress = gateways[1].BaseUrl, Timeout = TimeSpan.FromSeconds(30) };
+        TestKeyGateway = new HttpClient { BaseAddress = gateways[2].BaseUrl, Timeout = TimeSpan.FromSeconds(30) };
         Echo = await EchoService.StartAsync(new Uri(Mesh.EurekaServiceUrl), timeout.Token);
         foreach (var gateway in gateways)
         {
@@ -92,6 +113,7 @@ public sealed class GatewayMeshFixture : IAsyncLifetime
     {
         Gateway?.Dispose();
         CatalogLockedGateway?.Dispose();
+        TestKeyGateway?.Dispose();
         if (Echo is not null)
         {
             await Echo.DisposeAsync();
@@ -100,11 +122,16 @@ public sealed class GatewayMeshFixture : IAsyncLifetime
         {
             await Mesh.DisposeAsync();
         }
+        if (Tokens is not null)
+        {
+            await Tokens.DisposeAsync();
+        }
         await TestPostgres.DropAsync(_identityDatabase);
         await TestPostgres.DropAsync(_productDatabase);
     }
 
-    private static async Task WaitRoutedAsync(Uri gateway, string clusterId, CancellationToken cancellationToken)
+    /// <summary>Waits until <paramref name="gateway"/> routes <paramref name="clusterId"/> to <paramref name="destinations"/> instances.</summary>
+    public static async Task WaitRoutedAsync(Uri gateway, string clusterId, CancellationToken cancellationToken, int destinations = 1)
     {
         using var http = new HttpClient { BaseAddress = gateway, Timeout = TimeSpan.FromSeconds(5) };
         for (var attempt = 0; attempt < 300; attempt++)
@@ -112,7 +139,7 @@ public sealed class GatewayMeshFixture : IAsyncLifetime
             var routes = await http.GetFromJsonAsync<JsonElement>("actuator/gateway/routes", cancellationToken);
             if (routes.GetProperty("clusters").EnumerateArray().Any(c =>
                     string.Equals(c.GetProperty("clusterId").GetString(), clusterId, StringComparison.OrdinalIgnoreCase)
-                    && c.GetProperty("destinations").GetArrayLength() > 0))
+                    && c.GetProperty("destinations").GetArrayLength() >= destinations))
             {
                 return;
             }

@@ -211,6 +211,42 @@ public sealed class TokenValidationTests(IdentityStack stack)
     }
 
     [Fact]
+    public async Task A_token_accepted_before_and_remembered_is_still_refused_outside_its_lifetime()
+    {
+        var (_, tokens) = await _client.NewUserAsync();
+        var clock = stack.Resource.Clock;
+        var exp = DateTimeOffset.FromUnixTimeSeconds(TokenForge.Payload(tokens.AccessToken)["exp"]!.GetValue<long>());
+        try
+        {
+            // The second request is answered from the validated-token cache.
+            for (var i = 0; i < 2; i++)
+            {
+                using var accepted = await ProbeAsync(tokens.AccessToken);
+                Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
+            }
+            clock.Advance(exp - DateTimeOffset.UtcNow + TimeSpan.FromSeconds(35));
+            using (var expired = await ProbeAsync(tokens.AccessToken))
+            {
+                await expired.AssertUnauthorizedAsync();
+            }
+            clock.Reset();
+            using (var again = await ProbeAsync(tokens.AccessToken))
+            {
+                Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+            }
+            clock.Advance(TimeSpan.FromMinutes(-5));
+            using (var notYetValid = await ProbeAsync(tokens.AccessToken))
+            {
+                await notYetValid.AssertUnauthorizedAsync();
+            }
+        }
+        finally
+        {
+            clock.Reset();
+        }
+    }
+
+    [Fact]
     public async Task Roles_are_enforced_with_403()
     {
         var (_, customer) = await _client.NewUserAsync();

@@ -50,10 +50,54 @@ public sealed class TestTokens : IAsyncDisposable
     }
 
     /// <summary>A valid access token for <paramref name="userId"/> with the given roles.</summary>
-    public string For(Guid userId, string[] roles, bool emailVerified = true, string? email = null)
+    public string For(Guid userId, string[] roles, bool emailVerified = true, string? email = null) =>
+        Handler.CreateToken(JsonSerializer.Serialize(Claims(userId, roles, emailVerified, email)), _credentials, AccessTokenHeader());
+
+    /// <summary>
+    /// A customer's access token with its claims changed by <paramref name="change"/>, signed with this key
+    /// or with <paramref name="signedBy"/> (see <see cref="StrangerKey"/>).
+    /// </summary>
+    public string With(Guid userId, Action<Dictionary<string, object>> change, SigningCredentials? signedBy = null)
+    {
+        var claims = Claims(userId, ["customer"], true, null);
+        change(claims);
+        return Handler.CreateToken(JsonSerializer.Serialize(claims), signedBy ?? _credentials, AccessTokenHeader());
+    }
+
+    /// <summary>A customer's token, correctly signed, whose header says <c>typ</c> <paramref name="type"/>.</summary>
+    public string WithType(Guid userId, string type) =>
+        Handler.CreateToken(JsonSerializer.Serialize(Claims(userId, ["customer"], true, null)), _credentials, new Dictionary<string, object> { ["typ"] = type });
+
+    /// <summary>A customer's token with <c>"alg": "none"</c> and no signature, naming this key's <c>kid</c>.</summary>
+    public string Unsigned(Guid userId)
+    {
+        var header = JsonSerializer.Serialize(new { alg = "none", typ = TokenClaims.AccessTokenType, kid = _credentials.Key.KeyId });
+        var payload = JsonSerializer.Serialize(Claims(userId, ["customer"], true, null));
+        return $"{Base64UrlEncoder.Encode(header)}.{Base64UrlEncoder.Encode(payload)}.";
+    }
+
+    /// <summary>
+    /// A customer's token signed with HS256, keyed by this key's public modulus and naming its <c>kid</c>:
+    /// the algorithm-confusion forgery that works against validators trusting the token's <c>alg</c>.
+    /// </summary>
+    public string HmacWithPublicKey(Guid userId)
+    {
+        var rsa = ((RsaSecurityKey)_credentials.Key).Rsa;
+        var secret = new SymmetricSecurityKey(rsa.ExportParameters(false).Modulus) { KeyId = _credentials.Key.KeyId };
+        var claims = JsonSerializer.Serialize(Claims(userId, ["customer"], true, null));
+        return Handler.CreateToken(claims, new SigningCredentials(secret, SecurityAlgorithms.HmacSha256), AccessTokenHeader());
+    }
+
+    /// <summary>A fresh RSA key that no JWKS publishes: what another issuer would sign with.</summary>
+    public static SigningCredentials StrangerKey() =>
+        new(new RsaSecurityKey(RSA.Create(2048)) { KeyId = $"stranger-{Guid.NewGuid():N}" }, SecurityAlgorithms.RsaSha256);
+
+    private static Dictionary<string, object> AccessTokenHeader() => new() { ["typ"] = TokenClaims.AccessTokenType };
+
+    private static Dictionary<string, object> Claims(Guid userId, string[] roles, bool emailVerified, string? email)
     {
         var now = DateTimeOffset.UtcNow;
-        var claims = new Dictionary<string, object>
+        return new Dictionary<string, object>
         {
             ["iss"] = JwtSettings.DefaultIssuer,
             ["aud"] = JwtSettings.DefaultAudience,
@@ -66,7 +110,6 @@ public sealed class TestTokens : IAsyncDisposable
             ["nbf"] = now.ToUnixTimeSeconds(),
             ["exp"] = now.AddMinutes(15).ToUnixTimeSeconds(),
         };
-        return Handler.CreateToken(JsonSerializer.Serialize(claims), _credentials, new Dictionary<string, object> { ["typ"] = TokenClaims.AccessTokenType });
     }
 
     public async ValueTask DisposeAsync()

@@ -1,0 +1,73 @@
+using System.Net;
+using System.Net.Http.Json;
+using static EStore.Gateway.Tests.GatewayClient;
+
+namespace EStore.Gateway.Tests;
+
+/// <summary>
+/// What the gateway refuses, judged by gateway #3, which trusts the test's own signing key: every token
+/// here is well formed and, unless the case is about the signature, correctly signed by a trusted key, so
+/// each 401 proves the one check the case is named for. The echo service behind the route checks nothing.
+/// </summary>
+[Collection(GatewayMeshCollection.Name)]
+public sealed class GatewayTokenTests(GatewayMeshFixture mesh)
+{
+    private static readonly Guid Customer = Guid.NewGuid();
+
+    public static TheoryData<string> RefusedTokens() =>
+    [
+        "expired", "not yet valid", "no expiry", "wrong issuer", "wrong audience", "not an access token",
+        "alg none", "key of another issuer", "hs256 keyed with the public key",
+    ];
+
+    [Fact]
+    public async Task A_correctly_signed_current_token_passes_and_the_service_sees_its_subject()
+    {
+        using var response = await mesh.TestKeyGateway.SendAsync(Authorized(HttpMethod.Get, "/api/echo/who", mesh.Tokens.For(Customer, ["customer"])));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var seen = new Dictionary<string, string>(await response.Content.ReadFromJsonAsync<Dictionary<string, string>>() ?? [], StringComparer.OrdinalIgnoreCase);
+        Assert.Equal(Customer.ToString(), seen["X-User-Id"]);
+    }
+
+    [Theory]
+    [MemberData(nameof(RefusedTokens))]
+    public async Task Refused_token_is_401_invalid_token_with_a_problem_body(string kind)
+    {
+        using var response = await mesh.TestKeyGateway.SendAsync(Authorized(HttpMethod.Get, "/api/echo/who", Token(kind)));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Contains("invalid_token", response.Headers.WwwAuthenticate.ToString(), StringComparison.Ordinal);
+        var problem = await AssertProblemAsync(response, 401);
+        // Why the token failed is for the logs, not for whoever holds the token.
+        Assert.DoesNotContain("IDX", problem.GetRawText(), StringComparison.Ordinal);
+    }
+
+    private string Token(string kind)
+    {
+        var tokens = mesh.Tokens;
+        var now = DateTimeOffset.UtcNow;
+        return kind switch
+        {
+            // Beyond the 30 s clock skew the gateway allows.
+            "expired" => tokens.With(Customer, c =>
+            {
+                c["iat"] = c["nbf"] = now.AddMinutes(-20).ToUnixTimeSeconds();
+                c["exp"] = now.AddMinutes(-5).ToUnixTimeSeconds();
+            }),
+            "not yet valid" => tokens.With(Customer, c =>
+            {
+                c["iat"] = c["nbf"] = now.AddMinutes(5).ToUnixTimeSeconds();
+                c["exp"] = now.AddMinutes(20).ToUnixTimeSeconds();
+            }),
+            "no expiry" => tokens.With(Customer, c => c.Remove("exp")),
+            "wrong issuer" => tokens.With(Customer, c => c["iss"] = "http://identity.attacker.example"),
+            "wrong audience" => tokens.With(Customer, c => c["aud"] = "another-api"),
+            "not an access token" => tokens.WithType(Customer, "JWT"),
+            "alg none" => tokens.Unsigned(Customer),
+            "key of another issuer" => tokens.With(Customer, _ => { }, TestTokens.StrangerKey()),
+            "hs256 keyed with the public key" => tokens.HmacWithPublicKey(Customer),
+            _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
+        };
+    }
+}
