@@ -135,9 +135,9 @@ public sealed class MeshHost : IAsyncDisposable
         }
     }
 
-    /// <summary>The running instances of one app.</summary>
+    /// <summary>The running instances of one app, by index (#1 first), whatever order they started in.</summary>
     public IReadOnlyList<MeshInstance> GetInstances(string appName) =>
-        [.. Instances.Where(i => string.Equals(i.AppName, appName, StringComparison.OrdinalIgnoreCase))];
+        [.. Instances.Where(i => string.Equals(i.AppName, appName, StringComparison.OrdinalIgnoreCase)).OrderBy(i => i.Index)];
 
     /// <summary>An instance by name (<c>product-service#2</c>), running or not.</summary>
     /// <exception cref="KeyNotFoundException">No such instance was started.</exception>
@@ -338,7 +338,7 @@ public sealed class MeshHost : IAsyncDisposable
             _plan.Where(p => p.Definition.Role != MeshRole.Discovery)
                 .Select(p => (Func<CancellationToken, Task>)(t => StartAppAsync(p.Definition, p.Count, t))),
             token).ConfigureAwait(false);
-        GatewayUrl = GetInstances(ServiceCatalog.Gateway.AppName).OrderBy(i => i.Index).First().BaseUrl;
+        GatewayUrl = GetInstances(ServiceCatalog.Gateway.AppName)[0].BaseUrl;
 
         await RunStageAsync(
             Instances.Where(i => i.Definition.Role != MeshRole.Discovery)
