@@ -74,7 +74,14 @@ internal sealed class ZipkinExportProcessor : BaseProcessor<Activity>
         Interlocked.Increment(ref _enqueued);
         if (length == _batchSize)
         {
-            _wake.Set();
+            try
+            {
+                _wake.Set();
+            }
+            catch (ObjectDisposedException)
+            {
+                // A span ending while the provider shuts down: it is simply not exported.
+            }
         }
     }
 

@@ -5,6 +5,9 @@ using System.Net.Sockets;
 using System.Text.Json;
 using EStore.Identity.Tests.Infrastructure;
 using EStore.Platform.Security;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace EStore.Identity.Tests;
 
@@ -224,6 +227,8 @@ public sealed class TokenValidationTests(IdentityStack stack)
                 using var accepted = await ProbeAsync(tokens.AccessToken);
                 Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
             }
+            var options = stack.Resource.Services.GetRequiredService<IOptionsMonitor<JwtBearerOptions>>().Get(JwtBearerDefaults.AuthenticationScheme);
+            Assert.True(Assert.IsType<CachingTokenHandler>(Assert.Single(options.TokenHandlers)).Count >= 1);
             clock.Advance(exp - DateTimeOffset.UtcNow + TimeSpan.FromSeconds(35));
             using (var expired = await ProbeAsync(tokens.AccessToken))
             {
