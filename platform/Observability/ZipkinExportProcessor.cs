@@ -12,8 +12,8 @@ namespace EStore.Platform.Observability;
 /// </summary>
 /// <remarks>
 /// Written instead of OpenTelemetry's batch processor, which queues the activities themselves:
-/// the export thread then reads every one from main memory (a span cost ~2 µs to write there
-/// against ~0.5 µs as it ends), and keeps them alive into the next garbage collection. Only the
+/// the export thread then reads every one from main memory (a span cost ~2.5 µs to write there
+/// against ~0.8 µs as it ends, measured with perf), and keeps them alive into the next garbage collection. Only the
 /// span that completes a batch wakes the export thread.
 /// </remarks>
 internal sealed class ZipkinExportProcessor : BaseProcessor<Activity>

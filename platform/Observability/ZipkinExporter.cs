@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Net.Http.Headers;
+using EStore.Platform.Messaging;
 using Microsoft.Extensions.Logging;
 using OpenTelemetry;
 
@@ -17,11 +18,10 @@ internal sealed partial class ZipkinExporter : IDisposable
 
     private readonly Uri _endpoint;
     private readonly ZipkinExportStatistics _statistics;
-    private readonly TimeProvider _time;
+    private readonly LogThrottle _warnings;
     private readonly ILogger _logger;
     private readonly HttpClient _http;
     private readonly ArrayBufferWriter<byte> _buffer = new(64 * 1024);
-    private long _lastWarning = long.MinValue;
     private long _droppedSinceWarning;
     private bool _failing;
 
@@ -29,7 +29,7 @@ internal sealed partial class ZipkinExporter : IDisposable
     {
         _endpoint = settings.ZipkinEndpoint ?? throw new ArgumentException("No Zipkin endpoint.", nameof(settings));
         _statistics = statistics;
-        _time = time;
+        _warnings = new LogThrottle(time, WarningInterval);
         _logger = logger;
         _http = new HttpClient(new SocketsHttpHandler
         {
@@ -44,14 +44,14 @@ internal sealed partial class ZipkinExporter : IDisposable
     }
 
     /// <summary>Sends <paramref name="spans"/> in one POST and gives their buffers back to the pool.</summary>
-    public bool Export(ReadOnlySpan<SerializedSpan> spans)
+    public void Export(ReadOnlySpan<SerializedSpan> spans)
     {
         // Without this, the POST's own HttpClient span would be exported, and so on forever.
         using var suppress = SuppressInstrumentationScope.Begin();
         var count = spans.Length;
         if (count == 0)
         {
-            return true;
+            return;
         }
         try
         {
@@ -66,7 +66,8 @@ internal sealed partial class ZipkinExporter : IDisposable
             using var response = _http.Send(request, HttpCompletionOption.ResponseHeadersRead);
             if (!response.IsSuccessStatusCode)
             {
-                return Fail(count, $"HTTP {(int)response.StatusCode}");
+                Fail(count, $"HTTP {(int)response.StatusCode}");
+                return;
             }
             _statistics.Succeeded(count);
             if (_failing)
@@ -74,12 +75,11 @@ internal sealed partial class ZipkinExporter : IDisposable
                 _failing = false;
                 LogRecovered(_endpoint);
             }
-            return true;
         }
         catch (Exception ex)
         {
             // Whatever went wrong, the batch is lost and the export thread must live on.
-            return Fail(count, ex.Message);
+            Fail(count, ex.Message);
         }
     }
 
@@ -108,19 +108,16 @@ internal sealed partial class ZipkinExporter : IDisposable
         _buffer.Advance(1);
     }
 
-    private bool Fail(int count, string reason)
+    private void Fail(int count, string reason)
     {
         _statistics.Failed(count);
         _droppedSinceWarning += count;
         _failing = true;
-        var now = _time.GetTimestamp();
-        if (_lastWarning == long.MinValue || _time.GetElapsedTime(_lastWarning, now) >= WarningInterval)
+        if (_warnings.TryAcquire(out _))
         {
             LogUnreachable(_endpoint, reason, _droppedSinceWarning);
-            _lastWarning = now;
             _droppedSinceWarning = 0;
         }
-        return false;
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Zipkin at {Endpoint} is not accepting spans ({Reason}); {Dropped} spans dropped. Requests are unaffected; this warning repeats at most once a minute.")]

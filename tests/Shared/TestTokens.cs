@@ -59,20 +59,20 @@ public sealed class TestTokens : IAsyncDisposable
     /// </summary>
     public string With(Guid userId, Action<Dictionary<string, object>> change, SigningCredentials? signedBy = null)
     {
-        var claims = Claims(userId, ["customer"], true, null);
+        var claims = CustomerClaims(userId);
         change(claims);
         return Handler.CreateToken(JsonSerializer.Serialize(claims), signedBy ?? _credentials, AccessTokenHeader());
     }
 
     /// <summary>A customer's token, correctly signed, whose header says <c>typ</c> <paramref name="type"/>.</summary>
     public string WithType(Guid userId, string type) =>
-        Handler.CreateToken(JsonSerializer.Serialize(Claims(userId, ["customer"], true, null)), _credentials, new Dictionary<string, object> { ["typ"] = type });
+        Handler.CreateToken(JsonSerializer.Serialize(CustomerClaims(userId)), _credentials, new Dictionary<string, object> { ["typ"] = type });
 
     /// <summary>A customer's token with <c>"alg": "none"</c> and no signature, naming this key's <c>kid</c>.</summary>
     public string Unsigned(Guid userId)
     {
         var header = JsonSerializer.Serialize(new { alg = "none", typ = TokenClaims.AccessTokenType, kid = _credentials.Key.KeyId });
-        var payload = JsonSerializer.Serialize(Claims(userId, ["customer"], true, null));
+        var payload = JsonSerializer.Serialize(CustomerClaims(userId));
         return $"{Base64UrlEncoder.Encode(header)}.{Base64UrlEncoder.Encode(payload)}.";
     }
 
@@ -84,7 +84,7 @@ public sealed class TestTokens : IAsyncDisposable
     {
         var rsa = ((RsaSecurityKey)_credentials.Key).Rsa;
         var secret = new SymmetricSecurityKey(rsa.ExportParameters(false).Modulus) { KeyId = _credentials.Key.KeyId };
-        var claims = JsonSerializer.Serialize(Claims(userId, ["customer"], true, null));
+        var claims = JsonSerializer.Serialize(CustomerClaims(userId));
         return Handler.CreateToken(claims, new SigningCredentials(secret, SecurityAlgorithms.HmacSha256), AccessTokenHeader());
     }
 
@@ -93,6 +93,8 @@ public sealed class TestTokens : IAsyncDisposable
         new(new RsaSecurityKey(RSA.Create(2048)) { KeyId = $"stranger-{Guid.NewGuid():N}" }, SecurityAlgorithms.RsaSha256);
 
     private static Dictionary<string, object> AccessTokenHeader() => new() { ["typ"] = TokenClaims.AccessTokenType };
+
+    private static Dictionary<string, object> CustomerClaims(Guid userId) => Claims(userId, ["customer"], true, null);
 
     private static Dictionary<string, object> Claims(Guid userId, string[] roles, bool emailVerified, string? email)
     {
