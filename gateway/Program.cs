@@ -6,6 +6,7 @@ using EStore.Platform.Hosting;
 
 var builder = ServiceHost.CreateBuilder(args);
 builder.AddServiceDefaults();
+builder.AddGatewayTransport();             // sockets run requests inline: no thread hops per request
 builder.AddGatewayPipeline();              // body size, timeouts, CORS
 builder.AddGatewayRateLimits();            // per-IP strict on credentials, per-user elsewhere
 builder.AddDiscoveryRoutedProxy()          // YARP routes from config, destinations from Eureka

@@ -22,7 +22,8 @@ need nginx nginx
 need curl curl
 need python3 python3
 
-# wrk_run <label> <connections> <url> [wrk args...]: prints "<req/s> <p99 ms> <errors>".
+# wrk_run <label> <connections> <url> [wrk args...]: prints "<req/s> <p99 ms> <errors>" (errors last: it may be
+# several words); the number of requests is left in $WORK/<label>.count.
 wrk_run() {
   local label=$1 connections=$2 url=$3; shift 3
   wrk -t"$THREADS" -c"$connections" -d"${DURATION}s" --latency "$@" "$url" >"$WORK/$label.txt"
@@ -30,8 +31,17 @@ wrk_run() {
   rps=$(awk '/^Requests\/sec:/ {print $2}' "$WORK/$label.txt")
   p99=$(awk '$1 == "99%" {v=$2; if (v ~ /us$/) {sub(/us$/,"",v); v=v/1000} else if (v ~ /ms$/) {sub(/ms$/,"",v)} else if (v ~ /s$/) {sub(/s$/,"",v); v=v*1000}; printf "%.2f", v}' "$WORK/$label.txt")
   errors=$(awk '/Non-2xx or 3xx responses:/ {print $5} /Socket errors:/ {print "socket-errors"}' "$WORK/$label.txt" | tr '\n' ' ')
+  awk '/requests in/ {print $1}' "$WORK/$label.txt" >"$WORK/$label.count"
   echo "$rps $p99 ${errors:-none}"
 }
+
+# cpu_ticks <pid...>: CPU time (user + system, in clock ticks) the processes have used so far.
+cpu_ticks() {
+  local total=0 pid
+  for pid in "$@"; do total=$((total + $(awk '{print $14 + $15}' "/proc/$pid/stat"))); done
+  echo "$total"
+}
+TICK_US=$((1000000 / $(getconf CLK_TCK)))
 
 echo "== building (Release)"
 for project in tools/EStore.Launcher/EStore.Launcher.csproj tools/EStore.Broker/EStore.Broker.csproj discovery/EStore.Discovery.csproj \
@@ -56,6 +66,7 @@ for _ in $(seq 1 240); do
   sleep 0.5
 done
 [ -n "$GATEWAY" ] || { echo "mesh did not start:" >&2; tail -20 "$WORK/mesh.log" >&2; exit 1; }
+GATEWAY_PID=$(grep -o 'gateway#1 healthy.*(pid [0-9]*)' "$WORK/mesh.log" | grep -o '[0-9]*)$' | tr -d ')')
 PRODUCT=$(curl -fsS "$GATEWAY/actuator/gateway/routes" \
   | json '[d["address"] for c in j["clusters"] if c["clusterId"]=="product-service" for d in c["destinations"]][0].rstrip("/")')
 echo "gateway $GATEWAY, product-service $PRODUCT"
@@ -89,8 +100,10 @@ http {
 }
 CONF
 nginx -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" &
-PIDS+=($!)
+NGINX_PID=$!
+PIDS+=($NGINX_PID)
 for _ in $(seq 1 50); do curl -fsS -o /dev/null "http://127.0.0.1:$NGINX_PORT$PATH_UNDER_TEST" 2>/dev/null && break; sleep 0.2; done
+NGINX_PIDS=("$NGINX_PID" $(pgrep -P "$NGINX_PID"))
 
 echo "== warm-up"
 DURATION=3 wrk_run warm-direct "$CONNECTIONS" "$PRODUCT$PATH_UNDER_TEST" >/dev/null
@@ -98,21 +111,26 @@ DURATION=3 wrk_run warm-gateway "$CONNECTIONS" "$GATEWAY$PATH_UNDER_TEST" "${AUT
 DURATION=3 wrk_run warm-nginx "$CONNECTIONS" "http://127.0.0.1:$NGINX_PORT$PATH_UNDER_TEST" >/dev/null
 
 # Rounds alternate the three targets so that each sees the same machine load; medians are reported.
-declare -A RPS P99 ERR
+# Besides requests/s, each proxy's own CPU per request (user + system time of its processes over the
+# measurement): the figure that does not depend on how product-service and the other tenants of the cores behave.
+declare -A RPS P99 ERR CPU_US
 for round in $(seq 1 "$ROUNDS"); do
   echo "== round $round of $ROUNDS: ${DURATION}s each, $CONNECTIONS and $MODERATE connections"
   for load in "$CONNECTIONS" "$MODERATE"; do
     for target in direct gateway nginx; do
       case $target in
-        direct) args=("$PRODUCT$PATH_UNDER_TEST") ;;
-        gateway) args=("$GATEWAY$PATH_UNDER_TEST" "${AUTH[@]}") ;;
-        nginx) args=("http://127.0.0.1:$NGINX_PORT$PATH_UNDER_TEST") ;;
+        direct) args=("$PRODUCT$PATH_UNDER_TEST"); proxy=() ;;
+        gateway) args=("$GATEWAY$PATH_UNDER_TEST" "${AUTH[@]}"); proxy=("$GATEWAY_PID") ;;
+        nginx) args=("http://127.0.0.1:$NGINX_PORT$PATH_UNDER_TEST"); proxy=("${NGINX_PIDS[@]}") ;;
       esac
+      before=$(cpu_ticks "${proxy[@]}")
       read -r rps p99 errors < <(wrk_run "$target-$load" "$load" "${args[@]}")
+      used=$(( $(cpu_ticks "${proxy[@]}") - before ))
+      CPU_US[$target-$load]="${CPU_US[$target-$load]:-} $(awk -v t="$used" -v us="$TICK_US" -v n="$(cat "$WORK/$target-$load.count")" 'BEGIN { printf "%.0f", t * us / n }')"
       RPS[$target-$load]="${RPS[$target-$load]:-} $rps"
       P99[$target-$load]="${P99[$target-$load]:-} $p99"
       [ "$errors" = none ] || ERR[$target-$load]="${ERR[$target-$load]:-}$errors "
-      echo "   $target, $load connections: $rps req/s, p99 $p99 ms"
+      echo "   $target, $load connections: $rps req/s, p99 $p99 ms$([ "$target" = direct ] || echo ", proxy CPU ${CPU_US[$target-$load]##* } us/request")"
     done
   done
 done
@@ -123,6 +141,8 @@ C_RPS=$(median "${RPS[nginx-$CONNECTIONS]}"); C_P99=$(median "${P99[nginx-$CONNE
 MA_RPS=$(median "${RPS[direct-$MODERATE]}"); MA_P99=$(median "${P99[direct-$MODERATE]}"); MA_ERR=${ERR[direct-$MODERATE]:-none}
 MB_RPS=$(median "${RPS[gateway-$MODERATE]}"); MB_P99=$(median "${P99[gateway-$MODERATE]}"); MB_ERR=${ERR[gateway-$MODERATE]:-none}
 MC_RPS=$(median "${RPS[nginx-$MODERATE]}"); MC_P99=$(median "${P99[nginx-$MODERATE]}"); MC_ERR=${ERR[nginx-$MODERATE]:-none}
+B_CPU=$(median "${CPU_US[gateway-$CONNECTIONS]}"); C_CPU=$(median "${CPU_US[nginx-$CONNECTIONS]}")
+MB_CPU=$(median "${CPU_US[gateway-$MODERATE]}"); MC_CPU=$(median "${CPU_US[nginx-$MODERATE]}")
 
 LOAD=$(cut -d' ' -f1-3 /proc/loadavg)
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
@@ -143,6 +163,10 @@ same product-service instance.
 |---|---|---|---|---|---|---|---|---|---|
 | $CONNECTIONS | $A_RPS | $B_RPS | $C_RPS | $(ratio "$B_RPS" "$A_RPS") | $(ratio "$B_RPS" "$C_RPS") | $A_P99 | $B_P99 | $C_P99 | $(diff_ms "$B_P99" "$A_P99") |
 | $MODERATE (moderate) | $MA_RPS | $MB_RPS | $MC_RPS | $(ratio "$MB_RPS" "$MA_RPS") | $(ratio "$MB_RPS" "$MC_RPS") | $MA_P99 | $MB_P99 | $MC_P99 | $(diff_ms "$MB_P99" "$MA_P99") |
+
+Each proxy's own CPU per request (user + system time of its processes / requests served, medians), which
+does not depend on how fast product-service happens to be: gateway **$B_CPU µs** vs nginx **$C_CPU µs** at $CONNECTIONS
+connections, gateway **$MB_CPU µs** vs nginx **$MC_CPU µs** at $MODERATE.
 
 Non-2xx answers: direct ${A_ERR}/${MA_ERR}, gateway ${B_ERR}/${MB_ERR}, nginx ${C_ERR}/${MC_ERR}.
 Target (issue 4): b/c >= 0.8 and gateway p99 overhead under 2 ms at moderate load.
