@@ -4,6 +4,9 @@
 #   need <command> <debian-package>   installs the package when the command is missing
 #   json <python expression on j>     evaluates the expression on the JSON read from stdin
 #   wait_http <url> [tries]           waits (0.2 s per try, default 150) until the URL answers 2xx, else exits 1
+#   wrk_latency_ms <file> <percentile>  a latency percentile (50%, 99%, ...) of a `wrk --latency` output, in ms
+#   wrk_summary <file>                "<req/s> <p99 ms> <errors>" of a `wrk --latency` output; errors (last: it may be
+#                                     several words) are the non-2xx count and/or "socket-errors", or "none"
 #   bench_database <name>             after bench_setup: PGHOST/PGPORT/PGUSER/PGPASSWORD (exported; default the local
 #                                     cluster of build/prerequisites.sh), a fresh DATABASE name and its PG_CONNECTION
 #                                     string; the database is dropped at exit (the script or its program creates it)
@@ -50,4 +53,16 @@ bench_database() {
   DATABASE="bench_$1_$(head -c 6 /dev/urandom | od -An -tx1 | tr -d ' \n')"
   BENCH_DATABASE=$DATABASE
   PG_CONNECTION="Host=$PGHOST;Port=$PGPORT;Username=$PGUSER;Password=$PGPASSWORD;Database=$DATABASE"
+}
+
+wrk_latency_ms() {
+  awk -v p="$2" '$1 == p {v=$2; if (v ~ /us$/) {sub(/us$/,"",v); v=v/1000} else if (v ~ /ms$/) {sub(/ms$/,"",v)} else if (v ~ /s$/) {sub(/s$/,"",v); v=v*1000}; printf "%.2f", v}' "$1"
+}
+
+wrk_summary() {
+  local rps p99 errors
+  rps=$(awk '/^Requests\/sec:/ {print $2}' "$1")
+  p99=$(wrk_latency_ms "$1" 99%)
+  errors=$(awk '/Non-2xx or 3xx responses:/ {print $5} /Socket errors:/ {print "socket-errors"}' "$1" | tr '\n' ' ')
+  echo "$rps $p99 ${errors:-none}"
 }

@@ -28,11 +28,7 @@ need curl curl
 wrk_run() {
   local label=$1 url=$2; shift 2
   wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency "$@" "$url" >"$WORK/$label.txt"
-  local rps p99 errors
-  rps=$(awk '/^Requests\/sec:/ {print $2}' "$WORK/$label.txt")
-  p99=$(awk '$1 == "99%" {v=$2; if (v ~ /us$/) {sub(/us$/,"",v); v=v/1000} else if (v ~ /ms$/) {sub(/ms$/,"",v)} else if (v ~ /s$/) {sub(/s$/,"",v); v=v*1000}; printf "%.2f", v}' "$WORK/$label.txt")
-  errors=$(awk '/Non-2xx or 3xx responses:/ {print $5} /Socket errors:/ {print "socket-errors"}' "$WORK/$label.txt" | tr '\n' ' ')
-  echo "$rps $p99 ${errors:-none}"
+  wrk_summary "$WORK/$label.txt"
 }
 
 echo "== building discovery (Release)"

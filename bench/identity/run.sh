@@ -44,11 +44,10 @@ need python3 python3
 wrk_run() {
   local label=$1 url=$2; shift 2
   wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency "$@" "$url" >"$WORK/$label.txt"
-  local ms='{v=$2; if (v ~ /us$/) {sub(/us$/,"",v); v=v/1000} else if (v ~ /ms$/) {sub(/ms$/,"",v)} else if (v ~ /s$/) {sub(/s$/,"",v); v=v*1000}; printf "%.2f", v}'
   local rps p50 p99 bad
   rps=$(awk '/^Requests\/sec:/ {print $2}' "$WORK/$label.txt")
-  p50=$(awk '$1 == "50%" '"$ms" "$WORK/$label.txt")
-  p99=$(awk '$1 == "99%" '"$ms" "$WORK/$label.txt")
+  p50=$(wrk_latency_ms "$WORK/$label.txt" 50%)
+  p99=$(wrk_latency_ms "$WORK/$label.txt" 99%)
   bad=$(awk '/Non-2xx or 3xx responses:/ {print $5}' "$WORK/$label.txt")
   echo "$rps $p50 $p99 ${bad:-0}"
 }

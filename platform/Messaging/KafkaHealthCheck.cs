@@ -6,7 +6,7 @@ namespace EStore.Platform.Messaging;
 
 /// <summary>
 /// The <c>kafka</c> health component: broker reachability (metadata), the outbox backlog, the last
-/// publish error and the consumer's assignment and lag. A broker outage is reported as UNKNOWN,
+/// publish error, the last client error and the consumer's state, assignment and lag. A broker outage is reported as UNKNOWN,
 /// never DOWN: the outbox keeps the service correct without Kafka, so it must stay in traffic.
 /// </summary>
 internal sealed class KafkaHealthCheck(KafkaClients kafka, MessagingState state, MessagingTopology topology, MessagingSettings settings, TimeProvider time) : IHealthCheck
@@ -38,9 +38,17 @@ internal sealed class KafkaHealthCheck(KafkaClients kafka, MessagingState state,
                 data["lastPublishErrorAt"] = state.LastPublishErrorAt!.Value.ToString("O", CultureInfo.InvariantCulture);
             }
         }
+        if (state.LastClientError is { } clientError)
+        {
+            // What librdkafka last complained about (a refused connection, an unknown topic): the first
+            // thing an operator needs when the broker looks unreachable.
+            data["lastClientError"] = clientError;
+            data["lastClientErrorAt"] = state.LastClientErrorAt!.Value.ToString("O", CultureInfo.InvariantCulture);
+        }
         if (topology.Handlers.Count > 0 && settings.ConsumerEnabled)
         {
             data["consumerGroup"] = settings.ConsumerGroup;
+            data["consumerRunning"] = state.ConsumerRunning;
             data["assignedPartitions"] = state.AssignedPartitions;
             data["consumerLag"] = state.ConsumerLag.Values.Sum();
         }

@@ -5,6 +5,7 @@ using EStore.Contracts;
 using EStore.Contracts.Events;
 using EStore.Platform.Hosting;
 using EStore.Platform.Kafka;
+using EStore.Platform.Messaging;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -29,7 +30,8 @@ internal sealed partial class TokenRevocationListener(
     private static readonly TimeSpan ErrorLogInterval = TimeSpan.FromSeconds(30);
     private static readonly string RevokedEventName = EventTypeRegistry.Default.Get<TokenRevoked>().Name;
 
-    private DateTimeOffset _lastErrorLog = DateTimeOffset.MinValue;
+    // Called from the consuming thread and from librdkafka's: the throttle is thread-safe and counts what it holds back.
+    private readonly LogThrottle _errorLog = new(time, ErrorLogInterval);
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -140,11 +142,9 @@ internal sealed partial class TokenRevocationListener(
 
     private void OnError(string reason)
     {
-        var now = time.GetUtcNow();
-        if (now - _lastErrorLog >= ErrorLogInterval)
+        if (_errorLog.TryAcquire(out var suppressed))
         {
-            _lastErrorLog = now;
-            LogKafkaProblem(reason);
+            LogKafkaProblem(reason, suppressed);
         }
     }
 
@@ -157,8 +157,8 @@ internal sealed partial class TokenRevocationListener(
     [LoggerMessage(Level = LogLevel.Debug, Message = "Token {TokenId} of user {UserId} revoked")]
     private partial void LogRevoked(string tokenId, Guid userId);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Token revocation listener: {Reason}")]
-    private partial void LogKafkaProblem(string reason);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Token revocation listener: {Reason} ({Suppressed} similar messages suppressed)")]
+    private partial void LogKafkaProblem(string reason, int suppressed);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Token revocation listener stopped: revoked access tokens are accepted here until they expire")]
     private partial void LogCrashed(Exception exception);

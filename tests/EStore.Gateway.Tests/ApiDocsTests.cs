@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using static EStore.Gateway.Tests.GatewayClient;
 
 namespace EStore.Gateway.Tests;
 
@@ -109,7 +108,7 @@ public sealed class ApiDocsTests(GatewayMeshFixture mesh)
         using var response = await Gateway.GetAsync("/api-docs/no-such-service");
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
-        await AssertProblemAsync(response, 404);
+        await response.AssertProblemAsync(HttpStatusCode.NotFound);
     }
 
     [Fact]
@@ -119,7 +118,7 @@ public sealed class ApiDocsTests(GatewayMeshFixture mesh)
         using var response = await Gateway.GetAsync("/api-docs/cart-service");
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
-        var problem = await AssertProblemAsync(response, 503);
+        var problem = await response.AssertProblemAsync(HttpStatusCode.ServiceUnavailable);
         var message = problem.GetProperty("message").GetString()!;
         Assert.Contains("cart-service", message, StringComparison.Ordinal);
         Assert.DoesNotContain("127.0.0.1", message, StringComparison.Ordinal);
@@ -133,7 +132,7 @@ public sealed class ApiDocsTests(GatewayMeshFixture mesh)
         using var response = await Gateway.GetAsync("/api-docs/" + EchoService.AppName);
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
-        await AssertProblemAsync(response, 503);
+        await response.AssertProblemAsync(HttpStatusCode.ServiceUnavailable);
     }
 
     [Fact]

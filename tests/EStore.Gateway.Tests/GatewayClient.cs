@@ -54,18 +54,6 @@ public static class GatewayClient
         return request;
     }
 
-    /// <summary>The architecture.md problem body: problem+json with <c>status_code</c>, <c>error</c>, <c>message</c>, no internals.</summary>
-    public static async Task<JsonElement> AssertProblemAsync(HttpResponseMessage response, int status)
-    {
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
-        Assert.Equal(status, problem.GetProperty("status_code").GetInt32());
-        Assert.True(problem.TryGetProperty("error", out _));
-        Assert.True(problem.TryGetProperty("message", out _));
-        Assert.False(problem.TryGetProperty("exception", out _));
-        return problem;
-    }
-
     public static TimeSpan RetryAfter(HttpResponseMessage response) =>
         response.Headers.RetryAfter?.Delta is { } delta ? delta + TimeSpan.FromMilliseconds(100) : TimeSpan.FromSeconds(1);
 

@@ -28,7 +28,7 @@ public sealed class GatewayTests(GatewayMeshFixture mesh, ITestOutputHelper outp
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         Assert.Equal("Bearer", Assert.Single(response.Headers.WwwAuthenticate).Scheme);
-        await AssertProblemAsync(response, 401);
+        await response.AssertProblemAsync(HttpStatusCode.Unauthorized);
     }
 
     [Fact]
@@ -39,7 +39,7 @@ public sealed class GatewayTests(GatewayMeshFixture mesh, ITestOutputHelper outp
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         Assert.Contains("invalid_token", response.Headers.WwwAuthenticate.ToString(), StringComparison.Ordinal);
-        await AssertProblemAsync(response, 401);
+        await response.AssertProblemAsync(HttpStatusCode.Unauthorized);
     }
 
     [Fact]
@@ -102,7 +102,7 @@ public sealed class GatewayTests(GatewayMeshFixture mesh, ITestOutputHelper outp
         using var asAdmin = await Gateway.SendAsync(Authorized(HttpMethod.Get, "/api/users", admin.AccessToken));
 
         Assert.Equal(HttpStatusCode.Forbidden, asCustomer.StatusCode);
-        await AssertProblemAsync(asCustomer, 403);
+        await asCustomer.AssertProblemAsync(HttpStatusCode.Forbidden);
         Assert.Equal(HttpStatusCode.OK, asAdmin.StatusCode);
     }
 
@@ -115,7 +115,7 @@ public sealed class GatewayTests(GatewayMeshFixture mesh, ITestOutputHelper outp
         using var withToken = await mesh.CatalogLockedGateway.SendAsync(Authorized(HttpMethod.Get, "/api/products", customer.AccessToken));
 
         Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
-        await AssertProblemAsync(anonymous, 401);
+        await anonymous.AssertProblemAsync(HttpStatusCode.Unauthorized);
         Assert.Equal(HttpStatusCode.OK, withToken.StatusCode);
     }
 
@@ -174,7 +174,7 @@ public sealed class GatewayTests(GatewayMeshFixture mesh, ITestOutputHelper outp
         {
             Assert.NotNull(limited.Headers.RetryAfter?.Delta);
             Assert.InRange(limited.Headers.RetryAfter!.Delta!.Value, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(GatewayMeshFixture.StrictWindowSeconds));
-            await AssertProblemAsync(limited, 429);
+            await limited.AssertProblemAsync(HttpStatusCode.TooManyRequests);
             // Leave the window clean for the other tests' logins.
             await Task.Delay(RetryAfter(limited));
         }
@@ -222,7 +222,7 @@ public sealed class GatewayTests(GatewayMeshFixture mesh, ITestOutputHelper outp
         using var response = await Gateway.SendAsync(Authorized(HttpMethod.Get, "/api/carts", customer.AccessToken));
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
-        await AssertProblemAsync(response, 503);
+        await response.AssertProblemAsync(HttpStatusCode.ServiceUnavailable);
     }
 
     [Fact]
@@ -274,7 +274,7 @@ public sealed class GatewayTests(GatewayMeshFixture mesh, ITestOutputHelper outp
         using var response = await Gateway.GetAsync("/api/echo-slow/x");
 
         Assert.Equal(HttpStatusCode.GatewayTimeout, response.StatusCode);
-        await AssertProblemAsync(response, 504);
+        await response.AssertProblemAsync(HttpStatusCode.GatewayTimeout);
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"answered after {clock.ElapsedMilliseconds} ms");
     }
 
@@ -285,7 +285,7 @@ public sealed class GatewayTests(GatewayMeshFixture mesh, ITestOutputHelper outp
         using var response = await Gateway.PostAsync("/api/echo-public/upload", content);
 
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
-        await AssertProblemAsync(response, 413);
+        await response.AssertProblemAsync(HttpStatusCode.RequestEntityTooLarge);
     }
 
     // Header names as the echo service received them, compared case-insensitively as HTTP does.

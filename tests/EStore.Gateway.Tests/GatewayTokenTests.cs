@@ -38,7 +38,7 @@ public sealed class GatewayTokenTests(GatewayMeshFixture mesh)
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         Assert.Contains("invalid_token", response.Headers.WwwAuthenticate.ToString(), StringComparison.Ordinal);
-        var problem = await AssertProblemAsync(response, 401);
+        var problem = await response.AssertProblemAsync(HttpStatusCode.Unauthorized);
         // Why the token failed is for the logs, not for whoever holds the token.
         Assert.DoesNotContain("IDX", problem.GetRawText(), StringComparison.Ordinal);
     }

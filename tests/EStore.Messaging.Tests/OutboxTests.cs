@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -59,6 +60,11 @@ public sealed class OutboxTests(TestPostgres postgres, ITestOutputHelper output)
                 "the kafka component to report UNKNOWN with a backlog of 5");
             Assert.Equal(HttpStatusCode.OK, kafka.Code);
             Assert.Contains("broker unreachable", kafka.Details.GetProperty("reason").GetString(), StringComparison.Ordinal);
+            // The client's own complaint is there for the operator, with the client that made it.
+            var clientError = await Eventually.Until(() => KafkaHealthAsync(offline.Client),
+                h => h.Details.TryGetProperty("lastClientError", out _), "the kafka component to report the client's last error");
+            Assert.Matches("^(producer|consumer|admin): .+", clientError.Details.GetProperty("lastClientError").GetString());
+            Assert.True(DateTimeOffset.TryParse(clientError.Details.GetProperty("lastClientErrorAt").GetString(), CultureInfo.InvariantCulture, DateTimeStyles.None, out _));
             // A broker outage must not take the instance out of traffic.
             Assert.Equal(HttpStatusCode.OK, (await offline.Client.GetAsync("/actuator/health/readiness")).StatusCode);
             Assert.All(await offline.OutboxAsync(), row => Assert.Null(row.SentAt));
@@ -76,6 +82,7 @@ public sealed class OutboxTests(TestPostgres postgres, ITestOutputHelper output)
         await Eventually.Until(online.OutboxAsync, o => o.All(row => row.SentAt is not null), "every outbox row marked sent");
         var healthy = await Eventually.Until(() => KafkaHealthAsync(online.Client), h => h.Status == "UP" && h.Details.GetProperty("outboxBacklog").GetInt64() == 0, "kafka UP");
         Assert.Equal(1, healthy.Details.GetProperty("brokers").GetInt32());
+        Assert.True(healthy.Details.GetProperty("consumerRunning").GetBoolean());
     }
 
     [Fact]

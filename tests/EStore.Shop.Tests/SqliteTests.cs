@@ -1,7 +1,6 @@
 using System.Net;
 using EStore.Mesh;
 using EStore.Platform.Security;
-using EStore.Shop.Tests.Infrastructure;
 
 namespace EStore.Shop.Tests;
 

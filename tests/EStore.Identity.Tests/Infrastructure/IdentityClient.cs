@@ -84,23 +84,9 @@ public sealed class IdentityClient(IdentityApp app)
     public async Task<string> ResetTokenAsync(Guid userId) => (await EventsAsync<PasswordResetRequested>(userId)).Last().ResetToken;
 }
 
-/// <summary>Checks of architecture.md's problem responses.</summary>
-public static class Problems
+/// <summary>The identity answers built on <see cref="EStore.Testing.Problems"/>.</summary>
+public static class IdentityProblems
 {
-    public static async Task<JsonElement> AssertProblemAsync(this HttpResponseMessage response, HttpStatusCode status)
-    {
-        var text = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == status, $"expected {(int)status}, got {(int)response.StatusCode}: {text}");
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        var problem = JsonDocument.Parse(text).RootElement;
-        Assert.Equal((int)status, problem.GetProperty("status").GetInt32());
-        Assert.Equal((int)status, problem.GetProperty("status_code").GetInt32());
-        Assert.False(string.IsNullOrEmpty(problem.GetProperty("error").GetString()));
-        Assert.False(string.IsNullOrEmpty(problem.GetProperty("message").GetString()));
-        Assert.DoesNotContain("   at ", text, StringComparison.Ordinal);
-        return problem;
-    }
-
     /// <summary>A 422 naming <paramref name="field"/> among its errors.</summary>
     public static async Task<JsonElement> AssertInvalidAsync(this HttpResponseMessage response, string field)
     {
