@@ -5,6 +5,7 @@ using System.Text.Json;
 using Confluent.Kafka;
 using EStore.Contracts;
 using EStore.Contracts.Events;
+using EStore.Platform.Hosting;
 using EStore.Platform.Observability;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;

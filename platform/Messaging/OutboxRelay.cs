@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text;
 using Confluent.Kafka;
 using EStore.Contracts;
+using EStore.Platform.Hosting;
 using EStore.Platform.Observability;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;

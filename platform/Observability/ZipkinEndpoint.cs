@@ -15,7 +15,7 @@ internal sealed class ZipkinEndpoint
     private static readonly JsonEncodedText Ipv6Property = JsonEncodedText.Encode("ipv6");
     private static readonly JsonEncodedText PortProperty = JsonEncodedText.Encode("port");
 
-    // One export thread parses the same few peer addresses over and over.
+    // The threads that end spans parse the same few peer addresses over and over.
     [ThreadStatic]
     private static Dictionary<string, PeerHost>? t_hosts;
 
@@ -26,7 +26,7 @@ internal sealed class ZipkinEndpoint
     {
         ServiceName = serviceName;
         Port = port;
-        _serviceName = serviceName is { Length: > 0 } ? JsonEncodedText.Encode(serviceName) : null;
+        _serviceName = serviceName is { Length: > 0 } ? JsonEncodedText.Encode(serviceName, ZipkinSpanWriter.WriterOptions.Encoder) : null;
         _address = address is null ? default : PeerHost.Of(address);
     }
 

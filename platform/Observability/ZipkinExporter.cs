@@ -1,6 +1,6 @@
 using System.Buffers;
 using System.Net.Http.Headers;
-using EStore.Platform.Messaging;
+using EStore.Platform.Hosting;
 using Microsoft.Extensions.Logging;
 using OpenTelemetry;
 

@@ -43,8 +43,8 @@ internal static class ZipkinSpanWriter
     private static readonly JsonEncodedText True = JsonEncodedText.Encode("true");
     private static readonly JsonEncodedText False = JsonEncodedText.Encode("false");
 
-    // Spans are written on the export thread, again and again with the same few tag keys and
-    // sources: their JSON text is made once per thread (bounded, in case keys are dynamic).
+    // Spans are written by the threads that end them, again and again with the same few tag keys
+    // and sources: their JSON text is made once per thread (bounded, in case keys are dynamic).
     [ThreadStatic]
     private static Dictionary<string, JsonEncodedText>? t_keys;
     [ThreadStatic]

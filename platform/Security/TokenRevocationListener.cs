@@ -5,7 +5,6 @@ using EStore.Contracts;
 using EStore.Contracts.Events;
 using EStore.Platform.Hosting;
 using EStore.Platform.Kafka;
-using EStore.Platform.Messaging;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
