@@ -3,7 +3,6 @@
 // starts the broker, discovery, the gateway and product-service (Release build, OS-chosen ports) with product-service
 // on the given PostgreSQL database, writes "gateway=URL" and "product=URL" lines to FILE once everything is routed,
 // and stops everything on SIGTERM/SIGINT (exit code 1 if a process of the mesh dies first).
-using System.Runtime.InteropServices;
 using EStore.Mesh;
 
 string? Option(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
@@ -14,18 +13,6 @@ if (string.IsNullOrWhiteSpace(database) || string.IsNullOrWhiteSpace(readyFile))
     Console.Error.WriteLine("usage: EStore.Catalog.Bench --database CONNECTION_STRING --ready-file FILE");
     return 2;
 }
-
-var stop = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-using var startup = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-void OnSignal(PosixSignalContext context)
-{
-    // Stop the children in order instead of letting the runtime exit under them.
-    context.Cancel = true;
-    stop.TrySetResult();
-    startup.Cancel();
-}
-using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
-using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
 
 var options = new MeshHostOptions
 {
@@ -50,15 +37,8 @@ options.AppEnvironment["gateway"] = new Dictionary<string, string?>
     ["Gateway__RateLimits__PerUser__WindowSeconds"] = "1",
 };
 
-await using var mesh = await MeshHost.StartAsync(options, startup.Token);
-var product = mesh.GetInstances("product-service").Single();
-await File.WriteAllTextAsync(readyFile + ".tmp", $"gateway={mesh.GatewayUrl.ToString().TrimEnd('/')}\nproduct={product.BaseUrl.ToString().TrimEnd('/')}\n");
-File.Move(readyFile + ".tmp", readyFile, overwrite: true);
-
-var ended = await Task.WhenAny(stop.Task, mesh.Failure);
-if (ended == mesh.Failure)
+return await MeshBenchmarkHost.RunAsync(options, readyFile, (mesh, _) =>
 {
-    Console.Error.WriteLine(mesh.Failure.Result.ToString());
-    return 1;
-}
-return 0;
+    var product = mesh.GetInstances("product-service").Single();
+    return Task.FromResult($"gateway={mesh.GatewayUrl.ToString().TrimEnd('/')}\nproduct={product.BaseUrl.ToString().TrimEnd('/')}\n");
+});

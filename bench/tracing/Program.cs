@@ -3,10 +3,20 @@
 //             built with the service defaults: GET /api/products/{id} answers from memory; with a database,
 //             GET /api/stored-products/{id} reads the row from PostgreSQL (a server span and an Npgsql span)
 //   collector --port-file FILE                                     a stand-in Zipkin that counts what it receives
+//   product-service --database CONNECTION-STRING --zipkin URL --ready-file FILE
+//             EStore's product-service twice on that PostgreSQL database (see ProductServicePair), "off=URL" and
+//             "on=URL" lines in FILE once both are up; stops on SIGTERM
 using EStore.Platform.Hosting;
 
 var mode = args.FirstOrDefault() ?? "";
 string? Option(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
+if (mode == "product-service")
+{
+    return await ProductServicePair.RunAsync(
+        Option("--database") ?? throw new ArgumentException("--database is required"),
+        Option("--zipkin") ?? throw new ArgumentException("--zipkin is required"),
+        Option("--ready-file") ?? throw new ArgumentException("--ready-file is required"));
+}
 var portFile = Option("--port-file") ?? throw new ArgumentException("--port-file is required");
 
 WebApplication app;
@@ -74,7 +84,7 @@ else if (mode == "collector")
 }
 else
 {
-    Console.Error.WriteLine("usage: TracingBench service|collector --port-file FILE [--zipkin URL] [--tracing on|off] [--database CONNECTION-STRING]");
+    Console.Error.WriteLine("usage: TracingBench service|collector --port-file FILE [--zipkin URL] [--tracing on|off] [--database CONNECTION-STRING]\n       TracingBench product-service --database CONNECTION-STRING --zipkin URL --ready-file FILE");
     return 2;
 }
 

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
-using System.Globalization;
 
 namespace EStore.Platform.Observability;
 
@@ -28,7 +27,7 @@ internal sealed class MetricFamily
     private static readonly TagSet OverflowTags = TagSet.From(new KeyValuePair<string, string>[] { new("otel.metric.overflow", "true") });
 
     private readonly TimeProvider _time;
-    private ConcurrentDictionary<TagSet, Series> _series = new();
+    private ConcurrentDictionary<TagSet, Series> _series = new(TagSetComparer.Instance);
 
     private MetricFamily(Instrument instrument, MetricKind kind, bool summed, double[] boundaries, TimeProvider time)
     {
@@ -96,12 +95,14 @@ internal sealed class MetricFamily
 
     public void Record(double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
     {
-        var key = TagSet.From(tags);
-        if (!_series.TryGetValue(key, out var series))
+        var table = _series;
+        // Every request records several measurements: finding their series must not allocate a tag set.
+        if (!table.GetAlternateLookup<ReadOnlySpan<KeyValuePair<string, object?>>>().TryGetValue(tags, out var series))
         {
-            series = _series.Count >= MaxSeries && !_series.ContainsKey(key)
-                ? _series.GetOrAdd(OverflowTags, _ => NewSeries())
-                : _series.GetOrAdd(key, _ => NewSeries());
+            var key = TagSet.From(tags);
+            series = table.Count >= MaxSeries && !table.ContainsKey(key)
+                ? table.GetOrAdd(OverflowTags, _ => NewSeries())
+                : table.GetOrAdd(key, _ => NewSeries());
         }
         series.Record(value);
     }
@@ -111,7 +112,7 @@ internal sealed class MetricFamily
     {
         if (Observable)
         {
-            _series = new ConcurrentDictionary<TagSet, Series>();
+            _series = new ConcurrentDictionary<TagSet, Series>(TagSetComparer.Instance);
         }
     }
 
@@ -212,85 +213,6 @@ internal sealed class MetricFamily
             _windowStart = now;
         }
     }
-}
-
-/// <summary>A sorted, immutable tag set with value equality; tag values as invariant strings.</summary>
-internal sealed class TagSet : IEquatable<TagSet>
-{
-    private readonly int _hash;
-
-    private TagSet(KeyValuePair<string, string>[] pairs)
-    {
-        Pairs = pairs;
-        var hash = new HashCode();
-        foreach (var pair in pairs)
-        {
-            hash.Add(pair.Key, StringComparer.Ordinal);
-            hash.Add(pair.Value, StringComparer.Ordinal);
-        }
-        _hash = hash.ToHashCode();
-    }
-
-    public KeyValuePair<string, string>[] Pairs { get; }
-
-    public static TagSet From(ReadOnlySpan<KeyValuePair<string, object?>> tags)
-    {
-        if (tags.IsEmpty)
-        {
-            return Empty;
-        }
-        var pairs = new KeyValuePair<string, string>[tags.Length];
-        var count = 0;
-        foreach (var tag in tags)
-        {
-            if (tag.Value is not null)
-            {
-                pairs[count++] = new(tag.Key, Format(tag.Value));
-            }
-        }
-        if (count != pairs.Length)
-        {
-            Array.Resize(ref pairs, count);
-        }
-        Array.Sort(pairs, static (a, b) => string.CompareOrdinal(a.Key, b.Key));
-        return new TagSet(pairs);
-    }
-
-    public static TagSet From(KeyValuePair<string, string>[] pairs) => new(pairs);
-
-    public static TagSet Empty { get; } = new([]);
-
-    public bool Equals(TagSet? other)
-    {
-        if (other is null || other._hash != _hash || other.Pairs.Length != Pairs.Length)
-        {
-            return false;
-        }
-        for (var i = 0; i < Pairs.Length; i++)
-        {
-            if (!string.Equals(Pairs[i].Key, other.Pairs[i].Key, StringComparison.Ordinal) || !string.Equals(Pairs[i].Value, other.Pairs[i].Value, StringComparison.Ordinal))
-            {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    public override bool Equals(object? obj) => Equals(obj as TagSet);
-
-    public override int GetHashCode() => _hash;
-
-    private static string Format(object value) => value switch
-    {
-        string s => s,
-        bool b => b ? "true" : "false",
-        int i when i is >= 100 and < 600 => StatusCodeText[i - 100],
-        IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
-        _ => value.ToString() ?? "",
-    };
-
-    // http.response.status_code comes as a boxed int on every request: format each code once.
-    private static readonly string[] StatusCodeText = [.. Enumerable.Range(100, 500).Select(i => i.ToString(CultureInfo.InvariantCulture))];
 }
 
 /// <summary>A metric as collected at one moment.</summary>

@@ -116,6 +116,42 @@ public sealed class MetricsTests
     }
 
     [Fact]
+    public async Task Measurements_with_the_same_tags_in_any_order_share_one_series()
+    {
+        await using var app = await StartAsync();
+        var counter = app.Services.GetRequiredService<IMeterFactory>().Create("EStore.Test.Tags").CreateCounter<long>("estore.test.tagged");
+        KeyValuePair<string, object?> Tag(string key, object? value) => new(key, value);
+        counter.Add(1, Tag("a", "x"), Tag("b", 200));
+        counter.Add(1, Tag("b", 200), Tag("a", "x"));
+        counter.Add(1, Tag("a", "x"), Tag("b", "200"));
+        counter.Add(1, Tag("a", "x"), Tag("b", 200), Tag("c", null));
+        // A repeated tag does not stand in for a missing one.
+        counter.Add(1, Tag("a", "x"), Tag("a", "x"));
+        counter.Add(1, Tag("a", "x"));
+        counter.Add(1, Tag("a", "x"), Tag("b", 2.5));
+        counter.Add(1, Tag("b", 2.5), Tag("a", "x"));
+        counter.Add(1, Tag("a", "x"), Tag("b", 201));
+
+        var series = app.Services.GetRequiredService<MetricsRegistry>().Collect("estore.test.tagged")!.Series
+            .ToDictionary(s => string.Join(",", s.Tags.Select(t => $"{t.Key}={t.Value}")), s => s.Value);
+        Assert.Equal(new Dictionary<string, double> { ["a=x,b=200"] = 4, ["a=x,a=x"] = 1, ["a=x"] = 1, ["a=x,b=2.5"] = 2, ["a=x,b=201"] = 1 }, series);
+    }
+
+    [Fact]
+    public void A_measurements_tags_hash_and_match_like_the_tag_set_made_from_them()
+    {
+        KeyValuePair<string, object?>[] tags = [new("http.route", "/api/orders/{id}"), new("http.response.status_code", 404), new("retries", 3L), new("ratio", 0.25), new("ok", false), new("kind", DayOfWeek.Friday), new("none", null)];
+        KeyValuePair<string, object?>[] reversed = [.. tags.Reverse()];
+        var set = TagSet.From(tags);
+        Assert.Equal(set.GetHashCode(), TagSet.HashOf(reversed));
+        Assert.True(TagSetComparer.Instance.Equals(reversed, set));
+        Assert.Equal(["http.response.status_code=404", "http.route=/api/orders/{id}", "kind=Friday", "ok=false", "ratio=0.25", "retries=3"], set.Pairs.Select(p => $"{p.Key}={p.Value}"));
+        KeyValuePair<string, object?>[] otherStatus = [.. tags.Select(t => t.Key == "http.response.status_code" ? new KeyValuePair<string, object?>(t.Key, 500) : t)];
+        Assert.False(TagSetComparer.Instance.Equals(otherStatus, set));
+        Assert.False(TagSetComparer.Instance.Equals(tags.AsSpan(1), set));
+    }
+
+    [Fact]
     public async Task Two_applications_in_one_process_keep_their_own_request_metrics()
     {
         await using var first = await StartAsync();
