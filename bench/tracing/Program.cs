@@ -3,7 +3,7 @@
 //             built with the service defaults: GET /api/products/{id} answers from memory; with a database,
 //             GET /api/stored-products/{id} reads the row from PostgreSQL (a server span and an Npgsql span)
 //   collector --port-file FILE                                     a stand-in Zipkin that counts what it receives
-//   product-service --database CONNECTION-STRING --zipkin URL --ready-file FILE
+//   product-service --database CONNECTION-STRING --zipkin URL --ready-file FILE [--traced-instance 2|1|0]
 //             EStore's product-service twice on that PostgreSQL database (see ProductServicePair), "off=URL" and
 //             "on=URL" lines in FILE once both are up; stops on SIGTERM
 using EStore.Platform.Hosting;
@@ -15,7 +15,14 @@ if (mode == "product-service")
     return await ProductServicePair.RunAsync(
         Option("--database") ?? throw new ArgumentException("--database is required"),
         Option("--zipkin") ?? throw new ArgumentException("--zipkin is required"),
-        Option("--ready-file") ?? throw new ArgumentException("--ready-file is required"));
+        Option("--ready-file") ?? throw new ArgumentException("--ready-file is required"),
+        Option("--traced-instance") switch
+        {
+            null or "2" => 2,
+            "1" => 1,
+            "0" => 0,
+            var other => throw new ArgumentException($"--traced-instance must be 2, 1 or 0, not '{other}'"),
+        });
 }
 var portFile = Option("--port-file") ?? throw new ArgumentException("--port-file is required");
 
@@ -84,7 +91,7 @@ else if (mode == "collector")
 }
 else
 {
-    Console.Error.WriteLine("usage: TracingBench service|collector --port-file FILE [--zipkin URL] [--tracing on|off] [--database CONNECTION-STRING]\n       TracingBench product-service --database CONNECTION-STRING --zipkin URL --ready-file FILE");
+    Console.Error.WriteLine("usage: TracingBench service|collector --port-file FILE [--zipkin URL] [--tracing on|off] [--database CONNECTION-STRING]\n       TracingBench product-service --database CONNECTION-STRING --zipkin URL --ready-file FILE [--traced-instance 2|1|0]");
     return 2;
 }
 

@@ -13,6 +13,7 @@
 #
 #   bench/tracing/run.sh                      # defaults: 5 rounds of 10 s per endpoint, 32 connections
 #   ROUNDS=3 DURATION=15 CONNECTIONS=64 WARMUP=20 bench/tracing/run.sh
+#   TRACED_INSTANCE=1 bench/tracing/run.sh    # trace product-service's first instance instead (0: neither, an A/A run)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 
@@ -22,6 +23,7 @@ CONNECTIONS=${CONNECTIONS:-32}
 THREADS=${THREADS:-2}
 # Long enough for tiered compilation to settle: 3 s left the JIT busy on a fifth of a core in the first rounds.
 WARMUP=${WARMUP:-15}
+TRACED_INSTANCE=${TRACED_INSTANCE:-2}
 OUT=bench/results/tracing.md
 
 source bench/lib.sh
@@ -66,7 +68,8 @@ start on service --tracing on --zipkin "http://127.0.0.1:$COLLECTOR/api/v2/spans
 start_product_services() {
     echo "starting two product-services (one traced) on PostgreSQL" >&2
     dotnet "$BENCH" product-service --database "${PG_CONNECTION%;Database=*};Database=$PRODUCT_DATABASE;Maximum Pool Size=$CONNECTIONS" \
-        --zipkin "http://127.0.0.1:$COLLECTOR/api/v2/spans" --ready-file "$WORK/product.ready" >"$WORK/product.log" 2>&1 &
+        --zipkin "http://127.0.0.1:$COLLECTOR/api/v2/spans" --ready-file "$WORK/product.ready" \
+        --traced-instance "$TRACED_INSTANCE" >"$WORK/product.log" 2>&1 &
     PIDS+=($!)
     for _ in $(seq 1 1800); do [[ -s "$WORK/product.ready" ]] && break; sleep 0.1; done
     [[ -s "$WORK/product.ready" ]] || { echo "product-service did not start:" >&2; tail -30 "$WORK/product.log" >&2; exit 1; }
