@@ -14,22 +14,10 @@ if (string.IsNullOrWhiteSpace(database) || string.IsNullOrWhiteSpace(readyFile))
     return 2;
 }
 
-var options = new MeshHostOptions
-{
-    Configuration = "release",
-    Ports = MeshPortMode.Auto,
-    Apps = ["product-service"],
-    // The seed builds on the demo catalog's category tree.
-    SeedDemoData = true,
-    DataDirectory = Path.Combine(Path.GetTempPath(), "estore-bench-catalog-" + Guid.NewGuid().ToString("N")[..12]),
-    DeleteDataDirectoryOnDispose = true,
-    OnProgress = message => Console.WriteLine($"[mesh] {message}"),
-    OnOutput = line => Console.WriteLine($"[{line.Source}] {line.Text}"),
-};
+var options = MeshBenchmarkHost.CreateOptions("catalog");
+// The seed (bench/catalog/seed.sql) builds on the demo catalog's category tree.
+options.Apps = ["product-service"];
 options.Databases["product-service"] = new MeshDatabase("Postgres", database);
-// Only warnings in the logs: per-request logging would cost the service more than the gateway.
-options.Environment["Logging__LogLevel__Default"] = "Warning";
-options.Environment["Logging__LogLevel__Microsoft.AspNetCore"] = "Warning";
 // The load generator is one anonymous client: the per-IP window would otherwise answer 429.
 options.AppEnvironment["gateway"] = new Dictionary<string, string?>
 {

@@ -10,27 +10,17 @@ internal static class ProductServicePair
 {
     public static Task<int> RunAsync(string database, string zipkin, string readyFile, int tracedInstance)
     {
-        var options = new MeshHostOptions
-        {
-            Configuration = "release",
-            Ports = MeshPortMode.Auto,
-            Apps = ["product-service"],
-            SeedDemoData = true,
-            DataDirectory = Path.Combine(Path.GetTempPath(), "estore-bench-tracing-" + Guid.NewGuid().ToString("N")[..12]),
-            DeleteDataDirectoryOnDispose = true,
-            OnProgress = message => Console.WriteLine($"[mesh] {message}"),
-            OnOutput = line => Console.WriteLine($"[{line.Source}] {line.Text}"),
-            ConfigureEnvironment = instance =>
-            {
-                // Only one instance of the measured pair traces; the rest of the mesh exports nothing.
-                var traced = instance.Definition.AppName == "product-service" && instance.Index == tracedInstance;
-                instance.Variables["Tracing__Enabled"] = traced ? "true" : "false";
-                instance.Variables["Tracing__SamplingRatio"] = "1.0";
-                instance.Variables["Zipkin__Endpoint"] = traced ? zipkin : null;
-            },
-        };
+        var options = MeshBenchmarkHost.CreateOptions("tracing");
+        options.Apps = ["product-service"];
         options.Databases["product-service"] = new MeshDatabase("Postgres", database);
-        options.Environment["Logging__LogLevel__Default"] = "Warning";
+        options.ConfigureEnvironment = instance =>
+        {
+            // Only one instance of the measured pair traces; the rest of the mesh exports nothing.
+            var traced = instance.Definition.AppName == "product-service" && instance.Index == tracedInstance;
+            instance.Variables["Tracing__Enabled"] = traced ? "true" : "false";
+            instance.Variables["Tracing__SamplingRatio"] = "1.0";
+            instance.Variables["Zipkin__Endpoint"] = traced ? zipkin : null;
+        };
 
         return MeshBenchmarkHost.RunAsync(options, readyFile, async (mesh, cancellationToken) =>
         {

@@ -53,7 +53,8 @@ internal sealed class TagSet : IEquatable<TagSet>
         {
             Array.Resize(ref pairs, count);
         }
-        Array.Sort(pairs, static (a, b) => string.CompareOrdinal(a.Key, b.Key));
+        // By value too: a repeated key must come out in one order, or equal sets would differ.
+        Array.Sort(pairs, static (a, b) => string.CompareOrdinal(a.Key, b.Key) is var byKey and not 0 ? byKey : string.CompareOrdinal(a.Value, b.Value));
         return new TagSet(pairs);
     }
 

@@ -138,6 +138,28 @@ public sealed class MetricsTests
     }
 
     [Fact]
+    public async Task Recording_into_an_existing_series_allocates_nothing()
+    {
+        await using var app = await StartAsync();
+        var histogram = app.Services.GetRequiredService<IMeterFactory>().Create("EStore.Test.Allocation").CreateHistogram<double>("estore.test.latency", "s");
+        var route = new KeyValuePair<string, object?>("http.route", "/api/orders/{id}");
+        var method = new KeyValuePair<string, object?>("http.request.method", "GET");
+        histogram.Record(0.01, route, method);
+        histogram.Record(0.01, method, route);
+
+        // Every request records several measurements: finding their series must not make garbage.
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 1000; i++)
+        {
+            histogram.Record(0.01, method, route);
+        }
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.True(allocated < 1024, $"{allocated} bytes allocated by 1000 measurements");
+        Assert.Equal(1002, Assert.Single(app.Services.GetRequiredService<MetricsRegistry>().Collect("estore.test.latency")!.Series).Count);
+    }
+
+    [Fact]
     public void A_measurements_tags_hash_and_match_like_the_tag_set_made_from_them()
     {
         KeyValuePair<string, object?>[] tags = [new("http.route", "/api/orders/{id}"), new("http.response.status_code", 404), new("retries", 3L), new("ratio", 0.25), new("ok", false), new("kind", DayOfWeek.Friday), new("none", null)];

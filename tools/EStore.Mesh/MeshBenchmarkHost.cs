@@ -9,6 +9,29 @@ namespace EStore.Mesh;
 public static class MeshBenchmarkHost
 {
     /// <summary>
+    /// Options for a benchmark's mesh: the Release build on OS-chosen ports, demo data in a temporary directory
+    /// deleted afterwards, children's output on this console, and only warnings in their logs (per-request
+    /// logging would weigh on what is measured).
+    /// </summary>
+    public static MeshHostOptions CreateOptions(string benchmark)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(benchmark);
+        var options = new MeshHostOptions
+        {
+            Configuration = "release",
+            Ports = MeshPortMode.Auto,
+            SeedDemoData = true,
+            DataDirectory = Path.Combine(Path.GetTempPath(), $"estore-bench-{benchmark}-{Guid.NewGuid().ToString("N")[..12]}"),
+            DeleteDataDirectoryOnDispose = true,
+            OnProgress = message => Console.WriteLine($"[mesh] {message}"),
+            OnOutput = line => Console.WriteLine($"[{line.Source}] {line.Text}"),
+        };
+        options.Environment["Logging__LogLevel__Default"] = "Warning";
+        options.Environment["Logging__LogLevel__Microsoft.AspNetCore"] = "Warning";
+        return options;
+    }
+
+    /// <summary>
     /// Starts the mesh, lets <paramref name="prepare"/> finish the setup and return the ready file's text, writes
     /// <paramref name="readyFile"/> in one step, then waits for SIGINT or SIGTERM (exit code 0) or for a process of
     /// the mesh to die (exit code 1). The mesh is stopped in order either way.
