@@ -15,7 +15,7 @@ builder.AddGatewayApiDocs();               // the services' OpenAPI documents, f
 
 var app = builder.Build();
 app.UseRequestId();                        // first: every answer carries X-Request-Id
-app.MapServiceDefaults();                  // problem bodies, status code pages, actuator
+app.MapServiceDefaults(bufferSmallResponses: false); // problem bodies, actuator; proxied bodies stream
 app.UseGatewaySwaggerUi();                 // /swagger: the UI over every service's document
 app.UseGatewayPipeline();                  // routing, CORS, authn, rate limits, authz, timeouts
 app.MapGatewayActuator();

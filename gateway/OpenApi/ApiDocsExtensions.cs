@@ -82,7 +82,10 @@ public static class ApiDocsExtensions
     public static WebApplication UseGatewaySwaggerUi(this WebApplication app)
     {
         var documents = app.Services.GetRequiredService<ServiceDocuments>();
-        app.UseSwaggerUI(options =>
+        // Only requests under the UI's prefix enter its middleware: it matches every path it sees against
+        // regular expressions, which a profile of proxied requests showed as ~2% of the gateway's CPU.
+        var prefix = new PathString("/" + UiRoutePrefix);
+        app.UseWhen(http => http.Request.Path.StartsWithSegments(prefix), ui => ui.UseSwaggerUI(options =>
         {
             options.RoutePrefix = UiRoutePrefix;
             options.DocumentTitle = "EStore API";
@@ -91,7 +94,7 @@ public static class ApiDocsExtensions
             // The pasted token survives page reloads (browser local storage): paste once, use everywhere.
             options.EnablePersistAuthorization();
             options.DisplayRequestDuration();
-        });
+        }));
         return app;
     }
 

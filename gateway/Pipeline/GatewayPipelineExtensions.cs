@@ -56,16 +56,29 @@ public static class GatewayPipelineExtensions
             // Accept a client's id only when it is short and plain: it lands in logs and downstream headers.
             var id = supplied.Count == 1 && supplied[0] is { Length: > 0 and <= 128 } value && !value.AsSpan().ContainsAnyExcept(RequestIdChars)
                 ? value
-                : Guid.NewGuid().ToString("N");
+                : NewRequestId();
             http.Request.Headers[RequestIdHeader] = id;
-            http.Response.OnStarting(() =>
-            {
-                http.Response.Headers[RequestIdHeader] = id;
-                return Task.CompletedTask;
-            });
+            // Set when the answer starts, so that answers whose headers were cleared (errors) carry it too.
+            http.Response.OnStarting(ReturnRequestId, http);
             return next(http);
         });
         return app;
+    }
+
+    private static Task ReturnRequestId(object state)
+    {
+        var http = (HttpContext)state;
+        http.Response.Headers[RequestIdHeader] = http.Request.Headers[RequestIdHeader];
+        return Task.CompletedTask;
+    }
+
+    // 128 random bits as 32 hex digits, like a GUID's "N" form. An id only has to be unique, not secret:
+    // Guid.NewGuid reads the kernel's secure random source with a system call on every request.
+    private static string NewRequestId()
+    {
+        Span<byte> bits = stackalloc byte[16];
+        Random.Shared.NextBytes(bits);
+        return Convert.ToHexStringLower(bits);
     }
 
     /// <summary>Routing, CORS, authentication, rate limits, authorization and timeouts, in that order.</summary>

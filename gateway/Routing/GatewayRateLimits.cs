@@ -30,8 +30,12 @@ public static class GatewayRateLimits
             // Keyed by route too, so a burst of logins does not also lock the caller out of register.
             options.AddPolicy(PerIpStrictPolicy, http => RateLimitPartition.GetFixedWindowLimiter(
                 $"{ClientIp(http)}|{http.GetEndpoint()?.DisplayName}", _ => strict.ToOptions()));
+            // A user's key is the token's subject as it stands (a GUID, checked by the token validation; it never
+            // looks like an "ip:" key): read per request, so no formatting and no CurrentUser.
             options.AddPolicy(PerUserPolicy, http => RateLimitPartition.GetFixedWindowLimiter(
-                CurrentUser.FromPrincipal(http.User) is { } user ? "user:" + user.Id : "ip:" + ClientIp(http),
+                http.User.Identity?.IsAuthenticated == true && http.User.FindFirst(TokenClaims.Subject)?.Value is { Length: > 0 } subject
+                    ? subject
+                    : "ip:" + ClientIp(http),
                 _ => perUser.ToOptions()));
             options.OnRejected = async (context, cancellationToken) =>
             {

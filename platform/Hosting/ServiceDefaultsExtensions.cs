@@ -49,11 +49,19 @@ public static class ServiceDefaultsExtensions
         return builder;
     }
 
-    /// <summary>Adds the error-handling middleware and maps the actuator endpoints and <c>/openapi/v1.json</c>.</summary>
-    public static WebApplication MapServiceDefaults(this WebApplication app)
+    /// <summary>
+    /// Adds the error-handling middleware and maps the actuator endpoints and <c>/openapi/v1.json</c>.
+    /// Answers up to 16 KB are sent with <c>Content-Length</c> in one write unless <paramref name="bufferSmallResponses"/>
+    /// is false (the gateway: what it forwards must stream through as it arrives).
+    /// </summary>
+    public static WebApplication MapServiceDefaults(this WebApplication app, bool bufferSmallResponses = true)
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        if (bufferSmallResponses)
+        {
+            app.UseMiddleware<SmallResponseBuffering>();
+        }
         app.MapActuatorEndpoints();
         app.MapObservabilityEndpoints();
         app.MapServiceOpenApi();

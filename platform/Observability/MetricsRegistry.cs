@@ -6,7 +6,7 @@ namespace EStore.Platform.Observability;
 /// <summary>
 /// Aggregates System.Diagnostics.Metrics measurements in memory for <c>/actuator/metrics</c> and
 /// <c>/actuator/prometheus</c>: ASP.NET Core, HttpClient, the runtime (process and GC), Npgsql and
-/// every <c>EStore.*</c> meter. Meters made by another host's <see cref="IMeterFactory"/> in the same
+/// every <c>EStore.*</c> meter, minus <see cref="ObservabilitySettings.ExcludedMetrics"/>. Meters made by another host's <see cref="IMeterFactory"/> in the same
 /// process are left to that host; process-wide meters are seen by every host.
 /// </summary>
 internal sealed class MetricsRegistry : IDisposable
@@ -16,14 +16,16 @@ internal sealed class MetricsRegistry : IDisposable
 
     private readonly IMeterFactory _meterFactory;
     private readonly TimeProvider _time;
+    private readonly ObservabilitySettings _settings;
     private readonly MeterListener _listener = new();
     private readonly ConcurrentDictionary<string, MetricFamily> _families = new(StringComparer.Ordinal);
     private readonly Lock _collectGate = new();
 
-    public MetricsRegistry(IMeterFactory meterFactory, TimeProvider time)
+    public MetricsRegistry(IMeterFactory meterFactory, TimeProvider time, ObservabilitySettings settings)
     {
         _meterFactory = meterFactory;
         _time = time;
+        _settings = settings;
         _listener.InstrumentPublished = OnInstrumentPublished;
         _listener.SetMeasurementEventCallback<double>(static (_, value, tags, state) => ((MetricFamily)state!).Record(value, tags));
         _listener.SetMeasurementEventCallback<float>(static (_, value, tags, state) => ((MetricFamily)state!).Record(value, tags));
@@ -70,6 +72,11 @@ internal sealed class MetricsRegistry : IDisposable
             return;
         }
         if (Array.IndexOf(MeterNames, meter.Name) < 0 && !MeterPrefixes.Any(p => meter.Name.StartsWith(p, StringComparison.Ordinal)))
+        {
+            return;
+        }
+        // An instrument nobody listens to costs its callers nothing: excluded ones are never enabled.
+        if (_settings.IsMetricExcluded(instrument.Name))
         {
             return;
         }

@@ -66,6 +66,7 @@ public static class ServiceAuthenticationExtensions
         services.TryAddSingleton<ITokenRevocationList, TokenRevocationList>();
         services.AddHttpContextAccessor();
         services.TryAddSingleton<ICurrentUserAccessor, CurrentUserAccessor>();
+        services.AddSingleton<ValidatedTokenCache>();
         services.AddSingleton<ServiceJwtBearerEvents>();
 
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
@@ -130,7 +131,7 @@ public static class ServiceAuthenticationExtensions
         };
     }
 
-    private sealed class ConfigureJwtBearer(JwtSettings settings, IJwtSigningKeySource keys, TimeProvider time, ServiceJwtBearerEvents events)
+    private sealed class ConfigureJwtBearer(JwtSettings settings, IJwtSigningKeySource keys, TimeProvider time, ValidatedTokenCache validated, ServiceJwtBearerEvents events)
         : IConfigureNamedOptions<JwtBearerOptions>
     {
         public void Configure(string? name, JwtBearerOptions options)
@@ -145,8 +146,8 @@ public static class ServiceAuthenticationExtensions
             options.RequireHttpsMetadata = false;
             options.RefreshOnIssuerKeyNotFound = false;
             options.TokenHandlers.Clear();
-            options.TokenHandlers.Add(settings.ValidatedTokenCacheSize > 0
-                ? new CachingTokenHandler(keys, time, settings.ValidatedTokenCacheSize) { MapInboundClaims = false }
+            options.TokenHandlers.Add(validated.Enabled
+                ? new CachingTokenHandler(validated, keys) { MapInboundClaims = false }
                 : new JsonWebTokenHandler { MapInboundClaims = false });
             options.TokenValidationParameters = CreateValidationParameters(settings, keys, time);
             options.Events = events;

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Buffers.Text;
+using System.Security.Claims;
 using System.Text.Json;
 using EStore.Platform.Errors;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
@@ -12,13 +13,15 @@ using Microsoft.Net.Http.Headers;
 namespace EStore.Platform.Security;
 
 /// <summary>
-/// The JwtBearer hooks: make sure the key for the token's <c>kid</c> is loaded before the synchronous
-/// validation runs, enforce <c>sub</c>, <c>jti</c> and revocation after it, and answer failures with
-/// problem bodies (401 / 403, or 503 when no signing keys could ever be loaded).
+/// The JwtBearer hooks: answer a token validated before from <see cref="ValidatedTokenCache"/>, otherwise make
+/// sure the key for the token's <c>kid</c> is loaded before the synchronous validation runs; enforce <c>sub</c>,
+/// <c>jti</c> and revocation after it, and answer failures with problem bodies (401 / 403, or 503 when no
+/// signing keys could ever be loaded).
 /// </summary>
 internal sealed partial class ServiceJwtBearerEvents(
     IJwtSigningKeySource keys,
     ITokenRevocationList revocations,
+    ValidatedTokenCache validated,
     ILogger<ServiceJwtBearerEvents> logger) : JwtBearerEvents
 {
     private const string KeysUnavailableItem = "EStore.Security.KeysUnavailable";
@@ -36,12 +39,28 @@ internal sealed partial class ServiceJwtBearerEvents(
             context.NoResult();
             return;
         }
-        var token = authorization[BearerPrefix.Length..].Trim();
-        if (token.Length == 0)
+        var presented = authorization.AsSpan(BearerPrefix.Length).Trim();
+        if (presented.Length == 0)
         {
             context.Fail("empty bearer token");
             return;
         }
+        if (validated.Enabled && validated.TryGet(presented, out var known))
+        {
+            // Keeps the key source's periodic refresh going; answers at once while the kid is known.
+            await keys.GetKeysAsync(known.Verified.Kid, context.HttpContext.RequestAborted);
+            // Decided here, JwtBearer skips its per-request validation set-up (parameters, handler loop, contexts).
+            var principal = new ClaimsPrincipal(known.Identity.Clone());
+            if (Check(principal) is { } failure)
+            {
+                context.Fail(failure);
+                return;
+            }
+            context.Principal = principal;
+            context.Success();
+            return;
+        }
+        var token = presented.ToString();
         context.Token = token;
         try
         {
@@ -56,18 +75,27 @@ internal sealed partial class ServiceJwtBearerEvents(
 
     public override Task TokenValidated(TokenValidatedContext context)
     {
-        var principal = context.Principal;
+        if (Check(context.Principal) is { } failure)
+        {
+            context.Fail(failure);
+        }
+        return Task.CompletedTask;
+    }
+
+    // What every accepted token must also pass, on every request: sub and jti present, jti not revoked.
+    private string? Check(ClaimsPrincipal? principal)
+    {
         var tokenId = principal?.FindFirst(TokenClaims.TokenId)?.Value;
         if (!Guid.TryParse(principal?.FindFirst(TokenClaims.Subject)?.Value, out _) || string.IsNullOrEmpty(tokenId))
         {
-            context.Fail("the token lacks sub or jti");
+            return "the token lacks sub or jti";
         }
-        else if (revocations.IsRevoked(tokenId))
+        if (revocations.IsRevoked(tokenId))
         {
             LogRevokedTokenUsed(tokenId);
-            context.Fail("the token was revoked");
+            return "the token was revoked";
         }
-        return Task.CompletedTask;
+        return null;
     }
 
     public override Task AuthenticationFailed(AuthenticationFailedContext context)

@@ -190,8 +190,30 @@ public sealed class MetricsTests
         Assert.Equal(0, inSecond);
     }
 
-    private static Task<TestApp> StartAsync() =>
-        TestApp.StartAsync("metrics-service", map: app =>
+    [Fact]
+    public async Task Per_request_noise_is_left_out_by_default_and_the_list_is_configurable()
+    {
+        await using (var defaults = await StartAsync())
+        {
+            (await defaults.Client.GetAsync("/hello")).Dispose();
+            var names = await WaitForNamesAsync(defaults, "http.server.request.duration");
+            Assert.Contains("http.server.request.duration", names);
+            Assert.DoesNotContain("aspnetcore.routing.match_attempts", names);
+            Assert.DoesNotContain(names, n => n.StartsWith("aspnetcore.memory_pool.", StringComparison.Ordinal));
+        }
+
+        // The operator's list replaces the default one: routing comes back, the request duration goes.
+        await using var configured = await StartAsync(new Dictionary<string, string?> { [ObservabilitySettings.ExcludedMetricsKey] = "http.server.request.,kestrel." });
+        (await configured.Client.GetAsync("/hello")).Dispose();
+        var configuredNames = await WaitForNamesAsync(configured, "aspnetcore.routing.match_attempts");
+        Assert.Contains("aspnetcore.routing.match_attempts", configuredNames);
+        Assert.Contains("http.server.active_requests", configuredNames);
+        Assert.DoesNotContain("http.server.request.duration", configuredNames);
+        Assert.DoesNotContain(configuredNames, n => n.StartsWith("kestrel.", StringComparison.Ordinal));
+    }
+
+    private static Task<TestApp> StartAsync(IDictionary<string, string?>? settings = null) =>
+        TestApp.StartAsync("metrics-service", settings, map: app =>
         {
             var orders = app.Services.GetRequiredService<IMeterFactory>().Create("EStore.Test").CreateCounter<long>("estore.test.orders", "{order}", "Orders placed.");
             app.MapGet("/hello", () => Results.Text("hello"));
