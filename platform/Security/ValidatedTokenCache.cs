@@ -76,7 +76,7 @@ internal sealed class ValidatedTokenCache
                 _validated.Clear();
             }
         }
-        _validated[token] = new Entry(token, verified, identity.Clone(), verified.ValidFrom, verified.ValidTo, keySet);
+        _validated[token] = new Entry(verified, identity.Clone(), verified.ValidFrom, verified.ValidTo, keySet);
     }
 
     private bool IsCurrent(Entry entry)
@@ -86,5 +86,5 @@ internal sealed class ValidatedTokenCache
     }
 
     /// <summary>A remembered validation; <see cref="Identity"/> is the master copy, hand out clones only.</summary>
-    internal sealed record Entry(string Token, JsonWebToken Verified, ClaimsIdentity Identity, DateTime ValidFrom, DateTime ValidTo, SigningKeySet KeySet);
+    internal sealed record Entry(JsonWebToken Verified, ClaimsIdentity Identity, DateTime ValidFrom, DateTime ValidTo, SigningKeySet KeySet);
 }
