@@ -48,12 +48,14 @@ public sealed class SmallResponseBufferingTests
         var released = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         await using var service = await TestService.StartAsync(map: app => app.MapGet("/events", async (HttpContext http) =>
         {
+            // Written the way a serializer writes (Response.WriteAsync(string) would start the response, which
+            // sends what is held anyway): only DisableBuffering lets "first" out before the endpoint ends.
             http.Features.GetRequiredFeature<IHttpResponseBodyFeature>().DisableBuffering();
             http.Response.ContentType = "text/event-stream";
-            await http.Response.WriteAsync("data: first\n\n");
+            await http.Response.Body.WriteAsync(Encoding.UTF8.GetBytes("data: first\n\n"));
             await http.Response.Body.FlushAsync();
             await released.Task.WaitAsync(TimeSpan.FromSeconds(30));
-            await http.Response.WriteAsync("data: last\n\n");
+            await http.Response.Body.WriteAsync(Encoding.UTF8.GetBytes("data: last\n\n"));
         }));
 
         using var response = await service.Client.GetAsync("/events", HttpCompletionOption.ResponseHeadersRead);
