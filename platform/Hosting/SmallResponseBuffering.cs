@@ -95,9 +95,13 @@ internal sealed class SmallResponseBuffering(RequestDelegate next)
         public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
             WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
-        // Kestrel refuses synchronous I/O by default; so does this stream, unless the original allows it.
+        // Kestrel refuses synchronous I/O unless the app allowed it; a held write must not succeed where it would fail.
         public override void Write(byte[] buffer, int offset, int count)
         {
+            if (http.Features.Get<IHttpBodyControlFeature>()?.AllowSynchronousIO != true)
+            {
+                throw new InvalidOperationException("Synchronous operations are disallowed. Call WriteAsync or set AllowSynchronousIO to true instead.");
+            }
             if (!_passThrough && _length + count <= Limit)
             {
                 Hold(buffer.AsSpan(offset, count));
@@ -112,6 +116,10 @@ internal sealed class SmallResponseBuffering(RequestDelegate next)
 
         public override void Flush()
         {
+            if (_passThrough)
+            {
+                SpillThenFlushAsync(default).GetAwaiter().GetResult();
+            }
         }
 
         /// <summary>After the endpoint: the held body, with its length, in one write.</summary>
@@ -121,13 +129,9 @@ internal sealed class SmallResponseBuffering(RequestDelegate next)
             {
                 await _writer.FlushAsync();
             }
-            if (_passThrough || _length == 0)
-            {
-                await SpillAsync(default);
-                return;
-            }
             var response = http.Response;
-            if (!response.HasStarted && response.ContentLength is null && !response.Headers.ContainsKey("Transfer-Encoding"))
+            if (!_passThrough && _length > 0 && !response.HasStarted && response.ContentLength is null
+                && !response.Headers.ContainsKey("Transfer-Encoding"))
             {
                 response.ContentLength = _length;
             }

@@ -6,8 +6,9 @@ namespace EStore.Platform.Observability;
 /// <summary>
 /// Aggregates System.Diagnostics.Metrics measurements in memory for <c>/actuator/metrics</c> and
 /// <c>/actuator/prometheus</c>: ASP.NET Core, HttpClient, the runtime (process and GC), Npgsql and
-/// every <c>EStore.*</c> meter, minus <see cref="ObservabilitySettings.ExcludedMetrics"/>. Meters made by another host's <see cref="IMeterFactory"/> in the same
-/// process are left to that host; process-wide meters are seen by every host.
+/// every <c>EStore.*</c> meter, minus <see cref="ObservabilitySettings.ExcludedMetrics"/>. Meters made by another
+/// host's <see cref="IMeterFactory"/> in the same process are left to that host; process-wide meters are seen by
+/// every host.
 /// </summary>
 internal sealed class MetricsRegistry : IDisposable
 {

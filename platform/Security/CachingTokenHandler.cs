@@ -4,9 +4,9 @@ using Microsoft.IdentityModel.Tokens;
 namespace EStore.Platform.Security;
 
 /// <summary>
-/// Validates access tokens like <see cref="JsonWebTokenHandler"/>, answering from <see cref="ValidatedTokenCache"/>
-/// when it can and remembering the tokens that pass. (Requests with a remembered token usually do not get here:
-/// <see cref="ServiceJwtBearerEvents.MessageReceived"/> answers them before JwtBearer sets up a validation.)
+/// Validates access tokens like <see cref="JsonWebTokenHandler"/> and remembers the ones that pass in
+/// <see cref="ValidatedTokenCache"/>. It only sees tokens the cache does not know: a remembered one is answered
+/// earlier, in <see cref="ServiceJwtBearerEvents.MessageReceived"/>, so the token is looked up in one place only.
 /// </summary>
 internal sealed class CachingTokenHandler(ValidatedTokenCache cache, IJwtSigningKeySource keys) : JsonWebTokenHandler
 {
@@ -15,17 +15,6 @@ internal sealed class CachingTokenHandler(ValidatedTokenCache cache, IJwtSigning
 
     public override async Task<TokenValidationResult> ValidateTokenAsync(string token, TokenValidationParameters validationParameters)
     {
-        if (cache.TryGet(token, out var known))
-        {
-            return new TokenValidationResult
-            {
-                IsValid = true,
-                ClaimsIdentity = known.Identity.Clone(),
-                SecurityToken = known.Verified,
-                Issuer = known.Verified.Issuer,
-                TokenType = known.Verified.Typ,
-            };
-        }
         // The key set is read before validating, so a refresh during validation is not credited to this one.
         var keySet = keys.Current;
         var result = await base.ValidateTokenAsync(token, validationParameters).ConfigureAwait(false);

@@ -6,7 +6,8 @@ namespace EStore.Gateway.Tests;
 
 /// <summary>
 /// Broker, discovery, three gateways (the second with <c>Gateway:RequireAuthForCatalog=true</c> and a short API
-/// document cache, the third trusting the test's own signing key instead of identity-service's), identity-service
+/// document cache, the third trusting the test's own signing key instead of identity-service's, with a small
+/// per-user rate limit), identity-service
 /// and product-service as real processes on PostgreSQL, plus the in-test <see cref="EchoService"/> routed at
 /// <c>/api/echo/*</c> (authenticated) and <c>/api/echo-public/*</c> (anonymous); <c>/api/scale-echo/*</c> routes
 /// round robin to <see cref="ScaleEchoApp"/>, which tests start and stop instances of.
@@ -20,6 +21,9 @@ public sealed class GatewayMeshFixture : IAsyncLifetime
     public const int MaxBodyBytes = 64 * 1024;
     public const int StrictPermits = 5;
     public const int StrictWindowSeconds = 10;
+
+    /// <summary>Gateway #3's per-user window (per IP for anonymous callers): requests per minute.</summary>
+    public const int TestKeyGatewayPerUserPermits = 20;
 
     /// <summary>How long gateway #2 keeps a fetched API document (gateway #1 keeps the default 30 s).</summary>
     public const int ApiDocsCacheSeconds = 3;
@@ -95,6 +99,8 @@ public sealed class GatewayMeshFixture : IAsyncLifetime
             if (env.Definition.AppName == "gateway" && env.Index == 3)
             {
                 env.Variables["Jwt__JwksUrl"] = Tokens.JwksUrl.ToString();
+                env.Variables["Gateway__RateLimits__PerUser__PermitLimit"] = TestKeyGatewayPerUserPermits.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                env.Variables["Gateway__RateLimits__PerUser__WindowSeconds"] = "60";
             }
         };
         Mesh = await MeshHost.StartAsync(options, timeout.Token);

@@ -43,6 +43,29 @@ public sealed class GatewayTokenTests(GatewayMeshFixture mesh)
         Assert.DoesNotContain("IDX", problem.GetRawText(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Per_user_limit_counts_every_token_of_a_user_and_leaves_other_users_alone()
+    {
+        var flooder = Guid.NewGuid();
+        var permits = GatewayMeshFixture.TestKeyGatewayPerUserPermits;
+        for (var i = 0; i < permits; i++)
+        {
+            // A new token every time: the window belongs to the user, not to one token.
+            using var allowed = await mesh.TestKeyGateway.SendAsync(Authorized(HttpMethod.Get, "/api/echo/who", mesh.Tokens.For(flooder, ["customer"])));
+            Assert.Equal(HttpStatusCode.OK, allowed.StatusCode);
+        }
+
+        using (var limited = await mesh.TestKeyGateway.SendAsync(Authorized(HttpMethod.Get, "/api/echo/who", mesh.Tokens.For(flooder, ["customer"]))))
+        {
+            await limited.AssertProblemAsync(HttpStatusCode.TooManyRequests);
+            Assert.NotNull(limited.Headers.RetryAfter?.Delta);
+        }
+        using var otherUser = await mesh.TestKeyGateway.SendAsync(Authorized(HttpMethod.Get, "/api/echo/who", mesh.Tokens.For(Guid.NewGuid(), ["customer"])));
+        Assert.Equal(HttpStatusCode.OK, otherUser.StatusCode);
+        using var anonymous = await mesh.TestKeyGateway.GetAsync("/api/echo-public/x");
+        Assert.Equal(HttpStatusCode.OK, anonymous.StatusCode);
+    }
+
     private string Token(string kind)
     {
         var tokens = mesh.Tokens;

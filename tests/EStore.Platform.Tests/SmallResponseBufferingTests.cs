@@ -86,4 +86,19 @@ public sealed class SmallResponseBufferingTests
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         Assert.DoesNotContain("items", text, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task A_synchronous_write_is_refused_as_kestrel_refuses_it_even_while_held()
+    {
+        await using var service = await TestService.StartAsync(map: app => app.MapGet("/sync", (HttpContext http) =>
+        {
+            // Small enough to be held: without the check it would succeed here and only fail, or not, later.
+            http.Response.Body.Write(Encoding.UTF8.GetBytes("{}"));
+            return Task.CompletedTask;
+        }));
+
+        using var response = await service.Client.GetAsync("/sync");
+
+        Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
+    }
 }
