@@ -82,12 +82,13 @@ public sealed class PeerDirectory(
             .Where(u => !SelfUrlMatcher.IsMyself(u, myUrl, bound))
             .DistinctBy(u => u.AbsoluteUri)
             .ToList();
-        var kept = _nodes.Where(n => urls.Contains(n.ServiceUrl)).ToList();
+        // Compared with userinfo (Uri equality ignores it): a changed peer secret makes a new node.
+        var kept = _nodes.Where(n => urls.Any(u => u.AbsoluteUri == n.ConfiguredUrl.AbsoluteUri)).ToList();
         // Removed nodes stop when the directory is disposed; their loops idle meanwhile.
         _retired.AddRange(_nodes.Except(kept));
         var logger = loggers.CreateLogger<PeerNode>();
         var http = httpClients.CreateClient(HttpClientName);
-        _nodes = [.. urls.Select(u => kept.FirstOrDefault(n => n.ServiceUrl == u)
+        _nodes = [.. urls.Select(u => kept.FirstOrDefault(n => n.ConfiguredUrl.AbsoluteUri == u.AbsoluteUri)
             ?? new PeerNode(u, http, serverOptions.Value.Peers, time, feedback, logger))];
         loggers.CreateLogger<PeerDirectory>().LogInformation("Discovery peers: {Peers}", _nodes.Count == 0 ? "none" : string.Join(", ", _nodes.Select(n => n.ServiceUrl)));
     }
