@@ -165,6 +165,19 @@ public sealed class PeerReplicationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_node_replicating_with_a_wrong_peer_secret_is_refused_by_its_peer()
+    {
+        var rogueUrl = $"http://discovery:wrong-secret@127.0.0.1:{_a.Port}/eureka/";
+        await using var rogue = DiscoveryNode.Start(DiscoveryNode.FreePort(), [rogueUrl], new Dictionary<string, string?> { ["Discovery:Peers:SyncOnStartup"] = "false" });
+
+        Assert.Equal(HttpStatusCode.NoContent, (await rogue.Http.RegisterAsync(Eureka.SteeltoeBody(), prefix: "/eureka")).StatusCode);
+
+        await Eventually.TrueAsync(() => rogue.Peers.Nodes.Single().Status().LastError == "peer answered 401", "node a to refuse the batch");
+        using var atA = await _a.Http.GetAsync(InstancePath);
+        Assert.Equal(HttpStatusCode.NotFound, atA.StatusCode);
+    }
+
+    [Fact]
     public async Task An_unreachable_peer_is_reported_on_the_dashboard_and_in_health()
     {
         var deadPort = DiscoveryNode.FreePort();
