@@ -1,5 +1,3 @@
-using EStore.Mesh;
-
 namespace EStore.Mesh.Tests;
 
 public sealed class MeshCredentialsTests
