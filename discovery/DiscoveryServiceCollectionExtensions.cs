@@ -4,6 +4,7 @@ using EStore.Discovery.Health;
 using EStore.Discovery.Registry;
 using EStore.Discovery.Replication;
 using EStore.Discovery.Security;
+using EStore.Platform.Hosting;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -31,6 +32,7 @@ public static class DiscoveryServiceCollectionExtensions
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<DiscoveryServerOptions>, DiscoveryOptionsValidator>();
         services.AddSingleton<DiscoveryAuthenticator>();
+        services.AddSingleton<IStartupInitializer, DiscoveryOptionsStartupCheck>();
         // Tests replace this with a controllable clock.
         services.TryAddSingleton(TimeProvider.System);
 
