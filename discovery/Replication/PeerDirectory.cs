@@ -90,6 +90,12 @@ public sealed class PeerDirectory(
         var http = httpClients.CreateClient(HttpClientName);
         _nodes = [.. urls.Select(u => kept.FirstOrDefault(n => n.ConfiguredUrl.AbsoluteUri == u.AbsoluteUri)
             ?? new PeerNode(u, http, serverOptions.Value.Peers, time, feedback, logger))];
-        loggers.CreateLogger<PeerDirectory>().LogInformation("Discovery peers: {Peers}", _nodes.Count == 0 ? "none" : string.Join(", ", _nodes.Select(n => n.ServiceUrl)));
+        var directoryLogger = loggers.CreateLogger<PeerDirectory>();
+        directoryLogger.LogInformation("Discovery peers: {Peers}", _nodes.Count == 0 ? "none" : string.Join(", ", _nodes.Select(n => n.ServiceUrl)));
+        foreach (var node in _nodes.Where(n => n.Authorization is null))
+        {
+            // Said once here rather than as a 401 per batch: the fix is in this node's configuration.
+            directoryLogger.LogWarning("Peer {Peer} has no credential in its URL (http://discovery:SECRET@host/eureka/); a peer with security on refuses its replication", node.ServiceUrl);
+        }
     }
 }

@@ -481,7 +481,9 @@ public sealed class MeshHost : IAsyncDisposable
             {
                 env[key] = value;
             }
-            _credentials.WriteFile(Path.Combine(DataDirectory, MeshCredentials.FileName));
+            var credentialsFile = Path.Combine(DataDirectory, MeshCredentials.FileName);
+            _credentials.WriteFile(credentialsFile);
+            Progress($"discovery credentials of this run (for outside Eureka clients): {credentialsFile}");
             // A development mesh, as Spring advises for one: a handful of instances coming and going
             // would trip self-preservation, and dead instances should leave within a few seconds.
             env["Discovery__SelfPreservation__Enabled"] = "false";
