@@ -101,6 +101,12 @@ public sealed class InstanceRegistry
                 {
                     return RegisterResult.Refuse(live.ToView(), StatusCodes.Status409Conflict, "Instance id is held by a live instance at another address");
                 }
+                // Overrides are keyed by id alone (as in Eureka): one id live in two apps would let
+                // one app's credential set the other's status.
+                if (FindLiveInOtherApp(registrant.AppName, registrant.InstanceId, now) is { } other)
+                {
+                    return RegisterResult.Refuse(other.ToView(), StatusCodes.Status409Conflict, "Instance id is held by a live instance of another app");
+                }
             }
             var appName = registrant.AppName.ToUpperInvariant();
             registrant = registrant with
@@ -450,6 +456,19 @@ public sealed class InstanceRegistry
                 .SelectMany(a => a.Value.Values.OrderBy(l => l.Instance.InstanceId, StringComparer.Ordinal))
                 .Select(l => new LeaseInfoSnapshot(l.ToView(), l.LastRenewalTimestamp, l.IsExpired(now)))];
         }
+    }
+
+    private Lease? FindLiveInOtherApp(string appName, string id, long now)
+    {
+        var upper = appName.ToUpperInvariant();
+        foreach (var (app, leases) in _apps)
+        {
+            if (app != upper && leases.TryGetValue(id, out var lease) && !lease.IsExpired(now))
+            {
+                return lease;
+            }
+        }
+        return null;
     }
 
     private static bool MovesEndpoint(EurekaInstance stored, EurekaInstance incoming) =>

@@ -180,6 +180,20 @@ public sealed class DiscoverySecurityTests
     }
 
     [Fact]
+    public async Task Another_app_cannot_take_a_live_instance_id_to_steer_its_status_override()
+    {
+        using var factory = new DiscoveryFactory();
+        await Own(factory).RegisterAsync(Identity(), app: "identity-service");
+        var product = As(factory, "product-service", TestCredentials.ProductSecret);
+        var squat = Eureka.SteeltoeBody(app: "product-service", port: 8081, instanceId: "host-a:identity-service:8081");
+
+        var response = await product.RegisterAsync(squat, app: "product-service");
+
+        Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
+        Assert.Null(factory.Registry.GetApplication("product-service"));
+    }
+
+    [Fact]
     public async Task An_instance_id_may_move_to_another_port_once_its_lease_is_cancelled_or_expired()
     {
         using var factory = new DiscoveryFactory(DiscoveryFactory.WithoutSelfPreservation);
