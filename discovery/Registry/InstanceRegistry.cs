@@ -77,8 +77,8 @@ public sealed class InstanceRegistry
     /// A client's registration (not a peer's: the peer that took it checked it) is refused with
     /// 400 when its dirty stamp lies beyond <c>MaxClockSkewSeconds</c> in the future or its lease
     /// beyond <c>MaxLeaseDurationSeconds</c>, and with 409 when it would move a live lease to
-    /// another host, address or port (the id belongs to the instance holding it until that lease
-    /// ends or is cancelled).
+    /// another host, address or port, or reuse an id live in another app (the id belongs to the
+    /// instance holding it until that lease ends or is cancelled).
     /// </summary>
     public RegisterResult Register(EurekaInstance registrant, bool isReplication = false) => Register(registrant, isReplication, checkLimits: !isReplication);
 
