@@ -3,6 +3,8 @@ using EStore.Discovery.Caching;
 using EStore.Discovery.Health;
 using EStore.Discovery.Registry;
 using EStore.Discovery.Replication;
+using EStore.Discovery.Security;
+using EStore.Platform.Hosting;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -14,7 +16,8 @@ public static class DiscoveryServiceCollectionExtensions
     /// <summary>
     /// The registry with its leases, eviction and self-preservation; the response cache; peer
     /// replication and the startup copy from a peer; the <c>registry</c> health component.
-    /// Configured by <c>Discovery:*</c>; peers come from <c>Eureka:Client:ServiceUrl</c>.
+    /// Configured by <c>Discovery:*</c> (credentials under <c>Discovery:Security</c>); peers come
+    /// from <c>Eureka:Client:ServiceUrl</c>, whose userinfo is the credential sent to each peer.
     /// </summary>
     public static IServiceCollection AddDiscoveryServer(this IServiceCollection services, IConfiguration configuration)
     {
@@ -27,6 +30,9 @@ public static class DiscoveryServiceCollectionExtensions
             .Validate(o => o.Peers.MaxBatchSize > 0, "Discovery:Peers:MaxBatchSize must be positive.")
             .Validate(o => string.IsNullOrWhiteSpace(o.MyUrl) || Uri.TryCreate(o.MyUrl, UriKind.Absolute, out _), "Discovery:MyUrl must be an absolute URL.")
             .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<DiscoveryServerOptions>, DiscoveryOptionsValidator>();
+        services.AddSingleton<DiscoveryAuthenticator>();
+        services.AddSingleton<IStartupInitializer, DiscoveryOptionsStartupCheck>();
         // Tests replace this with a controllable clock.
         services.TryAddSingleton(TimeProvider.System);
 

@@ -9,6 +9,11 @@ end
 
 function init(args)
   i = tonumber(offset) or 0
+  -- Each app's own credential (run.sh exports BENCH_AUTH_<n>): discovery refuses anonymous writes.
+  auth = {}
+  for n = 0, 9 do
+    auth[n] = os.getenv("BENCH_AUTH_" .. n)
+  end
 end
 
 function request()
@@ -24,5 +29,5 @@ function request()
     '"homePageUrl":"http://%s:%d/","statusPageUrl":"http://%s:%d/actuator/info","healthCheckUrl":"http://%s:%d/actuator/health",' ..
     '"metadata":{"zone":"zone-%d","version":"1.0.0"}}}',
     host, port, app, host, port, string.lower(app), string.lower(app), host, port, host, port, host, port, i % 3)
-  return wrk.format("POST", "/eureka/apps/" .. app, { ["Content-Type"] = "application/json" }, body)
+  return wrk.format("POST", "/eureka/apps/" .. app, { ["Content-Type"] = "application/json", ["Authorization"] = auth[i % 10] }, body)
 end

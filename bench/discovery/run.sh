@@ -35,8 +35,17 @@ echo "== building discovery (Release)"
 dotnet build "$ROOT/discovery/EStore.Discovery.csproj" -c Release -nologo -v quiet >/dev/null
 DLL="$ROOT/artifacts/bin/EStore.Discovery/release/EStore.Discovery.dll"
 
+# Writes need credentials (discovery/README.md, "Security"): a random secret per benchmark app, each
+# app registering and renewing with its own, as real clients do. BENCH_AUTH_<n> feeds the wrk scripts.
+SECURITY_ENV=()
+for n in $(seq 0 9); do
+  secret=$(od -An -tx1 -N32 /dev/urandom | tr -d ' \n')
+  SECURITY_ENV+=("Discovery__Security__Apps__bench-$n=$secret")
+  export "BENCH_AUTH_$n=Basic $(printf 'bench-%s:%s' "$n" "$secret" | base64 -w0)"
+done
+
 echo "== starting discovery on 127.0.0.1:$DISCOVERY_PORT"
-ASPNETCORE_ENVIRONMENT=Production Logging__LogLevel__Default=Warning Eureka__Client__ServiceUrl= \
+env "${SECURITY_ENV[@]}" ASPNETCORE_ENVIRONMENT=Production Logging__LogLevel__Default=Warning Eureka__Client__ServiceUrl= \
   dotnet "$DLL" --urls "http://127.0.0.1:$DISCOVERY_PORT" >"$WORK/discovery.log" 2>&1 &
 PIDS+=($!)
 BASE="http://127.0.0.1:$DISCOVERY_PORT"
@@ -45,7 +54,8 @@ wait_http "$BASE/actuator/health"
 echo "== registering $INSTANCES instances"
 register() { # index
   local i=$1 app="BENCH-$(($1 % 10))" host="bench-host-$1" port=$((8000 + $1))
-  curl -fsS -o /dev/null -X POST -H 'Content-Type: application/json' "$BASE/eureka/apps/$app" --data-binary @- <<JSON
+  local auth="BENCH_AUTH_$(($1 % 10))"
+  curl -fsS -o /dev/null -X POST -H 'Content-Type: application/json' -H "Authorization: ${!auth}" "$BASE/eureka/apps/$app" --data-binary @- <<JSON
 {"instance":{"instanceId":"$host:bench:$port","app":"$app","hostName":"$host","ipAddr":"127.0.0.1",
 "port":{"\$":$port,"@enabled":"true"},"securePort":{"\$":443,"@enabled":"false"},"vipAddress":"${app,,}","secureVipAddress":"${app,,}",
 "dataCenterInfo":{"@class":"com.netflix.appinfo.InstanceInfo\$DefaultDataCenterInfo","name":"MyOwn"},

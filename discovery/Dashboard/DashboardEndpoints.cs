@@ -20,7 +20,7 @@ public static class DashboardEndpoints
                 time.GetUtcNow(),
                 environment.EnvironmentName);
             return Results.Content(DashboardPage.Render(model), "text/html; charset=utf-8");
-        }).ExcludeFromDescription();
+        }).AddEndpointFilter(Security.DiscoveryAuthenticator.FilterAsync).ExcludeFromDescription();
         return endpoints;
     }
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using EStore.Discovery.Caching;
 using EStore.Discovery.Registry;
 using EStore.Discovery.Replication;
+using EStore.Discovery.Security;
 using EStore.Platform.Discovery;
 using Microsoft.Extensions.Options;
 
@@ -12,6 +13,8 @@ namespace EStore.Discovery.Endpoints;
 /// and <c>/eureka/</c> (Spring, Steeltoe). Routing ignores a trailing slash, app names are
 /// case-insensitive, instance ids case-sensitive. A request with the header
 /// <c>x-netflix-discovery-replication: true</c> is a peer's replication: applied, never forwarded.
+/// Every write needs the app's (or <c>admin</c>'s) credential, replication <c>discovery</c>'s
+/// (<see cref="DiscoveryAuthenticator"/>).
 /// Deviations from Eureka: JSON unless only XML is acceptable, JSON-only request bodies (XML is
 /// 415), and 400 instead of 500 for a bad status value.
 /// </summary>
@@ -26,6 +29,8 @@ public static class EurekaEndpoints
         foreach (var prefix in Prefixes)
         {
             var group = endpoints.MapGroup(prefix).ExcludeFromDescription();
+            // Before any body is read: an unauthenticated caller learns nothing about the registry.
+            group.AddEndpointFilter(DiscoveryAuthenticator.FilterAsync);
             group.MapGet("/apps", GetApplications);
             // A literal segment beats the {app} template, so "delta" is never taken for an app name.
             group.MapGet("/apps/delta", GetDelta);
@@ -87,8 +92,10 @@ public static class EurekaEndpoints
             {
                 return EurekaResults.BadRequestText(invalid!);
             }
-            registry.Register(instance, IsReplication(request));
-            return Results.NoContent();
+            var result = registry.Register(instance, IsReplication(request));
+            return result.RefusedStatus is { } refused
+                ? EurekaResults.Text(result.RefusedReason ?? "Registration refused", refused)
+                : Results.NoContent();
         }
     }
 
@@ -102,6 +109,7 @@ public static class EurekaEndpoints
         {
             { Outcome: RenewOutcome.Renewed } => Results.Ok(),
             { Outcome: RenewOutcome.Conflict, Instance: { } stored } => EurekaResults.Instance(stored, ResponseFormat.Json, StatusCodes.Status409Conflict),
+            { Outcome: RenewOutcome.Invalid } => EurekaResults.BadRequestText("lastDirtyTimestamp is too far in the future"),
             _ => Results.NotFound(),
         };
     }

@@ -25,6 +25,21 @@ public sealed class DiscoveryServerOptions
     /// </summary>
     public string? MyUrl { get; set; }
 
+    /// <summary>
+    /// How far in the future a client's <c>lastDirtyTimestamp</c> may lie (clock skew allowance). A
+    /// stamp beyond it is refused with 400: it would make the record win every later conflict.
+    /// </summary>
+    public int MaxClockSkewSeconds { get; set; } = 300;
+
+    /// <summary>
+    /// Longest lease a client may ask for (<c>leaseInfo.durationInSecs</c>); longer ones are refused
+    /// with 400, so that a dead or rogue instance cannot linger for hours.
+    /// </summary>
+    public int MaxLeaseDurationSeconds { get; set; } = 300;
+
+    /// <summary>Who may change the registry (see discovery/README.md, "Security").</summary>
+    public DiscoverySecurityOptions Security { get; set; } = new();
+
     /// <summary>Self-preservation (Eureka §5.9).</summary>
     public SelfPreservationOptions SelfPreservation { get; set; } = new();
 
@@ -112,4 +127,26 @@ public sealed class PeerOptions
 
     /// <summary>Wait between startup copy attempts (<c>registrySyncRetryWaitMs</c>; shorter than Eureka's 30 s).</summary>
     public int RegistrySyncRetryWaitSeconds { get; set; } = 5;
+}
+
+/// <summary>
+/// HTTP Basic credentials for writes (and optionally reads): one secret per app (the user name is
+/// the app name), plus the reserved principals <see cref="PeerPrincipal"/> and <see cref="AdminPrincipal"/>.
+/// </summary>
+public sealed class DiscoverySecurityOptions
+{
+    /// <summary>The principal peers replicate with; the only one whose replication is honoured.</summary>
+    public const string PeerPrincipal = "discovery";
+
+    /// <summary>The operators' principal: status overrides, cancels and metadata on any app.</summary>
+    public const string AdminPrincipal = "admin";
+
+    /// <summary>Require credentials for registry changes. On by default.</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>Secret per principal: app names (case-insensitive), <c>discovery</c> and <c>admin</c>.</summary>
+    public Dictionary<string, string> Apps { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Also require a valid credential (any principal) for reads and the dashboard.</summary>
+    public bool ProtectReads { get; set; }
 }

@@ -25,6 +25,8 @@ public sealed class InstanceRegistry
     private readonly SelfPreservationMonitor _selfPreservation;
     private readonly long _deltaRetentionMs;
     private readonly double _renewalPercentThreshold;
+    private readonly long _maxClockSkewMs;
+    private readonly int _maxLeaseDurationSeconds;
     private long _deltaVersion;
     private long _version;
 
@@ -35,6 +37,8 @@ public sealed class InstanceRegistry
         _selfPreservation = selfPreservation;
         _deltaRetentionMs = Math.Max(1, options.Value.DeltaRetentionSeconds) * 1000L;
         _renewalPercentThreshold = Math.Clamp(options.Value.SelfPreservation.RenewalPercentThreshold, 0, 1);
+        _maxClockSkewMs = Math.Max(0, options.Value.MaxClockSkewSeconds) * 1000L;
+        _maxLeaseDurationSeconds = options.Value.MaxLeaseDurationSeconds > 0 ? options.Value.MaxLeaseDurationSeconds : int.MaxValue;
         StartedAt = time.GetUtcNow();
     }
 
@@ -70,12 +74,40 @@ public sealed class InstanceRegistry
     /// <summary>
     /// Registers or re-registers an instance (already validated; the id is set). The server
     /// owns the lease timestamps and the action type; a missing dirty stamp becomes "now".
+    /// A client's registration (not a peer's: the peer that took it checked it) is refused with
+    /// 400 when its dirty stamp lies beyond <c>MaxClockSkewSeconds</c> in the future or its lease
+    /// beyond <c>MaxLeaseDurationSeconds</c>, and with 409 when it would move a live lease to
+    /// another host, address or port, or reuse an id live in another app (the id belongs to the
+    /// instance holding it until that lease ends or is cancelled).
     /// </summary>
-    public RegisterResult Register(EurekaInstance registrant, bool isReplication = false)
+    public RegisterResult Register(EurekaInstance registrant, bool isReplication = false) => Register(registrant, isReplication, checkLimits: !isReplication);
+
+    private RegisterResult Register(EurekaInstance registrant, bool isReplication, bool checkLimits)
     {
         lock (_gate)
         {
             var now = Now;
+            if (checkLimits)
+            {
+                if (registrant.LastDirtyTimestamp > now + _maxClockSkewMs)
+                {
+                    return RegisterResult.Refuse(registrant, StatusCodes.Status400BadRequest, "lastDirtyTimestamp is too far in the future");
+                }
+                if (registrant.LeaseDurationSeconds > _maxLeaseDurationSeconds)
+                {
+                    return RegisterResult.Refuse(registrant, StatusCodes.Status400BadRequest, $"Lease duration above {_maxLeaseDurationSeconds} s");
+                }
+                if (FindLease(registrant.AppName, registrant.InstanceId) is { } live && !live.IsExpired(now) && MovesEndpoint(live.Instance, registrant))
+                {
+                    return RegisterResult.Refuse(live.ToView(), StatusCodes.Status409Conflict, "Instance id is held by a live instance at another address");
+                }
+                // Overrides are keyed by id alone (as in Eureka): one id live in two apps would let
+                // one app's credential set the other's status.
+                if (FindLiveInOtherApp(registrant.AppName, registrant.InstanceId, now) is { } other)
+                {
+                    return RegisterResult.Refuse(other.ToView(), StatusCodes.Status409Conflict, "Instance id is held by a live instance of another app");
+                }
+            }
             var appName = registrant.AppName.ToUpperInvariant();
             registrant = registrant with
             {
@@ -140,6 +172,19 @@ public sealed class InstanceRegistry
             if (FindLease(appName, id) is not { } lease)
             {
                 return new RenewResult(RenewOutcome.NotFound, false, null);
+            }
+            if (!isReplication && lastDirtyTimestamp is { } claimed)
+            {
+                if (claimed > Now + _maxClockSkewMs)
+                {
+                    return new RenewResult(RenewOutcome.Invalid, false, null);
+                }
+                // Eureka renews here; but a heartbeat for an older record than ours would keep a
+                // different record (perhaps someone else's) alive. 404 makes the client register its own.
+                if (claimed < lease.Instance.LastDirtyTimestamp)
+                {
+                    return new RenewResult(RenewOutcome.NotFound, false, null);
+                }
             }
             InstanceStatus? statusOverride = _overrides.TryGetValue(id, out var stored) ? stored : null;
             var status = InstanceStatusRules.Effective(lease.Instance, lease.Instance.Status, statusOverride, isReplication);
@@ -272,8 +317,9 @@ public sealed class InstanceRegistry
             {
                 merged[key] = value;
             }
-            // Lock is re-entrant: Register runs the same rules as any re-registration.
-            return Register(lease.Instance with { Metadata = merged });
+            // Lock is re-entrant: Register runs the same rules as any re-registration. The stored
+            // record passed the limits already (or came from a peer), so they are not checked again.
+            return Register(lease.Instance with { Metadata = merged }, isReplication: false, checkLimits: false);
         }
     }
 
@@ -411,6 +457,24 @@ public sealed class InstanceRegistry
                 .Select(l => new LeaseInfoSnapshot(l.ToView(), l.LastRenewalTimestamp, l.IsExpired(now)))];
         }
     }
+
+    private Lease? FindLiveInOtherApp(string appName, string id, long now)
+    {
+        var upper = appName.ToUpperInvariant();
+        foreach (var (app, leases) in _apps)
+        {
+            if (app != upper && leases.TryGetValue(id, out var lease) && !lease.IsExpired(now))
+            {
+                return lease;
+            }
+        }
+        return null;
+    }
+
+    private static bool MovesEndpoint(EurekaInstance stored, EurekaInstance incoming) =>
+        !string.Equals(stored.HostName, incoming.HostName, StringComparison.OrdinalIgnoreCase)
+        || !string.Equals(stored.IpAddress, incoming.IpAddress, StringComparison.OrdinalIgnoreCase)
+        || stored.Port != incoming.Port;
 
     private static bool ContainsVip(string? list, string vip) =>
         list is not null && list.Split(',', StringSplitOptions.TrimEntries).Contains(vip, StringComparer.Ordinal);

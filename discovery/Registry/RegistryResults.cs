@@ -13,6 +13,9 @@ public enum RenewOutcome
 
     /// <summary>A peer's copy is older than ours (409 with our record; replication only).</summary>
     Conflict,
+
+    /// <summary>The client's dirty stamp lies too far in the future (400).</summary>
+    Invalid,
 }
 
 /// <summary>What a heartbeat did.</summary>
@@ -22,9 +25,17 @@ public enum RenewOutcome
 public sealed record RenewResult(RenewOutcome Outcome, bool LeaseRenewed, EurekaInstance? Instance);
 
 /// <summary>What a registration did.</summary>
-/// <param name="Instance">The record now stored (the incoming one, or the existing one when that was newer).</param>
+/// <param name="Instance">The record now stored (the incoming one, or the existing one when that was newer or the registration was refused).</param>
 /// <param name="IsNew">True when no lease existed for the id before.</param>
-public sealed record RegisterResult(EurekaInstance Instance, bool IsNew);
+/// <param name="RefusedStatus">The HTTP status of a refusal (400, 409); null when the registration was applied.</param>
+/// <param name="RefusedReason">Why it was refused, as plain text for the client.</param>
+public sealed record RegisterResult(EurekaInstance Instance, bool IsNew, int? RefusedStatus = null, string? RefusedReason = null)
+{
+    /// <summary>True when nothing was stored.</summary>
+    public bool Refused => RefusedStatus is not null;
+
+    internal static RegisterResult Refuse(EurekaInstance instance, int status, string reason) => new(instance, false, status, reason);
+}
 
 /// <summary>An applications document's content: instances plus <c>versions__delta</c> and <c>apps__hashcode</c>.</summary>
 /// <param name="Instances">Every instance in the document.</param>

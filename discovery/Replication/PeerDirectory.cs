@@ -82,13 +82,20 @@ public sealed class PeerDirectory(
             .Where(u => !SelfUrlMatcher.IsMyself(u, myUrl, bound))
             .DistinctBy(u => u.AbsoluteUri)
             .ToList();
-        var kept = _nodes.Where(n => urls.Contains(n.ServiceUrl)).ToList();
+        // Compared with userinfo (Uri equality ignores it): a changed peer secret makes a new node.
+        var kept = _nodes.Where(n => urls.Any(u => u.AbsoluteUri == n.ConfiguredUrl.AbsoluteUri)).ToList();
         // Removed nodes stop when the directory is disposed; their loops idle meanwhile.
         _retired.AddRange(_nodes.Except(kept));
         var logger = loggers.CreateLogger<PeerNode>();
         var http = httpClients.CreateClient(HttpClientName);
-        _nodes = [.. urls.Select(u => kept.FirstOrDefault(n => n.ServiceUrl == u)
+        _nodes = [.. urls.Select(u => kept.FirstOrDefault(n => n.ConfiguredUrl.AbsoluteUri == u.AbsoluteUri)
             ?? new PeerNode(u, http, serverOptions.Value.Peers, time, feedback, logger))];
-        loggers.CreateLogger<PeerDirectory>().LogInformation("Discovery peers: {Peers}", _nodes.Count == 0 ? "none" : string.Join(", ", _nodes.Select(n => n.ServiceUrl)));
+        var directoryLogger = loggers.CreateLogger<PeerDirectory>();
+        directoryLogger.LogInformation("Discovery peers: {Peers}", _nodes.Count == 0 ? "none" : string.Join(", ", _nodes.Select(n => n.ServiceUrl)));
+        foreach (var node in _nodes.Where(n => n.Authorization is null))
+        {
+            // Said once here rather than as a 401 per batch: the fix is in this node's configuration.
+            directoryLogger.LogWarning("Peer {Peer} has no credential in its URL (http://discovery:SECRET@host/eureka/); a peer with security on refuses its replication", node.ServiceUrl);
+        }
     }
 }

@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Text.Json;
 using System.Threading.Channels;
 using EStore.Discovery.Registry;
+using EStore.Platform.Discovery;
 
 namespace EStore.Discovery.Replication;
 
@@ -47,7 +48,9 @@ public sealed partial class PeerNode : IAsyncDisposable
 
     internal PeerNode(Uri serviceUrl, HttpClient http, PeerOptions options, TimeProvider time, ReplicationFeedback feedback, ILogger logger)
     {
-        ServiceUrl = serviceUrl;
+        ConfiguredUrl = serviceUrl;
+        ServiceUrl = EurekaUrlCredentials.WithoutUserInfo(serviceUrl);
+        Authorization = EurekaUrlCredentials.GetAuthorization(serviceUrl);
         _http = http;
         _options = options;
         _time = time;
@@ -56,8 +59,17 @@ public sealed partial class PeerNode : IAsyncDisposable
         _loop = Task.Run(() => RunAsync(_stopping.Token));
     }
 
-    /// <summary>The peer's Eureka URL, ending with a slash (for example <c>http://discovery-2:8761/eureka/</c>).</summary>
+    /// <summary>
+    /// The peer's Eureka URL without credentials, ending with a slash (for example
+    /// <c>http://discovery-2:8761/eureka/</c>); safe to show.
+    /// </summary>
     public Uri ServiceUrl { get; }
+
+    /// <summary>The URL as configured, userinfo included (compared on configuration reload).</summary>
+    internal Uri ConfiguredUrl { get; }
+
+    /// <summary>The Basic credential from the configured URL's userinfo (peers replicate as <c>discovery</c>), if any.</summary>
+    internal AuthenticationHeaderValue? Authorization { get; }
 
     /// <summary>Queues an item; it is dropped if not sent within <paramref name="timeToLive"/>.</summary>
     public void Enqueue(ReplicationItem item, TimeSpan timeToLive)
@@ -176,6 +188,7 @@ public sealed partial class PeerNode : IAsyncDisposable
             };
             request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
             request.Headers.Accept.ParseAdd("application/json");
+            request.Headers.Authorization = Authorization;
             using var response = await _http.SendAsync(request, stoppingToken);
             if (response.StatusCode == HttpStatusCode.ServiceUnavailable)
             {

@@ -62,7 +62,7 @@ public sealed partial class RegistrySyncService(
             {
                 try
                 {
-                    var applications = await FetchAsync(http, node.ServiceUrl, stoppingToken);
+                    var applications = await FetchAsync(http, node, stoppingToken);
                     foreach (var instance in applications.Instances)
                     {
                         registry.Register(instance, isReplication: true);
@@ -80,10 +80,12 @@ public sealed partial class RegistrySyncService(
         return new SyncOutcome(null, 0, lastError);
     }
 
-    private static async Task<EurekaApplications> FetchAsync(HttpClient http, Uri peer, CancellationToken cancellationToken)
+    private static async Task<EurekaApplications> FetchAsync(HttpClient http, PeerNode peer, CancellationToken cancellationToken)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(peer, "apps/"));
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(peer.ServiceUrl, "apps/"));
         request.Headers.Accept.ParseAdd("application/json");
+        // Needed when the peer protects reads; harmless otherwise.
+        request.Headers.Authorization = peer.Authorization;
         using var response = await http.SendAsync(request, cancellationToken);
         if (!response.IsSuccessStatusCode)
         {

@@ -17,7 +17,7 @@ public sealed class ReplicatingRegistry(InstanceRegistry registry, PeerDirectory
     public RegisterResult Register(EurekaInstance instance, bool isReplication)
     {
         var result = registry.Register(instance, isReplication);
-        if (!isReplication)
+        if (!isReplication && !result.Refused)
         {
             peers.Replicate(ReplicationItem.Register(result.Instance), RenewalTtl(result.Instance));
         }
@@ -72,7 +72,7 @@ public sealed class ReplicatingRegistry(InstanceRegistry registry, PeerDirectory
     public RegisterResult? UpdateMetadata(string appName, string id, IReadOnlyDictionary<string, string> metadata, bool isReplication)
     {
         var result = registry.UpdateMetadata(appName, id, metadata);
-        if (result is not null && !isReplication)
+        if (result is { Refused: false } && !isReplication)
         {
             peers.Replicate(ReplicationItem.Register(result.Instance), RenewalTtl(result.Instance));
         }

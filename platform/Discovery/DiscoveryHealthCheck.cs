@@ -13,7 +13,7 @@ internal sealed class DiscoveryHealthCheck(EurekaRegistrar registrar, EurekaRegi
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
-        var data = new Dictionary<string, object> { ["serviceUrls"] = options.Value.ServiceUrl };
+        var data = new Dictionary<string, object> { ["serviceUrls"] = EurekaUrlCredentials.Redact(options.Value.ServiceUrl) };
         if (registrar.Registered is { } instance)
         {
             data["instanceId"] = instance.InstanceId;

@@ -8,7 +8,9 @@ namespace EStore.Platform.Discovery;
 
 /// <summary>
 /// The Eureka REST calls a client makes, failing over across the configured server URLs
-/// (the last server that answered is tried first).
+/// (the last server that answered is tried first). A server URL's userinfo
+/// (<c>http://app:secret@host:8761/eureka/</c>, Spring Cloud's form) is sent as a Basic
+/// <c>Authorization</c> header to that server only, and never appears in errors.
 /// </summary>
 public sealed class EurekaHttpClient(HttpClient http, IOptions<EurekaClientOptions> options)
 {
@@ -83,8 +85,10 @@ public sealed class EurekaHttpClient(HttpClient http, IOptions<EurekaClientOptio
         {
             var index = (start + attempt) % servers.Count;
             using var request = create();
-            request.RequestUri = new Uri(servers[index], request.RequestUri!.OriginalString);
+            var server = EurekaUrlCredentials.WithoutUserInfo(servers[index]);
+            request.RequestUri = new Uri(server, request.RequestUri!.OriginalString);
             request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+            request.Headers.Authorization = EurekaUrlCredentials.GetAuthorization(servers[index]);
             try
             {
                 var response = await http.SendAsync(request, cancellationToken);
@@ -93,7 +97,7 @@ public sealed class EurekaHttpClient(HttpClient http, IOptions<EurekaClientOptio
                     Volatile.Write(ref _preferred, index);
                     return response;
                 }
-                last = new HttpRequestException($"{servers[index]} answered {(int)response.StatusCode}");
+                last = new HttpRequestException($"{server} answered {(int)response.StatusCode}");
                 response.Dispose();
             }
             catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
@@ -101,6 +105,6 @@ public sealed class EurekaHttpClient(HttpClient http, IOptions<EurekaClientOptio
                 last = ex;
             }
         }
-        throw new HttpRequestException($"no discovery server answered ({string.Join(", ", servers)}): {last?.Message}", last);
+        throw new HttpRequestException($"no discovery server answered ({string.Join(", ", servers.Select(EurekaUrlCredentials.Redact))}): {last?.Message}", last);
     }
 }

@@ -92,8 +92,10 @@ internal sealed partial class EurekaRegistrar(
                 }
                 else if (await client.RenewAsync(instance, stoppingToken) == HttpStatusCode.NotFound)
                 {
-                    // The server restarted or evicted us: register again straight away.
+                    // The server restarted, evicted us or holds a record newer than ours: register again straight
+                    // away with a fresh dirty stamp (as Eureka's client does), so our record wins over the stored one.
                     LogReRegistering(instance.InstanceId);
+                    instance = instance with { LastDirtyTimestamp = time.GetUtcNow().ToUnixTimeMilliseconds() };
                     registered = false;
                     continue;
                 }

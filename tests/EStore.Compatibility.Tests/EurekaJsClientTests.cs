@@ -13,7 +13,8 @@ namespace EStore.Compatibility.Tests;
 /// <summary>
 /// eureka-js-client 4.5.0, installed from npm during the run, against our discovery server over
 /// real HTTP on loopback: its register / heartbeat / fetch / deregister cycle, and the other
-/// direction: an app registered by our platform client, resolved by eureka-js-client.
+/// direction: an app registered by our platform client, resolved by eureka-js-client. Both send
+/// their app's credential from the service URL's userinfo, as the server requires.
 /// </summary>
 public sealed class EurekaJsClientTests
 {
@@ -36,7 +37,15 @@ public sealed class EurekaJsClientTests
                 ["statusPageUrl"] = "http://js-host:4321/info",
                 ["dataCenterInfo"] = new Dictionary<string, object> { ["@class"] = "com.netflix.appinfo.InstanceInfo$DefaultDataCenterInfo", ["name"] = "MyOwn" },
             },
-            eureka = new { host = "127.0.0.1", port = server.Port, servicePath, heartbeatInterval = 300, registryFetchInterval = 300, maxRetries = 0 },
+            // eureka-js-client has no credential setting of its own; a service URL with userinfo works,
+            // because its HTTP library ("request") turns the URL's userinfo into a Basic header.
+            eureka = new
+            {
+                serviceUrls = new { @default = new[] { server.EurekaUrlFor("jqservice", DiscoveryServer.JsClientSecret, servicePath) } },
+                heartbeatInterval = 300,
+                registryFetchInterval = 300,
+                maxRetries = 0,
+            },
         });
 
         var started = await probe.WaitForAsync("started");
@@ -94,7 +103,7 @@ public sealed class EurekaJsClientTests
     public async Task Eureka_js_client_resolves_an_app_registered_by_our_platform_client()
     {
         await using var server = DiscoveryServer.Start();
-        await using var app = await StartPlatformServiceAsync(server.EurekaUrl);
+        await using var app = await StartPlatformServiceAsync(server.EurekaUrlFor("compat-service", DiscoveryServer.PlatformClientSecret));
         var port = new Uri(app.Urls.Single()).Port;
         await WaitUntilAsync(() => server.Registry.GetInstance("COMPAT-SERVICE", $"127.0.0.1:compat-service:{port}") is { Status: InstanceStatus.Up },
             "the platform client to register", TimeSpan.FromSeconds(20));

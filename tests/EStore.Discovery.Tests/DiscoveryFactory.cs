@@ -29,11 +29,18 @@ internal sealed class DiscoveryFactory(IDictionary<string, string?>? settings = 
         builder.UseSetting("Eureka:Client:ShouldRegisterWithEureka", "false");
         builder.UseSetting("Eureka:Client:ShouldFetchRegistry", "false");
         builder.UseSetting("Eureka:Client:ServiceUrl", "");
-        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        foreach (var (key, value) in TestCredentials.Settings.Concat(settings ?? new Dictionary<string, string?>()))
         {
             builder.UseSetting(key, value);
         }
         builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(Clock));
+    }
+
+    /// <summary>Clients act as the operator (any app); tests about who may do what build their own requests.</summary>
+    protected override void ConfigureClient(HttpClient client)
+    {
+        base.ConfigureClient(client);
+        client.DefaultRequestHeaders.Authorization = TestCredentials.Admin;
     }
 }
 

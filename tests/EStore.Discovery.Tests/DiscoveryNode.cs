@@ -39,6 +39,9 @@ internal sealed class DiscoveryNode : WebApplicationFactory<Program>
 
     public static string EurekaUrlOf(int port) => $"http://127.0.0.1:{port}/eureka/";
 
+    /// <summary>The URL a peer configures: with the <c>discovery</c> credential as userinfo, Spring Cloud's form.</summary>
+    public static string PeerUrlOf(int port) => $"http://discovery:{TestCredentials.PeerSecret}@127.0.0.1:{port}/eureka/";
+
     /// <summary>A port free right now (the OS does not hand it out again at once).</summary>
     public static int FreePort()
     {
@@ -58,13 +61,14 @@ internal sealed class DiscoveryNode : WebApplicationFactory<Program>
             ["Discovery:Peers:RegistrySyncRetryWaitSeconds"] = "1",
             ["Discovery:SelfPreservation:Enabled"] = "false",
         };
-        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        foreach (var (key, value) in TestCredentials.Settings.Concat(settings ?? new Dictionary<string, string?>()))
         {
             all[key] = value;
         }
         var node = new DiscoveryNode(port, all);
         node.StartServer();
         node.Http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/"), Timeout = TimeSpan.FromSeconds(10) };
+        node.Http.DefaultRequestHeaders.Authorization = TestCredentials.Admin;
         return node;
     }
 

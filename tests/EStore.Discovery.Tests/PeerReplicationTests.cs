@@ -15,7 +15,7 @@ public sealed class PeerReplicationTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var (portA, portB) = (DiscoveryNode.FreePort(), DiscoveryNode.FreePort());
-        string[] peers = [DiscoveryNode.EurekaUrlOf(portA), DiscoveryNode.EurekaUrlOf(portB)];
+        string[] peers = [DiscoveryNode.PeerUrlOf(portA), DiscoveryNode.PeerUrlOf(portB)];
         // Node a starts first, with nobody to copy from; node b copies a's (empty) registry. That copy
         // must be over before a test starts, or it could pick up the test's registrations.
         _a = DiscoveryNode.Start(portA, peers, new Dictionary<string, string?> { ["Discovery:Peers:SyncOnStartup"] = "false" });
@@ -32,8 +32,9 @@ public sealed class PeerReplicationTests : IAsyncLifetime
     [Fact]
     public void Each_node_recognises_itself_in_the_service_url_list_and_keeps_only_the_other()
     {
-        Assert.Equal([new Uri(_b.EurekaUrl)], _a.Peers.Nodes.Select(n => n.ServiceUrl));
-        Assert.Equal([new Uri(_a.EurekaUrl)], _b.Peers.Nodes.Select(n => n.ServiceUrl));
+        // Compared as text: the shown URL must have lost the credential (Uri equality ignores userinfo).
+        Assert.Equal([_b.EurekaUrl], _a.Peers.Nodes.Select(n => n.ServiceUrl.ToString()));
+        Assert.Equal([_a.EurekaUrl], _b.Peers.Nodes.Select(n => n.ServiceUrl.ToString()));
     }
 
     [Fact]
@@ -152,7 +153,7 @@ public sealed class PeerReplicationTests : IAsyncLifetime
         await _a.Http.RegisterAsync(Eureka.JsClientBody(), app: "jqservice", prefix: "/eureka");
 
         // Node c knows only node a; node a does not know node c, so nothing reaches c by replication.
-        await using var c = DiscoveryNode.Start(portC, [_a.EurekaUrl, DiscoveryNode.EurekaUrlOf(portC)]);
+        await using var c = DiscoveryNode.Start(portC, [DiscoveryNode.PeerUrlOf(_a.Port), DiscoveryNode.PeerUrlOf(portC)]);
         var outcome = await c.Sync.Completed.WaitAsync(TimeSpan.FromSeconds(15));
 
         Assert.Equal(3, outcome.Instances);
@@ -164,10 +165,23 @@ public sealed class PeerReplicationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_node_replicating_with_a_wrong_peer_secret_is_refused_by_its_peer()
+    {
+        var rogueUrl = $"http://discovery:wrong-secret@127.0.0.1:{_a.Port}/eureka/";
+        await using var rogue = DiscoveryNode.Start(DiscoveryNode.FreePort(), [rogueUrl], new Dictionary<string, string?> { ["Discovery:Peers:SyncOnStartup"] = "false" });
+
+        Assert.Equal(HttpStatusCode.NoContent, (await rogue.Http.RegisterAsync(Eureka.SteeltoeBody(), prefix: "/eureka")).StatusCode);
+
+        await Eventually.TrueAsync(() => rogue.Peers.Nodes.Single().Status().LastError == "peer answered 401", "node a to refuse the batch");
+        using var atA = await _a.Http.GetAsync(InstancePath);
+        Assert.Equal(HttpStatusCode.NotFound, atA.StatusCode);
+    }
+
+    [Fact]
     public async Task An_unreachable_peer_is_reported_on_the_dashboard_and_in_health()
     {
         var deadPort = DiscoveryNode.FreePort();
-        await using var c = DiscoveryNode.Start(DiscoveryNode.FreePort(), [DiscoveryNode.EurekaUrlOf(deadPort)]);
+        await using var c = DiscoveryNode.Start(DiscoveryNode.FreePort(), [DiscoveryNode.PeerUrlOf(deadPort)]);
         await c.Http.RegisterAsync(Eureka.SteeltoeBody(), prefix: "/eureka");
 
         await Eventually.TrueAsync(() => c.Peers.Nodes.Single().Status().Reachable == false, "the dead peer to be marked unreachable");
@@ -175,6 +189,8 @@ public sealed class PeerReplicationTests : IAsyncLifetime
         var html = await c.Http.GetStringAsync("/");
         Assert.Contains(DiscoveryNode.EurekaUrlOf(deadPort), html);
         Assert.Contains("unreachable", html);
+        // The peer URL is shown without the credential it carries.
+        Assert.DoesNotContain(TestCredentials.PeerSecret, html);
         var health = await c.Http.GetFromJsonAsync<JsonElement>("/actuator/health");
         var peer = Assert.Single(health.GetProperty("components").GetProperty("registry").GetProperty("details").GetProperty("peers").EnumerateArray());
         Assert.False(peer.GetProperty("reachable").GetBoolean());
@@ -192,8 +208,7 @@ public sealed class PeerReplicationTests : IAsyncLifetime
     private static async Task SendAsReplicationAsync(DiscoveryNode node, HttpMethod method, string path, JsonObject body)
     {
         using var request = new HttpRequestMessage(method, path) { Content = JsonContent.Create(body) };
-        request.Headers.Add("x-netflix-discovery-replication", "true");
-        using var response = await node.Http.SendAsync(request);
+        using var response = await node.Http.SendAsync(request.AsReplication());
         Assert.True(response.IsSuccessStatusCode, $"{method} {path}: {(int)response.StatusCode}");
     }
 }

@@ -252,15 +252,15 @@ public sealed class ProtocolTests
         await client.RegisterAsync(Eureka.SteeltoeBody(lastDirty: "1700000005000"));
 
         using var replicated = new HttpRequestMessage(HttpMethod.Put, InstancePath + "?status=UP&lastDirtyTimestamp=1700000001000");
-        replicated.Headers.Add("x-netflix-discovery-replication", "true");
+        replicated.AsReplication();
         using var conflict = await client.SendAsync(replicated);
         var fromClient = await client.PutAsync(InstancePath + "?status=UP&lastDirtyTimestamp=1700000001000", null);
 
         Assert.Equal(HttpStatusCode.Conflict, conflict.StatusCode);
         var body = await conflict.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal("1700000005000", body.GetProperty("instance").GetProperty("lastDirtyTimestamp").GetString());
-        // A client with an older stamp is simply renewed.
-        Assert.Equal(HttpStatusCode.OK, fromClient.StatusCode);
+        // A client with an older stamp is told to register again (Eureka renews it; see discovery/README.md).
+        Assert.Equal(HttpStatusCode.NotFound, fromClient.StatusCode);
     }
 
     [Fact]
@@ -274,7 +274,7 @@ public sealed class ProtocolTests
         {
             Content = JsonContent.Create(Eureka.SteeltoeBody(status: "OUT_OF_SERVICE", lastDirty: "1700000002000")),
         };
-        replicated.Headers.Add("x-netflix-discovery-replication", "true");
+        replicated.AsReplication();
         await client.SendAsync(replicated);
         await client.RegisterAsync(Eureka.SteeltoeBody(status: "OUT_OF_SERVICE", lastDirty: "1700000003000"));
 
@@ -301,6 +301,7 @@ public sealed class ProtocolTests
                 Item("Cancel")),
         };
 
+        client.DefaultRequestHeaders.Authorization = TestCredentials.Peer;
         var response = await client.PostAsync("/eureka/peerreplication/batch/", JsonContent.Create(batch));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -318,6 +319,7 @@ public sealed class ProtocolTests
         using var factory = new DiscoveryFactory();
         var client = factory.CreateClient();
 
+        client.DefaultRequestHeaders.Authorization = TestCredentials.Peer;
         var response = await client.PostAsync("/eureka/peerreplication/batch", new StringContent("""{"items":[]}""", Encoding.UTF8, "application/json"));
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);

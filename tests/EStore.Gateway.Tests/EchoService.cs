@@ -79,7 +79,9 @@ public sealed class EchoService : IAsyncDisposable
             using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
             try
             {
-                using var response = await http.DeleteAsync(new Uri(_eureka, $"apps/{_appName.ToUpperInvariant()}/{InstanceId}"));
+                using var request = new HttpRequestMessage(HttpMethod.Delete, new Uri(EurekaUrlCredentials.WithoutUserInfo(_eureka), $"apps/{_appName.ToUpperInvariant()}/{InstanceId}"));
+                request.Headers.Authorization = EurekaUrlCredentials.GetAuthorization(_eureka);
+                using var response = await http.SendAsync(request);
             }
             catch (HttpRequestException)
             {
@@ -103,13 +105,18 @@ public sealed class EchoService : IAsyncDisposable
             VipAddress = _appName,
             HomePageUrl = baseUrl + "/",
             HealthCheckUrl = baseUrl + "/actuator/health",
-            // Long lease: the test registers once and sends no heartbeats.
+            // Long lease: the test registers once and sends no heartbeats (the fixture raises discovery's limit).
             RenewalIntervalSeconds = 30,
             LeaseDurationSeconds = 600,
         };
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
-        using var content = new StringContent(EurekaJson.SerializeInstanceDocument(instance), Encoding.UTF8, "application/json");
-        using var response = await http.PostAsync(new Uri(eurekaServiceUrl, $"apps/{instance.AppName}"), content, cancellationToken);
+        // Discovery wants the credential from the URL's userinfo, which HttpClient would not send by itself.
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(EurekaUrlCredentials.WithoutUserInfo(eurekaServiceUrl), $"apps/{instance.AppName}"))
+        {
+            Content = new StringContent(EurekaJson.SerializeInstanceDocument(instance), Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Authorization = EurekaUrlCredentials.GetAuthorization(eurekaServiceUrl);
+        using var response = await http.SendAsync(request, cancellationToken);
         response.EnsureSuccessStatusCode();
         _eureka = eurekaServiceUrl;
     }

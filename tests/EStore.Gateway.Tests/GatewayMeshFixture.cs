@@ -50,6 +50,12 @@ public sealed class GatewayMeshFixture : IAsyncLifetime
     /// <summary>The signing key and JWKS that gateway #3 trusts.</summary>
     public TestTokens Tokens { get; private set; } = null!;
 
+    /// <summary>
+    /// The Eureka URL in-test services register through: with the operator credential as userinfo,
+    /// since their app names have no secret of their own in the mesh.
+    /// </summary>
+    public Uri EchoEurekaUrl => new(Mesh.Credentials.ServiceUrlFor(MeshCredentials.AdminPrincipal, Mesh.EurekaServiceUrl));
+
     public async Task InitializeAsync()
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
@@ -66,6 +72,11 @@ public sealed class GatewayMeshFixture : IAsyncLifetime
             ["Identity__Admin__Password"] = AdminPassword,
             // TokenRevoked leaves through the outbox: poll it often so logout reaches the gateway quickly.
             ["Messaging__Relay__PollIntervalMs"] = "100",
+        };
+        options.AppEnvironment["discovery"] = new Dictionary<string, string?>
+        {
+            // The in-test echo instances register once with a 600 s lease and send no heartbeats.
+            ["Discovery__MaxLeaseDurationSeconds"] = "600",
         };
         options.AppEnvironment["gateway"] = new Dictionary<string, string?>
         {
@@ -108,7 +119,7 @@ public sealed class GatewayMeshFixture : IAsyncLifetime
         Gateway = new HttpClient { BaseAddress = gateways[0].BaseUrl, Timeout = TimeSpan.FromSeconds(30) };
         CatalogLockedGateway = new HttpClient { BaseAddress = gateways[1].BaseUrl, Timeout = TimeSpan.FromSeconds(30) };
         TestKeyGateway = new HttpClient { BaseAddress = gateways[2].BaseUrl, Timeout = TimeSpan.FromSeconds(30) };
-        Echo = await EchoService.StartAsync(new Uri(Mesh.EurekaServiceUrl), timeout.Token);
+        Echo = await EchoService.StartAsync(EchoEurekaUrl, timeout.Token);
         foreach (var gateway in gateways)
         {
             await WaitRoutedAsync(gateway.BaseUrl, EchoService.AppName, timeout.Token);

@@ -15,7 +15,7 @@ public sealed class GatewayScalingTests(GatewayMeshFixture mesh, ITestOutputHelp
     public async Task Requests_spread_evenly_over_two_instances_and_a_third_gets_traffic_seconds_after_registering()
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
-        var eureka = new Uri(mesh.Mesh.EurekaServiceUrl);
+        var eureka = mesh.EchoEurekaUrl;
         await using var first = await EchoService.StartAsync(eureka, timeout.Token, GatewayMeshFixture.ScaleEchoApp);
         await using var second = await EchoService.StartAsync(eureka, timeout.Token, GatewayMeshFixture.ScaleEchoApp);
         await GatewayMeshFixture.WaitRoutedAsync(mesh.Gateway.BaseAddress!, GatewayMeshFixture.ScaleEchoApp, timeout.Token, destinations: 2);

@@ -42,6 +42,7 @@ public sealed class MeshHost : IAsyncDisposable
     private readonly TaskCompletionSource<MeshProcessFailure> _failure = new(TaskCreationOptions.RunContinuationsAsynchronously);
     // Cancelled when a child dies unexpectedly or the host is disposed: every pending wait ends at once.
     private readonly CancellationTokenSource _lifetime = new();
+    private readonly MeshCredentials _credentials = new();
     private MeshBroker? _broker;
     private volatile bool _stopping;
     private int _disposed;
@@ -85,6 +86,13 @@ public sealed class MeshHost : IAsyncDisposable
 
     /// <summary>The Kafka bootstrap servers every child got (the mock broker's unless given in the options).</summary>
     public string KafkaBootstrapServers { get; private set; } = "";
+
+    /// <summary>
+    /// This run's discovery credentials (a random secret per app, plus <c>admin</c> and <c>discovery</c>),
+    /// for tests and tools that talk to discovery directly; also written to
+    /// <c>{DataDirectory}/discovery-credentials.txt</c> (mode 0600).
+    /// </summary>
+    public MeshCredentials Credentials => _credentials;
 
     /// <summary>The mock broker, unless <see cref="MeshHostOptions.KafkaBootstrapServers"/> was given.</summary>
     public MeshBroker? Broker => _broker;
@@ -468,6 +476,14 @@ public sealed class MeshHost : IAsyncDisposable
             env["Eureka__Client__ShouldFetchRegistry"] = "false";
             // A standalone server: no peers (its port may not be known before it starts anyway).
             env["Eureka__Client__ServiceUrl"] = "";
+            // Every app of the catalog gets a secret, so an instance added later can register too.
+            foreach (var (key, value) in _credentials.DiscoveryEnvironment())
+            {
+                env[key] = value;
+            }
+            var credentialsFile = Path.Combine(DataDirectory, MeshCredentials.FileName);
+            _credentials.WriteFile(credentialsFile);
+            Progress($"discovery credentials of this run (for outside Eureka clients): {credentialsFile}");
             // A development mesh, as Spring advises for one: a handful of instances coming and going
             // would trip self-preservation, and dead instances should leave within a few seconds.
             env["Discovery__SelfPreservation__Enabled"] = "false";
@@ -475,7 +491,7 @@ public sealed class MeshHost : IAsyncDisposable
         }
         else
         {
-            env["Eureka__Client__ServiceUrl"] = EurekaServiceUrl;
+            env["Eureka__Client__ServiceUrl"] = _credentials.ServiceUrlFor(definition.AppName, EurekaServiceUrl);
         }
 
         if (definition.OwnsData)

@@ -59,6 +59,23 @@ public sealed class EurekaRegistrarTests
         Assert.Contains($"DELETE /eureka/apps/TEST-SERVICE/{registered.InstanceId}", eureka.Requests);
     }
 
+    [Fact]
+    public async Task Sends_the_service_urls_userinfo_as_basic_credentials_and_shows_the_url_without_the_password()
+    {
+        await using var eureka = await ScriptedEurekaServer.StartAsync();
+        // Percent-encoded, as a secret with reserved characters must be written in a URL.
+        var url = eureka.ServiceUrl.Replace("http://", "http://test-service:s3cret%40pw@", StringComparison.Ordinal);
+        await using var service = await TestService.StartAsync(settings: EnabledFor(eureka, ("Eureka:Client:ServiceUrl", url)));
+
+        await WaitForAsync(() => eureka.Registrations.LastOrDefault());
+
+        var expected = "Basic " + Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes("test-service:s3cret@pw"));
+        Assert.All(eureka.Authorizations, header => Assert.Equal(expected, header));
+        var health = await service.Client.GetStringAsync("/actuator/health");
+        Assert.Contains(eureka.ServiceUrl, health, StringComparison.Ordinal);
+        Assert.DoesNotContain("s3cret", health, StringComparison.Ordinal);
+    }
+
     private static Dictionary<string, string?> EnabledFor(ScriptedEurekaServer eureka, params (string Key, string Value)[] extra)
     {
         var settings = new Dictionary<string, string?>

@@ -22,6 +22,9 @@ internal sealed class ScriptedEurekaServer : IAsyncDisposable
 
     public ConcurrentQueue<EurekaInstance> Registrations { get; } = new();
 
+    /// <summary>The <c>Authorization</c> header of every request ("" when absent).</summary>
+    public ConcurrentQueue<string> Authorizations { get; } = new();
+
     public List<EurekaInstance> FullRegistry { get; set; } = [];
 
     public List<EurekaInstance> Delta { get; set; } = [];
@@ -43,6 +46,7 @@ internal sealed class ScriptedEurekaServer : IAsyncDisposable
         app.Use(async (context, next) =>
         {
             server.Requests.Enqueue($"{context.Request.Method} {context.Request.Path}");
+            server.Authorizations.Enqueue(context.Request.Headers.Authorization.ToString());
             await next(context);
         });
         app.MapGet("/eureka/apps/", () => Document(server.FullRegistry, EurekaJson.ReconcileHashCode(server.FullRegistry)));
