@@ -83,6 +83,14 @@ public sealed class LookalikeShopTests(ShopStack stack)
         var shop = await stack.CreateShopAsync(Customer(out _), $"  {FullWidth("Full Width")}\u00A0\u00A0Cafe\u0301 {tag} ");
         Assert.Equal($"Full Width Café {tag}", shop.GetProperty("name").GetString());
         Assert.StartsWith("full-width-cafe-", shop.GetProperty("slug").GetString(), StringComparison.Ordinal);
+
+        // The directory search normalises the query the same way.
+        using (var approve = await stack.SendAsync(HttpMethod.Post, $"/api/shops/{shop.GetProperty("id").GetGuid()}/approve", null, stack.Admin))
+        {
+            Assert.Equal(HttpStatusCode.OK, approve.StatusCode);
+        }
+        var found = JsonDocument.Parse(await ReadAsync($"/api/shops?q={Uri.EscapeDataString(FullWidth($"width café {tag}"))}", null)).RootElement;
+        Assert.Equal(1, found.GetProperty("total").GetInt32());
     }
 
     [Fact]

@@ -68,7 +68,8 @@ public sealed class ShopService(ShopDbContext db, IEventOutbox outbox, IOptions<
         if (!string.IsNullOrWhiteSpace(query))
         {
             // Parameterised LIKE/strpos on the normalised column: case-insensitive on both engines.
-            var needle = ShopRules.Normalize(query);
+            // Names are stored NFKC-normalised, so the query is too ("Ｖｏｌｔ" finds "Volt").
+            var needle = ShopRules.Normalize(UnicodeText.Normalize(query));
             shops = shops.Where(s => s.NormalizedName.Contains(needle));
         }
         if (!string.IsNullOrWhiteSpace(category))
