@@ -30,11 +30,12 @@ public static partial class ShopSkeletons
         // Oldest first (ordered here: SQLite cannot order by DateTimeOffset), so an old lookalike loses to its original.
         var missing = (await db.Shops.Where(s => s.NameSkeleton == null).ToListAsync(cancellationToken))
             .OrderBy(s => s.CreatedAt).ThenBy(s => s.Id).ToList();
+        var logger = db.GetService<ILoggerFactory>().CreateLogger(typeof(ShopSkeletons));
         if (missing.Count == 0)
         {
+            LogFilled(logger, UnicodeText.Engine, 0);
             return 0;
         }
-        var logger = db.GetService<ILoggerFactory>().CreateLogger(typeof(ShopSkeletons));
         var taken = (await db.Shops.Where(s => s.NameSkeleton != null).Select(s => new { s.NameSkeleton, s.Name })
                 .ToListAsync(cancellationToken))
             .ToDictionary(s => s.NameSkeleton!, s => s.Name, StringComparer.Ordinal);
@@ -56,13 +57,13 @@ public static partial class ShopSkeletons
             filled++;
         }
         await db.SaveChangesAsync(cancellationToken);
-        LogFilled(logger, filled, UnicodeText.Engine);
+        LogFilled(logger, UnicodeText.Engine, filled);
         return filled;
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Shop {ShopId} '{Name}' looks like the existing shop '{Other}'; it keeps its name but has no skeleton: an administrator should rename or suspend it")]
     private static partial void LogLookalike(ILogger logger, Guid shopId, string name, string other);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Computed the name skeleton of {Count} existing shops ({Engine})")]
-    private static partial void LogFilled(ILogger logger, int count, string engine);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Name skeletons: {Engine}, computed for {Count} existing shops")]
+    private static partial void LogFilled(ILogger logger, string engine, int count);
 }
