@@ -9,7 +9,8 @@ using EStore.Shop.Services;
 
 var builder = ServiceHost.CreateBuilder(args);
 builder.AddServiceDefaults();
-builder.AddServiceDatabase<ShopDbContext>(DemoData.IsEnabled(builder.Configuration) ? DemoShops.SeedAsync : null);
+// Shops from before the name-skeleton column get theirs, then the demo shops (when on) are seeded.
+builder.AddServiceDatabase<ShopDbContext>(ShopSkeletons.ThenSeed(DemoData.IsEnabled(builder.Configuration) ? DemoShops.SeedAsync : null));
 builder.AddKafkaMessaging<ShopDbContext>(messaging => messaging.Publishes(Topics.Shop));
 builder.AddServiceAuthentication();
 builder.AddShopServices();

@@ -13,7 +13,7 @@ public sealed class ShopMeshTests(ShopMeshFixture mesh)
     {
         var owner = await mesh.VerifiedUserAsync("owner");
         var shopId = (await mesh.SendExpectingAsync(HttpStatusCode.Created, HttpMethod.Post, "/api/shops",
-            new { name = $"Dashboard {Guid.NewGuid():N}"[..24] }, owner.Token)).GetProperty("id").GetGuid();
+            new { name = $"Dashboard {Guid.NewGuid():N}"[..24], contactEmail = owner.Email }, owner.Token)).GetProperty("id").GetGuid();
         // identity-service grants shop_owner on ShopCreated; product-service needs the role and the shop.
         var ownerToken = await mesh.LoginWithRoleAsync(owner.Email, UserRoles.ShopOwner);
         var admin = await mesh.LoginAsync(ShopMeshFixture.AdminEmail, ShopMeshFixture.AdminPassword);
@@ -41,7 +41,7 @@ public sealed class ShopMeshTests(ShopMeshFixture mesh)
         Assert.Empty(summary.GetProperty("unavailable").EnumerateArray());
 
         var other = await mesh.VerifiedUserAsync("rival");
-        await mesh.SendExpectingAsync(HttpStatusCode.Created, HttpMethod.Post, "/api/shops", new { name = $"Rival {Guid.NewGuid():N}"[..20] }, other.Token);
+        await mesh.SendExpectingAsync(HttpStatusCode.Created, HttpMethod.Post, "/api/shops", new { name = $"Rival {Guid.NewGuid():N}"[..20], contactEmail = other.Email }, other.Token);
         var rivalToken = await mesh.LoginWithRoleAsync(other.Email, UserRoles.ShopOwner);
         await mesh.SendExpectingAsync(HttpStatusCode.NotFound, HttpMethod.Get, $"/api/shops/{shopId}/summary", null, rivalToken);
     }
@@ -52,13 +52,15 @@ public sealed class ShopMeshTests(ShopMeshFixture mesh)
         var email = ShopMeshFixture.NewEmail("late");
         var userId = await mesh.RegisterAsync(email);
         var stale = await mesh.LoginAsync(email);
-        await mesh.SendExpectingAsync(HttpStatusCode.Forbidden, HttpMethod.Post, "/api/shops", new { name = $"Early {Guid.NewGuid():N}"[..20] }, stale);
+        await mesh.SendExpectingAsync(HttpStatusCode.Forbidden, HttpMethod.Post, "/api/shops", new { name = $"Early {Guid.NewGuid():N}"[..20], contactEmail = "early@shop.example.test" }, stale);
 
         await mesh.VerifyEmailAsync(userId);
 
-        var shop = await mesh.SendExpectingAsync(HttpStatusCode.Created, HttpMethod.Post, "/api/shops", new { name = $"Late {Guid.NewGuid():N}"[..20] }, stale);
+        var shop = await mesh.SendExpectingAsync(HttpStatusCode.Created, HttpMethod.Post, "/api/shops",
+            new { name = $"Late {Guid.NewGuid():N}"[..20], contactEmail = "late@shop.example.test" }, stale);
         Assert.Equal(userId, shop.GetProperty("ownerId").GetGuid());
-        Assert.Equal(email, shop.GetProperty("contactEmail").GetString());
+        // The contact address is the one the owner entered (the login e-mail is never a fallback).
+        Assert.Equal("late@shop.example.test", shop.GetProperty("contactEmail").GetString());
     }
 
     private static object Product(Guid shopId, Guid categoryId, string name, object[] variants) =>

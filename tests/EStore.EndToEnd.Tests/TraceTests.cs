@@ -22,7 +22,7 @@ public sealed class TraceTests(ShopMeshFixture mesh)
         var traceId = ActivityTraceId.CreateRandom().ToHexString();
         var clientSpanId = ActivitySpanId.CreateRandom().ToHexString();
 
-        await mesh.SendExpectingAsync(HttpStatusCode.Created, HttpMethod.Post, "/api/shops", new { name = $"Traced {Guid.NewGuid():N}"[..22] }, stale,
+        await mesh.SendExpectingAsync(HttpStatusCode.Created, HttpMethod.Post, "/api/shops", new { name = $"Traced {Guid.NewGuid():N}"[..22], contactEmail = "traced@shop.example.test" }, stale,
             traceParent: $"00-{traceId}-{clientSpanId}-01");
 
         var spans = await mesh.Zipkin.WaitForTraceAsync(traceId, s => Complete(s), (int)ShopMeshFixture.Bounded.TotalMilliseconds);

@@ -1,5 +1,6 @@
 using System.Globalization;
 using EStore.Platform.Errors;
+using EStore.Platform.Paging;
 using EStore.Platform.Security;
 using EStore.Product.Dtos;
 using EStore.Product.Services;
@@ -26,13 +27,9 @@ public static class ProductEndpoints
         ProductCatalog catalog, string? page, string? size, string? q, string? category, string? shopId, string? shopName,
         string? minPrice, string? maxPrice, string? inStock, string? sort, CancellationToken cancellationToken)
     {
-        if (!TryParseBounded(page, 1, 1, int.MaxValue, out var pageNumber))
+        if (!PageQuery.TryParse(page, size, 20, ProductCatalog.MaxPageSize, out var paging, out var problem))
         {
-            return ProblemResponses.BadRequest("'page' must be a whole number of at least 1.");
-        }
-        if (!TryParseBounded(size, 20, 1, ProductCatalog.MaxPageSize, out var pageSize))
-        {
-            return ProblemResponses.BadRequest($"'size' must be a whole number from 1 to {ProductCatalog.MaxPageSize}.");
+            return problem;
         }
         if (q is { Length: > 200 })
         {
@@ -70,7 +67,7 @@ public static class ProductEndpoints
             case "newest": order = CatalogSort.Newest; break;
             default: return ProblemResponses.BadRequest("'sort' must be one of relevance, name, price, -price, newest.");
         }
-        var query = new CatalogQuery(pageNumber, pageSize, string.IsNullOrWhiteSpace(q) ? null : q.Trim(), categoryId, shop,
+        var query = new CatalogQuery(paging.Page, paging.Size, string.IsNullOrWhiteSpace(q) ? null : q.Trim(), categoryId, shop,
             string.IsNullOrWhiteSpace(shopName) ? null : shopName.Trim(), min, max, inStockOnly, order);
         return Results.Ok(await catalog.ListAsync(query, cancellationToken));
     }
@@ -132,17 +129,6 @@ public static class ProductEndpoints
     private static IResult BadId(string id) => ProblemResponses.BadRequest($"'{id}' is not a product id (a UUID).");
 
     private static IResult MissingBody() => ProblemResponses.BadRequest("A JSON request body is required.");
-
-    // Query values arrive as text so that a malformed one gets our 400 problem, not a bare binding failure.
-    private static bool TryParseBounded(string? text, int fallback, int min, int max, out int value)
-    {
-        if (string.IsNullOrEmpty(text))
-        {
-            value = fallback;
-            return true;
-        }
-        return int.TryParse(text, out value) && value >= min && value <= max;
-    }
 
     private static bool TryParseGuid(string? text, out Guid? value)
     {

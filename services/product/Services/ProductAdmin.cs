@@ -41,7 +41,7 @@ public sealed class ProductAdmin(ProductDbContext db, IEventOutbox outbox, TimeP
         {
             Id = Guid.CreateVersion7(now),
             ShopId = shopId,
-            Name = request.Name!.Trim(),
+            Name = ProductRules.CleanName(request.Name)!,
             Description = request.Description?.Trim() ?? "",
             Price = request.Price!.Value,
             Currency = ProductRules.CurrencyOf(request),
@@ -53,7 +53,7 @@ public sealed class ProductAdmin(ProductDbContext db, IEventOutbox outbox, TimeP
             {
                 Id = Guid.CreateVersion7(now),
                 Sku = v.Sku!.Trim(),
-                Name = v.Name?.Trim() ?? "Standard",
+                Name = ProductRules.CleanName(v.Name) ?? "Standard",
                 Price = v.Price ?? request.Price!.Value,
                 Stock = v.Stock ?? 0,
                 LowStockThreshold = v.LowStockThreshold ?? ProductRules.DefaultLowStockThreshold,
@@ -77,7 +77,7 @@ public sealed class ProductAdmin(ProductDbContext db, IEventOutbox outbox, TimeP
         {
             return (null, ProblemResponses.Validation(errors));
         }
-        var name = request.Name!.Trim();
+        var name = ProductRules.CleanName(request.Name)!;
         var currency = ProductRules.CurrencyOf(request);
         // Subscribers (carts) care about name and price: a change of description or category alone raises no event.
         var visibleChange = name != product!.Name || request.Price!.Value != product.Price || currency != product.Currency;
@@ -115,7 +115,7 @@ public sealed class ProductAdmin(ProductDbContext db, IEventOutbox outbox, TimeP
             Id = Guid.CreateVersion7(time.GetUtcNow()),
             ProductId = product!.Id,
             Sku = request.Sku!.Trim(),
-            Name = request.Name?.Trim() ?? "Standard",
+            Name = ProductRules.CleanName(request.Name) ?? "Standard",
             Price = request.Price ?? product.Price,
             Stock = request.Stock ?? 0,
             LowStockThreshold = request.LowStockThreshold ?? ProductRules.DefaultLowStockThreshold,

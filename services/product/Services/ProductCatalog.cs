@@ -1,4 +1,5 @@
 using EStore.Contracts.Events;
+using EStore.Platform.Paging;
 using EStore.Product.Data;
 using EStore.Product.Dtos;
 using Microsoft.EntityFrameworkCore;
@@ -86,7 +87,7 @@ public sealed class ProductCatalog(ProductDbContext db)
             _ => products.OrderBy(p => p.Name),
         };
         var page = await ordered.ThenBy(p => p.Id)
-            .Skip((query.Page - 1) * query.Size).Take(query.Size)
+            .Skip(new PageQuery(query.Page, query.Size).Offset).Take(query.Size)
             .Include(p => p.Variants)
             .ToListAsync(cancellationToken);
         return new PagedResult<ProductDto>(await ToDtosAsync(page, cancellationToken), query.Page, query.Size, total);

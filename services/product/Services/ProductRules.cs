@@ -1,3 +1,4 @@
+using EStore.Platform.Text;
 using EStore.Product.Dtos;
 
 namespace EStore.Product.Services;
@@ -12,7 +13,11 @@ public static class ProductRules
     public static Dictionary<string, string[]> Validate(ProductRequest request, bool requireVariants)
     {
         var errors = new Dictionary<string, string[]>();
-        if (string.IsNullOrWhiteSpace(request.Name) || request.Name.Trim().Length > 200)
+        if (Forbidden(request.Name) is { } forbidden)
+        {
+            errors["name"] = [forbidden];
+        }
+        else if (CleanName(request.Name) is not { Length: <= 200 })
         {
             errors["name"] = ["Required, at most 200 characters."];
         }
@@ -56,7 +61,11 @@ public static class ProductRules
         {
             errors[prefix + "sku"] = ["Required, up to 64 letters, digits, '-', '_' or '.'."];
         }
-        if (variant.Name is { Length: > 100 })
+        if (Forbidden(variant.Name) is { } forbidden)
+        {
+            errors[prefix + "name"] = [forbidden];
+        }
+        else if (CleanName(variant.Name) is { Length: > 100 })
         {
             errors[prefix + "name"] = ["At most 100 characters."];
         }
@@ -73,6 +82,17 @@ public static class ProductRules
             errors[prefix + "lowStockThreshold"] = [$"From 0 to {MaxStock}."];
         }
     }
+
+    /// <summary>
+    /// A product or variant name as stored: NFKC-normalised, trimmed, inner white space collapsed
+    /// (<see cref="UnicodeText.Normalize"/>); null when absent or blank.
+    /// </summary>
+    public static string? CleanName(string? name) =>
+        name is null ? null : UnicodeText.Normalize(name) is { Length: > 0 } clean ? clean : null;
+
+    // Zero-width, bidi, control and undefined characters make a name render differently from what it is.
+    private static string? Forbidden(string? name) =>
+        name is not null && UnicodeText.FindForbidden(name) is { } what ? $"Must not contain {what}." : null;
 
     public static string CurrencyOf(ProductRequest request) => request.Currency ?? "EUR";
 

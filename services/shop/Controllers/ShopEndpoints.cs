@@ -1,4 +1,5 @@
 using EStore.Platform.Errors;
+using EStore.Platform.Paging;
 using EStore.Platform.Security;
 using EStore.Shop.Data;
 using EStore.Shop.Dtos;
@@ -29,19 +30,15 @@ public static class ShopEndpoints
 
     private static async Task<IResult> ListAsync(ShopService service, string? page, string? size, string? q, string? category, CancellationToken cancellationToken)
     {
-        if (!TryParseBounded(page, 1, 1, 1_000_000, out var pageNumber))
+        if (!PageQuery.TryParse(page, size, 20, ShopService.MaxPageSize, out var paging, out var problem))
         {
-            return ProblemResponses.BadRequest("'page' must be a whole number from 1 to 1000000.");
-        }
-        if (!TryParseBounded(size, 20, 1, ShopService.MaxPageSize, out var pageSize))
-        {
-            return ProblemResponses.BadRequest($"'size' must be a whole number from 1 to {ShopService.MaxPageSize}.");
+            return problem;
         }
         if (q is { Length: > ShopRulesLimits.Name } || category is { Length: > ShopRulesLimits.Category })
         {
             return ProblemResponses.BadRequest($"'q' and 'category' must be at most {ShopRulesLimits.Name} characters long.");
         }
-        return Results.Ok(await service.ListAsync(pageNumber, pageSize, q, category, cancellationToken));
+        return Results.Ok(await service.ListAsync(paging, q, category, cancellationToken));
     }
 
     private static async Task<IResult> GetAsync(string id, ICurrentUserAccessor caller, ShopService service, CancellationToken cancellationToken) =>
@@ -97,15 +94,4 @@ public static class ShopEndpoints
     private static IResult BadId(string id) => ProblemResponses.BadRequest($"'{id}' is not a shop id (a UUID).");
 
     private static IResult MissingBody() => ProblemResponses.BadRequest("A JSON request body is required.");
-
-    // Query values arrive as text so that a malformed one gets our 400 problem, not a bare binding failure.
-    private static bool TryParseBounded(string? text, int fallback, int min, int max, out int value)
-    {
-        if (string.IsNullOrEmpty(text))
-        {
-            value = fallback;
-            return true;
-        }
-        return int.TryParse(text, out value) && value >= min && value <= max;
-    }
 }

@@ -1,5 +1,6 @@
 using EStore.Contracts.Events;
 using EStore.Platform.Messaging;
+using EStore.Platform.Text;
 using EStore.Shop.Services;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
@@ -50,6 +51,7 @@ public static class DemoShops
                 OwnerId = new Guid($"00000000-0000-4000-c000-{index + 1:D12}"),
                 Name = item.Name,
                 NormalizedName = ShopRules.Normalize(item.Name),
+                NameSkeleton = UnicodeText.Skeleton(item.Name),
                 Slug = ShopRules.Slugify(item.Name),
                 Description = item.Description,
                 Category = item.Category,

@@ -19,6 +19,12 @@ public sealed class Shop
     public required string Name { get; set; }
     /// <summary>Upper-cased name: the unique index that makes names case-insensitively unique on every engine.</summary>
     public required string NormalizedName { get; set; }
+    /// <summary>
+    /// The name's confusable skeleton (<c>UnicodeText.Skeleton</c>), unique: a name that merely looks like another
+    /// (homoglyphs, full-width letters, invisible characters) is refused. Null only for a row written before the
+    /// column existed whose skeleton clashes with another shop's (startup fills the rest, see ShopSkeletons).
+    /// </summary>
+    public string? NameSkeleton { get; set; }
     public required string Slug { get; set; }
     public string? Description { get; set; }
     public string? Category { get; set; }

@@ -15,6 +15,7 @@ public sealed class ShopDbContext(DbContextOptions<ShopDbContext> options) : DbC
         shop.ToTable("shops");
         shop.Property(s => s.Name).HasMaxLength(ShopRulesLimits.Name);
         shop.Property(s => s.NormalizedName).HasMaxLength(ShopRulesLimits.Name);
+        shop.Property(s => s.NameSkeleton).HasMaxLength(ShopRulesLimits.Skeleton);
         shop.Property(s => s.Slug).HasMaxLength(ShopRulesLimits.Name + 16);
         shop.Property(s => s.Description).HasMaxLength(ShopRulesLimits.Description);
         shop.Property(s => s.Category).HasMaxLength(ShopRulesLimits.Category);
@@ -27,6 +28,7 @@ public sealed class ShopDbContext(DbContextOptions<ShopDbContext> options) : DbC
         shop.Property(s => s.StatusReason).HasMaxLength(ShopRulesLimits.Reason);
         shop.Property(s => s.Status).HasConversion<string>().HasMaxLength(16);
         shop.HasIndex(s => s.NormalizedName).IsUnique();
+        shop.HasIndex(s => s.NameSkeleton).IsUnique();
         shop.HasIndex(s => s.Slug).IsUnique();
         shop.HasIndex(s => s.OwnerId);
         shop.HasIndex(s => new { s.Status, s.NormalizedCategory });
@@ -37,6 +39,8 @@ public sealed class ShopDbContext(DbContextOptions<ShopDbContext> options) : DbC
 public static class ShopRulesLimits
 {
     public const int Name = 100;
+    /// <summary>A skeleton can be longer than its name (NFD, multi-letter prototypes such as "m" -> "rn").</summary>
+    public const int Skeleton = 400;
     public const int Description = 2000;
     public const int Category = 100;
     public const int Url = 500;

@@ -14,10 +14,13 @@ public sealed record ShopRequest(
 /// <summary>Body of the admin status changes; the reason is optional.</summary>
 public sealed record StatusChangeRequest(string? Reason);
 
-/// <summary>A shop as the API shows it.</summary>
+/// <summary>
+/// A shop as the API shows it. <see cref="OwnerId"/> is set only for the owner and administrators (omitted from
+/// public answers); <see cref="ContactEmail"/> is always the address the owner entered, never their login e-mail.
+/// </summary>
 public sealed record ShopDto(
     Guid Id,
-    Guid OwnerId,
+    Guid? OwnerId,
     string Name,
     string Slug,
     string? Description,

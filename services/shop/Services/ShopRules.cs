@@ -1,5 +1,6 @@
 using System.Net.Mail;
 using System.Text;
+using EStore.Platform.Text;
 using EStore.Shop.Data;
 using EStore.Shop.Dtos;
 
@@ -8,15 +9,24 @@ namespace EStore.Shop.Services;
 /// <summary>Validation of shop profiles and slug generation.</summary>
 public static class ShopRules
 {
-    /// <summary>Trims the request and returns the field errors (empty when valid).</summary>
+    /// <summary>
+    /// Cleans the request (the name NFKC-normalised with white space collapsed, <see cref="UnicodeText.Normalize"/>;
+    /// other fields trimmed) and returns the field errors (empty when valid).
+    /// </summary>
     public static Dictionary<string, string[]> Validate(ShopRequest request, out ShopRequest clean)
     {
         var errors = new Dictionary<string, string[]>();
+        // Invisible and undefined characters are refused before normalisation, which would keep most of them anyway.
+        var forbidden = request.Name is null ? null : UnicodeText.FindForbidden(request.Name);
         clean = new ShopRequest(
-            Trim(request.Name), Trim(request.Description), Trim(request.Category), Trim(request.LogoUrl),
+            request.Name is null ? null : NullIfEmpty(UnicodeText.Normalize(request.Name)), Trim(request.Description), Trim(request.Category), Trim(request.LogoUrl),
             Trim(request.ContactEmail), Trim(request.ContactPhone), Trim(request.Address), Trim(request.OpeningHours));
 
-        if (clean.Name is null || clean.Name.Length < 2 || clean.Name.Length > ShopRulesLimits.Name)
+        if (forbidden is not null)
+        {
+            errors["name"] = [$"Must not contain {forbidden}: invisible, control and undefined characters can make a name look like another."];
+        }
+        else if (clean.Name is null || clean.Name.Length < 2 || clean.Name.Length > ShopRulesLimits.Name)
         {
             errors["name"] = [$"Required, 2 to {ShopRulesLimits.Name} characters."];
         }
@@ -24,9 +34,9 @@ public static class ShopRules
         {
             errors["name"] = ["Must contain at least one letter or digit."];
         }
-        else if (clean.Name.Any(char.IsControl))
+        else if (UnicodeText.Skeleton(clean.Name).Length > ShopRulesLimits.Skeleton)
         {
-            errors["name"] = ["Must not contain control characters."];
+            errors["name"] = ["Too many characters that decompose into several letters."];
         }
         MaxLength(errors, "description", clean.Description, ShopRulesLimits.Description);
         MaxLength(errors, "category", clean.Category, ShopRulesLimits.Category);
@@ -39,9 +49,13 @@ public static class ShopRules
         {
             errors["logoUrl"] = [$"Must be an absolute http(s) URL of at most {ShopRulesLimits.Url} characters."];
         }
-        if (clean.ContactEmail is null || !IsEmail(clean.ContactEmail))
+        if (clean.ContactEmail is null)
         {
-            errors["contactEmail"] = ["Required, a valid e-mail address."];
+            errors["contactEmail"] = ["Required: the address shown publicly as the shop's contact (your login e-mail is not used unless you enter it here)."];
+        }
+        else if (!IsEmail(clean.ContactEmail))
+        {
+            errors["contactEmail"] = ["Must be a valid e-mail address."];
         }
         if (clean.ContactPhone is not null
             && (clean.ContactPhone.Length > ShopRulesLimits.Phone
@@ -102,6 +116,8 @@ public static class ShopRules
             errors[field] = [$"At most {max} characters."];
         }
     }
+
+    private static string? NullIfEmpty(string text) => text.Length == 0 ? null : text;
 
     private static string? Trim(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
 }

@@ -2,7 +2,9 @@ using EStore.Contracts.Events;
 using EStore.Platform.Data;
 using EStore.Platform.Errors;
 using EStore.Platform.Messaging;
+using EStore.Platform.Paging;
 using EStore.Platform.Security;
+using EStore.Platform.Text;
 using EStore.Shop.Data;
 using EStore.Shop.Dtos;
 using Microsoft.EntityFrameworkCore;
@@ -28,17 +30,17 @@ public sealed class ShopService(ShopDbContext db, IEventOutbox outbox, IOptions<
 
     public async Task<ShopOutcome> CreateAsync(CurrentUser caller, ShopRequest request, CancellationToken cancellationToken)
     {
-        // A missing contact address defaults to the owner's own, which identity-service has verified.
-        request = request with { ContactEmail = string.IsNullOrWhiteSpace(request.ContactEmail) ? caller.Email : request.ContactEmail };
+        // No fallback to the owner's login e-mail: the contact address is public, so only one the owner typed is shown.
         var errors = ShopRules.Validate(request, out var clean);
         if (errors.Count > 0)
         {
             return ShopOutcome.Fail(ProblemResponses.Validation(errors));
         }
         var normalized = ShopRules.Normalize(clean.Name!);
-        if (await db.Shops.AnyAsync(s => s.NormalizedName == normalized, cancellationToken))
+        var skeleton = UnicodeText.Skeleton(clean.Name!);
+        if (await FindClashAsync(normalized, skeleton, null, cancellationToken) is { } clash)
         {
-            return ShopOutcome.Fail(NameTaken(clean.Name!));
+            return ShopOutcome.Fail(clash);
         }
         var now = time.GetUtcNow();
         var shop = new Data.Shop
@@ -47,6 +49,7 @@ public sealed class ShopService(ShopDbContext db, IEventOutbox outbox, IOptions<
             OwnerId = caller.Id,
             Name = clean.Name!,
             NormalizedName = normalized,
+            NameSkeleton = skeleton,
             Slug = await FreeSlugAsync(clean.Name!, null, cancellationToken),
             ContactEmail = clean.ContactEmail!,
             Status = settings.Value.RequireApproval ? ShopState.Pending : ShopState.Active,
@@ -59,13 +62,14 @@ public sealed class ShopService(ShopDbContext db, IEventOutbox outbox, IOptions<
     }
 
     /// <summary>The public directory: active shops only, by name.</summary>
-    public async Task<PagedResult<ShopDto>> ListAsync(int page, int size, string? query, string? category, CancellationToken cancellationToken)
+    public async Task<PagedResult<ShopDto>> ListAsync(PageQuery page, string? query, string? category, CancellationToken cancellationToken)
     {
         var shops = db.Shops.AsNoTracking().Where(s => s.Status == ShopState.Active);
         if (!string.IsNullOrWhiteSpace(query))
         {
             // Parameterised LIKE/strpos on the normalised column: case-insensitive on both engines.
-            var needle = ShopRules.Normalize(query);
+            // Names are stored NFKC-normalised, so the query is too ("Ｖｏｌｔ" finds "Volt").
+            var needle = ShopRules.Normalize(UnicodeText.Normalize(query));
             shops = shops.Where(s => s.NormalizedName.Contains(needle));
         }
         if (!string.IsNullOrWhiteSpace(category))
@@ -75,9 +79,9 @@ public sealed class ShopService(ShopDbContext db, IEventOutbox outbox, IOptions<
         }
         var total = await shops.CountAsync(cancellationToken);
         var items = await shops.OrderBy(s => s.NormalizedName).ThenBy(s => s.Id)
-            .Skip((page - 1) * size).Take(size)
+            .Skip(page.Offset).Take(page.Size)
             .ToListAsync(cancellationToken);
-        return new PagedResult<ShopDto>([.. items.Select(ToDto)], page, size, total);
+        return new PagedResult<ShopDto>([.. items.Select(s => ToDto(s, withOwner: false))], page.Page, page.Size, total);
     }
 
     /// <summary>A shop; one that is not active is visible only to its owner and administrators.</summary>
@@ -85,13 +89,13 @@ public sealed class ShopService(ShopDbContext db, IEventOutbox outbox, IOptions<
     {
         var shop = await db.Shops.AsNoTracking().SingleOrDefaultAsync(s => s.Id == id, cancellationToken);
         return shop is not null && (shop.Status == ShopState.Active || CanManage(shop, caller))
-            ? ToDto(shop)
+            ? ToDto(shop, withOwner: CanManage(shop, caller))
             : ShopOutcome.Fail(NotFound(id));
     }
 
     public async Task<IReadOnlyList<ShopDto>> MineAsync(CurrentUser caller, CancellationToken cancellationToken) =>
         [.. (await db.Shops.AsNoTracking().Where(s => s.OwnerId == caller.Id).OrderBy(s => s.NormalizedName)
-            .ToListAsync(cancellationToken)).Select(ToDto)];
+            .ToListAsync(cancellationToken)).Select(s => ToDto(s, withOwner: true))];
 
     public async Task<ShopOutcome> UpdateAsync(Guid id, CurrentUser caller, ShopRequest request, CancellationToken cancellationToken)
     {
@@ -107,17 +111,22 @@ public sealed class ShopService(ShopDbContext db, IEventOutbox outbox, IOptions<
             return ShopOutcome.Fail(ProblemResponses.Validation(errors));
         }
         var normalized = ShopRules.Normalize(clean.Name!);
-        if (normalized != shop.NormalizedName)
+        var skeleton = UnicodeText.Skeleton(clean.Name!);
+        if (normalized != shop.NormalizedName || skeleton != shop.NameSkeleton)
         {
-            if (await db.Shops.AnyAsync(s => s.NormalizedName == normalized && s.Id != id, cancellationToken))
+            if (await FindClashAsync(normalized, skeleton, id, cancellationToken) is { } clash)
             {
-                return ShopOutcome.Fail(NameTaken(clean.Name!));
+                return ShopOutcome.Fail(clash);
             }
-            shop.Slug = await FreeSlugAsync(clean.Name!, shop.Id, cancellationToken);
+            if (normalized != shop.NormalizedName)
+            {
+                shop.Slug = await FreeSlugAsync(clean.Name!, shop.Id, cancellationToken);
+            }
         }
         var now = time.GetUtcNow();
         shop.Name = clean.Name!;
         shop.NormalizedName = normalized;
+        shop.NameSkeleton = skeleton;
         shop.ContactEmail = clean.ContactEmail!;
         Apply(shop, clean, now);
         outbox.Add(new ShopUpdated(shop.Id, shop.Name, shop.ContactEmail) { OccurredAt = now });
@@ -156,13 +165,23 @@ public sealed class ShopService(ShopDbContext db, IEventOutbox outbox, IOptions<
         try
         {
             await db.SaveChangesAsync(cancellationToken);
-            return ToDto(shop);
+            // Only the owner or an administrator gets here (create, edit, moderation): they may see the owner.
+            return ToDto(shop, withOwner: true);
         }
         catch (DbUpdateException ex) when (DbErrors.IsUniqueViolation(ex))
         {
             // Lost a race with a concurrent request for the same name.
             return ShopOutcome.Fail(NameTaken(shop.Name));
         }
+    }
+
+    // The same name ignoring case, or one that looks the same (TS #39 skeleton: homoglyphs, full-width, invisible characters).
+    private async Task<IResult?> FindClashAsync(string normalized, string skeleton, Guid? self, CancellationToken cancellationToken)
+    {
+        var existing = await db.Shops.AsNoTracking()
+            .Where(s => (s.NormalizedName == normalized || s.NameSkeleton == skeleton) && s.Id != self)
+            .Select(s => s.Name).FirstOrDefaultAsync(cancellationToken);
+        return existing is null ? null : NameTaken(existing);
     }
 
     private async Task<string> FreeSlugAsync(string name, Guid? self, CancellationToken cancellationToken)
@@ -194,7 +213,8 @@ public sealed class ShopService(ShopDbContext db, IEventOutbox outbox, IOptions<
 
     private static IResult NotFound(Guid id) => ProblemResponses.NotFound($"Shop {id} does not exist.");
 
-    private static IResult NameTaken(string name) => ProblemResponses.Conflict($"A shop named '{name}' already exists.");
+    private static IResult NameTaken(string name) =>
+        ProblemResponses.Conflict($"A shop named '{name}' already exists, or one whose name looks the same; choose a name that reads differently.");
 
     /// <summary>The status as <c>shop.events</c> carry it.</summary>
     internal static ShopStatus ToContract(ShopState state) => state switch
@@ -207,7 +227,8 @@ public sealed class ShopService(ShopDbContext db, IEventOutbox outbox, IOptions<
 
     internal static string Label(ShopState state) => state.ToString().ToUpperInvariant();
 
-    internal static ShopDto ToDto(Data.Shop s) => new(
-        s.Id, s.OwnerId, s.Name, s.Slug, s.Description, s.Category, s.LogoUrl, s.ContactEmail, s.ContactPhone,
+    /// <summary>The API view; <paramref name="withOwner"/> only for the owner and administrators, never in public answers.</summary>
+    internal static ShopDto ToDto(Data.Shop s, bool withOwner) => new(
+        s.Id, withOwner ? s.OwnerId : null, s.Name, s.Slug, s.Description, s.Category, s.LogoUrl, s.ContactEmail, s.ContactPhone,
         s.Address, s.OpeningHours, Label(s.Status), s.StatusReason, s.CreatedAt, s.UpdatedAt);
 }

@@ -187,6 +187,10 @@ namespace EStore.Shop.Data.Migrations
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)");
 
+                    b.Property<string>("NameSkeleton")
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)");
+
                     b.Property<string>("NormalizedCategory")
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)");
@@ -221,6 +225,9 @@ namespace EStore.Shop.Data.Migrations
                         .HasColumnType("timestamp with time zone");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("NameSkeleton")
+                        .IsUnique();
 
                     b.HasIndex("NormalizedName")
                         .IsUnique();
