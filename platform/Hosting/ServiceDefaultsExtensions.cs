@@ -3,11 +3,14 @@ using EStore.Platform.Discovery;
 using EStore.Platform.Errors;
 using EStore.Platform.Health;
 using EStore.Platform.Kafka;
+using EStore.Platform.Messaging;
 using EStore.Platform.Observability;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace EStore.Platform.Hosting;
 
@@ -43,6 +46,12 @@ public static class ServiceDefaultsExtensions
         builder.Services.AddHealthChecks()
             .AddCheck<LivenessStateHealthCheck>("livenessState", tags: [ActuatorEndpoints.LivenessTag])
             .AddCheck<ReadinessStateHealthCheck>("readinessState", tags: [ActuatorEndpoints.ReadinessTag]);
+
+        // Kafka credentials are checked at start in every process, whether or not it uses Kafka yet.
+        builder.Services.AddSingleton<IValidateOptions<KafkaSecurityOptions>, KafkaSecurityOptionsValidator>();
+        builder.Services.AddOptions<KafkaSecurityOptions>()
+            .Configure<IConfiguration>(KafkaSecurityOptions.Bind)
+            .ValidateOnStart();
 
         // The management port (or admin-only management endpoints) and no Server header on any answer.
         ManagementPort.AddTo(builder);
