@@ -20,17 +20,22 @@ namespace EStore.Platform.Health;
 /// </summary>
 internal sealed class ManagementAccess(RequestDelegate next, ManagementPort management)
 {
+    // On the gateway's hot path: a path check, and a port comparison only when a management port exists.
     public Task InvokeAsync(HttpContext http)
     {
         var kind = Classify(http.Request.Path);
-        var onManagementPort = management.IsManagementConnection(http);
-        return kind switch
+        if (kind == PathKind.Health)
         {
-            PathKind.Health => next(http),
-            PathKind.Other => onManagementPort ? NotFound(http) : next(http),
-            _ when management.Enabled => onManagementPort ? next(http) : NotFound(http),
-            _ => RequireAdminAsync(http),
-        };
+            return next(http);
+        }
+        if (!management.Enabled)
+        {
+            return kind == PathKind.Other ? next(http) : RequireAdminAsync(http);
+        }
+        var onManagementPort = management.IsManagementConnection(http);
+        return kind == PathKind.Other
+            ? (onManagementPort ? NotFound(http) : next(http))
+            : (onManagementPort ? next(http) : NotFound(http));
     }
 
     internal enum PathKind

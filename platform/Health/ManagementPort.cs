@@ -17,7 +17,8 @@ namespace EStore.Platform.Health;
 public sealed class ManagementPort
 {
     private ListenOptions? _listen;
-    private int _configured;
+    // The configured port, or once bound the port a dynamic (0) one became.
+    private int _port;
     private string _host = "127.0.0.1";
     private Uri? _url;
 
@@ -25,7 +26,7 @@ public sealed class ManagementPort
     public bool Enabled { get; private set; }
 
     /// <summary>The port actually bound (known once the server has started; 0 before, or without a management port).</summary>
-    public int Port => !Enabled ? 0 : _configured != 0 ? _configured : (_listen?.IPEndPoint?.Port ?? 0);
+    public int Port => _port != 0 || !Enabled ? _port : (_port = _listen?.IPEndPoint?.Port ?? 0);
 
     /// <summary>The management base URL, e.g. <c>http://127.0.0.1:9082/</c>; null without a management port or before start.</summary>
     public Uri? Url => _url ??= Enabled && Port != 0 ? new Uri($"http://{_host}:{Port}/") : null;
@@ -40,7 +41,7 @@ public sealed class ManagementPort
     internal void Bind(ListenOptions listen, int configuredPort, string host)
     {
         _listen = listen;
-        _configured = configuredPort;
+        _port = configuredPort;
         Enabled = true;
         _host = host;
     }
