@@ -34,7 +34,7 @@ public static class SecurityHeaders
     /// <summary>
     /// Sets the headers on every answer when it starts: after a proxied answer's headers were copied, so that
     /// the gateway's values replace the service's instead of doubling them, and after error handlers cleared
-    /// the headers. Four header writes and no allocation per request.
+    /// the headers. Four header writes per request, with values allocated once.
     /// </summary>
     public static IApplicationBuilder UseSecurityHeaders(this IApplicationBuilder app)
     {
