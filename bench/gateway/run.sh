@@ -63,7 +63,9 @@ for _ in $(seq 1 240); do
 done
 [ -n "$GATEWAY" ] || { echo "mesh did not start:" >&2; tail -20 "$WORK/mesh.log" >&2; exit 1; }
 GATEWAY_PID=$(grep -o 'gateway#1 healthy.*(pid [0-9]*)' "$WORK/mesh.log" | grep -o '[0-9]*)$' | tr -d ')')
-PRODUCT=$(curl -fsS "$GATEWAY/actuator/gateway/routes" \
+# The routes endpoint answers on the gateway's management port only.
+GATEWAY_MANAGEMENT=$(grep -o 'gateway#1 management at http://[^ ]*' "$WORK/mesh.log" | head -1 | sed 's/.* at //; s#/$##')
+PRODUCT=$(curl -fsS "$GATEWAY_MANAGEMENT/actuator/gateway/routes" \
   | json '[d["address"] for c in j["clusters"] if c["clusterId"]=="product-service" for d in c["destinations"]][0].rstrip("/")')
 echo "gateway $GATEWAY, product-service $PRODUCT"
 

@@ -28,7 +28,7 @@ internal static class ProductServicePair
             var first = mesh.GetInstances("product-service").Single();
             var second = await mesh.StartInstanceAsync("product-service", cancellationToken);
             var (off, on) = tracedInstance == 1 ? (second, first) : (first, second);
-            return $"off={off.BaseUrl.ToString().TrimEnd('/')}\non={on.BaseUrl.ToString().TrimEnd('/')}\n";
+            return $"off={off.BaseUrl.ToString().TrimEnd('/')}\non={on.BaseUrl.ToString().TrimEnd('/')}\non_management={on.ManagementUrl?.ToString().TrimEnd('/')}\n";
         });
     }
 }

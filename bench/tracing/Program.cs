@@ -38,6 +38,8 @@ if (mode == "service")
         ["Tracing:Enabled"] = Option("--tracing") == "off" ? "false" : "true",
         ["Tracing:SamplingRatio"] = "1.0",
         ["Zipkin:Endpoint"] = Option("--zipkin"),
+        // Metrics answer on a management port only (a free one, written to FILE.management).
+        ["Management:Port"] = "0",
     };
     var builder = ServiceHost.CreateBuilder([]);
     builder.Configuration.AddInMemoryCollection(settings);
@@ -96,7 +98,13 @@ else
 }
 
 await app.StartAsync();
-await File.WriteAllTextAsync(portFile + ".tmp", new Uri(app.Urls.Single()).Port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+var management = app.Services.GetService<EStore.Platform.Health.ManagementPort>();
+if (management?.Url is { } managementUrl)
+{
+    await File.WriteAllTextAsync(portFile + ".management", managementUrl.Port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+}
+var mainUrl = app.Urls.First(u => management is not { Enabled: true } || !u.EndsWith($":{management.Port}", StringComparison.Ordinal));
+await File.WriteAllTextAsync(portFile + ".tmp", new Uri(mainUrl).Port.ToString(System.Globalization.CultureInfo.InvariantCulture));
 File.Move(portFile + ".tmp", portFile, overwrite: true);
 await app.WaitForShutdownAsync();
 return 0;

@@ -3,10 +3,14 @@ using EStore.Platform.Discovery;
 using EStore.Platform.Errors;
 using EStore.Platform.Health;
 using EStore.Platform.Kafka;
+using EStore.Platform.Messaging;
 using EStore.Platform.Observability;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace EStore.Platform.Hosting;
 
@@ -43,6 +47,16 @@ public static class ServiceDefaultsExtensions
             .AddCheck<LivenessStateHealthCheck>("livenessState", tags: [ActuatorEndpoints.LivenessTag])
             .AddCheck<ReadinessStateHealthCheck>("readinessState", tags: [ActuatorEndpoints.ReadinessTag]);
 
+        // Kafka credentials are checked at start in every process, whether or not it uses Kafka yet.
+        builder.Services.AddSingleton<IValidateOptions<KafkaSecurityOptions>, KafkaSecurityOptionsValidator>();
+        builder.Services.AddOptions<KafkaSecurityOptions>()
+            .Configure<IConfiguration>(KafkaSecurityOptions.Bind)
+            .ValidateOnStart();
+
+        // The management port (or admin-only management endpoints) and no Server header on any answer.
+        ManagementPort.AddTo(builder);
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
+
         builder.AddEurekaDiscovery();
         builder.Services.AddHostedService<AnnouncedAddressWriter>();
         builder.Services.AddHostedService<ParentProcessWatch>();
@@ -50,14 +64,18 @@ public static class ServiceDefaultsExtensions
     }
 
     /// <summary>
-    /// Adds the error-handling middleware and maps the actuator endpoints and <c>/openapi/v1.json</c>.
+    /// Adds the security headers, the error-handling middleware and the management endpoint access rules
+    /// (<c>/actuator/health</c> public; the other actuator endpoints on the management port or for admins only),
+    /// and maps the actuator endpoints and <c>/openapi/v1.json</c>.
     /// Answers up to 16 KB are sent with <c>Content-Length</c> in one write unless <paramref name="bufferSmallResponses"/>
     /// is false (the gateway: what it forwards must stream through as it arrives).
     /// </summary>
     public static WebApplication MapServiceDefaults(this WebApplication app, bool bufferSmallResponses = true)
     {
+        app.UseSecurityHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseMiddleware<ManagementAccess>();
         if (bufferSmallResponses)
         {
             app.UseMiddleware<SmallResponseBuffering>();

@@ -31,9 +31,20 @@ internal static class StartupFailureReporter
         Console.Error.Flush();
     }
 
+    private static StartupConfigurationException FromValidation(Microsoft.Extensions.Options.OptionsValidationException invalid)
+    {
+        var first = invalid.Failures.FirstOrDefault() ?? invalid.Message;
+        var colon = first.IndexOf(": ", StringComparison.Ordinal);
+        return colon > 0
+            ? new StartupConfigurationException(first[..colon], first[(colon + 2)..], invalid)
+            : new StartupConfigurationException(invalid.OptionsType.Name, first, invalid);
+    }
+
     public static StartupConfigurationException? Unwrap(Exception? exception) => exception switch
     {
         StartupConfigurationException failure => failure,
+        // Options validated at start (ValidateOnStart) name their key at the start of the message: "Key: problem".
+        Microsoft.Extensions.Options.OptionsValidationException invalid => FromValidation(invalid),
         AggregateException aggregate => aggregate.InnerExceptions.Select(Unwrap).FirstOrDefault(f => f is not null),
         { InnerException: { } inner } => Unwrap(inner),
         _ => null,

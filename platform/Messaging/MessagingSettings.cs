@@ -135,7 +135,7 @@ public sealed record MessagingSettings
             Partitions = SettingValues.Int(configuration, PartitionsKey, 6, 1, 10_000),
             ReplicationFactor = SettingValues.Int(configuration, ReplicationFactorKey, 0, 0, 100),
             CreateTopics = SettingValues.Bool(configuration, CreateTopicsKey, true),
-            ClientProperties = ReadProperties(configuration, ClientSection, new Dictionary<string, string>()),
+            ClientProperties = WithSecurity(configuration, ReadProperties(configuration, ClientSection, new Dictionary<string, string>())),
             ProducerProperties = ReadProperties(configuration, ProducerSection, FixedProducerProperties),
             ConsumerProperties = ReadProperties(configuration, ConsumerSection, FixedConsumerProperties),
             RelayEnabled = SettingValues.Bool(configuration, RelayEnabledKey, true),
@@ -166,6 +166,27 @@ public sealed record MessagingSettings
             throw new StartupConfigurationException(RelayMaxBackoffKey, $"must not be below {RelayMinBackoffKey}.");
         }
         return settings;
+    }
+
+    /// <summary>
+    /// Adds the properties of <see cref="KafkaSecurityOptions"/> (<c>Kafka:SecurityProtocol</c>, <c>Kafka:Sasl*</c>) to
+    /// <paramref name="clientProperties"/>, which may name the same librdkafka properties only with the same values.
+    /// </summary>
+    /// <exception cref="StartupConfigurationException">The security settings are invalid or contradict <c>Kafka:Client</c>.</exception>
+    public static Dictionary<string, string> WithSecurity(IConfiguration configuration, IReadOnlyDictionary<string, string> clientProperties)
+    {
+        ArgumentNullException.ThrowIfNull(clientProperties);
+        var merged = new Dictionary<string, string>(clientProperties, StringComparer.Ordinal);
+        foreach (var (key, value) in KafkaSecurityOptions.FromConfiguration(configuration).ToClientProperties())
+        {
+            if (merged.TryGetValue(key, out var given) && !string.Equals(given, value, key == "sasl.password" ? StringComparison.Ordinal : StringComparison.OrdinalIgnoreCase))
+            {
+                // Named without its value: it may be the password.
+                throw new StartupConfigurationException($"{ClientSection}:{key}", "contradicts the Kafka:SecurityProtocol / Kafka:Sasl* settings; set it in one place.");
+            }
+            merged[key] = value;
+        }
+        return merged;
     }
 
     private static Dictionary<string, string> ReadProperties(IConfiguration configuration, string section, IReadOnlyDictionary<string, string> fixedValues)

@@ -11,6 +11,12 @@ namespace EStore.Platform.Security;
 /// names another address) and caches it. Unknown <c>kid</c>s trigger a fetch at most once per
 /// <see cref="JwtSettings.JwksMinRefreshInterval"/>, so a flood of forged tokens cannot flood identity-service;
 /// old keys are refetched in the background while the cached ones keep working.
+/// <para>
+/// A fetched set never replaces the trusted keys at once: its new keys are added, a trusted key it lacks is retired
+/// only once it has been missing for <see cref="JwtSettings.KeyRetirementGrace"/>, and a known <c>kid</c> keeps its
+/// first key material. A set without a usable key, or one that does not parse, changes nothing. One bad answer
+/// (a rogue or broken instance, an empty key table) therefore cannot lock every user out or swap the trust anchor.
+/// </para>
 /// </summary>
 internal sealed partial class JwksSigningKeySource(
     IHttpClientFactory httpClients,
@@ -32,6 +38,9 @@ internal sealed partial class JwksSigningKeySource(
     private Task<SigningKeySet>? _inflight;
     private DateTimeOffset _lastAttempt = DateTimeOffset.MinValue;
     private Exception? _lastError;
+
+    // Every trusted key by kid, with when it was first missing from a fetched set. Only FetchAsync (single flight) touches it.
+    private readonly Dictionary<string, TrustedKey> _trusted = new(StringComparer.Ordinal);
 
     public SigningKeySet Current => _current;
 
@@ -99,14 +108,13 @@ internal sealed partial class JwksSigningKeySource(
             var client = httpClients.CreateClient(HttpClientName);
             var document = await client.GetFromJsonAsync<JsonElement>(settings.JwksUrl, timeout.Token).ConfigureAwait(false);
             var keys = Parse(document);
-            var set = new SigningKeySet(keys, time.GetUtcNow());
-            var previous = _current;
+            if (keys.Count == 0)
+            {
+                throw new JsonException("the document holds no usable RS256 signing key; the trusted keys stay as they are.");
+            }
+            var set = Merge(keys, time.GetUtcNow());
             _current = set;
             _lastError = null;
-            if (!previous.KeyIds.Order().SequenceEqual(set.KeyIds.Order()))
-            {
-                LogKeysLoaded(set.KeyIds.Count, string.Join(", ", set.KeyIds), settings.JwksUrl);
-            }
             return set;
         }
         catch (Exception ex) when (ex is HttpRequestException or JsonException or OperationCanceledException or NotSupportedException or ArgumentException or CryptographicException)
@@ -123,6 +131,71 @@ internal sealed partial class JwksSigningKeySource(
             }
         }
     }
+
+    // Adds the new keys, keeps known kids' first material, retires keys missing for longer than the grace.
+    private SigningKeySet Merge(List<SecurityKey> fetched, DateTimeOffset now)
+    {
+        var fresh = new Dictionary<string, SecurityKey>(StringComparer.Ordinal);
+        foreach (var key in fetched)
+        {
+            fresh.TryAdd(key.KeyId, key);
+        }
+        var added = new List<string>();
+        foreach (var (kid, key) in fresh)
+        {
+            if (!_trusted.TryGetValue(kid, out var known))
+            {
+                _trusted[kid] = new TrustedKey(key, null);
+                added.Add(kid);
+                continue;
+            }
+            if (!SameMaterial(known.Key, key))
+            {
+                // identity-service never reuses a kid for new material: whoever serves this is not to be believed.
+                LogConflictingKey(kid, settings.JwksUrl);
+            }
+            if (known.MissingSince is not null)
+            {
+                _trusted[kid] = known with { MissingSince = null };
+            }
+        }
+        var retired = new List<string>();
+        var missing = new List<string>();
+        foreach (var (kid, known) in _trusted.ToList())
+        {
+            if (fresh.ContainsKey(kid))
+            {
+                continue;
+            }
+            var since = known.MissingSince ?? now;
+            if (now - since >= settings.KeyRetirementGrace)
+            {
+                _trusted.Remove(kid);
+                retired.Add(kid);
+            }
+            else
+            {
+                _trusted[kid] = known with { MissingSince = since };
+                missing.Add(kid);
+            }
+        }
+        if (added.Count > 0 || retired.Count > 0)
+        {
+            LogKeysChanged(string.Join(", ", added), string.Join(", ", retired), string.Join(", ", _trusted.Keys), settings.JwksUrl);
+        }
+        if (missing.Count > 0)
+        {
+            LogKeysMissing(string.Join(", ", missing), settings.JwksUrl, settings.KeyRetirementGrace.TotalSeconds);
+        }
+        return new SigningKeySet(_trusted.Values.Select(t => t.Key), now);
+    }
+
+    private static bool SameMaterial(SecurityKey a, SecurityKey b) =>
+        a is RsaSecurityKey { Parameters: var x } && b is RsaSecurityKey { Parameters: var y }
+            ? x.Modulus.AsSpan().SequenceEqual(y.Modulus) && x.Exponent.AsSpan().SequenceEqual(y.Exponent)
+            : ReferenceEquals(a, b);
+
+    private sealed record TrustedKey(SecurityKey Key, DateTimeOffset? MissingSince);
 
     /// <summary>The usable RS256 signature keys of a JWKS document; anything else is skipped.</summary>
     internal static List<SecurityKey> Parse(JsonElement document)
@@ -157,8 +230,14 @@ internal sealed partial class JwksSigningKeySource(
     private static string? Text(JsonElement element, string name) =>
         element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Loaded {Count} token signing key(s) [{KeyIds}] from {Url}")]
-    private partial void LogKeysLoaded(int count, string keyIds, Uri url);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Token signing keys from {Url}: added [{Added}], retired [{Retired}], trusted now [{Trusted}]")]
+    private partial void LogKeysChanged(string added, string retired, string trusted, Uri url);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Token signing key(s) [{KeyIds}] missing from {Url}: still trusted until missing for {GraceSeconds} s")]
+    private partial void LogKeysMissing(string keyIds, Uri url, double graceSeconds);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Url} serves other key material under the trusted kid {KeyId}; the key first trusted stays")]
+    private partial void LogConflictingKey(string keyId, Uri url);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not load the token signing keys from {Url}: {Error}")]
     private partial void LogFetchFailed(Uri url, string error);

@@ -23,6 +23,8 @@ public sealed record JwtSettings
     public const string JwksMinRefreshKey = "Jwt:JwksMinRefreshSeconds";
     /// <summary>Configuration key: how many validated tokens are remembered (0 checks every signature).</summary>
     public const string ValidatedTokenCacheKey = "Jwt:ValidatedTokenCacheSize";
+    /// <summary>Configuration key: how long a trusted signing key may be missing from fetched key sets before it is retired, in seconds.</summary>
+    public const string KeyRetirementGraceKey = "Jwt:KeyRetirementGraceSeconds";
     /// <summary>Configuration key that turns the <c>TokenRevoked</c> listener off (default on when Kafka is configured).</summary>
     public const string RevocationListenerKey = "Jwt:Revocation:Enabled";
 
@@ -45,6 +47,12 @@ public sealed record JwtSettings
     public TimeSpan JwksRefreshInterval { get; init; } = TimeSpan.FromMinutes(5);
     /// <summary>Shortest interval between fetches triggered by an unknown <c>kid</c> (default 30 s).</summary>
     public TimeSpan JwksMinRefreshInterval { get; init; } = TimeSpan.FromSeconds(30);
+    /// <summary>
+    /// How long a trusted key may be missing from the fetched key sets before it is retired (default 15 min, the
+    /// lifetime of an access token; 60 s to 1 day). One bad fetch cannot drop every key; a key identity-service
+    /// really withdrew stops working after this long.
+    /// </summary>
+    public TimeSpan KeyRetirementGrace { get; init; } = TimeSpan.FromMinutes(15);
     /// <summary>Validated tokens remembered so their signature is not checked again (default 4096, 0 = off).</summary>
     public int ValidatedTokenCacheSize { get; init; } = 4096;
     /// <summary>Whether revocations are read from <c>identity.events</c> (needs <c>Kafka:BootstrapServers</c>).</summary>
@@ -63,6 +71,7 @@ public sealed record JwtSettings
             ClockSkew = TimeSpan.FromSeconds(SettingValues.Int(configuration, ClockSkewKey, 30, 0, 60)),
             JwksRefreshInterval = TimeSpan.FromSeconds(SettingValues.Int(configuration, JwksRefreshKey, 300, 10, 86_400)),
             JwksMinRefreshInterval = TimeSpan.FromSeconds(SettingValues.Int(configuration, JwksMinRefreshKey, 30, 0, 3_600)),
+            KeyRetirementGrace = TimeSpan.FromSeconds(SettingValues.Int(configuration, KeyRetirementGraceKey, 900, 60, 86_400)),
             RevocationListenerEnabled = SettingValues.Bool(configuration, RevocationListenerKey, true),
             ValidatedTokenCacheSize = SettingValues.Int(configuration, ValidatedTokenCacheKey, 4096, 0, 1_000_000),
         };

@@ -82,9 +82,9 @@ public static class ServiceAuthenticationExtensions
         var bootstrap = builder.Configuration[MessagingSettings.BootstrapServersKey];
         if (settings.RevocationListenerEnabled && !string.IsNullOrWhiteSpace(bootstrap))
         {
-            var client = builder.Configuration.GetSection(MessagingSettings.ClientSection).GetChildren()
+            var client = MessagingSettings.WithSecurity(builder.Configuration, builder.Configuration.GetSection(MessagingSettings.ClientSection).GetChildren()
                 .Where(c => c.Value is not null)
-                .ToDictionary(c => c.Key, c => c.Value!.Trim(), StringComparer.Ordinal);
+                .ToDictionary(c => c.Key, c => c.Value!.Trim(), StringComparer.Ordinal));
             services.AddSingleton(new KafkaConnection(bootstrap.Trim(), client));
             services.AddHostedService<TokenRevocationListener>();
         }

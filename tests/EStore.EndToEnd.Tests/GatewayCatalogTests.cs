@@ -124,7 +124,8 @@ public sealed class GatewayCatalogTests(CatalogMeshFixture fixture) : IClassFixt
     {
         var instance = Assert.Single(fixture.Mesh.GetInstances("product-service"));
 
-        var routes = await fixture.Gateway.GetFromJsonAsync<JsonElement>("/actuator/gateway/routes");
+        using var management = new HttpClient { BaseAddress = fixture.Mesh.GetInstances("gateway")[0].ManagementUrl };
+        var routes = await management.GetFromJsonAsync<JsonElement>("/actuator/gateway/routes");
 
         var cluster = routes.GetProperty("clusters").EnumerateArray().Single(c => c.GetProperty("clusterId").GetString() == "product-service");
         var destination = Assert.Single(cluster.GetProperty("destinations").EnumerateArray());

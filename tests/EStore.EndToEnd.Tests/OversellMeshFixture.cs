@@ -175,7 +175,7 @@ public sealed class OversellMeshFixture : IAsyncLifetime
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
         foreach (var instance in Mesh.GetInstances("product-service"))
         {
-            var url = new Uri(instance.BaseUrl, "actuator/metrics/estore.messaging.consumed?tag=event_type:OrderCreated&tag=outcome:handled");
+            var url = new Uri(instance.ManagementUrl!, "actuator/metrics/estore.messaging.consumed?tag=event_type:OrderCreated&tag=outcome:handled");
             using var response = await http.GetAsync(url);
             // 404: the instance has not handled a single one (no measurement with these tags).
             counts[instance.Name] = response.IsSuccessStatusCode

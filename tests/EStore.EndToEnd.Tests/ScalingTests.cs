@@ -18,16 +18,18 @@ public sealed class ScalingTests
         {
             await using var mesh = await MeshHost.StartAsync(options, timeout.Token);
             using var gateway = new HttpClient { BaseAddress = mesh.GatewayUrl };
+            // The routes endpoint answers on the gateway's management port only.
+            using var management = new HttpClient { BaseAddress = mesh.GetInstances("gateway")[0].ManagementUrl };
             var instances = mesh.GetInstances("product-service");
             Assert.Equal(2, instances.Count);
-            Assert.Equal(2, await DestinationCountAsync(gateway));
+            Assert.Equal(2, await DestinationCountAsync(management));
 
             await mesh.StopInstanceAsync(instances[0].Name);
             await mesh.WaitForGatewayRoutesAsync("product-service", timeout.Token);
 
             // Deregistered on shutdown, not left to expire.
             Assert.Equal([instances[1].Port], await RegisteredPortsAsync(mesh));
-            Assert.Equal(1, await DestinationCountAsync(gateway));
+            Assert.Equal(1, await DestinationCountAsync(management));
             for (var i = 0; i < 20; i++)
             {
                 using var response = await gateway.GetAsync("/api/products?size=1", timeout.Token);
@@ -40,9 +42,9 @@ public sealed class ScalingTests
         }
     }
 
-    private static async Task<int> DestinationCountAsync(HttpClient gateway)
+    private static async Task<int> DestinationCountAsync(HttpClient gatewayManagement)
     {
-        var routes = JsonDocument.Parse(await gateway.GetStringAsync("/actuator/gateway/routes")).RootElement;
+        var routes = JsonDocument.Parse(await gatewayManagement.GetStringAsync("/actuator/gateway/routes")).RootElement;
         return routes.GetProperty("clusters").EnumerateArray()
             .Single(c => c.GetProperty("clusterId").GetString() == "product-service")
             .GetProperty("destinations").GetArrayLength();

@@ -197,7 +197,7 @@ public sealed class ApiDocsTests(GatewayMeshFixture mesh)
             ("/api/notifications", "notification-service"),
         ];
 
-        var routes = (await Gateway.GetFromJsonAsync<JsonElement>("/actuator/gateway/routes")).GetProperty("routes")
+        var routes = (await mesh.GatewayManagement.GetFromJsonAsync<JsonElement>("/actuator/gateway/routes")).GetProperty("routes")
             .EnumerateArray()
             .Select(r => (Path: r.GetProperty("path").GetString()!, Cluster: r.GetProperty("clusterId").GetString()!))
             .ToList();

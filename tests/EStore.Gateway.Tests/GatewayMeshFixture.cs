@@ -41,6 +41,9 @@ public sealed class GatewayMeshFixture : IAsyncLifetime
     /// <summary>Gateway #1: catalog reads are public.</summary>
     public HttpClient Gateway { get; private set; } = null!;
 
+    /// <summary>Gateway #1's management port: <c>/actuator/gateway/routes</c>, metrics, info.</summary>
+    public HttpClient GatewayManagement { get; private set; } = null!;
+
     /// <summary>Gateway #2: catalog reads need a token.</summary>
     public HttpClient CatalogLockedGateway { get; private set; } = null!;
 
@@ -117,18 +120,20 @@ public sealed class GatewayMeshFixture : IAsyncLifetime
         Mesh = await MeshHost.StartAsync(options, timeout.Token);
         var gateways = Mesh.GetInstances("gateway");
         Gateway = new HttpClient { BaseAddress = gateways[0].BaseUrl, Timeout = TimeSpan.FromSeconds(30) };
+        GatewayManagement = new HttpClient { BaseAddress = gateways[0].ManagementUrl, Timeout = TimeSpan.FromSeconds(30) };
         CatalogLockedGateway = new HttpClient { BaseAddress = gateways[1].BaseUrl, Timeout = TimeSpan.FromSeconds(30) };
         TestKeyGateway = new HttpClient { BaseAddress = gateways[2].BaseUrl, Timeout = TimeSpan.FromSeconds(30) };
         Echo = await EchoService.StartAsync(EchoEurekaUrl, timeout.Token);
         foreach (var gateway in gateways)
         {
-            await WaitRoutedAsync(gateway.BaseUrl, EchoService.AppName, timeout.Token);
+            await WaitRoutedAsync(gateway.ManagementUrl!, EchoService.AppName, timeout.Token);
         }
     }
 
     public async Task DisposeAsync()
     {
         Gateway?.Dispose();
+        GatewayManagement?.Dispose();
         CatalogLockedGateway?.Dispose();
         TestKeyGateway?.Dispose();
         if (Echo is not null)
@@ -147,7 +152,7 @@ public sealed class GatewayMeshFixture : IAsyncLifetime
         await TestPostgres.DropAsync(_productDatabase);
     }
 
-    /// <summary>Waits until <paramref name="gateway"/> routes <paramref name="clusterId"/> to <paramref name="destinations"/> instances.</summary>
+    /// <summary>Waits until the gateway whose management port is <paramref name="gateway"/> routes <paramref name="clusterId"/> to <paramref name="destinations"/> instances.</summary>
     public static async Task WaitRoutedAsync(Uri gateway, string clusterId, CancellationToken cancellationToken, int destinations = 1)
     {
         using var http = new HttpClient { BaseAddress = gateway, Timeout = TimeSpan.FromSeconds(5) };

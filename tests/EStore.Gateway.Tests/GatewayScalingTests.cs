@@ -18,7 +18,7 @@ public sealed class GatewayScalingTests(GatewayMeshFixture mesh, ITestOutputHelp
         var eureka = mesh.EchoEurekaUrl;
         await using var first = await EchoService.StartAsync(eureka, timeout.Token, GatewayMeshFixture.ScaleEchoApp);
         await using var second = await EchoService.StartAsync(eureka, timeout.Token, GatewayMeshFixture.ScaleEchoApp);
-        await GatewayMeshFixture.WaitRoutedAsync(mesh.Gateway.BaseAddress!, GatewayMeshFixture.ScaleEchoApp, timeout.Token, destinations: 2);
+        await GatewayMeshFixture.WaitRoutedAsync(mesh.GatewayManagement.BaseAddress!, GatewayMeshFixture.ScaleEchoApp, timeout.Token, destinations: 2);
 
         var served = new Dictionary<int, int>();
         for (var i = 0; i < 40; i++)

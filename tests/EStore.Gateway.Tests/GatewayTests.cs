@@ -253,7 +253,7 @@ public sealed class GatewayTests(GatewayMeshFixture mesh, ITestOutputHelper outp
     {
         while (!cancellationToken.IsCancellationRequested)
         {
-            var routes = await Gateway.GetFromJsonAsync<JsonElement>("/actuator/gateway/routes", cancellationToken);
+            var routes = await mesh.GatewayManagement.GetFromJsonAsync<JsonElement>("/actuator/gateway/routes", cancellationToken);
             var destination = routes.GetProperty("clusters").EnumerateArray()
                 .Where(c => c.GetProperty("clusterId").GetString() == "product-service")
                 .SelectMany(c => c.GetProperty("destinations").EnumerateArray())

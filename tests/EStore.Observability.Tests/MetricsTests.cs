@@ -22,7 +22,7 @@ public sealed class MetricsTests
         Assert.Contains(names, n => n.StartsWith("dotnet.gc.", StringComparison.Ordinal));
         Assert.Contains("dotnet.process.memory.working_set", names);
 
-        using var metric = JsonDocument.Parse(await app.Client.GetStringAsync("/actuator/metrics/http.server.request.duration?tag=http.response.status_code:200"));
+        using var metric = JsonDocument.Parse(await app.Management!.GetStringAsync("/actuator/metrics/http.server.request.duration?tag=http.response.status_code:200"));
         var root = metric.RootElement;
         Assert.Equal("http.server.request.duration", root.GetProperty("name").GetString());
         Assert.Equal("seconds", root.GetProperty("baseUnit").GetString());
@@ -34,7 +34,7 @@ public sealed class MetricsTests
         Assert.DoesNotContain("http.response.status_code", tags.Keys);
         Assert.Contains("/hello", tags["http.route"]);
 
-        using var other = await app.Client.GetAsync("/actuator/metrics/http.server.request.duration?tag=http.route:/nowhere");
+        using var other = await app.Management!.GetAsync("/actuator/metrics/http.server.request.duration?tag=http.route:/nowhere");
         Assert.Equal(HttpStatusCode.NotFound, other.StatusCode);
     }
 
@@ -42,10 +42,10 @@ public sealed class MetricsTests
     public async Task An_unknown_metric_is_a_404_problem_and_a_malformed_tag_a_400()
     {
         await using var app = await StartAsync();
-        using var missing = await app.Client.GetAsync("/actuator/metrics/no.such.metric");
+        using var missing = await app.Management!.GetAsync("/actuator/metrics/no.such.metric");
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
         Assert.Equal("application/problem+json", missing.Content.Headers.ContentType?.MediaType);
-        using var malformed = await app.Client.GetAsync("/actuator/metrics/http.server.active_requests?tag=nocolon");
+        using var malformed = await app.Management!.GetAsync("/actuator/metrics/http.server.active_requests?tag=nocolon");
         Assert.Equal(HttpStatusCode.BadRequest, malformed.StatusCode);
     }
 
@@ -60,7 +60,7 @@ public sealed class MetricsTests
         }
         await WaitForNamesAsync(app, "http.server.request.duration");
 
-        using var response = await app.Client.GetAsync("/actuator/prometheus");
+        using var response = await app.Management!.GetAsync("/actuator/prometheus");
         Assert.Equal("text/plain; version=0.0.4; charset=utf-8", response.Content.Headers.ContentType?.ToString());
         var families = PrometheusText.Parse(await response.Content.ReadAsStringAsync());
 
@@ -212,8 +212,22 @@ public sealed class MetricsTests
         Assert.DoesNotContain(configuredNames, n => n.StartsWith("kestrel.", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task Metrics_and_prometheus_answer_on_the_management_port_only()
+    {
+        await using var app = await StartAsync();
+        foreach (var path in new[] { "/actuator/metrics", "/actuator/metrics/http.server.active_requests", "/actuator/prometheus" })
+        {
+            using var main = await app.Client.GetAsync(path);
+            Assert.Equal(HttpStatusCode.NotFound, main.StatusCode);
+            using var management = await app.Management!.GetAsync(path);
+            Assert.Equal(HttpStatusCode.OK, management.StatusCode);
+        }
+    }
+
+    // With a management port (a free one): the metrics endpoints answer there only.
     private static Task<TestApp> StartAsync(IDictionary<string, string?>? settings = null) =>
-        TestApp.StartAsync("metrics-service", settings, map: app =>
+        TestApp.StartAsync("metrics-service", new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>()) { ["Management:Port"] = "0" }, map: app =>
         {
             var orders = app.Services.GetRequiredService<IMeterFactory>().Create("EStore.Test").CreateCounter<long>("estore.test.orders", "{order}", "Orders placed.");
             app.MapGet("/hello", () => Results.Text("hello"));
@@ -230,7 +244,7 @@ public sealed class MetricsTests
         List<string> names = [];
         for (var i = 0; i < 100; i++)
         {
-            using var document = JsonDocument.Parse(await app.Client.GetStringAsync("/actuator/metrics"));
+            using var document = JsonDocument.Parse(await app.Management!.GetStringAsync("/actuator/metrics"));
             names = [.. document.RootElement.GetProperty("names").EnumerateArray().Select(n => n.GetString()!)];
             var registry = app.Services.GetRequiredService<MetricsRegistry>();
             if (names.Contains(name) && registry.Collect(name)?.Series.Count > 0)

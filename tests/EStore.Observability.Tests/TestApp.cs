@@ -1,8 +1,10 @@
 using System.Net;
+using EStore.Platform.Health;
 using EStore.Platform.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace EStore.Observability.Tests;
@@ -18,9 +20,14 @@ internal sealed class TestApp : IAsyncDisposable
     private TestApp(WebApplication app)
     {
         _app = app;
-        BaseAddress = new Uri(app.Urls.Single());
+        var management = app.Services.GetRequiredService<ManagementPort>();
+        BaseAddress = new Uri(app.Urls.First(u => !management.Enabled || !u.EndsWith($":{management.Port}", StringComparison.Ordinal)));
         Client = CreateClient(BaseAddress);
+        Management = management.Url is { } url ? CreateClient(url) : null;
     }
+
+    /// <summary>A client of the management port; null unless <c>Management:Port</c> was set.</summary>
+    public HttpClient? Management { get; }
 
     public Uri BaseAddress { get; }
 
@@ -90,6 +97,7 @@ internal sealed class TestApp : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Client.Dispose();
+        Management?.Dispose();
         await _app.StopAsync();
         await _app.DisposeAsync();
     }

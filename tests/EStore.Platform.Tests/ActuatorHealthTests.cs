@@ -72,9 +72,10 @@ public sealed class ActuatorHealthTests
     [Fact]
     public async Task Info_shows_app_name_and_configured_info_section()
     {
-        await using var service = await TestService.StartAsync(settings: new Dictionary<string, string?> { ["Info:team"] = "checkout" });
+        await using var service = await TestService.StartAsync(settings: new Dictionary<string, string?> { ["Info:team"] = "checkout", ["Management:Port"] = "0" });
 
-        var (status, body) = await GetAsync(service, "/actuator/info");
+        using var response = await service.Management!.GetAsync("/actuator/info");
+        var (status, body) = (response.StatusCode, JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement);
 
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Equal("test-service", body.GetProperty("app").GetProperty("name").GetString());

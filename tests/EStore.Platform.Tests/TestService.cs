@@ -1,7 +1,9 @@
+using EStore.Platform.Health;
 using EStore.Platform.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace EStore.Platform.Tests;
@@ -11,13 +13,17 @@ internal sealed class TestService : IAsyncDisposable
 {
     private readonly WebApplication _app;
 
-    private TestService(WebApplication app, HttpClient client)
+    private TestService(WebApplication app, HttpClient client, HttpClient? management)
     {
         _app = app;
         Client = client;
+        Management = management;
     }
 
     public HttpClient Client { get; }
+
+    /// <summary>A client of the management port; null unless <c>Management:Port</c> was set.</summary>
+    public HttpClient? Management { get; }
 
     public IServiceProvider Services => _app.Services;
 
@@ -45,13 +51,16 @@ internal sealed class TestService : IAsyncDisposable
         app.MapServiceDefaults();
         map?.Invoke(app);
         await app.StartAsync();
-        var address = app.Urls.Single();
-        return new TestService(app, new HttpClient { BaseAddress = new Uri(address) });
+        var management = app.Services.GetRequiredService<ManagementPort>();
+        var address = app.Urls.First(u => !management.Enabled || !u.EndsWith($":{management.Port}", StringComparison.Ordinal));
+        return new TestService(app, new HttpClient { BaseAddress = new Uri(address) },
+            management.Url is { } url ? new HttpClient { BaseAddress = url } : null);
     }
 
     public async ValueTask DisposeAsync()
     {
         Client.Dispose();
+        Management?.Dispose();
         await _app.StopAsync();
         await _app.DisposeAsync();
     }

@@ -92,25 +92,27 @@ return exitCode;
 
 void PrintStatus(MeshHost mesh)
 {
-    var rows = new List<(string Name, string Port, string Pid, string Status)>();
+    var rows = new List<(string Name, string Port, string Management, string Pid, string Status)>();
     if (mesh.Broker is { } broker)
     {
         var firstPort = mesh.KafkaBootstrapServers.Split(',')[0].Split(':')[^1];
-        rows.Add(("broker", firstPort, broker.Process.Pid.ToString(CultureInfo.InvariantCulture), "UP"));
+        rows.Add(("broker", firstPort, "-", broker.Process.Pid.ToString(CultureInfo.InvariantCulture), "UP"));
     }
 
     foreach (var instance in mesh.Instances)
     {
-        rows.Add((instance.Name, instance.Port.ToString(CultureInfo.InvariantCulture), instance.Pid.ToString(CultureInfo.InvariantCulture), "UP"));
+        // Metrics, prometheus, info and the gateway's routes answer on the management port only.
+        var management = instance.ManagementUrl?.Port.ToString(CultureInfo.InvariantCulture) ?? "-";
+        rows.Add((instance.Name, instance.Port.ToString(CultureInfo.InvariantCulture), management, instance.Pid.ToString(CultureInfo.InvariantCulture), "UP"));
     }
 
     var nameWidth = Math.Max(4, rows.Max(r => r.Name.Length));
     console.Raw("");
     console.Highlight($"EStore is up. Gateway: {mesh.GatewayUrl}   (Kafka: {mesh.KafkaBootstrapServers}, discovery: {mesh.DiscoveryUrl})");
-    console.Raw($"  {"NAME".PadRight(nameWidth)}  {"PORT",-6} {"PID",-8} STATUS");
-    foreach (var (name, port, pid, status) in rows)
+    console.Raw($"  {"NAME".PadRight(nameWidth)}  {"PORT",-6} {"MGMT",-6} {"PID",-8} STATUS");
+    foreach (var (name, port, management, pid, status) in rows)
     {
-        console.Raw($"  {name.PadRight(nameWidth)}  {port,-6} {pid,-8} {status}");
+        console.Raw($"  {name.PadRight(nameWidth)}  {port,-6} {management,-6} {pid,-8} {status}");
     }
 
     console.Raw("  Press Ctrl+C to stop.");

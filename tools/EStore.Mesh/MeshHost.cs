@@ -26,6 +26,9 @@ public sealed class MeshHost : IAsyncDisposable
     private const int DiscoveryTier = 1;
     private const int AppTier = 2;
 
+    /// <summary>In fixed port mode, a process's management port is its app port plus this (gateway 9080, discovery 9761).</summary>
+    public const int ManagementPortOffset = 1000;
+
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(200);
 
     private readonly MeshHostOptions _options;
@@ -411,6 +414,9 @@ public sealed class MeshHost : IAsyncDisposable
         var announceFile = Path.Combine(_runDirectory, $"{definition.AppName}-{index}.url");
         var info = ManagedProcessStartInfo.ForDotnet(name, _dlls[definition.AppName]);
         info.OnOutput = _options.OnOutput;
+        // Management endpoints (metrics, routes, info) answer on their own port only: app port + 1000 in fixed
+        // mode, a free one otherwise (announced beside the main URL). Set first, so options can override it.
+        info.Environment["Management__Port"] = Invariant(port == 0 ? 0 : port + ManagementPortOffset);
         foreach (var (key, value) in BuildEnvironment(definition, index, name, port, announceFile))
         {
             info.Environment[key] = value;
@@ -433,7 +439,11 @@ public sealed class MeshHost : IAsyncDisposable
             return Uri.TryCreate(text, UriKind.Absolute, out baseUrl) ? null : $"announce file holds '{text}', not a URL";
         }, token).ConfigureAwait(false);
 
-        var instance = new MeshInstance(definition, index, baseUrl!, process);
+        var managementFile = announceFile + ".management";
+        var managementUrl = File.Exists(managementFile) && Uri.TryCreate((await File.ReadAllTextAsync(managementFile, token).ConfigureAwait(false)).Trim(), UriKind.Absolute, out var read)
+            ? read
+            : null;
+        var instance = new MeshInstance(definition, index, baseUrl!, process, managementUrl);
         lock (_gate)
         {
             _instances.Add(instance);
@@ -445,6 +455,10 @@ public sealed class MeshHost : IAsyncDisposable
             return status == HttpStatusCode.OK && MeshProbes.IsUp(body) ? null : $"HTTP {(int)status}: {MeshProbes.Abbreviate(body)}";
         }, token).ConfigureAwait(false);
         Progress($"{name} healthy in {Seconds(clock)} at {instance.BaseUrl} (pid {instance.Pid})");
+        if (instance.ManagementUrl is { } management)
+        {
+            Progress($"{name} management at {management}");
+        }
         return instance;
     }
 
@@ -554,7 +568,7 @@ public sealed class MeshHost : IAsyncDisposable
     private async Task WaitRoutedAsync(MeshInstance gateway, string appName, CancellationToken token)
     {
         var clock = Stopwatch.StartNew();
-        var uri = new Uri(gateway.BaseUrl, "actuator/gateway/routes");
+        var uri = new Uri(gateway.ManagementUrl ?? gateway.BaseUrl, "actuator/gateway/routes");
         var expected = 0;
         await WaitUntilAsync(gateway.Process, $"routing {appName} to all its instances", async t =>
         {

@@ -3,7 +3,10 @@ namespace EStore.Mesh;
 /// <summary>Which ports the processes listen on.</summary>
 public enum MeshPortMode
 {
-    /// <summary>Instance 1 of each app on its catalog port (8761, 8080, 8082, ...); further instances on free ports.</summary>
+    /// <summary>
+    /// Instance 1 of each app on its catalog port (8761, 8080, 8082, ...) and its management port 1000 above
+    /// (9761, 9080, 9082, ...); further instances on free ports.
+    /// </summary>
     Fixed,
 
     /// <summary>Every process on a free port chosen by the OS (tests; several meshes side by side).</summary>

@@ -3,12 +3,13 @@ namespace EStore.Mesh;
 /// <summary>One running process of the mesh (not the broker).</summary>
 public sealed class MeshInstance
 {
-    internal MeshInstance(MeshServiceDefinition definition, int index, Uri baseUrl, ManagedProcess process)
+    internal MeshInstance(MeshServiceDefinition definition, int index, Uri baseUrl, ManagedProcess process, Uri? managementUrl = null)
     {
         Definition = definition;
         Index = index;
         BaseUrl = baseUrl;
         Process = process;
+        ManagementUrl = managementUrl;
     }
 
     /// <summary>The instance name, e.g. <c>product-service#1</c>.</summary>
@@ -25,6 +26,12 @@ public sealed class MeshInstance
 
     /// <summary>The base URL the process announced, e.g. <c>http://127.0.0.1:43123/</c>.</summary>
     public Uri BaseUrl { get; }
+
+    /// <summary>
+    /// The base URL of its management port (<c>/actuator/metrics</c>, <c>/actuator/prometheus</c>, <c>/actuator/info</c>,
+    /// the gateway's <c>/actuator/gateway/routes</c>), e.g. <c>http://127.0.0.1:9082/</c>; null when the process has none.
+    /// </summary>
+    public Uri? ManagementUrl { get; }
 
     /// <summary>The port it listens on.</summary>
     public int Port => BaseUrl.Port;

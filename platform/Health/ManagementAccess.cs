@@ -1,0 +1,99 @@
+using EStore.Platform.Errors;
+using EStore.Platform.Security;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace EStore.Platform.Health;
+
+/// <summary>
+/// Decides who reaches the management endpoints, once for every process, before routing (so the gateway never
+/// proxies them and no endpoint can forget a check):
+/// <list type="bullet">
+/// <item><c>/actuator/health</c> and its sub-paths: everyone, on every port.</item>
+/// <item>Any other <c>/actuator</c> path with a management port: that port only; 404 on the main port.</item>
+/// <item>Without a management port: callers with a valid token carrying the <c>admin</c> role (401 without a
+/// valid token, 403 with another role); 404 in a process that validates no tokens (discovery).</item>
+/// <item>On the management port, everything but <c>/actuator</c> is 404: it is not a second way into the API.</item>
+/// </list>
+/// </summary>
+internal sealed class ManagementAccess(RequestDelegate next, ManagementPort management)
+{
+    // On the gateway's hot path: a path check, and a port comparison only when a management port exists.
+    public Task InvokeAsync(HttpContext http)
+    {
+        var kind = Classify(http.Request.Path);
+        if (kind == PathKind.Health)
+        {
+            return next(http);
+        }
+        if (!management.Enabled)
+        {
+            return kind == PathKind.Other ? next(http) : RequireAdminAsync(http);
+        }
+        var onManagementPort = management.IsManagementConnection(http);
+        return kind == PathKind.Other
+            ? (onManagementPort ? NotFound(http) : next(http))
+            : (onManagementPort ? next(http) : NotFound(http));
+    }
+
+    internal enum PathKind
+    {
+        Other,
+        Health,
+        Management,
+    }
+
+    /// <summary>
+    /// Sorts a request path. Leading and doubled slashes are ignored and case does not matter, as in routing,
+    /// so <c>//ACTUATOR/metrics</c> is a management path too.
+    /// </summary>
+    internal static PathKind Classify(PathString path)
+    {
+        var rest = path.Value.AsSpan().TrimStart('/');
+        if (!TrySegment(ref rest, "actuator"))
+        {
+            return PathKind.Other;
+        }
+        return TrySegment(ref rest, "health") ? PathKind.Health : PathKind.Management;
+    }
+
+    private static bool TrySegment(ref ReadOnlySpan<char> rest, string segment)
+    {
+        if (!rest.StartsWith(segment, StringComparison.OrdinalIgnoreCase)
+            || (rest.Length > segment.Length && rest[segment.Length] != '/'))
+        {
+            return false;
+        }
+        rest = rest[segment.Length..].TrimStart('/');
+        return true;
+    }
+
+    private async Task RequireAdminAsync(HttpContext http)
+    {
+        var schemes = http.RequestServices.GetService<IAuthenticationSchemeProvider>();
+        if (schemes is null || await schemes.GetSchemeAsync(JwtBearerDefaults.AuthenticationScheme) is null)
+        {
+            // No token validation here, so no caller can prove to be an administrator.
+            await NotFound(http);
+            return;
+        }
+        var result = await http.AuthenticateAsync(JwtBearerDefaults.AuthenticationScheme);
+        if (!result.Succeeded || result.Principal is not { } principal)
+        {
+            await http.ChallengeAsync(JwtBearerDefaults.AuthenticationScheme);
+            return;
+        }
+        if (!principal.IsInRole(UserRoles.Admin))
+        {
+            await http.ForbidAsync(JwtBearerDefaults.AuthenticationScheme);
+            return;
+        }
+        http.User = principal;
+        await next(http);
+    }
+
+    private static Task NotFound(HttpContext http) =>
+        ProblemResponses.NotFound("Not found.").ExecuteAsync(http);
+}

@@ -1,0 +1,193 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using EStore.Platform.Hosting;
+using EStore.Platform.Security;
+using EStore.Platform.Tests.Discovery;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.IdentityModel.Tokens;
+
+namespace EStore.Platform.Tests.Security;
+
+/// <summary>
+/// The key source against a local JWKS server whose answer the test changes, on a clock the test moves:
+/// fetched sets add keys, missing keys retire only after the grace, and empty or broken sets change nothing.
+/// </summary>
+public sealed class JwksKeyRetirementTests : IAsyncLifetime
+{
+    private static readonly TimeSpan Grace = TimeSpan.FromMinutes(15);
+    private readonly ManualTimeProvider _clock = new(new DateTimeOffset(2026, 1, 1, 12, 0, 0, TimeSpan.Zero));
+    private readonly JwksServer _server = new();
+    private JwksSigningKeySource _source = null!;
+
+    public async Task InitializeAsync()
+    {
+        await _server.StartAsync();
+        var settings = new JwtSettings
+        {
+            JwksUrl = _server.Url,
+            // Every lookup of an unknown kid fetches, so each step below fetches exactly once.
+            JwksMinRefreshInterval = TimeSpan.Zero,
+            KeyRetirementGrace = Grace,
+        };
+        _source = new JwksSigningKeySource(new PlainHttpClients(), settings, _clock, NullLogger<JwksSigningKeySource>.Instance);
+    }
+
+    public Task DisposeAsync() => _server.DisposeAsync().AsTask();
+
+    [Fact]
+    public async Task New_keys_are_added_and_a_missing_key_retires_only_after_the_grace()
+    {
+        _server.Serve(Jwk("a"));
+        Assert.Equal(["a"], await FetchAsync());
+
+        _server.Serve(Jwk("b"));
+        Assert.Equal(["a", "b"], await FetchAsync());
+
+        // Each fetch moves the clock one second: "a" has been missing for the grace less a second...
+        _clock.Advance(Grace - TimeSpan.FromSeconds(2));
+        Assert.Equal(["a", "b"], await FetchAsync());
+
+        // ...and now for the whole grace.
+        Assert.Equal(["b"], await FetchAsync());
+    }
+
+    [Fact]
+    public async Task A_rogue_set_cannot_replace_every_trusted_key_at_once()
+    {
+        _server.Serve(Jwk("a"), Jwk("b"));
+        await FetchAsync();
+
+        // A rogue answer naming only its own key: the real keys stay trusted for the whole grace.
+        _server.Serve(Jwk("rogue"));
+        var afterRogue = await FetchAsync();
+        Assert.Contains("a", afterRogue);
+        Assert.Contains("b", afterRogue);
+
+        // The real answer comes back before the grace ends: nothing of the real set retires.
+        _clock.Advance(Grace / 2);
+        _server.Serve(Jwk("a"), Jwk("b"));
+        await FetchAsync();
+        _clock.Advance(Grace);
+        Assert.Contains("a", await FetchAsync());
+        Assert.Contains("b", await FetchAsync());
+    }
+
+    [Theory]
+    [InlineData("{\"keys\":[]}")]
+    [InlineData("{\"keys\":[{\"kty\":\"oct\",\"kid\":\"x\",\"k\":\"c2VjcmV0\"}]}")]
+    [InlineData("{\"nokeys\":true}")]
+    [InlineData("not json at all")]
+    public async Task An_empty_or_unparsable_set_changes_nothing_however_long_it_lasts(string document)
+    {
+        _server.Serve(Jwk("a"));
+        await FetchAsync();
+
+        _server.ServeRaw(document);
+        for (var i = 0; i < 3; i++)
+        {
+            _clock.Advance(Grace);
+            Assert.Equal(["a"], await FetchAsync());
+        }
+    }
+
+    [Fact]
+    public async Task A_known_kid_keeps_its_first_key_material()
+    {
+        var original = Jwk("a");
+        _server.Serve(original);
+        await FetchAsync();
+        var trusted = Assert.IsType<RsaSecurityKey>(Key("a"));
+
+        _server.Serve(Jwk("a"));
+        await FetchAsync();
+
+        Assert.Equal(trusted.Parameters.Modulus, Assert.IsType<RsaSecurityKey>(Key("a")).Parameters.Modulus);
+    }
+
+    [Fact]
+    public void The_grace_is_read_from_configuration_with_a_default_and_bounds()
+    {
+        Assert.Equal(TimeSpan.FromMinutes(15), JwtSettings.FromConfiguration(Configuration()).KeyRetirementGrace);
+        Assert.Equal(TimeSpan.FromSeconds(120), JwtSettings.FromConfiguration(Configuration("120")).KeyRetirementGrace);
+        var error = Assert.Throws<StartupConfigurationException>(() => JwtSettings.FromConfiguration(Configuration("0")));
+        Assert.Equal(JwtSettings.KeyRetirementGraceKey, error.Key);
+        Assert.Throws<StartupConfigurationException>(() => JwtSettings.FromConfiguration(Configuration("soon")));
+    }
+
+    private static IConfiguration Configuration(string? grace = null) =>
+        new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { [JwtSettings.KeyRetirementGraceKey] = grace }).Build();
+
+    // Looks up a kid nobody serves: with no minimum interval, that fetches once.
+    private async Task<List<string>> FetchAsync()
+    {
+        _clock.Advance(TimeSpan.FromSeconds(1));
+        try
+        {
+            await _source.GetKeysAsync("unknown-kid", CancellationToken.None);
+        }
+        catch (SigningKeysUnavailableException)
+        {
+            // Nothing trusted yet and nothing usable served: the assertions look at the (empty) set.
+        }
+        return [.. _source.Current.KeyIds.Order(StringComparer.Ordinal)];
+    }
+
+    private SecurityKey Key(string kid) => _source.Current.TryGet(kid, out var key) ? key : throw new InvalidOperationException(kid);
+
+    private static Dictionary<string, string> Jwk(string kid)
+    {
+        using var rsa = RSA.Create(2048);
+        var parameters = rsa.ExportParameters(false);
+        return new Dictionary<string, string>
+        {
+            ["kty"] = "RSA",
+            ["use"] = "sig",
+            ["alg"] = "RS256",
+            ["kid"] = kid,
+            ["n"] = Base64UrlEncoder.Encode(parameters.Modulus),
+            ["e"] = Base64UrlEncoder.Encode(parameters.Exponent),
+        };
+    }
+
+    private sealed class PlainHttpClients : IHttpClientFactory
+    {
+        public HttpClient CreateClient(string name) => new();
+    }
+
+    /// <summary>A JWKS endpoint on 127.0.0.1 whose document the test sets.</summary>
+    private sealed class JwksServer : IAsyncDisposable
+    {
+        private WebApplication? _app;
+        private volatile string _document = "{\"keys\":[]}";
+
+        public Uri Url { get; private set; } = null!;
+
+        public void Serve(params Dictionary<string, string>[] keys) => _document = JsonSerializer.Serialize(new { keys });
+
+        public void ServeRaw(string document) => _document = document;
+
+        public async Task StartAsync()
+        {
+            var builder = WebApplication.CreateSlimBuilder();
+            builder.WebHost.UseUrls("http://127.0.0.1:0");
+            builder.Logging.ClearProviders();
+            _app = builder.Build();
+            _app.MapGet("/.well-known/jwks.json", () => Results.Text(_document, "application/json"));
+            await _app.StartAsync();
+            Url = new Uri(new Uri(_app.Urls.Single()), "/.well-known/jwks.json");
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            if (_app is not null)
+            {
+                await _app.DisposeAsync();
+            }
+        }
+    }
+}
