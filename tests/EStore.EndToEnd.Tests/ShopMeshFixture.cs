@@ -197,7 +197,10 @@ public sealed class ShopMeshFixture : IAsyncLifetime
         command.Parameters.AddWithValue("type", EventTypeRegistry.Default.Get<EmailVerificationRequested>().Name);
         var payload = await command.ExecuteScalarAsync() as string;
         Assert.NotNull(payload);
-        return ((EmailVerificationRequested)EventJson.Deserialize(Encoding.UTF8.GetBytes(payload), typeof(EmailVerificationRequested))).VerificationToken;
+        var sealedToken = ((EmailVerificationRequested)EventJson.Deserialize(Encoding.UTF8.GetBytes(payload), typeof(EmailVerificationRequested))).SealedVerificationToken;
+        // Sealed for notification-service; the mesh handed this run's key to identity-service and exposes it to tests.
+        Assert.True(SealedToken.TryOpen(Convert.FromBase64String(Mesh.AccountTokensKey), SealedToken.EmailVerificationPurpose, userId, sealedToken, out var token));
+        return token;
     }
 }
 

@@ -48,6 +48,8 @@ public static class IdentityServiceExtensions
                 o.IterationCount = iterations;
             }
         });
+        builder.Services.AddOptions<AccountTokenOptions>().Bind(builder.Configuration.GetSection(AccountTokenOptions.SectionName)).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<AccountTokenOptions>, AccountTokenOptionsValidator>();
         builder.Services.AddSingleton<IPasswordHasher<User>, PasswordHasher<User>>();
         builder.Services.AddSingleton<DummyPasswordHash>();
         builder.Services.AddSingleton<PasswordPolicy>();
@@ -55,6 +57,8 @@ public static class IdentityServiceExtensions
         builder.Services.AddScoped<SessionService>();
         builder.Services.AddScoped<LoginService>();
         builder.Services.AddScoped<AccountService>();
+        builder.Services.AddSingleton<MailRequestQueue>();
+        builder.Services.AddHostedService<MailRequestWorker>();
         builder.Services.AddScoped<UserAdminService>();
         builder.Services.AddSingleton<IStartupInitializer, AdminBootstrapper>();
         return builder;
