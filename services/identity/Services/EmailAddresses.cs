@@ -1,5 +1,6 @@
 using System.Net.Mail;
 using System.Text;
+using EStore.Platform.Text;
 
 namespace EStore.Identity.Services;
 
@@ -21,7 +22,7 @@ public static class EmailAddresses
         {
             return "is required.";
         }
-        if (TextHygiene.FindForbidden(email) is { } forbidden)
+        if (UnicodeText.FindForbidden(email) is { } forbidden)
         {
             return $"must not contain {forbidden}.";
         }
@@ -55,11 +56,23 @@ public static class EmailAddresses
     }
 
     /// <summary>The address as stored and shown: NFKC, trimmed, case kept.</summary>
-    public static string Canonical(string email) => TextHygiene.Normalize(email);
+    public static string Canonical(string email) => UnicodeText.Normalize(email);
 
     /// <summary>
     /// What accounts are unique on and looked up by: <see cref="Canonical"/>, then case-folded, so
     /// <c>Ann@Example.com</c>, <c>ann@example.COM</c> and the full-width <c>ａｎｎ@example.com</c> are one account.
     /// </summary>
     public static string Normalize(string email) => Canonical(email).ToLowerInvariant();
+
+    /// <summary>
+    /// What lookalike addresses share (and a unique index refuses): the Unicode TS #39 confusable skeleton of the
+    /// local part (<c>EStore.Platform.Text.UnicodeText.Skeleton</c>: <c>bi1l</c>, <c>biII</c> and <c>bill</c> look
+    /// alike) with the lower-cased domain. Never shown.
+    /// </summary>
+    public static string Skeleton(string email)
+    {
+        var normalized = Normalize(email);
+        var at = normalized.LastIndexOf('@');
+        return at < 0 ? UnicodeText.Skeleton(normalized) : UnicodeText.Skeleton(normalized[..at]) + normalized[at..];
+    }
 }

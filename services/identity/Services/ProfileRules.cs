@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using EStore.Platform.Text;
 
 namespace EStore.Identity.Services;
 
@@ -16,12 +17,12 @@ public static partial class ProfileRules
     /// </summary>
     public static string? CheckName(string? name) =>
         string.IsNullOrWhiteSpace(name) ? "is required."
-        : TextHygiene.FindForbidden(name) is { } forbidden ? $"must not contain {forbidden}."
+        : UnicodeText.FindForbidden(name) is { } forbidden ? $"must not contain {forbidden}."
         : NormalizeName(name).Length > MaxNameLength ? $"must be at most {MaxNameLength} characters long."
         : null;
 
     /// <summary>The name as stored: NFKC, trimmed, inner white space collapsed.</summary>
-    public static string NormalizeName(string name) => TextHygiene.Normalize(name);
+    public static string NormalizeName(string name) => UnicodeText.Normalize(name);
 
     public static string? CheckPhone(string? phone) =>
         phone is null || Phone().IsMatch(phone) ? null : "must be a phone number: digits, spaces, ( ) - and an optional leading +, at most 32 characters.";
