@@ -68,14 +68,27 @@ curl -fsS -o /dev/null -X POST -H 'Content-Type: application/json' "$IDENTITY/ap
 echo "== measuring ($WARMUP warm-up pairs, then $REQUESTS known and $REQUESTS unknown, interleaved)"
 out=$(python3 "$HERE/timing.py" 127.0.0.1 "$IDENTITY_PORT" "$KNOWN" "$REQUESTS" "$WARMUP")
 echo "$out"
-known_ms=$(sed -n 's/.*known_median_ms=\([0-9.]*\).*/\1/p' <<<"$out")
-unknown_ms=$(sed -n 's/.*unknown_median_ms=\([0-9.]*\).*/\1/p' <<<"$out")
-diff_ms=$(sed -n 's/.*difference_ms=\(-\{0,1\}[0-9.]*\).*/\1/p' <<<"$out")
-known_p90=$(sed -n 's/.*known_p90_ms=\([0-9.]*\).*/\1/p' <<<"$out")
-unknown_p90=$(sed -n 's/.*unknown_p90_ms=\([0-9.]*\).*/\1/p' <<<"$out")
-statuses=$(sed -n 's/.*statuses=\([^ ]*\).*/\1/p' <<<"$out")
-tokens=$(PGPASSWORD=$(sed -n 's/.*Password=\([^;]*\).*/\1/p' <<<"$POSTGRES") psql -h 127.0.0.1 -U "$(sed -n 's/.*Username=\([^;]*\).*/\1/p' <<<"$POSTGRES")" \
-  -d "$DATABASE" -qAtc "SELECT count(*) FROM one_time_tokens" 2>/dev/null || echo "?")
+field() { tr ' ' '\n' <<<"$out" | sed -n "s/^$1=//p"; }
+known_ms=$(field known_median_ms)
+unknown_ms=$(field unknown_median_ms)
+diff_ms=$(field difference_ms)
+known_p90=$(field known_p90_ms)
+unknown_p90=$(field unknown_p90_ms)
+statuses=$(field statuses)
+bodies=$(field distinct_bodies)
+# The worker drains the queue behind the answers: wait until the token count stops growing.
+count_tokens() {
+  PGPASSWORD=$(sed -n 's/.*Password=\([^;]*\).*/\1/p' <<<"$POSTGRES") psql -h 127.0.0.1 \
+    -U "$(sed -n 's/.*Username=\([^;]*\).*/\1/p' <<<"$POSTGRES")" -d "$DATABASE" -qAtc "SELECT count(*) FROM one_time_tokens" 2>/dev/null || echo "?"
+}
+tokens=$(count_tokens)
+for _ in $(seq 1 60); do
+  sleep 0.5
+  now=$(count_tokens)
+  [ "$now" = "$tokens" ] && break
+  tokens=$now
+done
+expected=$((1 + WARMUP + REQUESTS))
 verdict=$(awk -v d="$diff_ms" 'BEGIN {d = d < 0 ? -d : d; print (d < 0.5 ? "met" : "NOT met")}')
 
 cat >"$RESULTS" <<MD
@@ -93,9 +106,10 @@ timed in the client (\`bench/identity/timing.py\`, \`time.perf_counter\` around 
 | unknown (no account) | $unknown_ms | $unknown_p90 |
 | **difference (known - unknown)** | **$diff_ms** | |
 
-Target |difference| < 0.5 ms: **$verdict**. Status codes seen: \`$statuses\` (every answer 202 with the same body).
-One-time tokens written by the background worker during the run: $tokens (the known address's work happened,
-off the request path).
+Target |difference| < 0.5 ms: **$verdict**. Status codes seen: \`$statuses\`; distinct response bodies: $bodies.
+One-time tokens in the database once the background worker was done: $tokens of $expected expected (one
+verification token from the registration, one reset token per known request): the known address's work all
+happened, off the request path.
 
 Before this change (finding of the security review): 5.5 ms for a known address against 2.2 ms for an unknown
 one on the first request, because the lookup, token creation and outbox write ran before the answer. Now the
