@@ -38,3 +38,18 @@ internal sealed class AccountTokenOptionsValidator : IValidateOptions<AccountTok
         return ValidateOptionsResult.Success;
     }
 }
+
+/// <summary>
+/// Reads the validated options before the host starts, so a bad key or limit stops the process with the platform's
+/// one line (<c>crit: startup failed: AccountTokens:EncryptionKey: ...</c>) rather than the host's failure log.
+/// <c>ValidateOnStart</c> stays as the backstop.
+/// </summary>
+internal sealed class IdentityOptionsCheck(IOptions<AccountTokenOptions> tokens, IOptions<IdentityRateLimitOptions> limits) : EStore.Platform.Hosting.IStartupInitializer
+{
+    public Task InitializeAsync(CancellationToken cancellationToken)
+    {
+        _ = tokens.Value;
+        _ = limits.Value;
+        return Task.CompletedTask;
+    }
+}

@@ -60,6 +60,7 @@ public static class IdentityServiceExtensions
         builder.Services.AddSingleton<MailRequestQueue>();
         builder.Services.AddHostedService<MailRequestWorker>();
         builder.Services.AddScoped<UserAdminService>();
+        builder.Services.AddSingleton<IStartupInitializer, IdentityOptionsCheck>();
         builder.Services.AddSingleton<IStartupInitializer, EmailSkeletonBackfill>();
         builder.Services.AddSingleton<IStartupInitializer, AdminBootstrapper>();
         return builder;
