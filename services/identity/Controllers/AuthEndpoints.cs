@@ -14,14 +14,14 @@ public static partial class AuthEndpoints
         var auth = endpoints.MapGroup("/api/auth").WithTags("Auth").NoStore();
         auth.MapPost("/register", RegisterAsync).RequireRateLimiting(IdentityRateLimits.Register).Produces<UserDto>(StatusCodes.Status201Created);
         auth.MapPost("/verify-email", VerifyEmailAsync).Produces<UserDto>();
-        auth.MapPost("/resend-verification", ResendVerification).RequireRateLimiting(IdentityRateLimits.ResendVerification).Produces<AcceptedResponse>(StatusCodes.Status202Accepted);
+        auth.MapPost("/resend-verification", ResendVerificationAsync).RequireRateLimiting(IdentityRateLimits.ResendVerification).Produces<AcceptedResponse>(StatusCodes.Status202Accepted);
         auth.MapPost("/login", LoginAsync).RequireRateLimiting(IdentityRateLimits.Login).Produces<TokenResponse>();
         auth.MapPost("/refresh", RefreshAsync).Produces<TokenResponse>();
         auth.MapPost("/logout", (CurrentUser caller, SessionService sessions, CancellationToken ct) => LogoutAsync(caller, sessions, false, ct))
             .RequireAuthorization(AuthorizationPolicies.Authenticated);
         auth.MapPost("/logout-all", (CurrentUser caller, SessionService sessions, CancellationToken ct) => LogoutAsync(caller, sessions, true, ct))
             .RequireAuthorization(AuthorizationPolicies.Authenticated);
-        auth.MapPost("/forgot-password", ForgotPassword).RequireRateLimiting(IdentityRateLimits.ForgotPassword).Produces<AcceptedResponse>(StatusCodes.Status202Accepted);
+        auth.MapPost("/forgot-password", ForgotPasswordAsync).RequireRateLimiting(IdentityRateLimits.ForgotPassword).Produces<AcceptedResponse>(StatusCodes.Status202Accepted);
         auth.MapPost("/reset-password", ResetPasswordAsync).RequireRateLimiting(IdentityRateLimits.ResetPassword);
         auth.MapPost("/keys/rotate", RotateKeyAsync).RequireAuthorization(AuthorizationPolicies.Admin).Produces<KeyRotationResponse>();
         return endpoints;
@@ -37,10 +37,10 @@ public static partial class AuthEndpoints
             ? EndpointConventions.MissingBody()
             : (await accounts.VerifyEmailAsync(request, cancellationToken)).ToResult(Results.Ok);
 
-    private static IResult ResendVerification(EmailRequest? request, AccountService accounts) =>
+    private static async Task<IResult> ResendVerificationAsync(EmailRequest? request, AccountService accounts, CancellationToken cancellationToken) =>
         request is null
             ? EndpointConventions.MissingBody()
-            : accounts.ResendVerification(request) is { } failure
+            : await accounts.ResendVerificationAsync(request, cancellationToken) is { } failure
                 ? failure.ToResult()
                 : Results.Accepted(value: new AcceptedResponse(Accepted));
 
@@ -60,10 +60,10 @@ public static partial class AuthEndpoints
         return Results.NoContent();
     }
 
-    private static IResult ForgotPassword(EmailRequest? request, AccountService accounts) =>
+    private static async Task<IResult> ForgotPasswordAsync(EmailRequest? request, AccountService accounts, CancellationToken cancellationToken) =>
         request is null
             ? EndpointConventions.MissingBody()
-            : accounts.ForgotPassword(request) is { } failure
+            : await accounts.ForgotPasswordAsync(request, cancellationToken) is { } failure
                 ? failure.ToResult()
                 : Results.Accepted(value: new AcceptedResponse(Accepted));
 

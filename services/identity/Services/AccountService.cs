@@ -23,7 +23,7 @@ public sealed partial class AccountService(
     SessionService sessions,
     IdentitySettings settings,
     IOptions<AccountTokenOptions> tokenOptions,
-    MailRequestQueue mailQueue,
+    MailRequestSignal mailSignal,
     TimeProvider time,
     ILogger<AccountService> logger)
 {
@@ -90,7 +90,7 @@ public sealed partial class AccountService(
             // The unique index decides between concurrent registrations of one address. The caller sees what a
             // new account would have shown; no account has this id.
             db.ChangeTracker.Clear();
-            mailQueue.TryEnqueue(new MailRequest(user.NormalizedEmail, OneTimeTokenPurpose.EmailVerification));
+            await StoreMailRequestAsync(user.NormalizedEmail, OneTimeTokenPurpose.EmailVerification, cancellationToken);
             LogDuplicateRegistration();
             return answer;
         }
@@ -122,10 +122,12 @@ public sealed partial class AccountService(
     }
 
     /// <summary>Sends a new verification token if the account exists and is unverified; says nothing either way.</summary>
-    public Failure? ResendVerification(EmailRequest request) => QueueMailToken(request, OneTimeTokenPurpose.EmailVerification);
+    public Task<Failure?> ResendVerificationAsync(EmailRequest request, CancellationToken cancellationToken) =>
+        RequestMailTokenAsync(request, OneTimeTokenPurpose.EmailVerification, cancellationToken);
 
     /// <summary>Sends a password-reset token if the account exists and is active; says nothing either way.</summary>
-    public Failure? ForgotPassword(EmailRequest request) => QueueMailToken(request, OneTimeTokenPurpose.PasswordReset);
+    public Task<Failure?> ForgotPasswordAsync(EmailRequest request, CancellationToken cancellationToken) =>
+        RequestMailTokenAsync(request, OneTimeTokenPurpose.PasswordReset, cancellationToken);
 
     public async Task<Failure?> ResetPasswordAsync(ResetPasswordRequest request, CancellationToken cancellationToken)
     {
@@ -275,26 +277,38 @@ public sealed partial class AccountService(
 
     /// <summary>
     /// The request-path half of forgot-password and resend-verification: checks the address's syntax (which says
-    /// nothing about accounts) and queues it. Known and unknown addresses cost the same here; the lookup, the
-    /// token and the outbox write happen in <see cref="ProcessMailRequestAsync"/> on <see cref="MailRequestWorker"/>.
+    /// nothing about accounts) and stores a <see cref="PendingMail"/> row, for known and unknown addresses alike. The
+    /// lookup, the token and the outbox write happen in <see cref="ProcessMailRequestAsync"/> on <see cref="MailRequestWorker"/>.
     /// </summary>
-    private Failure? QueueMailToken(EmailRequest request, OneTimeTokenPurpose purpose)
+    private async Task<Failure?> RequestMailTokenAsync(EmailRequest request, OneTimeTokenPurpose purpose, CancellationToken cancellationToken)
     {
         if (EmailAddresses.Check(request.Email) is { } badEmail)
         {
             return Failure.Invalid("email", badEmail);
         }
-        mailQueue.TryEnqueue(new MailRequest(EmailAddresses.Normalize(request.Email!), purpose));
+        await StoreMailRequestAsync(EmailAddresses.Normalize(request.Email!), purpose, cancellationToken);
         return null;
     }
 
-    /// <summary>Sends the token if the account exists, is active and needs it, and no mail went out within the cooldown.</summary>
-    public async Task ProcessMailRequestAsync(MailRequest request, CancellationToken cancellationToken)
+    private async Task StoreMailRequestAsync(string normalizedEmail, OneTimeTokenPurpose purpose, CancellationToken cancellationToken)
+    {
+        db.PendingMails.Add(new PendingMail { NormalizedEmail = normalizedEmail, Purpose = purpose, CreatedAt = time.GetUtcNow().UtcDateTime });
+        await db.SaveChangesAsync(cancellationToken);
+        mailSignal.Wake();
+    }
+
+    /// <summary>
+    /// Sends the token if the account exists, is active and needs it, and no mail went out within the cooldown; in
+    /// the same transaction the request's row is deleted, so a request is handled once even across instances and crashes.
+    /// </summary>
+    public async Task ProcessMailRequestAsync(PendingMail request, CancellationToken cancellationToken)
     {
         var purpose = request.Purpose;
+        var done = db.PendingMails.Where(m => m.Id == request.Id);
         var user = await db.Users.SingleOrDefaultAsync(u => u.NormalizedEmail == request.NormalizedEmail, cancellationToken);
         if (user is null || user.Status != UserStatus.Active || (purpose == OneTimeTokenPurpose.EmailVerification && user.EmailVerified))
         {
+            await done.ExecuteDeleteAsync(cancellationToken);
             return;
         }
         var now = time.GetUtcNow().UtcDateTime;
@@ -302,6 +316,7 @@ public sealed partial class AccountService(
         // At most one mail per cooldown and account: resending cannot be used to flood a mailbox (OWASP API4).
         if (await db.OneTimeTokens.AnyAsync(t => t.UserId == user.Id && t.Purpose == purpose && t.CreatedAt > recent, cancellationToken))
         {
+            await done.ExecuteDeleteAsync(cancellationToken);
             LogMailSuppressed(purpose, user.Id);
             return;
         }
@@ -311,6 +326,7 @@ public sealed partial class AccountService(
             .ExecuteUpdateAsync(s => s.SetProperty(t => t.ConsumedAt, (DateTime?)now), cancellationToken);
         AddOneTimeToken(user, purpose, now);
         await db.SaveChangesAsync(cancellationToken);
+        await done.ExecuteDeleteAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }
 

@@ -20,7 +20,6 @@ public sealed record IdentitySettings
     public const string VerificationHoursKey = "Identity:Verification:TokenHours";
     public const string ResetMinutesKey = "Identity:PasswordReset:TokenMinutes";
     public const string MailCooldownKey = "Identity:Mail:CooldownSeconds";
-    public const string MailQueueCapacityKey = "Identity:Mail:QueueCapacity";
     public const string RequireVerifiedEmailKey = "Identity:Login:RequireVerifiedEmail";
     public const string AdminEmailKey = "Identity:Admin:Email";
     public const string AdminPasswordKey = "Identity:Admin:Password";
@@ -55,8 +54,6 @@ public sealed record IdentitySettings
     public TimeSpan ResetTokenLifetime { get; init; } = TimeSpan.FromMinutes(30);
     /// <summary>At most one verification or reset mail per account in this window (default 60 s).</summary>
     public TimeSpan MailCooldown { get; init; } = TimeSpan.FromSeconds(60);
-    /// <summary>Mail requests (forgot-password, resend, duplicate registration) waiting for the background worker (default 10,000).</summary>
-    public int MailQueueCapacity { get; init; } = 10_000;
     /// <summary>Whether unverified accounts are refused at login (default false: they log in with <c>email_verified=false</c>).</summary>
     public bool RequireVerifiedEmail { get; init; }
     /// <summary>The administrator created at startup, if configured.</summary>
@@ -85,7 +82,6 @@ public sealed record IdentitySettings
             VerificationTokenLifetime = TimeSpan.FromHours(SettingValues.Int(configuration, VerificationHoursKey, 24, 1, 24 * 14)),
             ResetTokenLifetime = TimeSpan.FromMinutes(SettingValues.Int(configuration, ResetMinutesKey, 30, 5, 24 * 60)),
             MailCooldown = TimeSpan.FromSeconds(SettingValues.Int(configuration, MailCooldownKey, 60, 0, 86_400)),
-            MailQueueCapacity = SettingValues.Int(configuration, MailQueueCapacityKey, 10_000, 1, 1_000_000),
             RequireVerifiedEmail = SettingValues.Bool(configuration, RequireVerifiedEmailKey, false),
             AdminEmail = configuration[AdminEmailKey] is { Length: > 0 } email ? email.Trim() : null,
             AdminPassword = configuration[AdminPasswordKey] is { Length: > 0 } password ? password : null,

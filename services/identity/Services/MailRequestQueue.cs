@@ -1,115 +1,118 @@
-using System.Threading.Channels;
 using EStore.Identity.Data;
+using Microsoft.EntityFrameworkCore;
 
 namespace EStore.Identity.Services;
 
-/// <summary>A verification or reset mail someone asked for: the address (normalised) and what for.</summary>
-public sealed record MailRequest(string NormalizedEmail, OneTimeTokenPurpose Purpose);
-
-/// <summary>
-/// Takes forgot-password, resend-verification and duplicate-registration work off the request path: the endpoint
-/// only queues the address and answers, so a known and an unknown address cost the same on the request path.
-/// Bounded (<c>Identity:Mail:QueueCapacity</c>); <see cref="MailRequestWorker"/> drains it and, on a graceful
-/// stop, finishes what is queued. A process crash loses what is still queued (the client sees the same 202 and
-/// can ask again); a full queue drops the request and logs it (a flood, answered like any other request).
-/// </summary>
-public sealed partial class MailRequestQueue(IdentitySettings settings, ILogger<MailRequestQueue> logger)
+/// <summary>Wakes <see cref="MailRequestWorker"/> when a request stored a <see cref="PendingMail"/> (it also polls every second).</summary>
+public sealed class MailRequestSignal
 {
-    private readonly Channel<MailRequest> _channel = Channel.CreateBounded<MailRequest>(new BoundedChannelOptions(settings.MailQueueCapacity)
+    private readonly SemaphoreSlim _signal = new(0, 1);
+
+    public void Wake()
     {
-        SingleReader = true,
-        FullMode = BoundedChannelFullMode.Wait,
-    });
-
-    private int _pending;
-
-    /// <summary>Requests queued or being processed (tests wait for zero).</summary>
-    public int Pending => Volatile.Read(ref _pending);
-
-    internal ChannelReader<MailRequest> Reader => _channel.Reader;
-
-    /// <summary>Queues without waiting; false (and logged) when the queue is full or closed.</summary>
-    public bool TryEnqueue(MailRequest request)
-    {
-        Interlocked.Increment(ref _pending);
-        if (_channel.Writer.TryWrite(request))
+        try
         {
-            return true;
+            if (_signal.CurrentCount == 0)
+            {
+                _signal.Release();
+            }
         }
-        Interlocked.Decrement(ref _pending);
-        LogDropped(request.Purpose);
-        return false;
+        catch (SemaphoreFullException)
+        {
+            // Already awake.
+        }
     }
 
-    internal void Done() => Interlocked.Decrement(ref _pending);
-
-    internal void Complete() => _channel.Writer.TryComplete();
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "{Purpose} mail request dropped: the queue is full or the service is stopping")]
-    private partial void LogDropped(OneTimeTokenPurpose purpose);
+    internal Task<bool> WaitAsync(TimeSpan timeout, CancellationToken cancellationToken) => _signal.WaitAsync(timeout, cancellationToken);
 }
 
-/// <summary>Drains <see cref="MailRequestQueue"/>: one scope and <see cref="AccountService.ProcessMailRequestAsync"/> per request.</summary>
-public sealed partial class MailRequestWorker(MailRequestQueue queue, IServiceScopeFactory scopes, ILogger<MailRequestWorker> logger) : BackgroundService
+/// <summary>
+/// Handles the <see cref="PendingMail"/> rows that forgot-password, resend-verification and duplicate registrations
+/// store: claims each with a lease (several instances share the table), then
+/// <see cref="AccountService.ProcessMailRequestAsync"/> creates the token and its event and deletes the row in one
+/// transaction. A row whose handler failed or whose instance died is taken up again when its lease ends; rows older
+/// than a day are dropped (logged).
+/// </summary>
+public sealed partial class MailRequestWorker(
+    MailRequestSignal signal,
+    IServiceScopeFactory scopes,
+    TimeProvider time,
+    ILogger<MailRequestWorker> logger) : BackgroundService
 {
-    private const int Attempts = 3;
-    private readonly CancellationTokenSource _drain = new();
+    private const int BatchSize = 20;
+    private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan Lease = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan GiveUpAfter = TimeSpan.FromDays(1);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        // Not stoppingToken: at shutdown the queue is completed and what is in it still goes out (bounded by StopAsync).
-        await foreach (var request in queue.Reader.ReadAllAsync(CancellationToken.None))
+        while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                await ProcessAsync(request, _drain.Token);
+                while (await RunOnceAsync(stoppingToken) > 0)
+                {
+                }
+                await signal.WaitAsync(PollInterval, stoppingToken);
             }
-            finally
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
-                queue.Done();
-            }
-        }
-    }
-
-    public override async Task StopAsync(CancellationToken cancellationToken)
-    {
-        queue.Complete();
-        await using var registration = cancellationToken.Register(_drain.Cancel);
-        await base.StopAsync(cancellationToken);
-    }
-
-    public override void Dispose()
-    {
-        _drain.Dispose();
-        base.Dispose();
-    }
-
-    private async Task ProcessAsync(MailRequest request, CancellationToken cancellationToken)
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                await using var scope = scopes.CreateAsyncScope();
-                await scope.ServiceProvider.GetRequiredService<AccountService>().ProcessMailRequestAsync(request, cancellationToken);
                 return;
-            }
-            catch (Exception ex) when (!cancellationToken.IsCancellationRequested && attempt < Attempts)
-            {
-                LogRetry(ex, request.Purpose, attempt);
-                await Task.Delay(TimeSpan.FromSeconds(attempt), cancellationToken);
             }
             catch (Exception ex)
             {
-                LogFailed(ex, request.Purpose);
-                return;
+                // The database may be down: the rows wait, the next round tries again.
+                LogRoundFailed(ex);
+                await Task.Delay(PollInterval, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "{Purpose} mail request failed (attempt {Attempt}); retrying")]
-    private partial void LogRetry(Exception exception, OneTimeTokenPurpose purpose, int attempt);
+    /// <summary>Handles up to a batch of due rows; the number handled.</summary>
+    public async Task<int> RunOnceAsync(CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<IdentityDbContext>();
+        var now = time.GetUtcNow().UtcDateTime;
+        var stale = now - GiveUpAfter;
+        if (await db.PendingMails.Where(m => m.CreatedAt < stale).ExecuteDeleteAsync(cancellationToken) is > 0 and var dropped)
+        {
+            LogDropped(dropped);
+        }
+        var due = await db.PendingMails.AsNoTracking()
+            .Where(m => m.LeasedUntil == null || m.LeasedUntil < now)
+            .OrderBy(m => m.Id).Take(BatchSize).ToListAsync(cancellationToken);
+        var handled = 0;
+        foreach (var mail in due)
+        {
+            var leasedUntil = now + Lease;
+            // Of two instances, one claims the row.
+            var claimed = await db.PendingMails.Where(m => m.Id == mail.Id && (m.LeasedUntil == null || m.LeasedUntil < now))
+                .ExecuteUpdateAsync(s => s.SetProperty(m => m.LeasedUntil, (DateTime?)leasedUntil), cancellationToken);
+            if (claimed != 1)
+            {
+                continue;
+            }
+            try
+            {
+                await using var work = scopes.CreateAsyncScope();
+                await work.ServiceProvider.GetRequiredService<AccountService>().ProcessMailRequestAsync(mail, cancellationToken);
+                handled++;
+            }
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+            {
+                LogFailed(ex, mail.Purpose, mail.Id);
+            }
+        }
+        return handled;
+    }
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "{Purpose} mail request given up")]
-    private partial void LogFailed(Exception exception, OneTimeTokenPurpose purpose);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Purpose} mail request {Id} failed; retried when its lease ends")]
+    private partial void LogFailed(Exception exception, OneTimeTokenPurpose purpose, long id);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Mail requests could not be handled; retrying")]
+    private partial void LogRoundFailed(Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "{Count} mail requests older than a day dropped")]
+    private partial void LogDropped(int count);
 }

@@ -5,10 +5,8 @@ using System.Text;
 using System.Text.Json;
 using EStore.Contracts.Events;
 using EStore.Identity.Dtos;
-using EStore.Identity.Services;
 using EStore.Platform.Messaging;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace EStore.Identity.Tests.Infrastructure;
 
@@ -35,12 +33,16 @@ public sealed class IdentityClient(IdentityApp app)
         return response;
     }
 
-    /// <summary>Waits until identity-service's queued mail requests are processed.</summary>
-    public Task MailQueueIdleAsync()
-    {
-        var queue = app.Services.GetRequiredService<MailRequestQueue>();
-        return Eventually.GetAsync(() => Task.FromResult(queue.Pending), pending => pending == 0, "the mail request queue to drain");
-    }
+    /// <summary>Waits until identity-service's stored mail requests are handled.</summary>
+    public Task MailQueueIdleAsync() =>
+        Eventually.GetAsync(async () =>
+        {
+            var db = app.CreateDbContext(out var scope);
+            using (scope)
+            {
+                return await db.PendingMails.CountAsync();
+            }
+        }, pending => pending == 0, "the pending mail requests to be handled");
 
     public async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, object? body, string? accessToken = null)
     {
