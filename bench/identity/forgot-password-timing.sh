@@ -96,7 +96,7 @@ cat >"$RESULTS" <<MD
 
 \`bench/identity/forgot-password-timing.sh\` on $(date -u +%Y-%m-%d), $(nproc) cores shared with other work,
 identity-service in Release on PostgreSQL (loopback) with the mock broker, \`Identity:Mail:CooldownSeconds=0\`
-(every known request creates a token and an outbox row). $WARMUP warm-up pairs, then $REQUESTS requests for
+(every known request creates a token and an outbox row, in the background). $WARMUP warm-up pairs, then $REQUESTS requests for
 one registered address and $REQUESTS for fresh unknown addresses, interleaved on one keep-alive connection and
 timed in the client (\`bench/identity/timing.py\`, \`time.perf_counter\` around request and response).
 
@@ -113,8 +113,8 @@ happened, off the request path.
 
 Before this change (finding of the security review): 5.5 ms for a known address against 2.2 ms for an unknown
 one on the first request, because the lookup, token creation and outbox write ran before the answer. Now the
-endpoint checks the address's syntax, queues it (\`MailRequestQueue\`) and answers; \`MailRequestWorker\` does the
-rest.
+endpoint checks the address's syntax, stores one \`pending_mails\` row for any address (the same insert for known
+and unknown ones) and answers; \`MailRequestWorker\` does the rest.
 
 Reproduce: \`bench/identity/forgot-password-timing.sh\` (env \`REQUESTS\`, \`WARMUP\`, \`ESTORE_TEST_POSTGRES\`).
 MD

@@ -115,6 +115,29 @@ public sealed class AccountHygieneTests(IdentityStack stack)
         Assert.Single(await _client.EventsAsync<PasswordResetRequested>(user.Id));
     }
 
+    [Fact]
+    public async Task A_mail_request_left_behind_by_a_crashed_instance_is_still_handled()
+    {
+        var email = IdentityClient.NewEmail("crashed");
+        var user = await _client.RegisterAsync(email);
+        var db = stack.Identity.CreateDbContext(out var scope);
+        using (scope)
+        {
+            // What an instance that accepted the request and died mid-way leaves: a row whose lease has run out.
+            var now = stack.Identity.Clock.GetUtcNow().UtcDateTime;
+            db.PendingMails.Add(new EStore.Identity.Data.PendingMail
+            {
+                NormalizedEmail = email.ToLowerInvariant(),
+                Purpose = EStore.Identity.Data.OneTimeTokenPurpose.PasswordReset,
+                CreatedAt = now.AddSeconds(-40),
+                LeasedUntil = now.AddSeconds(-10),
+            });
+            await db.SaveChangesAsync();
+        }
+        await _client.MailQueueIdleAsync();
+        Assert.Single(await _client.EventsAsync<PasswordResetRequested>(user.Id));
+    }
+
     public static TheoryData<string> WeakPasswords => ["        ", "aaaaaaaa", "Password123!", "12345678", "abcdefgh", "P@ssw0rd!", "EStore2025!", "qwertyuiop1"];
 
     [Theory]

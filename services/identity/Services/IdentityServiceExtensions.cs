@@ -57,7 +57,6 @@ public static class IdentityServiceExtensions
         builder.Services.AddScoped<SessionService>();
         builder.Services.AddScoped<LoginService>();
         builder.Services.AddScoped<AccountService>();
-        builder.Services.AddSingleton<MailRequestSignal>();
         builder.Services.AddHostedService<MailRequestWorker>();
         builder.Services.AddScoped<UserAdminService>();
         builder.Services.AddSingleton<IStartupInitializer, IdentityOptionsCheck>();

@@ -3,44 +3,21 @@ using Microsoft.EntityFrameworkCore;
 
 namespace EStore.Identity.Services;
 
-/// <summary>Wakes <see cref="MailRequestWorker"/> when a request stored a <see cref="PendingMail"/> (it also polls every second).</summary>
-public sealed class MailRequestSignal
-{
-    private readonly SemaphoreSlim _signal = new(0, 1);
-
-    public void Wake()
-    {
-        try
-        {
-            if (_signal.CurrentCount == 0)
-            {
-                _signal.Release();
-            }
-        }
-        catch (SemaphoreFullException)
-        {
-            // Already awake.
-        }
-    }
-
-    internal Task<bool> WaitAsync(TimeSpan timeout, CancellationToken cancellationToken) => _signal.WaitAsync(timeout, cancellationToken);
-}
-
 /// <summary>
 /// Handles the <see cref="PendingMail"/> rows that forgot-password, resend-verification and duplicate registrations
 /// store: claims each with a lease (several instances share the table), then
 /// <see cref="AccountService.ProcessMailRequestAsync"/> creates the token and its event and deletes the row in one
 /// transaction. A row whose handler failed or whose instance died is taken up again when its lease ends; rows older
-/// than a day are dropped (logged).
+/// than a day are dropped (logged). It polls (<c>Identity:Mail:PollMilliseconds</c>) rather than being woken by each
+/// request, so its work for known addresses does not follow their requests in time.
 /// </summary>
 public sealed partial class MailRequestWorker(
-    MailRequestSignal signal,
+    IdentitySettings settings,
     IServiceScopeFactory scopes,
     TimeProvider time,
     ILogger<MailRequestWorker> logger) : BackgroundService
 {
     private const int BatchSize = 20;
-    private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan Lease = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan GiveUpAfter = TimeSpan.FromDays(1);
 
@@ -53,7 +30,7 @@ public sealed partial class MailRequestWorker(
                 while (await RunOnceAsync(stoppingToken) > 0)
                 {
                 }
-                await signal.WaitAsync(PollInterval, stoppingToken);
+                await Task.Delay(settings.MailPollInterval, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -63,7 +40,7 @@ public sealed partial class MailRequestWorker(
             {
                 // The database may be down: the rows wait, the next round tries again.
                 LogRoundFailed(ex);
-                await Task.Delay(PollInterval, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                await Task.Delay(settings.MailPollInterval, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
         }
     }

@@ -58,6 +58,7 @@ public sealed class IdentityApp : WebApplicationFactory<Program>
         ["Messaging:Relay:LeaseSeconds"] = "15",
         ["Messaging:Consumer:CommitIntervalMs"] = "200",
         ["Identity:Mail:CooldownSeconds"] = "0",
+        ["Identity:Mail:PollMilliseconds"] = "50",
         ["Identity:Admin:Email"] = AdminEmail,
         ["Identity:Admin:Password"] = AdminPassword,
         ["AccountTokens:EncryptionKey"] = AccountTokensKey,
