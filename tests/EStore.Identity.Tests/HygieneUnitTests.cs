@@ -123,6 +123,20 @@ public sealed class HygieneUnitTests
     }
 
     [Theory]
+    [InlineData("127.0.0.1", "127.0.0.1", true)]
+    [InlineData("10.0.0.0/8", "10.1.2.3", true)]
+    [InlineData("10.0.0.0/8", "11.1.2.3", false)]
+    [InlineData("none", "127.0.0.1", false)]
+    public void Forwarded_for_is_believed_only_from_trusted_proxies_and_only_its_last_entry(string trusted, string remote, bool believed)
+    {
+        var http = new Microsoft.AspNetCore.Http.DefaultHttpContext();
+        http.Connection.RemoteIpAddress = System.Net.IPAddress.Parse(remote);
+        http.Request.Headers["X-Forwarded-For"] = "198.51.100.1, 203.0.113.9";
+        var key = IdentityRateLimits.ClientKey(http, new IdentityRateLimitOptions { TrustedProxies = trusted });
+        Assert.Equal(believed ? "fwd:203.0.113.9" : remote, key);
+    }
+
+    [Theory]
     [InlineData("Login", "PermitLimit", 0)]
     [InlineData("ForgotPassword", "WindowSeconds", 0)]
     public void Malformed_rate_limits_name_their_key(string policy, string field, int value)

@@ -31,8 +31,8 @@ public sealed class IdentityRateLimitOptions
     public RateWindow ResendVerification { get; set; } = new() { PermitLimit = 10 };
 
     /// <summary>
-    /// Comma-separated addresses whose <c>X-Forwarded-For</c> is believed: the gateway's. Default loopback, where
-    /// <c>./estore up</c> runs the gateway; <c>none</c> believes nobody.
+    /// Comma-separated addresses or CIDR networks whose <c>X-Forwarded-For</c> is believed: the gateway's. Default
+    /// loopback, where <c>./estore up</c> runs the gateway; <c>none</c> believes nobody.
     /// </summary>
     public string TrustedProxies { get; set; } = "127.0.0.1,::1";
 
@@ -68,10 +68,10 @@ internal sealed class IdentityRateLimitOptionsValidator : IValidateOptions<Ident
         }
         foreach (var proxy in options.TrustedProxyList)
         {
-            if (!IPAddress.TryParse(proxy, out _))
+            if (IdentityRateLimits.ParseProxy(proxy) is null)
             {
                 throw new StartupConfigurationException($"{IdentityRateLimitOptions.SectionName}:TrustedProxies",
-                    $"'{proxy}' is not an IP address (comma-separated addresses, or 'none').");
+                    $"'{proxy}' is not an IP address or CIDR network (comma-separated, or 'none').");
             }
         }
         return ValidateOptionsResult.Success;
@@ -129,6 +129,12 @@ public static class IdentityRateLimits
             });
         });
 
+    /// <summary>An address (as a one-address network) or a CIDR network; null when neither.</summary>
+    internal static IPNetwork? ParseProxy(string text) =>
+        IPNetwork.TryParse(text, out var network) ? network
+        : IPAddress.TryParse(text, out var address) ? new IPNetwork(address, address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? 32 : 128)
+        : null;
+
     /// <summary>
     /// The client a request is counted against: the remote address; for a trusted proxy (the gateway), the last
     /// <c>X-Forwarded-For</c> entry, which the proxy itself wrote. Anybody else's <c>X-Forwarded-For</c> is ignored,
@@ -145,7 +151,7 @@ public static class IdentityRateLimits
         {
             remote = remote.MapToIPv4();
         }
-        var trusted = options.TrustedProxyList.Any(p => IPAddress.TryParse(p, out var proxy) && proxy.Equals(remote));
+        var trusted = options.TrustedProxyList.Any(p => ParseProxy(p) is { } network && network.Contains(remote));
         if (trusted && http.Request.Headers["X-Forwarded-For"].ToString() is { Length: > 0 } forwarded)
         {
             var last = forwarded[(forwarded.LastIndexOf(',') + 1)..].Trim();
