@@ -1,6 +1,7 @@
 using EStore.Identity.Data;
 using EStore.Platform.Data;
 using EStore.Platform.Hosting;
+using EStore.Platform.Text;
 using Microsoft.EntityFrameworkCore;
 
 namespace EStore.Identity.Services;
@@ -14,6 +15,8 @@ public sealed partial class EmailSkeletonBackfill(IServiceScopeFactory scopes, I
 {
     public async Task InitializeAsync(CancellationToken cancellationToken)
     {
+        // Skeletons from ICU and from the built-in table differ: every instance of a deployment must use the same.
+        LogEngine(UnicodeText.Engine);
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<IdentityDbContext>();
         var missing = await db.Users.Where(u => u.EmailSkeleton == null).OrderBy(u => u.CreatedAt).ToListAsync(cancellationToken);
@@ -32,6 +35,9 @@ public sealed partial class EmailSkeletonBackfill(IServiceScopeFactory scopes, I
             }
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Unicode engine for e-mail and name hygiene: {Engine}")]
+    private partial void LogEngine(string engine);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "SECURITY: user {UserId} has an address that looks like an older account's; left without a skeleton")]
     private partial void LogLookalike(Guid userId);
