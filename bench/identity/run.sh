@@ -71,6 +71,7 @@ common_env=(ASPNETCORE_ENVIRONMENT=Production Logging__LogLevel__Default=Warning
 echo "== starting identity-service on 127.0.0.1:$IDENTITY_PORT (database $DATABASE)"
 env "${common_env[@]}" Database__Provider=Postgres "ConnectionStrings__Default=$POSTGRES;Database=$DATABASE" \
   Kafka__BootstrapServers="$KAFKA" Identity__Mail__CooldownSeconds=0 \
+  AccountTokens__EncryptionKey="$(head -c 32 /dev/urandom | base64)" Identity__RateLimits__Login__PermitLimit=1000000 \
   dotnet "$BIN/EStore.Identity/release/EStore.Identity.dll" --urls "http://127.0.0.1:$IDENTITY_PORT" >"$WORK/identity.log" 2>&1 &
 PIDS+=($!)
 IDENTITY="http://127.0.0.1:$IDENTITY_PORT"

@@ -20,9 +20,11 @@ builder.AddKafkaMessaging<IdentityDbContext>(messaging =>
 builder.AddSigningKeys();
 builder.AddServiceAuthentication<LocalSigningKeySource>();
 builder.AddIdentityServices();
+builder.AddIdentityRateLimits();
 
 var app = builder.Build();
 app.MapServiceDefaults();
+app.UseRateLimiter();
 app.MapWellKnownEndpoints();
 app.MapAuthEndpoints();
 app.MapUserEndpoints();

@@ -14,9 +14,12 @@ public sealed record UserRegistered(Guid UserId, string Email, string DisplayNam
 /// <summary>A user must confirm their e-mail address; notification-service sends the link.</summary>
 /// <param name="UserId">The user.</param>
 /// <param name="Email">The address to verify.</param>
-/// <param name="VerificationToken">The single-use token the link carries.</param>
+/// <param name="SealedVerificationToken">
+/// The single-use token the link carries, sealed with <see cref="SealedToken"/> (purpose
+/// <see cref="SealedToken.EmailVerificationPurpose"/>): only holders of <c>AccountTokens:EncryptionKey</c> can read it.
+/// </param>
 /// <param name="ExpiresAt">When the token stops working.</param>
-public sealed record EmailVerificationRequested(Guid UserId, string Email, string VerificationToken, DateTimeOffset ExpiresAt) : IntegrationEvent
+public sealed record EmailVerificationRequested(Guid UserId, string Email, string SealedVerificationToken, DateTimeOffset ExpiresAt) : IntegrationEvent
 {
     /// <inheritdoc />
     public override string AggregateKey => UserId.ToString();
@@ -25,9 +28,12 @@ public sealed record EmailVerificationRequested(Guid UserId, string Email, strin
 /// <summary>A user asked to reset their password; notification-service sends the link.</summary>
 /// <param name="UserId">The user.</param>
 /// <param name="Email">Where to send the link.</param>
-/// <param name="ResetToken">The single-use token the link carries.</param>
+/// <param name="SealedResetToken">
+/// The single-use token the link carries, sealed with <see cref="SealedToken"/> (purpose
+/// <see cref="SealedToken.PasswordResetPurpose"/>): only holders of <c>AccountTokens:EncryptionKey</c> can read it.
+/// </param>
 /// <param name="ExpiresAt">When the token stops working.</param>
-public sealed record PasswordResetRequested(Guid UserId, string Email, string ResetToken, DateTimeOffset ExpiresAt) : IntegrationEvent
+public sealed record PasswordResetRequested(Guid UserId, string Email, string SealedResetToken, DateTimeOffset ExpiresAt) : IntegrationEvent
 {
     /// <inheritdoc />
     public override string AggregateKey => UserId.ToString();

@@ -54,6 +54,13 @@ public sealed class ShopMeshFixture : IAsyncLifetime
         {
             ["Identity__Admin__Email"] = AdminEmail,
             ["Identity__Admin__Password"] = AdminPassword,
+            // identity-service limits callers itself (per client, and every test calls from one address): these
+            // tests exercise the gateway's limits, so identity's own stay out of the way.
+            ["Identity__RateLimits__Login__PermitLimit"] = "100000",
+            ["Identity__RateLimits__Register__PermitLimit"] = "100000",
+            ["Identity__RateLimits__ForgotPassword__PermitLimit"] = "100000",
+            ["Identity__RateLimits__ResetPassword__PermitLimit"] = "100000",
+            ["Identity__RateLimits__ResendVerification__PermitLimit"] = "100000",
         };
         options.AppEnvironment["gateway"] = new Dictionary<string, string?>
         {
@@ -197,7 +204,10 @@ public sealed class ShopMeshFixture : IAsyncLifetime
         command.Parameters.AddWithValue("type", EventTypeRegistry.Default.Get<EmailVerificationRequested>().Name);
         var payload = await command.ExecuteScalarAsync() as string;
         Assert.NotNull(payload);
-        return ((EmailVerificationRequested)EventJson.Deserialize(Encoding.UTF8.GetBytes(payload), typeof(EmailVerificationRequested))).VerificationToken;
+        var sealedToken = ((EmailVerificationRequested)EventJson.Deserialize(Encoding.UTF8.GetBytes(payload), typeof(EmailVerificationRequested))).SealedVerificationToken;
+        // Sealed for notification-service; the mesh handed this run's key to identity-service and exposes it to tests.
+        Assert.True(SealedToken.TryOpen(Convert.FromBase64String(Mesh.AccountTokensKey), SealedToken.EmailVerificationPurpose, userId, sealedToken, out var token));
+        return token;
     }
 }
 

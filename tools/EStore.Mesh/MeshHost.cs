@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Runtime.ExceptionServices;
+using System.Security.Cryptography;
 using System.Text.Json;
 
 namespace EStore.Mesh;
@@ -99,6 +100,12 @@ public sealed class MeshHost : IAsyncDisposable
 
     /// <summary>The mock broker, unless <see cref="MeshHostOptions.KafkaBootstrapServers"/> was given.</summary>
     public MeshBroker? Broker => _broker;
+
+    /// <summary>
+    /// <c>AccountTokens:EncryptionKey</c> of this run (base64 of 32 random bytes): sealed account tokens on the bus
+    /// open with it. Only identity-service and notification-service get it.
+    /// </summary>
+    public string AccountTokensKey { get; } = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
 
     /// <summary>The discovery server's base URL, e.g. <c>http://127.0.0.1:8761/</c>.</summary>
     public Uri DiscoveryUrl { get; private set; } = null!;
@@ -515,6 +522,12 @@ public sealed class MeshHost : IAsyncDisposable
                 : new MeshDatabase("Sqlite", $"Data Source={Path.Combine(DataDirectory, definition.AppName + ".db")}");
             env["Database__Provider"] = database.Provider;
             env["ConnectionStrings__Default"] = database.ConnectionString;
+        }
+
+        // The key that seals verification and reset tokens in identity.events: fresh per run, for these two only.
+        if (definition.AppName is "identity-service" or "notification-service")
+        {
+            env["AccountTokens__EncryptionKey"] = AccountTokensKey;
         }
 
         // Services without demo data ignore the setting.

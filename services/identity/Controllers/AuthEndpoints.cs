@@ -12,17 +12,17 @@ public static partial class AuthEndpoints
     public static IEndpointRouteBuilder MapAuthEndpoints(this IEndpointRouteBuilder endpoints)
     {
         var auth = endpoints.MapGroup("/api/auth").WithTags("Auth").NoStore();
-        auth.MapPost("/register", RegisterAsync).Produces<UserDto>(StatusCodes.Status201Created);
+        auth.MapPost("/register", RegisterAsync).RequireRateLimiting(IdentityRateLimits.Register).Produces<UserDto>(StatusCodes.Status201Created);
         auth.MapPost("/verify-email", VerifyEmailAsync).Produces<UserDto>();
-        auth.MapPost("/resend-verification", ResendVerificationAsync).Produces<AcceptedResponse>(StatusCodes.Status202Accepted);
-        auth.MapPost("/login", LoginAsync).Produces<TokenResponse>();
+        auth.MapPost("/resend-verification", ResendVerificationAsync).RequireRateLimiting(IdentityRateLimits.ResendVerification).Produces<AcceptedResponse>(StatusCodes.Status202Accepted);
+        auth.MapPost("/login", LoginAsync).RequireRateLimiting(IdentityRateLimits.Login).Produces<TokenResponse>();
         auth.MapPost("/refresh", RefreshAsync).Produces<TokenResponse>();
         auth.MapPost("/logout", (CurrentUser caller, SessionService sessions, CancellationToken ct) => LogoutAsync(caller, sessions, false, ct))
             .RequireAuthorization(AuthorizationPolicies.Authenticated);
         auth.MapPost("/logout-all", (CurrentUser caller, SessionService sessions, CancellationToken ct) => LogoutAsync(caller, sessions, true, ct))
             .RequireAuthorization(AuthorizationPolicies.Authenticated);
-        auth.MapPost("/forgot-password", ForgotPasswordAsync).Produces<AcceptedResponse>(StatusCodes.Status202Accepted);
-        auth.MapPost("/reset-password", ResetPasswordAsync);
+        auth.MapPost("/forgot-password", ForgotPasswordAsync).RequireRateLimiting(IdentityRateLimits.ForgotPassword).Produces<AcceptedResponse>(StatusCodes.Status202Accepted);
+        auth.MapPost("/reset-password", ResetPasswordAsync).RequireRateLimiting(IdentityRateLimits.ResetPassword);
         auth.MapPost("/keys/rotate", RotateKeyAsync).RequireAuthorization(AuthorizationPolicies.Admin).Produces<KeyRotationResponse>();
         return endpoints;
     }

@@ -43,9 +43,10 @@ public static class UserEndpoints
 
     private static async Task<IResult> ListAsync(UserAdminService users, string? page, string? size, string? search, CancellationToken cancellationToken)
     {
-        if (!EndpointConventions.TryParseBounded(page, 1, 1, 1_000_000, out var pageNumber))
+        // Bounded so that (page - 1) * size can neither overflow nor ask the database to skip millions of rows.
+        if (!EndpointConventions.TryParseBounded(page, 1, 1, UserAdminService.MaxPage, out var pageNumber))
         {
-            return ProblemResponses.BadRequest("'page' must be a whole number from 1 to 1000000.");
+            return ProblemResponses.BadRequest($"'page' must be a whole number from 1 to {UserAdminService.MaxPage}.");
         }
         if (!EndpointConventions.TryParseBounded(size, 20, 1, UserAdminService.MaxPageSize, out var pageSize))
         {

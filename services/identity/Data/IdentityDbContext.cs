@@ -11,6 +11,7 @@ public sealed class IdentityDbContext(DbContextOptions<IdentityDbContext> option
     public DbSet<User> Users => Set<User>();
     public DbSet<RefreshToken> RefreshTokens => Set<RefreshToken>();
     public DbSet<OneTimeToken> OneTimeTokens => Set<OneTimeToken>();
+    public DbSet<PendingMail> PendingMails => Set<PendingMail>();
     public DbSet<SigningKey> SigningKeys => Set<SigningKey>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
@@ -37,6 +38,9 @@ public sealed class IdentityDbContext(DbContextOptions<IdentityDbContext> option
         user.Property(u => u.NormalizedEmail).HasMaxLength(254);
         // The uniqueness of accounts: two registrations racing with one address in any case make one row.
         user.HasIndex(u => u.NormalizedEmail).IsUnique();
+        // Lookalikes (bi1l@ against bill@, Cyrillic or full-width letters) are one account too.
+        user.Property(u => u.EmailSkeleton).HasMaxLength(1024);
+        user.HasIndex(u => u.EmailSkeleton).IsUnique();
         user.Property(u => u.Name).HasMaxLength(100);
         user.Property(u => u.Phone).HasMaxLength(32);
         user.Property(u => u.PreferencesJson).HasMaxLength(16_000);
@@ -63,6 +67,12 @@ public sealed class IdentityDbContext(DbContextOptions<IdentityDbContext> option
         oneTime.HasIndex(t => t.ExpiresAt);
         oneTime.Property(t => t.Purpose).HasConversion<string>().HasMaxLength(32);
         oneTime.HasOne<User>().WithMany().HasForeignKey(t => t.UserId).OnDelete(DeleteBehavior.Cascade);
+
+        var pending = modelBuilder.Entity<PendingMail>();
+        pending.ToTable("pending_mails");
+        pending.Property(m => m.NormalizedEmail).HasMaxLength(254);
+        pending.Property(m => m.Purpose).HasConversion<string>().HasMaxLength(32);
+        pending.HasIndex(m => m.LeasedUntil);
 
         var key = modelBuilder.Entity<SigningKey>();
         key.ToTable("signing_keys");

@@ -16,11 +16,17 @@ public sealed class User
 {
     public Guid Id { get; set; }
 
-    /// <summary>The address as the user typed it (trimmed).</summary>
+    /// <summary>The address as the user typed it (NFKC, trimmed).</summary>
     public required string Email { get; set; }
 
-    /// <summary>The trimmed, lower-cased address: unique, case-insensitive identity of the account.</summary>
+    /// <summary>The NFKC, trimmed, lower-cased address: unique, case-insensitive identity of the account (login looks it up).</summary>
     public required string NormalizedEmail { get; set; }
+
+    /// <summary>
+    /// The confusable skeleton of the address (<see cref="Services.EmailAddresses.Skeleton"/>): unique, so a lookalike
+    /// of an existing address is a duplicate. Null only for rows older than the column until the startup backfill.
+    /// </summary>
+    public string? EmailSkeleton { get; set; }
 
     public required string Name { get; set; }
     public string? Phone { get; set; }

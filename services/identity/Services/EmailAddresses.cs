@@ -1,12 +1,38 @@
 using System.Net.Mail;
+using System.Text;
+using EStore.Platform.Text;
 
 namespace EStore.Identity.Services;
 
-/// <summary>E-mail syntax check and the normalised form accounts are unique on.</summary>
+/// <summary>E-mail hygiene and syntax, and the normalised form accounts are unique on.</summary>
 public static class EmailAddresses
 {
     /// <summary>RFC 5321's practical limit.</summary>
     public const int MaxLength = 254;
+
+    /// <summary>
+    /// Why <paramref name="email"/> cannot be an account's address, or null when it can. Refused: control and
+    /// invisible format characters (NUL, zero-width, bidi overrides and isolates), private-use and unassigned code
+    /// points, and, after NFKC (full-width letters become plain ones), anything but ASCII: internationalised
+    /// addresses are not supported, which also keeps out mixed-script lookalikes such as a Cyrillic "а".
+    /// </summary>
+    public static string? Check(string? email)
+    {
+        if (string.IsNullOrWhiteSpace(email))
+        {
+            return "is required.";
+        }
+        if (UnicodeText.FindForbidden(email) is { } forbidden)
+        {
+            return $"must not contain {forbidden}.";
+        }
+        var canonical = Canonical(email);
+        if (!Ascii.IsValid(canonical))
+        {
+            return "must be written in ASCII letters, digits and symbols (internationalised addresses are not supported).";
+        }
+        return IsValid(canonical) ? null : "is not a valid e-mail address.";
+    }
 
     /// <summary>True for a plain address (<c>local@domain</c>, no display name or comments).</summary>
     public static bool IsValid(string? email)
@@ -29,10 +55,24 @@ public static class EmailAddresses
             && !address.Host.EndsWith('.');
     }
 
+    /// <summary>The address as stored and shown: NFKC, trimmed, case kept.</summary>
+    public static string Canonical(string email) => UnicodeText.Normalize(email);
+
     /// <summary>
-    /// Trimmed and lower-cased (Unicode simple case mapping): <c>Ann@Example.com</c> and <c>ann@example.COM</c>
-    /// are one account. No Unicode normalisation: the service runs with invariant globalization, where
-    /// <see cref="string.Normalize()"/> leaves non-ASCII text unchanged.
+    /// What accounts are unique on and looked up by: <see cref="Canonical"/>, then case-folded, so
+    /// <c>Ann@Example.com</c>, <c>ann@example.COM</c> and the full-width <c>ａｎｎ@example.com</c> are one account.
     /// </summary>
-    public static string Normalize(string email) => email.Trim().ToLowerInvariant();
+    public static string Normalize(string email) => Canonical(email).ToLowerInvariant();
+
+    /// <summary>
+    /// What lookalike addresses share (and a unique index refuses): the Unicode TS #39 confusable skeleton of the
+    /// local part (<c>EStore.Platform.Text.UnicodeText.Skeleton</c>: <c>bi1l</c>, <c>biII</c> and <c>bill</c> look
+    /// alike) with the lower-cased domain. Never shown.
+    /// </summary>
+    public static string Skeleton(string email)
+    {
+        var normalized = Normalize(email);
+        var at = normalized.LastIndexOf('@');
+        return at < 0 ? UnicodeText.Skeleton(normalized) : UnicodeText.Skeleton(normalized[..at]) + normalized[at..];
+    }
 }

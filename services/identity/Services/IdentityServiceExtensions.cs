@@ -48,6 +48,8 @@ public static class IdentityServiceExtensions
                 o.IterationCount = iterations;
             }
         });
+        builder.Services.AddOptions<AccountTokenOptions>().Bind(builder.Configuration.GetSection(AccountTokenOptions.SectionName)).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<AccountTokenOptions>, AccountTokenOptionsValidator>();
         builder.Services.AddSingleton<IPasswordHasher<User>, PasswordHasher<User>>();
         builder.Services.AddSingleton<DummyPasswordHash>();
         builder.Services.AddSingleton<PasswordPolicy>();
@@ -55,7 +57,10 @@ public static class IdentityServiceExtensions
         builder.Services.AddScoped<SessionService>();
         builder.Services.AddScoped<LoginService>();
         builder.Services.AddScoped<AccountService>();
+        builder.Services.AddHostedService<MailRequestWorker>();
         builder.Services.AddScoped<UserAdminService>();
+        builder.Services.AddSingleton<IStartupInitializer, IdentityOptionsCheck>();
+        builder.Services.AddSingleton<IStartupInitializer, EmailSkeletonBackfill>();
         builder.Services.AddSingleton<IStartupInitializer, AdminBootstrapper>();
         return builder;
     }

@@ -20,6 +20,7 @@ public sealed record IdentitySettings
     public const string VerificationHoursKey = "Identity:Verification:TokenHours";
     public const string ResetMinutesKey = "Identity:PasswordReset:TokenMinutes";
     public const string MailCooldownKey = "Identity:Mail:CooldownSeconds";
+    public const string MailPollKey = "Identity:Mail:PollMilliseconds";
     public const string RequireVerifiedEmailKey = "Identity:Login:RequireVerifiedEmail";
     public const string AdminEmailKey = "Identity:Admin:Email";
     public const string AdminPasswordKey = "Identity:Admin:Password";
@@ -54,6 +55,8 @@ public sealed record IdentitySettings
     public TimeSpan ResetTokenLifetime { get; init; } = TimeSpan.FromMinutes(30);
     /// <summary>At most one verification or reset mail per account in this window (default 60 s).</summary>
     public TimeSpan MailCooldown { get; init; } = TimeSpan.FromSeconds(60);
+    /// <summary>How often the mail worker looks for stored forgot-password and verification requests (default 500 ms).</summary>
+    public TimeSpan MailPollInterval { get; init; } = TimeSpan.FromMilliseconds(500);
     /// <summary>Whether unverified accounts are refused at login (default false: they log in with <c>email_verified=false</c>).</summary>
     public bool RequireVerifiedEmail { get; init; }
     /// <summary>The administrator created at startup, if configured.</summary>
@@ -82,6 +85,7 @@ public sealed record IdentitySettings
             VerificationTokenLifetime = TimeSpan.FromHours(SettingValues.Int(configuration, VerificationHoursKey, 24, 1, 24 * 14)),
             ResetTokenLifetime = TimeSpan.FromMinutes(SettingValues.Int(configuration, ResetMinutesKey, 30, 5, 24 * 60)),
             MailCooldown = TimeSpan.FromSeconds(SettingValues.Int(configuration, MailCooldownKey, 60, 0, 86_400)),
+            MailPollInterval = TimeSpan.FromMilliseconds(SettingValues.Int(configuration, MailPollKey, 500, 10, 60_000)),
             RequireVerifiedEmail = SettingValues.Bool(configuration, RequireVerifiedEmailKey, false),
             AdminEmail = configuration[AdminEmailKey] is { Length: > 0 } email ? email.Trim() : null,
             AdminPassword = configuration[AdminPasswordKey] is { Length: > 0 } password ? password : null,

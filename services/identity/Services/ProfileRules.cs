@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using EStore.Platform.Text;
 
 namespace EStore.Identity.Services;
 
@@ -10,11 +11,18 @@ public static partial class ProfileRules
     public const int MaxPreferences = 20;
     public const int MaxPreferenceValueLength = 500;
 
+    /// <summary>
+    /// Why <paramref name="name"/> cannot be a user's name, or null: required; no control, invisible format
+    /// (zero-width, bidirectional), private-use or unassigned characters; at most 100 characters once normalised.
+    /// </summary>
     public static string? CheckName(string? name) =>
         string.IsNullOrWhiteSpace(name) ? "is required."
-        : name.Trim().Length > MaxNameLength ? $"must be at most {MaxNameLength} characters long."
-        : name.Any(char.IsControl) ? "must not contain control characters."
+        : UnicodeText.FindForbidden(name) is { } forbidden ? $"must not contain {forbidden}."
+        : NormalizeName(name).Length > MaxNameLength ? $"must be at most {MaxNameLength} characters long."
         : null;
+
+    /// <summary>The name as stored: NFKC, trimmed, inner white space collapsed.</summary>
+    public static string NormalizeName(string name) => UnicodeText.Normalize(name);
 
     public static string? CheckPhone(string? phone) =>
         phone is null || Phone().IsMatch(phone) ? null : "must be a phone number: digits, spaces, ( ) - and an optional leading +, at most 32 characters.";

@@ -22,6 +22,9 @@ public sealed partial class UserAdminService(
     /// <summary>The largest page a client may ask for.</summary>
     public const int MaxPageSize = 100;
 
+    /// <summary>The highest page number: with <see cref="MaxPageSize"/>, at most a million rows are skipped.</summary>
+    public const int MaxPage = 10_000;
+
     public async Task<PagedResult<AdminUserDto>> ListAsync(int page, int size, string? search, CancellationToken cancellationToken)
     {
         var query = db.Users.AsNoTracking();
@@ -33,7 +36,7 @@ public sealed partial class UserAdminService(
         }
         var total = await query.CountAsync(cancellationToken);
         var users = await query.OrderBy(u => u.CreatedAt).ThenBy(u => u.Id)
-            .Skip((page - 1) * size).Take(size)
+            .Skip(checked((Math.Clamp(page, 1, MaxPage) - 1) * Math.Clamp(size, 1, MaxPageSize))).Take(size)
             .ToListAsync(cancellationToken);
         var now = time.GetUtcNow().UtcDateTime;
         return new PagedResult<AdminUserDto>([.. users.Select(u => u.ToAdminDto(now))], page, size, total);

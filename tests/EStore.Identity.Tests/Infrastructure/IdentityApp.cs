@@ -19,6 +19,9 @@ public sealed class IdentityApp : WebApplicationFactory<Program>
     public const string AdminEmail = "root@estore.test";
     public const string AdminPassword = "admin password for tests";
 
+    /// <summary>The <c>AccountTokens:EncryptionKey</c> of every test instance (what notification-service would hold).</summary>
+    public static readonly string AccountTokensKey = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+
     private readonly Dictionary<string, string?> _settings;
 
     private IdentityApp(int port, Dictionary<string, string?> settings)
@@ -55,8 +58,16 @@ public sealed class IdentityApp : WebApplicationFactory<Program>
         ["Messaging:Relay:LeaseSeconds"] = "15",
         ["Messaging:Consumer:CommitIntervalMs"] = "200",
         ["Identity:Mail:CooldownSeconds"] = "0",
+        ["Identity:Mail:PollMilliseconds"] = "50",
         ["Identity:Admin:Email"] = AdminEmail,
         ["Identity:Admin:Password"] = AdminPassword,
+        ["AccountTokens:EncryptionKey"] = AccountTokensKey,
+        // Many tests log in and register from one address; RateLimitTests sets its own limits.
+        ["Identity:RateLimits:Login:PermitLimit"] = "100000",
+        ["Identity:RateLimits:Register:PermitLimit"] = "100000",
+        ["Identity:RateLimits:ForgotPassword:PermitLimit"] = "100000",
+        ["Identity:RateLimits:ResetPassword:PermitLimit"] = "100000",
+        ["Identity:RateLimits:ResendVerification:PermitLimit"] = "100000",
     };
 
     public static IdentityApp Start(IDictionary<string, string?> settings)

@@ -19,8 +19,30 @@ public sealed class IdentityClient(IdentityApp app)
 
     public static string NewEmail(string prefix = "user") => $"{prefix}-{Guid.NewGuid():N}@example.test";
 
-    public Task<HttpResponseMessage> PostAsync(string path, object? body, string? accessToken = null) =>
-        SendAsync(HttpMethod.Post, path, body, accessToken);
+    /// <summary>
+    /// POSTs; for the endpoints whose mail work runs off the request path (register, forgot-password,
+    /// resend-verification) it then waits until that work is done, so tests see its events at once.
+    /// </summary>
+    public async Task<HttpResponseMessage> PostAsync(string path, object? body, string? accessToken = null)
+    {
+        var response = await SendAsync(HttpMethod.Post, path, body, accessToken);
+        if (path is "/api/auth/register" or "/api/auth/forgot-password" or "/api/auth/resend-verification")
+        {
+            await MailQueueIdleAsync();
+        }
+        return response;
+    }
+
+    /// <summary>Waits until identity-service's stored mail requests are handled.</summary>
+    public Task MailQueueIdleAsync() =>
+        Eventually.GetAsync(async () =>
+        {
+            var db = app.CreateDbContext(out var scope);
+            using (scope)
+            {
+                return await db.PendingMails.CountAsync();
+            }
+        }, pending => pending == 0, "the pending mail requests to be handled");
 
     public async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, object? body, string? accessToken = null)
     {
@@ -79,9 +101,20 @@ public sealed class IdentityClient(IdentityApp app)
         }
     }
 
-    public async Task<string> VerificationTokenAsync(Guid userId) => (await EventsAsync<EmailVerificationRequested>(userId)).Last().VerificationToken;
+    /// <summary>The newest verification token mailed to <paramref name="userId"/>, opened as notification-service would.</summary>
+    public async Task<string> VerificationTokenAsync(Guid userId) =>
+        Open(SealedToken.EmailVerificationPurpose, userId, (await EventsAsync<EmailVerificationRequested>(userId)).Last().SealedVerificationToken);
 
-    public async Task<string> ResetTokenAsync(Guid userId) => (await EventsAsync<PasswordResetRequested>(userId)).Last().ResetToken;
+    /// <summary>The newest reset token mailed to <paramref name="userId"/>, opened as notification-service would.</summary>
+    public async Task<string> ResetTokenAsync(Guid userId) =>
+        Open(SealedToken.PasswordResetPurpose, userId, (await EventsAsync<PasswordResetRequested>(userId)).Last().SealedResetToken);
+
+    public static string Open(string purpose, Guid userId, string sealedToken)
+    {
+        Assert.True(SealedToken.TryOpen(Convert.FromBase64String(IdentityApp.AccountTokensKey), purpose, userId, sealedToken, out var token),
+            $"the sealed {purpose} token of {userId} does not open with the test key");
+        return token;
+    }
 }
 
 /// <summary>The identity answers built on <see cref="EStore.Testing.Problems"/>.</summary>

@@ -83,6 +83,37 @@ namespace EStore.Identity.Data.Migrations
                     b.ToTable("one_time_tokens", (string)null);
                 });
 
+            modelBuilder.Entity("EStore.Identity.Data.PendingMail", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime?>("LeasedUntil")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("NormalizedEmail")
+                        .IsRequired()
+                        .HasMaxLength(254)
+                        .HasColumnType("character varying(254)");
+
+                    b.Property<string>("Purpose")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("LeasedUntil");
+
+                    b.ToTable("pending_mails", (string)null);
+                });
+
             modelBuilder.Entity("EStore.Identity.Data.RefreshToken", b =>
                 {
                     b.Property<Guid>("Id")
@@ -193,6 +224,10 @@ namespace EStore.Identity.Data.Migrations
                         .HasMaxLength(254)
                         .HasColumnType("character varying(254)");
 
+                    b.Property<string>("EmailSkeleton")
+                        .HasMaxLength(1024)
+                        .HasColumnType("character varying(1024)");
+
                     b.Property<bool>("EmailVerified")
                         .HasColumnType("boolean");
 
@@ -252,6 +287,9 @@ namespace EStore.Identity.Data.Migrations
                     b.HasKey("Id");
 
                     b.HasIndex("CreatedAt");
+
+                    b.HasIndex("EmailSkeleton")
+                        .IsUnique();
 
                     b.HasIndex("NormalizedEmail")
                         .IsUnique();

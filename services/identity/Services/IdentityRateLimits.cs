@@ -1,0 +1,165 @@
+using System.Globalization;
+using System.Net;
+using System.Threading.RateLimiting;
+using EStore.Platform.Hosting;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Options;
+
+namespace EStore.Identity.Services;
+
+/// <summary>One fixed window: <c>PermitLimit</c> requests per <c>WindowSeconds</c> and client.</summary>
+public sealed class RateWindow
+{
+    public int PermitLimit { get; set; }
+    public int WindowSeconds { get; set; } = 60;
+}
+
+/// <summary>
+/// <c>Identity:RateLimits:*</c>: identity-service's own per-client limits on the credential endpoints, so that
+/// calling it on its own port, past the gateway, is limited too. The client is the connection's remote address;
+/// <c>X-Forwarded-For</c> is believed only from <c>TrustedProxies</c> (the gateway), and then only its last
+/// entry, the one the gateway wrote.
+/// </summary>
+public sealed class IdentityRateLimitOptions
+{
+    public const string SectionName = "Identity:RateLimits";
+
+    public RateWindow Login { get; set; } = new() { PermitLimit = 30 };
+    public RateWindow Register { get; set; } = new() { PermitLimit = 20 };
+    public RateWindow ForgotPassword { get; set; } = new() { PermitLimit = 10 };
+    public RateWindow ResetPassword { get; set; } = new() { PermitLimit = 20 };
+    public RateWindow ResendVerification { get; set; } = new() { PermitLimit = 10 };
+
+    /// <summary>
+    /// Comma-separated addresses or CIDR networks whose <c>X-Forwarded-For</c> is believed: the gateway's. Default
+    /// loopback, where <c>./estore up</c> runs the gateway; <c>none</c> believes nobody.
+    /// </summary>
+    public string TrustedProxies { get; set; } = "127.0.0.1,::1";
+
+    internal IReadOnlyList<string> TrustedProxyList =>
+        TrustedProxies.Trim().Equals("none", StringComparison.OrdinalIgnoreCase)
+            ? []
+            : TrustedProxies.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    internal IEnumerable<(string Name, RateWindow Window)> Windows =>
+    [
+        (nameof(Login), Login), (nameof(Register), Register), (nameof(ForgotPassword), ForgotPassword),
+        (nameof(ResetPassword), ResetPassword), (nameof(ResendVerification), ResendVerification),
+    ];
+}
+
+/// <summary>Stops start-up with one line naming the key of a bad limit or proxy address.</summary>
+internal sealed class IdentityRateLimitOptionsValidator : IValidateOptions<IdentityRateLimitOptions>
+{
+    public ValidateOptionsResult Validate(string? name, IdentityRateLimitOptions options)
+    {
+        foreach (var (policy, window) in options.Windows)
+        {
+            if (window.PermitLimit is < 1 or > 1_000_000)
+            {
+                throw new StartupConfigurationException($"{IdentityRateLimitOptions.SectionName}:{policy}:PermitLimit",
+                    $"'{window.PermitLimit}' is not a whole number from 1 to 1000000.");
+            }
+            if (window.WindowSeconds is < 1 or > 86_400)
+            {
+                throw new StartupConfigurationException($"{IdentityRateLimitOptions.SectionName}:{policy}:WindowSeconds",
+                    $"'{window.WindowSeconds}' is not a whole number from 1 to 86400.");
+            }
+        }
+        foreach (var proxy in options.TrustedProxyList)
+        {
+            if (IdentityRateLimits.ParseProxy(proxy) is null)
+            {
+                throw new StartupConfigurationException($"{IdentityRateLimitOptions.SectionName}:TrustedProxies",
+                    $"'{proxy}' is not an IP address or CIDR network (comma-separated, or 'none').");
+            }
+        }
+        return ValidateOptionsResult.Success;
+    }
+}
+
+/// <summary>Registers the limiter and names the policies the endpoints use.</summary>
+public static class IdentityRateLimits
+{
+    public const string Login = "identity-login";
+    public const string Register = "identity-register";
+    public const string ForgotPassword = "identity-forgot-password";
+    public const string ResetPassword = "identity-reset-password";
+    public const string ResendVerification = "identity-resend-verification";
+
+    public static WebApplicationBuilder AddIdentityRateLimits(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<IdentityRateLimitOptions>()
+            .Bind(builder.Configuration.GetSection(IdentityRateLimitOptions.SectionName))
+            .ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<IdentityRateLimitOptions>, IdentityRateLimitOptionsValidator>();
+        builder.Services.AddRateLimiter(limiter =>
+        {
+            limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            Add(limiter, Login, o => o.Login);
+            Add(limiter, Register, o => o.Register);
+            Add(limiter, ForgotPassword, o => o.ForgotPassword);
+            Add(limiter, ResetPassword, o => o.ResetPassword);
+            Add(limiter, ResendVerification, o => o.ResendVerification);
+            limiter.OnRejected = async (context, cancellationToken) =>
+            {
+                var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait)
+                    ? Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds))
+                    : 1;
+                var http = context.HttpContext;
+                http.Response.Headers.RetryAfter = retryAfter.ToString(CultureInfo.InvariantCulture);
+                await Results.Problem("Too many requests; retry after the time in the Retry-After header.",
+                    statusCode: StatusCodes.Status429TooManyRequests).ExecuteAsync(http);
+            };
+        });
+        return builder;
+    }
+
+    private static void Add(RateLimiterOptions limiter, string policy, Func<IdentityRateLimitOptions, RateWindow> window) =>
+        limiter.AddPolicy(policy, http =>
+        {
+            var options = http.RequestServices.GetRequiredService<IOptions<IdentityRateLimitOptions>>().Value;
+            var chosen = window(options);
+            return RateLimitPartition.GetFixedWindowLimiter(ClientKey(http, options), _ => new FixedWindowRateLimiterOptions
+            {
+                PermitLimit = chosen.PermitLimit,
+                Window = TimeSpan.FromSeconds(chosen.WindowSeconds),
+                QueueLimit = 0,
+                AutoReplenishment = true,
+            });
+        });
+
+    /// <summary>An address (as a one-address network) or a CIDR network; null when neither.</summary>
+    internal static IPNetwork? ParseProxy(string text) =>
+        IPNetwork.TryParse(text, out var network) ? network
+        : IPAddress.TryParse(text, out var address) ? new IPNetwork(address, address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? 32 : 128)
+        : null;
+
+    /// <summary>
+    /// The client a request is counted against: the remote address; for a trusted proxy (the gateway), the last
+    /// <c>X-Forwarded-For</c> entry, which the proxy itself wrote. Anybody else's <c>X-Forwarded-For</c> is ignored,
+    /// so a direct caller cannot pick a fresh key per request.
+    /// </summary>
+    public static string ClientKey(HttpContext http, IdentityRateLimitOptions options)
+    {
+        var remote = http.Connection.RemoteIpAddress;
+        if (remote is null)
+        {
+            return "unknown";
+        }
+        if (remote.IsIPv4MappedToIPv6)
+        {
+            remote = remote.MapToIPv4();
+        }
+        var trusted = options.TrustedProxyList.Any(p => ParseProxy(p) is { } network && network.Contains(remote));
+        if (trusted && http.Request.Headers["X-Forwarded-For"].ToString() is { Length: > 0 } forwarded)
+        {
+            var last = forwarded[(forwarded.LastIndexOf(',') + 1)..].Trim();
+            if (IPAddress.TryParse(last, out var client))
+            {
+                return "fwd:" + client;
+            }
+        }
+        return remote.ToString();
+    }
+}
