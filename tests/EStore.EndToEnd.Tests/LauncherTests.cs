@@ -95,7 +95,7 @@ public sealed partial class LauncherTests
         }
     }
 
-    [GeneratedRegex(@"^\s+(?<name>[a-z-]+(#\d+)?)\s+(?<port>\d+)\s+(?<pid>\d+)\s+UP\s*$")]
+    [GeneratedRegex(@"^\s+(?<name>[a-z-]+(#\d+)?)\s+(?<port>\d+)\s+(?<management>\d+|-)\s+(?<pid>\d+)\s+UP\s*$")]
     private static partial Regex StatusRow();
 
     [GeneratedRegex(@"Gateway: (?<url>http://\S+)")]
@@ -149,8 +149,10 @@ public sealed partial class LauncherTests
             }
             // The status table follows the gateway line; give it a moment to arrive.
             await Task.Delay(500);
-            var pids = lines.Select(l => StatusRow().Match(l)).Where(m => m.Success)
-                .ToDictionary(m => m.Groups["name"].Value, m => int.Parse(m.Groups["pid"].Value, System.Globalization.CultureInfo.InvariantCulture));
+            var rows = lines.Select(l => StatusRow().Match(l)).Where(m => m.Success).ToList();
+            var pids = rows.ToDictionary(m => m.Groups["name"].Value, m => int.Parse(m.Groups["pid"].Value, System.Globalization.CultureInfo.InvariantCulture));
+            // Every process but the broker shows the management port its metrics and routes answer on.
+            Assert.All(rows.Where(m => m.Groups["name"].Value != "broker"), m => Assert.Matches(@"^\d+$", m.Groups["management"].Value));
             Assert.Contains("product-service#1", pids.Keys);
             Assert.Contains("gateway#1", pids.Keys);
             Assert.Contains("discovery#1", pids.Keys);
