@@ -14,15 +14,4 @@ internal static class EndpointConventions
 
     /// <summary>The 400 for a request whose JSON body is missing.</summary>
     public static IResult MissingBody() => EStore.Platform.Errors.ProblemResponses.BadRequest("A JSON request body is required.");
-
-    /// <summary>Parses a query value as a bounded whole number; absent means <paramref name="fallback"/>.</summary>
-    public static bool TryParseBounded(string? text, int fallback, int min, int max, out int value)
-    {
-        if (string.IsNullOrEmpty(text))
-        {
-            value = fallback;
-            return true;
-        }
-        return int.TryParse(text, out value) && value >= min && value <= max;
-    }
 }

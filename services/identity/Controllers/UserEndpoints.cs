@@ -1,6 +1,7 @@
 using EStore.Identity.Dtos;
 using EStore.Identity.Services;
 using EStore.Platform.Errors;
+using EStore.Platform.Paging;
 using EStore.Platform.Security;
 
 namespace EStore.Identity.Controllers;
@@ -43,20 +44,15 @@ public static class UserEndpoints
 
     private static async Task<IResult> ListAsync(UserAdminService users, string? page, string? size, string? search, CancellationToken cancellationToken)
     {
-        // Bounded so that (page - 1) * size can neither overflow nor ask the database to skip millions of rows.
-        if (!EndpointConventions.TryParseBounded(page, 1, 1, UserAdminService.MaxPage, out var pageNumber))
+        if (!PageQuery.TryParse(page, size, defaultSize: 20, maxSize: UserAdminService.MaxPageSize, out var paging, out var invalid))
         {
-            return ProblemResponses.BadRequest($"'page' must be a whole number from 1 to {UserAdminService.MaxPage}.");
-        }
-        if (!EndpointConventions.TryParseBounded(size, 20, 1, UserAdminService.MaxPageSize, out var pageSize))
-        {
-            return ProblemResponses.BadRequest($"'size' must be a whole number from 1 to {UserAdminService.MaxPageSize}.");
+            return invalid;
         }
         if (search is { Length: > 254 })
         {
             return ProblemResponses.BadRequest("'search' must be at most 254 characters long.");
         }
-        return Results.Ok(await users.ListAsync(pageNumber, pageSize, search, cancellationToken));
+        return Results.Ok(await users.ListAsync(paging, search, cancellationToken));
     }
 
     private static async Task<IResult> GetAsync(string id, UserAdminService users, CancellationToken cancellationToken) =>

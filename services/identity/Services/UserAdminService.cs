@@ -2,6 +2,7 @@ using EStore.Contracts.Events;
 using EStore.Identity.Data;
 using EStore.Identity.Dtos;
 using EStore.Platform.Messaging;
+using EStore.Platform.Paging;
 using EStore.Platform.Security;
 using Microsoft.EntityFrameworkCore;
 
@@ -22,10 +23,7 @@ public sealed partial class UserAdminService(
     /// <summary>The largest page a client may ask for.</summary>
     public const int MaxPageSize = 100;
 
-    /// <summary>The highest page number: with <see cref="MaxPageSize"/>, at most a million rows are skipped.</summary>
-    public const int MaxPage = 10_000;
-
-    public async Task<PagedResult<AdminUserDto>> ListAsync(int page, int size, string? search, CancellationToken cancellationToken)
+    public async Task<PagedResult<AdminUserDto>> ListAsync(PageQuery paging, string? search, CancellationToken cancellationToken)
     {
         var query = db.Users.AsNoTracking();
         if (!string.IsNullOrWhiteSpace(search))
@@ -36,10 +34,10 @@ public sealed partial class UserAdminService(
         }
         var total = await query.CountAsync(cancellationToken);
         var users = await query.OrderBy(u => u.CreatedAt).ThenBy(u => u.Id)
-            .Skip(checked((Math.Clamp(page, 1, MaxPage) - 1) * Math.Clamp(size, 1, MaxPageSize))).Take(size)
+            .Skip(paging.Offset).Take(paging.Size)
             .ToListAsync(cancellationToken);
         var now = time.GetUtcNow().UtcDateTime;
-        return new PagedResult<AdminUserDto>([.. users.Select(u => u.ToAdminDto(now))], page, size, total);
+        return new PagedResult<AdminUserDto>([.. users.Select(u => u.ToAdminDto(now))], paging.Page, paging.Size, total);
     }
 
     public async Task<Outcome<AdminUserDto>> GetAsync(Guid id, CancellationToken cancellationToken) =>
