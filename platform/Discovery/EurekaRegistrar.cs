@@ -30,6 +30,9 @@ internal sealed partial class EurekaRegistrar(
 {
     private readonly Lock _gate = new();
     private Task? _deregistration;
+    // The record of the last registration sent: shutdown may come while its answer is still on the way,
+    // after the server stored it but before Registered is set, and must cancel it all the same.
+    private volatile EurekaInstance? _sent;
 
     /// <summary>The registered record, once registration succeeded.</summary>
     public EurekaInstance? Registered { get; private set; }
@@ -78,6 +81,7 @@ internal sealed partial class EurekaRegistrar(
                 }
                 if (!registered)
                 {
+                    _sent = instance;
                     registered = await client.RegisterAsync(instance, stoppingToken);
                     if (registered)
                     {
@@ -139,7 +143,7 @@ internal sealed partial class EurekaRegistrar(
 
     private async Task DeregisterAsync()
     {
-        if (Registered is not { } instance)
+        if ((Registered ?? _sent) is not { } instance)
         {
             return;
         }

@@ -60,6 +60,20 @@ public sealed class EurekaRegistrarTests
     }
 
     [Fact]
+    public async Task Shutdown_while_the_registrations_answer_is_on_the_way_still_deregisters()
+    {
+        await using var eureka = await ScriptedEurekaServer.StartAsync();
+        // The server has stored the record; its 204 arrives only after shutdown began.
+        eureka.RegistrationAnswerDelay = TimeSpan.FromSeconds(2);
+        var service = await TestService.StartAsync(settings: EnabledFor(eureka));
+        var registered = await WaitForAsync(() => eureka.Registrations.LastOrDefault());
+
+        await service.DisposeAsync();
+
+        Assert.Contains($"DELETE /eureka/apps/TEST-SERVICE/{registered.InstanceId}", eureka.Requests);
+    }
+
+    [Fact]
     public async Task Sends_the_service_urls_userinfo_as_basic_credentials_and_shows_the_url_without_the_password()
     {
         await using var eureka = await ScriptedEurekaServer.StartAsync();

@@ -27,6 +27,9 @@ internal sealed class ScriptedEurekaServer : IAsyncDisposable
 
     public List<EurekaInstance> FullRegistry { get; set; } = [];
 
+    /// <summary>How long a registration's answer is held back after the registration was recorded.</summary>
+    public TimeSpan RegistrationAnswerDelay { get; set; }
+
     public List<EurekaInstance> Delta { get; set; } = [];
 
     /// <summary>The hash code the delta claims; null for the true hash of the full registry.</summary>
@@ -55,6 +58,7 @@ internal sealed class ScriptedEurekaServer : IAsyncDisposable
         {
             using var body = await System.Text.Json.JsonDocument.ParseAsync(context.Request.Body);
             server.Registrations.Enqueue(EurekaJson.ParseInstance(body.RootElement.GetProperty("instance")));
+            await Task.Delay(server.RegistrationAnswerDelay);
             return Results.NoContent();
         });
         app.MapPut("/eureka/apps/{app}/{id}", () => Results.Ok());
