@@ -179,9 +179,12 @@ public sealed class InstanceRegistry
                 {
                     return new RenewResult(RenewOutcome.Invalid, false, null);
                 }
-                // Eureka renews here; but a heartbeat for an older record than ours would keep a
-                // different record (perhaps someone else's) alive. 404 makes the client register its own.
-                if (claimed < lease.Instance.LastDirtyTimestamp)
+                // Eureka renews first and then compares stamps; but a heartbeat for another record
+                // than ours (older: a stale sender; newer: the instance restarted, perhaps at a new
+                // address its 409-refused registration could not store) would keep our record alive
+                // for it. 404 without renewing: the client registers its own record, which succeeds
+                // once ours has ended. Peers keep Eureka's order (below): they send our own record's stamps.
+                if (claimed != lease.Instance.LastDirtyTimestamp)
                 {
                     return new RenewResult(RenewOutcome.NotFound, false, null);
                 }
@@ -206,7 +209,7 @@ public sealed class InstanceRegistry
                 var current = lease.Instance.LastDirtyTimestamp;
                 if (incoming > current)
                 {
-                    // The sender has newer data: make it register again. A peer's override comes along.
+                    // A peer has newer data (clients never reach here): make it register again. Its override comes along.
                     if (isReplication && overriddenStatus is { } peerOverride)
                     {
                         StoreOverrideIfRequiredLocked(id, peerOverride);

@@ -226,6 +226,33 @@ public sealed class DiscoverySecurityTests
     }
 
     [Fact]
+    public async Task Heartbeats_of_an_instance_restarted_at_a_new_port_do_not_keep_its_old_record_alive_and_it_registers_once_the_old_lease_ends()
+    {
+        using var factory = new DiscoveryFactory(DiscoveryFactory.WithoutSelfPreservation);
+        var client = Own(factory);
+        var start = factory.Clock.GetUtcNow().ToUnixTimeMilliseconds();
+        await client.RegisterAsync(Identity(lastDirty: start), app: "identity-service");
+        var before = factory.Registry.GetInstance("identity-service", "host-a:identity-service:8081")!.LastRenewalTimestamp;
+
+        // Restarted with the same id at a new port: refused while the old lease lives; its heartbeats carry the new stamp.
+        factory.Clock.Advance(TimeSpan.FromSeconds(30));
+        var restarted = start + 30_000;
+        Assert.Equal(HttpStatusCode.Conflict, (await client.RegisterAsync(Identity(port: 9999, lastDirty: restarted), app: "identity-service")).StatusCode);
+        for (var beat = 0; beat < 3; beat++)
+        {
+            var response = await client.PutAsync($"{IdentityPath}?status=UP&lastDirtyTimestamp={restarted}", null);
+            Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+            Assert.Equal(before, factory.Registry.GetLeases().Single().Instance.LastRenewalTimestamp);
+            factory.Clock.Advance(TimeSpan.FromSeconds(30));
+        }
+
+        // 120 s after the last real renewal (registration, 90 s lease): the old lease has ended.
+        Assert.Equal(HttpStatusCode.NoContent, (await client.RegisterAsync(Identity(port: 9999, lastDirty: restarted), app: "identity-service")).StatusCode);
+        Assert.Equal(9999, factory.Registry.GetApplication("identity-service")!.Single().Port);
+        Assert.Equal(HttpStatusCode.OK, (await client.PutAsync($"{IdentityPath}?status=UP&lastDirtyTimestamp={restarted}", null)).StatusCode);
+    }
+
+    [Fact]
     public async Task A_lease_longer_than_the_maximum_is_refused_400()
     {
         using var factory = new DiscoveryFactory();
