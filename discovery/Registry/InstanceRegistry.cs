@@ -77,8 +77,10 @@ public sealed class InstanceRegistry
     /// A client's registration (not a peer's: the peer that took it checked it) is refused with
     /// 400 when its dirty stamp lies beyond <c>MaxClockSkewSeconds</c> in the future or its lease
     /// beyond <c>MaxLeaseDurationSeconds</c>, and with 409 when it would move a live lease to
-    /// another host, address or port, or reuse an id live in another app (the id belongs to the
-    /// instance holding it until that lease ends or is cancelled).
+    /// another host, address or port (the id belongs to the instance holding it until that lease
+    /// ends or is cancelled), or reuse an id that any lease of another app holds, expired or not (an
+    /// expired lease may live on for an eviction interval, or indefinitely under self-preservation,
+    /// and its instance may renew it again).
     /// </summary>
     public RegisterResult Register(EurekaInstance registrant, bool isReplication = false) => Register(registrant, isReplication, checkLimits: !isReplication);
 
@@ -101,11 +103,11 @@ public sealed class InstanceRegistry
                 {
                     return RegisterResult.Refuse(live.ToView(), StatusCodes.Status409Conflict, "Instance id is held by a live instance at another address");
                 }
-                // Overrides are keyed by id alone (as in Eureka): one id live in two apps would let
-                // one app's credential set the other's status.
-                if (FindLiveInOtherApp(registrant.AppName, registrant.InstanceId, now) is { } other)
+                // Overrides are keyed by id alone (as in Eureka): one id in two apps would let one
+                // app's credential set (or, by cancelling, clear) the other's status.
+                if (FindInOtherApp(registrant.AppName, registrant.InstanceId) is { } other)
                 {
-                    return RegisterResult.Refuse(other.ToView(), StatusCodes.Status409Conflict, "Instance id is held by a live instance of another app");
+                    return RegisterResult.Refuse(other.ToView(), StatusCodes.Status409Conflict, "Instance id is held by an instance of another app");
                 }
             }
             var appName = registrant.AppName.ToUpperInvariant();
@@ -461,12 +463,12 @@ public sealed class InstanceRegistry
         }
     }
 
-    private Lease? FindLiveInOtherApp(string appName, string id, long now)
+    private Lease? FindInOtherApp(string appName, string id)
     {
         var upper = appName.ToUpperInvariant();
         foreach (var (app, leases) in _apps)
         {
-            if (app != upper && leases.TryGetValue(id, out var lease) && !lease.IsExpired(now))
+            if (app != upper && leases.TryGetValue(id, out var lease))
             {
                 return lease;
             }
