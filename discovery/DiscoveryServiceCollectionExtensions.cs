@@ -4,7 +4,6 @@ using EStore.Discovery.Health;
 using EStore.Discovery.Registry;
 using EStore.Discovery.Replication;
 using EStore.Discovery.Security;
-using EStore.Platform.Hosting;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -23,16 +22,17 @@ public static class DiscoveryServiceCollectionExtensions
     {
         services.AddOptions<DiscoveryServerOptions>()
             .Bind(configuration.GetSection(DiscoveryServerOptions.SectionName))
-            .Validate(o => o.EvictionIntervalSeconds > 0, "Discovery:EvictionIntervalSeconds must be positive.")
-            .Validate(o => o.DeltaRetentionSeconds > 0, "Discovery:DeltaRetentionSeconds must be positive.")
-            .Validate(o => o.SelfPreservation.RenewalPercentThreshold is > 0 and <= 1, "Discovery:SelfPreservation:RenewalPercentThreshold must be in (0, 1].")
-            .Validate(o => o.SelfPreservation.ExpectedClientRenewalIntervalSeconds > 0, "Discovery:SelfPreservation:ExpectedClientRenewalIntervalSeconds must be positive.")
-            .Validate(o => o.Peers.MaxBatchSize > 0, "Discovery:Peers:MaxBatchSize must be positive.")
-            .Validate(o => string.IsNullOrWhiteSpace(o.MyUrl) || Uri.TryCreate(o.MyUrl, UriKind.Absolute, out _), "Discovery:MyUrl must be an absolute URL.")
+            .Validate(o => o.EvictionIntervalSeconds > 0, "Discovery:EvictionIntervalSeconds: must be positive.")
+            .Validate(o => o.DeltaRetentionSeconds > 0, "Discovery:DeltaRetentionSeconds: must be positive.")
+            .Validate(o => o.SelfPreservation.RenewalPercentThreshold is > 0 and <= 1, "Discovery:SelfPreservation:RenewalPercentThreshold: must be in (0, 1].")
+            .Validate(o => o.SelfPreservation.ExpectedClientRenewalIntervalSeconds > 0, "Discovery:SelfPreservation:ExpectedClientRenewalIntervalSeconds: must be positive.")
+            .Validate(o => o.Peers.MaxBatchSize > 0, "Discovery:Peers:MaxBatchSize: must be positive.")
+            .Validate(o => string.IsNullOrWhiteSpace(o.MyUrl) || Uri.TryCreate(o.MyUrl, UriKind.Absolute, out _), "Discovery:MyUrl: must be an absolute URL.")
+            // Every failure reads "Key: problem": the platform's startup reporter turns the first into
+            // one line naming the key (crit: startup failed: Key: problem) and exit code 1.
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<DiscoveryServerOptions>, DiscoveryOptionsValidator>();
         services.AddSingleton<DiscoveryAuthenticator>();
-        services.AddSingleton<IStartupInitializer, DiscoveryOptionsStartupCheck>();
         // Tests replace this with a controllable clock.
         services.TryAddSingleton(TimeProvider.System);
 

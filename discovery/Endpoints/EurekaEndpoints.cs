@@ -12,7 +12,7 @@ namespace EStore.Discovery.Endpoints;
 /// Eureka's REST operations, served identically under <c>/eureka/v2/</c> (Netflix, eureka-js-client)
 /// and <c>/eureka/</c> (Spring, Steeltoe). Routing ignores a trailing slash, app names are
 /// case-insensitive, instance ids case-sensitive. A request with the header
-/// <c>x-netflix-discovery-replication: true</c> is a peer's replication: applied, never forwarded.
+/// <c>x-netflix-discovery-replication: true</c> is a peer's replication (<see cref="ReplicationRequest"/>): applied, never forwarded.
 /// Every write needs the app's (or <c>admin</c>'s) credential, replication <c>discovery</c>'s
 /// (<see cref="DiscoveryAuthenticator"/>).
 /// Deviations from Eureka: JSON unless only XML is acceptable, JSON-only request bodies (XML is
@@ -20,7 +20,6 @@ namespace EStore.Discovery.Endpoints;
 /// </summary>
 public static class EurekaEndpoints
 {
-    private const string ReplicationHeader = "x-netflix-discovery-replication";
     private static readonly string[] Prefixes = ["/eureka/v2", "/eureka"];
 
     /// <summary>Maps every Eureka operation under both prefixes.</summary>
@@ -92,7 +91,7 @@ public static class EurekaEndpoints
             {
                 return EurekaResults.BadRequestText(invalid!);
             }
-            var result = registry.Register(instance, IsReplication(request));
+            var result = registry.Register(instance, ReplicationRequest.IsReplication(request));
             return result.RefusedStatus is { } refused
                 ? EurekaResults.Text(result.RefusedReason ?? "Registration refused", refused)
                 : Results.NoContent();
@@ -101,7 +100,7 @@ public static class EurekaEndpoints
 
     private static IResult Renew(string app, string id, HttpRequest request, ReplicatingRegistry registry)
     {
-        var isReplication = IsReplication(request);
+        var isReplication = ReplicationRequest.IsReplication(request);
         // The "status" query parameter is accepted and ignored, as in Eureka; "overriddenstatus" only counts from peers.
         InstanceStatus? overridden = isReplication && EurekaJson.TryParseStatus(request.Query["overriddenstatus"].FirstOrDefault(), out var o) ? o : null;
         var result = registry.Renew(app, DecodeId(id), QueryLong(request, "lastDirtyTimestamp"), isReplication, overridden);
@@ -115,7 +114,7 @@ public static class EurekaEndpoints
     }
 
     private static IResult Cancel(string app, string id, HttpRequest request, ReplicatingRegistry registry) =>
-        registry.Cancel(app, DecodeId(id), IsReplication(request)) ? Results.Ok() : Results.NotFound();
+        registry.Cancel(app, DecodeId(id), ReplicationRequest.IsReplication(request)) ? Results.Ok() : Results.NotFound();
 
     private static IResult SetStatus(string app, string id, HttpRequest request, ReplicatingRegistry registry)
     {
@@ -124,7 +123,7 @@ public static class EurekaEndpoints
         {
             return EurekaResults.BadRequestText("Missing or invalid status value");
         }
-        return registry.SetStatusOverride(app, DecodeId(id), status, QueryLong(request, "lastDirtyTimestamp"), IsReplication(request)) is not null
+        return registry.SetStatusOverride(app, DecodeId(id), status, QueryLong(request, "lastDirtyTimestamp"), ReplicationRequest.IsReplication(request)) is not null
             ? Results.Ok()
             : Results.NotFound();
     }
@@ -137,7 +136,7 @@ public static class EurekaEndpoints
         {
             return EurekaResults.BadRequestText("Invalid status value");
         }
-        return registry.RemoveStatusOverride(app, DecodeId(id), fallback, QueryLong(request, "lastDirtyTimestamp"), IsReplication(request)) is not null
+        return registry.RemoveStatusOverride(app, DecodeId(id), fallback, QueryLong(request, "lastDirtyTimestamp"), ReplicationRequest.IsReplication(request)) is not null
             ? Results.Ok()
             : Results.NotFound();
     }
@@ -148,7 +147,7 @@ public static class EurekaEndpoints
         var metadata = request.Query
             .Where(q => q.Key.Length > 0)
             .ToDictionary(q => q.Key, q => q.Value.FirstOrDefault() ?? "", StringComparer.Ordinal);
-        return registry.UpdateMetadata(app, DecodeId(id), metadata, IsReplication(request)) is not null
+        return registry.UpdateMetadata(app, DecodeId(id), metadata, ReplicationRequest.IsReplication(request)) is not null
             ? Results.Ok()
             : Results.NotFound();
     }
@@ -192,9 +191,6 @@ public static class EurekaEndpoints
         var format = RegistryDocuments.Negotiate(request);
         return EurekaResults.Cached(cache.Get(new CacheKey(document, name, format)), format);
     }
-
-    private static bool IsReplication(HttpRequest request) =>
-        string.Equals(request.Headers[ReplicationHeader].ToString(), "true", StringComparison.Ordinal);
 
     private static long? QueryLong(HttpRequest request, string name) =>
         long.TryParse(request.Query[name].FirstOrDefault(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) ? value : null;

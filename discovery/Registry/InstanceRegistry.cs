@@ -77,8 +77,10 @@ public sealed class InstanceRegistry
     /// A client's registration (not a peer's: the peer that took it checked it) is refused with
     /// 400 when its dirty stamp lies beyond <c>MaxClockSkewSeconds</c> in the future or its lease
     /// beyond <c>MaxLeaseDurationSeconds</c>, and with 409 when it would move a live lease to
-    /// another host, address or port, or reuse an id live in another app (the id belongs to the
-    /// instance holding it until that lease ends or is cancelled).
+    /// another host, address or port (the id belongs to the instance holding it until that lease
+    /// ends or is cancelled), or reuse an id that any lease of another app holds, expired or not (an
+    /// expired lease may live on for an eviction interval, or indefinitely under self-preservation,
+    /// and its instance may renew it again).
     /// </summary>
     public RegisterResult Register(EurekaInstance registrant, bool isReplication = false) => Register(registrant, isReplication, checkLimits: !isReplication);
 
@@ -101,11 +103,11 @@ public sealed class InstanceRegistry
                 {
                     return RegisterResult.Refuse(live.ToView(), StatusCodes.Status409Conflict, "Instance id is held by a live instance at another address");
                 }
-                // Overrides are keyed by id alone (as in Eureka): one id live in two apps would let
-                // one app's credential set the other's status.
-                if (FindLiveInOtherApp(registrant.AppName, registrant.InstanceId, now) is { } other)
+                // Overrides are keyed by id alone (as in Eureka): one id in two apps would let one
+                // app's credential set (or, by cancelling, clear) the other's status.
+                if (FindInOtherApp(registrant.AppName, registrant.InstanceId) is { } other)
                 {
-                    return RegisterResult.Refuse(other.ToView(), StatusCodes.Status409Conflict, "Instance id is held by a live instance of another app");
+                    return RegisterResult.Refuse(other.ToView(), StatusCodes.Status409Conflict, "Instance id is held by an instance of another app");
                 }
             }
             var appName = registrant.AppName.ToUpperInvariant();
@@ -179,9 +181,12 @@ public sealed class InstanceRegistry
                 {
                     return new RenewResult(RenewOutcome.Invalid, false, null);
                 }
-                // Eureka renews here; but a heartbeat for an older record than ours would keep a
-                // different record (perhaps someone else's) alive. 404 makes the client register its own.
-                if (claimed < lease.Instance.LastDirtyTimestamp)
+                // Eureka renews first and then compares stamps; but a heartbeat for another record
+                // than ours (older: a stale sender; newer: the instance restarted, perhaps at a new
+                // address its 409-refused registration could not store) would keep our record alive
+                // for it. 404 without renewing: the client registers its own record, which succeeds
+                // once ours has ended. Peers keep Eureka's order (below): they send our own record's stamps.
+                if (claimed != lease.Instance.LastDirtyTimestamp)
                 {
                     return new RenewResult(RenewOutcome.NotFound, false, null);
                 }
@@ -206,7 +211,7 @@ public sealed class InstanceRegistry
                 var current = lease.Instance.LastDirtyTimestamp;
                 if (incoming > current)
                 {
-                    // The sender has newer data: make it register again. A peer's override comes along.
+                    // A peer has newer data (clients never reach here): make it register again. Its override comes along.
                     if (isReplication && overriddenStatus is { } peerOverride)
                     {
                         StoreOverrideIfRequiredLocked(id, peerOverride);
@@ -458,12 +463,12 @@ public sealed class InstanceRegistry
         }
     }
 
-    private Lease? FindLiveInOtherApp(string appName, string id, long now)
+    private Lease? FindInOtherApp(string appName, string id)
     {
         var upper = appName.ToUpperInvariant();
         foreach (var (app, leases) in _apps)
         {
-            if (app != upper && leases.TryGetValue(id, out var lease) && !lease.IsExpired(now))
+            if (app != upper && leases.TryGetValue(id, out var lease))
             {
                 return lease;
             }

@@ -2,6 +2,7 @@ using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text;
 using EStore.Discovery.Registry;
+using EStore.Discovery.Replication;
 using Microsoft.Extensions.Options;
 
 namespace EStore.Discovery.Security;
@@ -16,8 +17,6 @@ public sealed class DiscoveryAuthenticator
 {
     /// <summary>The realm named in <c>WWW-Authenticate</c>.</summary>
     public const string Realm = "eureka";
-
-    private const string ReplicationHeader = "x-netflix-discovery-replication";
 
     // Secrets are compared as SHA-256 digests: FixedTimeEquals needs equal lengths, and a digest
     // hides the secret's length as well.
@@ -105,7 +104,7 @@ public sealed class DiscoveryAuthenticator
             return null;
         }
         var isPeer = string.Equals(principal, DiscoverySecurityOptions.PeerPrincipal, StringComparison.OrdinalIgnoreCase);
-        if (IsReplication(request))
+        if (ReplicationRequest.IsReplication(request))
         {
             return isPeer ? null : Forbidden($"only '{DiscoverySecurityOptions.PeerPrincipal}' may replicate");
         }
@@ -125,10 +124,6 @@ public sealed class DiscoveryAuthenticator
         var refusal = context.HttpContext.RequestServices.GetRequiredService<DiscoveryAuthenticator>().Check(context.HttpContext);
         return refusal ?? await next(context);
     }
-
-    private static bool IsReplication(HttpRequest request) =>
-        string.Equals(request.Headers[ReplicationHeader].ToString(), "true", StringComparison.Ordinal)
-        || (request.Path.Value ?? "").TrimEnd('/').EndsWith("/peerreplication/batch", StringComparison.OrdinalIgnoreCase);
 
     private static IResult Forbidden(string reason) => Results.Text(reason, "text/plain", statusCode: StatusCodes.Status403Forbidden);
 }

@@ -6,6 +6,7 @@ namespace EStore.Discovery.Security;
 /// <summary>
 /// Startup checks of the security and lease limit settings whose messages must name the exact
 /// key at fault (a per-app secret), which the lambda-based <c>Validate</c> overloads cannot.
+/// Each failure reads "Key: problem", the form the platform's startup reporter prints as one line.
 /// </summary>
 internal sealed class DiscoveryOptionsValidator : IValidateOptions<DiscoveryServerOptions>
 {
@@ -14,11 +15,11 @@ internal sealed class DiscoveryOptionsValidator : IValidateOptions<DiscoveryServ
         var failures = new List<string>();
         if (options.MaxClockSkewSeconds < 0)
         {
-            failures.Add("Discovery:MaxClockSkewSeconds must not be negative.");
+            failures.Add("Discovery:MaxClockSkewSeconds: must not be negative.");
         }
         if (options.MaxLeaseDurationSeconds <= 0)
         {
-            failures.Add("Discovery:MaxLeaseDurationSeconds must be positive.");
+            failures.Add("Discovery:MaxLeaseDurationSeconds: must be positive.");
         }
         var security = options.Security;
         if (security.Enabled)
@@ -27,12 +28,12 @@ internal sealed class DiscoveryOptionsValidator : IValidateOptions<DiscoveryServ
             {
                 if (string.IsNullOrWhiteSpace(secret))
                 {
-                    failures.Add($"Discovery:Security:Apps:{principal} is empty; give it a secret or remove it.");
+                    failures.Add($"Discovery:Security:Apps:{principal}: is empty; give it a secret or remove it.");
                 }
             }
             if (!security.Apps.Values.Any(s => !string.IsNullOrWhiteSpace(s)))
             {
-                failures.Add("Discovery:Security:Apps names no secret while Discovery:Security:Enabled is true; "
+                failures.Add("Discovery:Security:Apps: names no secret while Discovery:Security:Enabled is true; "
                     + "set Discovery:Security:Apps:<app-name> (plus 'discovery' and 'admin'), or Discovery:Security:Enabled=false.");
             }
         }

@@ -2,9 +2,9 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using EStore.Platform.Discovery;
-using EStore.Platform.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace EStore.Discovery.Tests;
 
@@ -141,19 +141,19 @@ public sealed class DiscoverySecurityTests
     }
 
     [Fact]
-    public async Task Enabled_security_without_any_secret_stops_startup_naming_the_key()
+    public void Enabled_security_without_any_secret_stops_startup_naming_the_key()
     {
-        var error = await StartupErrorAsync(new Dictionary<string, string?>());
+        var key = StartupErrorKey(new Dictionary<string, string?>());
 
-        Assert.Equal("Discovery:Security:Apps", error.Key);
+        Assert.Equal("Discovery:Security:Apps", key);
     }
 
     [Fact]
-    public async Task An_empty_secret_stops_startup_naming_its_key()
+    public void An_empty_secret_stops_startup_naming_its_key()
     {
-        var error = await StartupErrorAsync(new Dictionary<string, string?>(TestCredentials.Settings) { ["Discovery:Security:Apps:cart-service"] = " " });
+        var key = StartupErrorKey(new Dictionary<string, string?>(TestCredentials.Settings) { ["Discovery:Security:Apps:cart-service"] = " " });
 
-        Assert.Equal("Discovery:Security:Apps:cart-service", error.Key);
+        Assert.Equal("Discovery:Security:Apps:cart-service", key);
     }
 
     [Fact]
@@ -226,6 +226,33 @@ public sealed class DiscoverySecurityTests
     }
 
     [Fact]
+    public async Task Heartbeats_of_an_instance_restarted_at_a_new_port_do_not_keep_its_old_record_alive_and_it_registers_once_the_old_lease_ends()
+    {
+        using var factory = new DiscoveryFactory(DiscoveryFactory.WithoutSelfPreservation);
+        var client = Own(factory);
+        var start = factory.Clock.GetUtcNow().ToUnixTimeMilliseconds();
+        await client.RegisterAsync(Identity(lastDirty: start), app: "identity-service");
+        var before = factory.Registry.GetInstance("identity-service", "host-a:identity-service:8081")!.LastRenewalTimestamp;
+
+        // Restarted with the same id at a new port: refused while the old lease lives; its heartbeats carry the new stamp.
+        factory.Clock.Advance(TimeSpan.FromSeconds(30));
+        var restarted = start + 30_000;
+        Assert.Equal(HttpStatusCode.Conflict, (await client.RegisterAsync(Identity(port: 9999, lastDirty: restarted), app: "identity-service")).StatusCode);
+        for (var beat = 0; beat < 3; beat++)
+        {
+            var response = await client.PutAsync($"{IdentityPath}?status=UP&lastDirtyTimestamp={restarted}", null);
+            Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+            Assert.Equal(before, factory.Registry.GetLeases().Single().Instance.LastRenewalTimestamp);
+            factory.Clock.Advance(TimeSpan.FromSeconds(30));
+        }
+
+        // 120 s after the last real renewal (registration, 90 s lease): the old lease has ended.
+        Assert.Equal(HttpStatusCode.NoContent, (await client.RegisterAsync(Identity(port: 9999, lastDirty: restarted), app: "identity-service")).StatusCode);
+        Assert.Equal(9999, factory.Registry.GetApplication("identity-service")!.Single().Port);
+        Assert.Equal(HttpStatusCode.OK, (await client.PutAsync($"{IdentityPath}?status=UP&lastDirtyTimestamp={restarted}", null)).StatusCode);
+    }
+
+    [Fact]
     public async Task A_lease_longer_than_the_maximum_is_refused_400()
     {
         using var factory = new DiscoveryFactory();
@@ -242,16 +269,19 @@ public sealed class DiscoverySecurityTests
         return body;
     }
 
-    // The server's startup checks, as RunServiceAsync runs them before listening (a failure there
-    // ends the process with one line, so a started factory could not show it).
-    private static async Task<StartupConfigurationException> StartupErrorAsync(Dictionary<string, string?> settings)
+    // The options validation the host runs at start (ValidateOnStart). Its first failure becomes the
+    // platform's one startup line, "crit: startup failed: Key: problem"; the key is what precedes ": ".
+    private static string StartupErrorKey(Dictionary<string, string?> settings)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         var services = new ServiceCollection().AddLogging();
         services.AddDiscoveryServer(configuration);
-        await using var provider = services.BuildServiceProvider();
-        var check = Assert.Single(provider.GetServices<IStartupInitializer>());
-        return await Assert.ThrowsAsync<StartupConfigurationException>(() => check.InitializeAsync(CancellationToken.None));
+        using var provider = services.BuildServiceProvider();
+        var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IStartupValidator>().Validate());
+        var first = error.Failures.First();
+        var colon = first.IndexOf(": ", StringComparison.Ordinal);
+        Assert.True(colon > 0, $"'{first}' does not start with its key");
+        return first[..colon];
     }
 
     private static HttpClient Own(DiscoveryFactory factory) => As(factory, "identity-service", TestCredentials.IdentitySecret);

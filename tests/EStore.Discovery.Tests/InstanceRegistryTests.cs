@@ -27,6 +27,28 @@ public sealed class InstanceRegistryTests
     };
 
     [Fact]
+    public void Another_app_cannot_take_an_id_held_by_an_expired_lease_to_steer_or_clear_its_status_override()
+    {
+        var identity = new EurekaInstance { InstanceId = "identity-1", AppName = "IDENTITY-SERVICE", HostName = "host-a", IpAddress = "10.0.0.6", Port = 8081 };
+        _registry.Register(identity);
+        // Expired (never renewed for longer than its 90 s lease) but not evicted yet.
+        _clock.Advance(TimeSpan.FromSeconds(91));
+
+        var squat = _registry.Register(identity with { AppName = "PRODUCT-SERVICE", OverriddenStatus = InstanceStatus.OutOfService });
+
+        Assert.Equal((int)System.Net.HttpStatusCode.Conflict, squat.RefusedStatus);
+        Assert.Null(_registry.GetApplication("PRODUCT-SERVICE"));
+        // The real instance renews and keeps its own status.
+        var renewed = _registry.Renew("IDENTITY-SERVICE", "identity-1");
+        Assert.Equal(RenewOutcome.Renewed, renewed.Outcome);
+        Assert.Equal(InstanceStatus.Up, renewed.Instance!.Status);
+        // An admin's override on the real instance survives the other app's cancel.
+        _registry.SetStatusOverride("IDENTITY-SERVICE", "identity-1", InstanceStatus.OutOfService);
+        Assert.False(_registry.Cancel("PRODUCT-SERVICE", "identity-1"));
+        Assert.Equal(InstanceStatus.OutOfService, _registry.Renew("IDENTITY-SERVICE", "identity-1").Instance!.Status);
+    }
+
+    [Fact]
     public void A_lease_that_was_never_renewed_expires_after_one_duration()
     {
         _registry.Register(Orders(durationSeconds: 30));
