@@ -51,6 +51,19 @@ public static class UnicodeText
     }
 
     /// <summary>
+    /// The key two names are compared by when case must not matter: <see cref="Normalize"/> (NFKC, trimmed, inner
+    /// white space collapsed), then upper-cased with the invariant culture. Store it next to a name (a unique index
+    /// or a search column) and compute a query's key the same way, so <c>"Ｖｏｌｔ"</c>, <c>" volt "</c> and
+    /// <c>"VOLT"</c> find <c>"Volt"</c> in every service. Unlike <see cref="Skeleton"/> it keeps lookalikes apart
+    /// (<c>"Vоlt"</c> with a Cyrillic о has another key).
+    /// </summary>
+    /// <param name="text">A name or a query, as sent or as stored.</param>
+    /// <returns>The comparison key, as long as <see cref="Normalize"/>'s result (the upper-casing keeps the length);
+    /// empty when <paramref name="text"/> is only white space.</returns>
+    /// <example><c>ComparisonKey("  Ｄａｉｌｙ   grind ")</c> is <c>"DAILY GRIND"</c>.</example>
+    public static string ComparisonKey(string text) => Normalize(text).ToUpperInvariant();
+
+    /// <summary>
     /// The first character a name must not contain, described for a person, or null when there is none: control
     /// characters (category Cc, including NUL, tab and line breaks), format characters (Cf: zero-width spaces and
     /// joiners, bidirectional marks, embeddings, overrides and isolates, the byte-order mark), other invisible

@@ -11,7 +11,7 @@ using EStore.Product.Services;
 
 var builder = ServiceHost.CreateBuilder(args);
 builder.AddServiceDefaults();
-builder.AddServiceDatabase<ProductDbContext>(DemoData.IsEnabled(builder.Configuration) ? DemoCatalog.SeedAsync : null);
+builder.AddServiceDatabase<ProductDbContext>(ShopNameKeys.ThenSeed(DemoData.IsEnabled(builder.Configuration) ? DemoCatalog.SeedAsync : null));
 builder.AddKafkaMessaging<ProductDbContext>(messaging =>
 {
     messaging.Publishes(Topics.Product);

@@ -68,6 +68,12 @@ public sealed class SeededCatalogTests(CatalogStack stack)
     [InlineData("shopName=Summit&q=hood", "Waterproof Jacket")]
     [InlineData($"shopName=summit&category={Electronics}", "")]
     [InlineData("shopName=%20%20volt%20", "Noise-Cancelling Headphones|USB-C Charger 65W")]
+    // The same comparison key as shop-service's directory search: full-width letters, inner white-space runs.
+    [InlineData("shopName=%EF%BC%B6%EF%BD%8F%EF%BD%8C%EF%BD%94", "Noise-Cancelling Headphones|USB-C Charger 65W")]
+    [InlineData("shopName=daily%20%20%20grind", "Chef's Knife 20cm|Espresso Beans 1kg|Stoneware Mug")]
+    [InlineData("shopName=%E3%80%80GRIND%E3%80%80%E3%80%80kitchen&sort=price", "Stoneware Mug|Espresso Beans 1kg|Chef's Knife 20cm")]
+    // q is NFKC-normalised before it is split into words: full-width "ｃｈａｒｇｅ" is "charge".
+    [InlineData("q=%EF%BD%83%EF%BD%88%EF%BD%81%EF%BD%92%EF%BD%87%EF%BD%85", "USB-C Charger 65W")]
     [InlineData($"shopName=o&shopId={SummitOutfitters}&minPrice=100", "Two-Person Tent|Waterproof Jacket")]
     [InlineData("shopName=nowhere", "")]
     [InlineData("shopName=%25", "")]

@@ -153,6 +153,13 @@ public sealed class ShopTests(ShopStack stack)
                 Assert.True(errors.TryGetProperty(field, out _), $"no error for {field}: {problem}");
             }
         }
+        // A category within 100 characters whose comparison key (NFKC) is not: U+FDFA becomes eighteen characters.
+        using (var longKey = await stack.SendAsync(HttpMethod.Post, "/api/shops",
+            new { name = Unique("Long Key"), contactEmail = "a@example.test", category = new string('\uFDFA', 10) }, token))
+        {
+            var problem = await longKey.AssertProblemAsync(HttpStatusCode.UnprocessableEntity);
+            Assert.True(problem.GetProperty("errors").TryGetProperty("category", out _), problem.ToString());
+        }
         using (var noBody = await stack.SendAsync(HttpMethod.Post, "/api/shops", null, token))
         {
             await noBody.AssertProblemAsync(HttpStatusCode.BadRequest);
@@ -201,6 +208,10 @@ public sealed class ShopTests(ShopStack stack)
 
         var search = await GetAsync($"/api/shops?q={Uri.EscapeDataString($"BETA {tag}")}");
         Assert.Equal([names[1]], search.GetProperty("items").EnumerateArray().Select(s => s.GetProperty("name").GetString()!));
+        // Query and category are compared by UnicodeText.ComparisonKey: full-width letters and extra spaces match too.
+        var wide = await GetAsync($"/api/shops?q={Uri.EscapeDataString($"  ｂｅｔａ \u3000 {tag} ")}");
+        Assert.Equal([names[1]], wide.GetProperty("items").EnumerateArray().Select(s => s.GetProperty("name").GetString()!));
+        Assert.Equal(3, await CountAsync($"/api/shops?category={Uri.EscapeDataString($"Ｃａｔ{tag}")}"));
         // LIKE wildcards and quotes are data, not syntax.
         Assert.Equal(0, (await GetAsync($"/api/shops?q={Uri.EscapeDataString($"%{tag}' OR '1'='1")}")).GetProperty("total").GetInt32());
     }

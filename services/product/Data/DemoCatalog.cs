@@ -80,7 +80,7 @@ public static class DemoCatalog
             // The same made-up owners as shop-service's demo shops.
             OwnerId = new Guid($"00000000-0000-4000-c000-{index + 1:D12}"),
             Name = shop.Name,
-            NormalizedName = ShopRecord.Normalize(shop.Name),
+            NormalizedName = ShopRecord.KeyOf(shop.Name),
             Status = ShopStatus.Active,
         }).Where(s => !known.Contains(s.Id)));
         db.Products.AddRange(Items.Select((item, index) => new Product

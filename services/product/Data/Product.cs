@@ -1,4 +1,5 @@
 using EStore.Contracts.Events;
+using EStore.Platform.Text;
 using NpgsqlTypes;
 
 namespace EStore.Product.Data;
@@ -58,13 +59,30 @@ public sealed class ShopRecord
     public Guid Id { get; set; }
     public Guid OwnerId { get; set; }
     public required string Name { get; set; }
-    /// <summary>The upper-cased name: the catalog's shop-name filter is case-insensitive the same way on every engine.</summary>
+    /// <summary>
+    /// The name's comparison key (<see cref="UnicodeText.ComparisonKey"/>, as shop-service's directory uses): the
+    /// catalog's shop-name filter is width-, space- and case-insensitive the same way on every engine.
+    /// </summary>
     public required string NormalizedName { get; set; }
     /// <summary>Only the products of an <see cref="ShopStatus.Active"/> shop are in the public catalog.</summary>
     public ShopStatus Status { get; set; } = ShopStatus.Active;
 
-    /// <summary>The <see cref="NormalizedName"/> of a name, and the form a shop-name filter is compared in.</summary>
-    public static string Normalize(string name) => name.Trim().ToUpperInvariant();
+    /// <summary>The longest <see cref="Name"/> and <see cref="NormalizedName"/> (shop-service's limit).</summary>
+    public const int MaxNameLength = 100;
+
+    /// <summary>
+    /// The <see cref="NormalizedName"/> of a name: its <see cref="UnicodeText.ComparisonKey"/>, cut to
+    /// <see cref="MaxNameLength"/> in the rare case NFKC made an old, unnormalised name longer.
+    /// </summary>
+    public static string KeyOf(string name)
+    {
+        var key = UnicodeText.ComparisonKey(name);
+        if (key.Length <= MaxNameLength)
+        {
+            return key;
+        }
+        return key[..(char.IsHighSurrogate(key[MaxNameLength - 1]) ? MaxNameLength - 1 : MaxNameLength)];
+    }
 }
 
 /// <summary>What a ledger line records; reports count <see cref="Sale"/> lines as units sold.</summary>

@@ -82,8 +82,8 @@ public sealed class ProductDbContext(DbContextOptions<ProductDbContext> options)
         var shop = modelBuilder.Entity<ShopRecord>();
         shop.ToTable("shops");
         shop.Property(s => s.Id).ValueGeneratedNever();
-        shop.Property(s => s.Name).HasMaxLength(100);
-        shop.Property(s => s.NormalizedName).HasMaxLength(100);
+        shop.Property(s => s.Name).HasMaxLength(ShopRecord.MaxNameLength);
+        shop.Property(s => s.NormalizedName).HasMaxLength(ShopRecord.MaxNameLength);
         shop.Property(s => s.Status).HasConversion<string>().HasMaxLength(16);
 
         if (Database.IsSqlite())

@@ -45,6 +45,6 @@ public sealed class ShopEventHandlers(ProductDbContext db) :
     private static void Rename(ShopRecord shop, string name)
     {
         shop.Name = name;
-        shop.NormalizedName = ShopRecord.Normalize(name);
+        shop.NormalizedName = ShopRecord.KeyOf(name);
     }
 }

@@ -1,5 +1,6 @@
 using EStore.Contracts.Events;
 using EStore.Platform.Paging;
+using EStore.Platform.Text;
 using EStore.Product.Data;
 using EStore.Product.Dtos;
 using Microsoft.EntityFrameworkCore;
@@ -57,8 +58,9 @@ public sealed class ProductCatalog(ProductDbContext db)
         }
         if (query.ShopName is { } shopName)
         {
-            // A substring of the normalised name, as a parameter (strpos/instr): wildcards in it are plain characters.
-            var needle = ShopRecord.Normalize(shopName);
+            // A substring of the stored comparison key, as a parameter (strpos/instr): wildcards in it are plain
+            // characters. The same key as shop-service's directory search, so "Ｖｏｌｔ" and "daily   grind" match here too.
+            var needle = UnicodeText.ComparisonKey(shopName);
             products = products.Where(p => db.Shops.Any(s => s.Id == p.ShopId && s.NormalizedName.Contains(needle)));
         }
         if (query.MinPrice is { } min)

@@ -1,8 +1,12 @@
 using System.Text;
+using EStore.Platform.Text;
 
 namespace EStore.Product.Services;
 
-/// <summary>Turns the catalog's <c>q</c> into words: runs of letters and digits, lower-cased; everything else separates them.</summary>
+/// <summary>
+/// Turns the catalog's <c>q</c> into words: the text NFKC-normalised (<see cref="UnicodeText.Normalize"/>, so
+/// full-width "ｃｈａｒｇｅｒ" is "charger"), then runs of letters and digits, lower-cased; everything else separates them.
+/// </summary>
 public static class SearchText
 {
     /// <summary>The most words one search may have.</summary>
@@ -12,7 +16,7 @@ public static class SearchText
     {
         var words = new List<string>();
         var word = new StringBuilder();
-        foreach (var c in text)
+        foreach (var c in UnicodeText.Normalize(text))
         {
             if (char.IsLetterOrDigit(c))
             {

@@ -40,6 +40,8 @@ public static class ShopRules
         }
         MaxLength(errors, "description", clean.Description, ShopRulesLimits.Description);
         MaxLength(errors, "category", clean.Category, ShopRulesLimits.Category);
+        // The stored key (NFKC) can be longer than the text: "ﷺ" is one character, its key eighteen.
+        MaxLength(errors, "category", clean.Category is null ? null : UnicodeText.ComparisonKey(clean.Category), ShopRulesLimits.Category);
         MaxLength(errors, "address", clean.Address, ShopRulesLimits.Address);
         MaxLength(errors, "openingHours", clean.OpeningHours, ShopRulesLimits.OpeningHours);
         if (clean.LogoUrl is not null
@@ -66,9 +68,6 @@ public static class ShopRules
         }
         return errors;
     }
-
-    /// <summary>The key that makes names unique regardless of case and surrounding space.</summary>
-    public static string Normalize(string text) => text.Trim().ToUpperInvariant();
 
     /// <summary>A URL-safe slug: lower-case ASCII letters and digits separated by single hyphens.</summary>
     public static string Slugify(string name)

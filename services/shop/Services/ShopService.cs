@@ -36,7 +36,7 @@ public sealed class ShopService(ShopDbContext db, IEventOutbox outbox, IOptions<
         {
             return ShopOutcome.Fail(ProblemResponses.Validation(errors));
         }
-        var normalized = ShopRules.Normalize(clean.Name!);
+        var normalized = UnicodeText.ComparisonKey(clean.Name!);
         var skeleton = UnicodeText.Skeleton(clean.Name!);
         if (await FindClashAsync(normalized, skeleton, null, cancellationToken) is { } clash)
         {
@@ -68,13 +68,13 @@ public sealed class ShopService(ShopDbContext db, IEventOutbox outbox, IOptions<
         if (!string.IsNullOrWhiteSpace(query))
         {
             // Parameterised LIKE/strpos on the normalised column: case-insensitive on both engines.
-            // Names are stored NFKC-normalised, so the query is too ("Ｖｏｌｔ" finds "Volt").
-            var needle = ShopRules.Normalize(UnicodeText.Normalize(query));
+            // The same comparison key as the stored one, and as product-service's shopName filter ("Ｖｏｌｔ" finds "Volt").
+            var needle = UnicodeText.ComparisonKey(query);
             shops = shops.Where(s => s.NormalizedName.Contains(needle));
         }
         if (!string.IsNullOrWhiteSpace(category))
         {
-            var wanted = ShopRules.Normalize(category);
+            var wanted = UnicodeText.ComparisonKey(category);
             shops = shops.Where(s => s.NormalizedCategory == wanted);
         }
         var total = await shops.CountAsync(cancellationToken);
@@ -110,7 +110,7 @@ public sealed class ShopService(ShopDbContext db, IEventOutbox outbox, IOptions<
         {
             return ShopOutcome.Fail(ProblemResponses.Validation(errors));
         }
-        var normalized = ShopRules.Normalize(clean.Name!);
+        var normalized = UnicodeText.ComparisonKey(clean.Name!);
         var skeleton = UnicodeText.Skeleton(clean.Name!);
         if (normalized != shop.NormalizedName || skeleton != shop.NameSkeleton)
         {
@@ -201,7 +201,7 @@ public sealed class ShopService(ShopDbContext db, IEventOutbox outbox, IOptions<
     {
         shop.Description = clean.Description;
         shop.Category = clean.Category;
-        shop.NormalizedCategory = clean.Category is null ? null : ShopRules.Normalize(clean.Category);
+        shop.NormalizedCategory = clean.Category is null ? null : UnicodeText.ComparisonKey(clean.Category);
         shop.LogoUrl = clean.LogoUrl;
         shop.ContactPhone = clean.ContactPhone;
         shop.Address = clean.Address;

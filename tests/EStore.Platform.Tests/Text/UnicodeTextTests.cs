@@ -24,6 +24,27 @@ public sealed class UnicodeTextTests
         Assert.Equal(expected, UnicodeText.Normalize(input));
 
     [Theory]
+    [InlineData("Ｖｏｌｔ", "VOLT")]
+    [InlineData("  Daily \t  grind\u3000Kitchen ", "DAILY GRIND KITCHEN")]
+    [InlineData("volt electronics", "VOLT ELECTRONICS")]
+    [InlineData("Cafe\u0301 ﬁne", "CAFÉ FINE")]
+    [InlineData("Größe ελληνικά", "GRÖßE ΕΛΛΗΝΙΚΆ")]
+    [InlineData(" \u3000 ", "")]
+    public void ComparisonKey_is_the_normalised_name_upper_cased(string input, string expected) =>
+        Assert.Equal(expected, UnicodeText.ComparisonKey(input));
+
+    [Fact]
+    public void ComparisonKey_makes_a_query_find_a_stored_name_and_keeps_lookalikes_apart()
+    {
+        var stored = UnicodeText.ComparisonKey("Volt Electronics");
+        Assert.Contains(UnicodeText.ComparisonKey("Ｖｏｌｔ"), stored, StringComparison.Ordinal);
+        Assert.Contains(UnicodeText.ComparisonKey("volt   ELECTRONICS "), stored, StringComparison.Ordinal);
+        Assert.Equal(stored, UnicodeText.ComparisonKey(UnicodeText.ComparisonKey("Volt Electronics")));
+        // Case and width only: a Cyrillic о is another letter here (Skeleton is what catches lookalikes).
+        Assert.NotEqual(stored, UnicodeText.ComparisonKey("Vоlt Electronics"));
+    }
+
+    [Theory]
     [InlineData("Vo\u200Blt", "a zero-width character (U+200B) at position 3")]
     [InlineData("Volt\u202Escinortcele", "a bidirectional text control (U+202E) at position 5")]
     [InlineData("\u2066Volt\u2069", "a bidirectional text control (U+2066) at position 1")]
