@@ -95,6 +95,8 @@ public static class ServiceDefaultsExtensions
     {
         try
         {
+            // Options validated at start fail here as one line, before the host would log its own stack trace.
+            app.Services.GetService<Microsoft.Extensions.Options.IStartupValidator>()?.Validate();
             using var startup = CancellationTokenSource.CreateLinkedTokenSource(app.Lifetime.ApplicationStopping);
             foreach (var initializer in app.Services.GetServices<IStartupInitializer>())
             {
