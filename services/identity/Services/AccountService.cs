@@ -27,8 +27,8 @@ public sealed partial class AccountService(
     ILogger<AccountService> logger)
 {
     /// <summary>
-    /// Creates a customer account. An address that already has an account (in any case, as a full-width or
-    /// otherwise NFKC-equivalent form, or as a lookalike with the same confusable skeleton) gets the very same answer, a 201 with an account-shaped body that
+    /// Creates a customer account. An address that already has an account (in any case, or as a full-width or
+    /// otherwise NFKC-equivalent form) gets the very same answer, a 201 with an account-shaped body that
     /// no account stands behind, after the same work (the password is hashed either way, the insert is tried
     /// and refused by the unique index): registration does not tell who has an account (ASVS 6.3.8). The
     /// owner of the address gets a new verification mail if they have not verified it yet (off the request path).
@@ -64,7 +64,6 @@ public sealed partial class AccountService(
             Id = Guid.CreateVersion7(),
             Email = email,
             NormalizedEmail = EmailAddresses.Normalize(email),
-            EmailSkeleton = EmailAddresses.Skeleton(email),
             Name = ProfileRules.NormalizeName(request.Name!),
             PasswordHash = "",
             // Whatever the client sent, a new account is a customer (OWASP API3).
