@@ -1,7 +1,10 @@
-"""Times POST /api/auth/forgot-password for a known and fresh unknown addresses, interleaved, on one connection.
+"""Times POST /api/auth/forgot-password or /api/auth/register for a known and fresh unknown addresses, interleaved,
+on one connection.
 
-Usage: timing.py <host> <port> <known-email> <requests> <warmup>
+Usage: timing.py <host> <port> <known-email> <requests> <warmup> [forgot-password|register]
 Prints one line: known_median_ms=... unknown_median_ms=... difference_ms=... known_p90_ms=... unknown_p90_ms=... statuses=...
+distinct_bodies=... (for register, bodies are compared with their id, e-mail and createdAt blanked: those differ for
+any two registrations).
 """
 import http.client
 import json
@@ -11,20 +14,36 @@ import time
 import uuid
 
 host, port, known, requests, warmup = sys.argv[1], int(sys.argv[2]), sys.argv[3], int(sys.argv[4]), int(sys.argv[5])
+endpoint = sys.argv[6] if len(sys.argv) > 6 else "forgot-password"
+if endpoint not in ("forgot-password", "register"):
+    sys.exit(f"unknown endpoint {endpoint}")
 connection = http.client.HTTPConnection(host, port, timeout=30)
 bodies, statuses = set(), set()
 
 
 def post(email):
-    body = json.dumps({"email": email})
+    if endpoint == "register":
+        body = json.dumps({"email": email, "password": "violet kettle under the bridge", "name": "Timing Test"})
+    else:
+        body = json.dumps({"email": email})
     start = time.perf_counter()
-    connection.request("POST", "/api/auth/forgot-password", body, {"Content-Type": "application/json"})
+    connection.request("POST", "/api/auth/" + endpoint, body, {"Content-Type": "application/json"})
     response = connection.getresponse()
     payload = response.read()
     elapsed = (time.perf_counter() - start) * 1000
     statuses.add(response.status)
-    bodies.add(payload)
+    bodies.add(shape(payload))
     return elapsed
+
+
+def shape(payload):
+    if endpoint != "register":
+        return payload
+    try:
+        user = json.loads(payload)
+    except ValueError:
+        return payload
+    return json.dumps({k: ("*" if k in ("id", "email", "createdAt") else v) for k, v in user.items()}, sort_keys=True)
 
 
 def unknown():

@@ -1,7 +1,6 @@
 using System.Text;
 using EStore.Contracts.Events;
 using EStore.Identity.Services;
-using EStore.Platform.Hosting;
 
 namespace EStore.Identity.Tests;
 
@@ -117,9 +116,22 @@ public sealed class HygieneUnitTests
     [InlineData("AAAAAAAAAAAAAAAAAAAAAA==")]
     public void A_missing_or_malformed_token_key_stops_startup_naming_the_key(string? key)
     {
-        var validator = new AccountTokenOptionsValidator();
-        var error = Assert.Throws<StartupConfigurationException>(() => validator.Validate(null, new AccountTokenOptions { EncryptionKey = key }));
-        Assert.Equal(AccountTokenOptions.EncryptionKeyKey, error.Key);
+        var result = new AccountTokenOptionsValidator().Validate(null, new AccountTokenOptions { EncryptionKey = key });
+        Assert.Equal(AccountTokenOptions.EncryptionKeyKey, StartupKey<AccountTokenOptions>(result));
+    }
+
+    /// <summary>
+    /// The key the platform's one startup line names for a failed validation: its failure reads "Key: problem"
+    /// (platform/Hosting/StartupFailureReporter reads the text before the first ": ").
+    /// </summary>
+    private static string StartupKey<TOptions>(Microsoft.Extensions.Options.ValidateOptionsResult result)
+    {
+        Assert.True(result.Failed);
+        var first = Assert.Single(result.Failures!);
+        var colon = first.IndexOf(": ", StringComparison.Ordinal);
+        Assert.True(colon > 0, first);
+        Assert.NotNull(typeof(TOptions));
+        return first[..colon];
     }
 
     [Theory]
@@ -137,6 +149,31 @@ public sealed class HygieneUnitTests
     }
 
     [Theory]
+    [InlineData("2001:db8:1:2::1", "2001:db8:1:2::/64")]
+    [InlineData("2001:db8:1:2:ffff:eeee:dddd:cccc", "2001:db8:1:2::/64")]
+    [InlineData("2001:db8:1:3::1", "2001:db8:1:3::/64")]
+    [InlineData("::ffff:192.0.2.7", "192.0.2.7")]
+    [InlineData("192.0.2.7", "192.0.2.7")]
+    public void IPv6_clients_are_counted_by_their_64_network(string remote, string expected)
+    {
+        var http = new Microsoft.AspNetCore.Http.DefaultHttpContext();
+        http.Connection.RemoteIpAddress = System.Net.IPAddress.Parse(remote);
+        Assert.Equal(expected, IdentityRateLimits.ClientKey(http, new IdentityRateLimitOptions { TrustedProxies = "none" }));
+    }
+
+    [Fact]
+    public void A_forwarded_IPv6_client_is_counted_by_its_64_network()
+    {
+        var http = new Microsoft.AspNetCore.Http.DefaultHttpContext();
+        http.Connection.RemoteIpAddress = System.Net.IPAddress.Loopback;
+        http.Request.Headers["X-Forwarded-For"] = "2001:db8:aa:bb:1:2:3:4";
+        var first = IdentityRateLimits.ClientKey(http, new IdentityRateLimitOptions());
+        http.Request.Headers["X-Forwarded-For"] = "2001:db8:aa:bb:9:9:9:9";
+        Assert.Equal("fwd:2001:db8:aa:bb::/64", first);
+        Assert.Equal(first, IdentityRateLimits.ClientKey(http, new IdentityRateLimitOptions()));
+    }
+
+    [Theory]
     [InlineData("Login", "PermitLimit", 0)]
     [InlineData("ForgotPassword", "WindowSeconds", 0)]
     public void Malformed_rate_limits_name_their_key(string policy, string field, int value)
@@ -144,7 +181,7 @@ public sealed class HygieneUnitTests
         var options = new IdentityRateLimitOptions();
         var window = (RateWindow)typeof(IdentityRateLimitOptions).GetProperty(policy)!.GetValue(options)!;
         typeof(RateWindow).GetProperty(field)!.SetValue(window, value);
-        var error = Assert.Throws<StartupConfigurationException>(() => new IdentityRateLimitOptionsValidator().Validate(null, options));
-        Assert.Equal($"Identity:RateLimits:{policy}:{field}", error.Key);
+        var result = new IdentityRateLimitOptionsValidator().Validate(null, options);
+        Assert.Equal($"Identity:RateLimits:{policy}:{field}", StartupKey<IdentityRateLimitOptions>(result));
     }
 }

@@ -5,6 +5,7 @@ using EStore.Contracts.Events;
 using EStore.Identity.Dtos;
 using EStore.Identity.Tests.Infrastructure;
 using EStore.Platform.Security;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace EStore.Identity.Tests;
 
@@ -13,6 +14,41 @@ namespace EStore.Identity.Tests;
 public sealed class RegistrationTests(IdentityStack stack)
 {
     private readonly IdentityClient _client = stack.Client;
+
+    [Fact]
+    public async Task Registering_a_new_and_an_existing_address_makes_the_same_database_round_trips_and_commit()
+    {
+        var email = IdentityClient.NewEmail("trips");
+        var fresh = await RoundTripsOfRegisterAsync(email, "first owner passphrase");
+        var again = await RoundTripsOfRegisterAsync(email.ToUpperInvariant(), "second caller passphrase");
+
+        // One lookup, then one transaction (begin, one batch of writes, commit) on either path ...
+        Assert.Equal(["SELECT", "BEGIN", "INSERT", "COMMIT"], fresh.Select(Kind));
+        Assert.Equal(fresh.Select(Kind), again.Select(Kind));
+        Assert.Contains("pending_mails", again[2], StringComparison.Ordinal);
+        // ... both with the normal synchronous commit.
+        Assert.DoesNotContain(fresh.Concat(again), c => c.Contains("synchronous_commit", StringComparison.OrdinalIgnoreCase));
+    }
+
+    private async Task<List<string>> RoundTripsOfRegisterAsync(string email, string password)
+    {
+        using var scope = stack.Identity.Services.CreateScope();
+        var accounts = scope.ServiceProvider.GetRequiredService<EStore.Identity.Services.AccountService>();
+        var trips = DbRoundTrips.Start();
+        try
+        {
+            var outcome = await accounts.RegisterAsync(new RegisterRequest(email, password, "Trip Taker"), CancellationToken.None);
+            Assert.Null(outcome.Failure);
+        }
+        finally
+        {
+            DbRoundTrips.Stop();
+        }
+        return trips;
+    }
+
+    private static string Kind(string command) =>
+        command.TrimStart().Split([' ', '\n'], 2)[0].ToUpperInvariant();
 
     [Fact]
     public async Task Registration_creates_a_customer_and_announces_it_with_a_verification_token()

@@ -38,9 +38,6 @@ public sealed class IdentityDbContext(DbContextOptions<IdentityDbContext> option
         user.Property(u => u.NormalizedEmail).HasMaxLength(254);
         // The uniqueness of accounts: two registrations racing with one address in any case make one row.
         user.HasIndex(u => u.NormalizedEmail).IsUnique();
-        // Lookalikes (bi1l@ against bill@, Cyrillic or full-width letters) are one account too.
-        user.Property(u => u.EmailSkeleton).HasMaxLength(1024);
-        user.HasIndex(u => u.EmailSkeleton).IsUnique();
         user.Property(u => u.Name).HasMaxLength(100);
         user.Property(u => u.Phone).HasMaxLength(32);
         user.Property(u => u.PreferencesJson).HasMaxLength(16_000);

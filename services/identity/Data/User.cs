@@ -22,12 +22,6 @@ public sealed class User
     /// <summary>The NFKC, trimmed, lower-cased address: unique, case-insensitive identity of the account (login looks it up).</summary>
     public required string NormalizedEmail { get; set; }
 
-    /// <summary>
-    /// The confusable skeleton of the address (<see cref="Services.EmailAddresses.Skeleton"/>): unique, so a lookalike
-    /// of an existing address is a duplicate. Null only for rows older than the column until the startup backfill.
-    /// </summary>
-    public string? EmailSkeleton { get; set; }
-
     public required string Name { get; set; }
     public string? Phone { get; set; }
 

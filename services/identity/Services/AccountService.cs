@@ -27,11 +27,13 @@ public sealed partial class AccountService(
     ILogger<AccountService> logger)
 {
     /// <summary>
-    /// Creates a customer account. An address that already has an account (in any case, as a full-width or
-    /// otherwise NFKC-equivalent form, or as a lookalike with the same confusable skeleton) gets the very same answer, a 201 with an account-shaped body that
-    /// no account stands behind, after the same work (the password is hashed either way, the insert is tried
-    /// and refused by the unique index): registration does not tell who has an account (ASVS 6.3.8). The
-    /// owner of the address gets a new verification mail if they have not verified it yet (off the request path).
+    /// Creates a customer account. An address that already has an account (in any case, or as a full-width or
+    /// otherwise NFKC-equivalent form) gets the very same answer, a 201 with an account-shaped body that no account
+    /// stands behind, after the same work: registration does not tell who has an account (ASVS 6.3.8). Both paths
+    /// hash the password, look the normalised address up (one query), then write in exactly one transaction with
+    /// the same commit mode: the new account (user, outbox, sealed token) or a <see cref="PendingMail"/> row, with
+    /// which the owner of the address gets a new verification mail if they have not verified it yet (off the request
+    /// path). A registration racing another for the same address is refused by the unique index and answered alike.
     /// </summary>
     public async Task<Outcome<UserDto>> RegisterAsync(RegisterRequest request, CancellationToken cancellationToken)
     {
@@ -64,7 +66,6 @@ public sealed partial class AccountService(
             Id = Guid.CreateVersion7(),
             Email = email,
             NormalizedEmail = EmailAddresses.Normalize(email),
-            EmailSkeleton = EmailAddresses.Skeleton(email),
             Name = ProfileRules.NormalizeName(request.Name!),
             PasswordHash = "",
             // Whatever the client sent, a new account is a customer (OWASP API3).
@@ -75,19 +76,30 @@ public sealed partial class AccountService(
             PasswordChangedAt = now,
             Version = Guid.NewGuid(),
         };
+        // Hashed on both paths: the hash is most of a registration's time.
         user.PasswordHash = hasher.HashPassword(user, request.Password!);
         var answer = user.ToDto();
-        db.Users.Add(user);
-        outbox.Add(new UserRegistered(user.Id, user.Email, user.Name, [.. user.Roles]) { OccurredAt = Utc(now) });
-        AddOneTimeToken(user, OneTimeTokenPurpose.EmailVerification, now);
+        var taken = await db.Users.AnyAsync(u => u.NormalizedEmail == user.NormalizedEmail, cancellationToken);
+        if (taken)
+        {
+            // The caller sees what a new account would have shown; no account has this id.
+            await StoreMailRequestAsync(user.NormalizedEmail, OneTimeTokenPurpose.EmailVerification, cancellationToken);
+            LogDuplicateRegistration();
+            return answer;
+        }
         try
         {
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            db.Users.Add(user);
+            outbox.Add(new UserRegistered(user.Id, user.Email, user.Name, [.. user.Roles]) { OccurredAt = Utc(now) });
+            AddOneTimeToken(user, OneTimeTokenPurpose.EmailVerification, now);
             await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
         }
         catch (DbUpdateException ex) when (DbErrors.IsUniqueViolation(ex))
         {
-            // The unique index decides between concurrent registrations of one address. The caller sees what a
-            // new account would have shown; no account has this id.
+            // Only when another registration of this address committed between the lookup and the insert: the unique
+            // index decides, and the loser is answered like any duplicate.
             db.ChangeTracker.Clear();
             await StoreMailRequestAsync(user.NormalizedEmail, OneTimeTokenPurpose.EmailVerification, cancellationToken);
             LogDuplicateRegistration();
@@ -289,15 +301,13 @@ public sealed partial class AccountService(
         return null;
     }
 
+    /// <summary>
+    /// One transaction with the normal (synchronous) commit, like a new registration's: the request paths that answer
+    /// alike for known and unknown addresses commit the same way.
+    /// </summary>
     private async Task StoreMailRequestAsync(string normalizedEmail, OneTimeTokenPurpose purpose, CancellationToken cancellationToken)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        if (db.Database.ProviderName?.Contains("Npgsql", StringComparison.Ordinal) == true)
-        {
-            // The row survives a crash of this process at once; only a crash of the database server within
-            // its WAL writer delay (about 0.2-0.6 s) could lose it. The request does not wait for the disk flush.
-            await db.Database.ExecuteSqlRawAsync("SET LOCAL synchronous_commit TO OFF", cancellationToken);
-        }
         db.PendingMails.Add(new PendingMail { NormalizedEmail = normalizedEmail, Purpose = purpose, CreatedAt = time.GetUtcNow().UtcDateTime });
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);

@@ -50,7 +50,6 @@ internal sealed partial class AdminBootstrapper(
                 Id = Guid.CreateVersion7(),
                 Email = email,
                 NormalizedEmail = normalized,
-                EmailSkeleton = EmailAddresses.Skeleton(email),
                 Name = "Administrator",
                 PasswordHash = "",
                 Roles = [UserRoles.Admin],

@@ -63,16 +63,4 @@ public static class EmailAddresses
     /// <c>Ann@Example.com</c>, <c>ann@example.COM</c> and the full-width <c>ａｎｎ@example.com</c> are one account.
     /// </summary>
     public static string Normalize(string email) => Canonical(email).ToLowerInvariant();
-
-    /// <summary>
-    /// What lookalike addresses share (and a unique index refuses): the Unicode TS #39 confusable skeleton of the
-    /// local part (<c>EStore.Platform.Text.UnicodeText.Skeleton</c>: <c>bi1l</c>, <c>biII</c> and <c>bill</c> look
-    /// alike) with the lower-cased domain. Never shown.
-    /// </summary>
-    public static string Skeleton(string email)
-    {
-        var normalized = Normalize(email);
-        var at = normalized.LastIndexOf('@');
-        return at < 0 ? UnicodeText.Skeleton(normalized) : UnicodeText.Skeleton(normalized[..at]) + normalized[at..];
-    }
 }

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Net;
 using System.Threading.RateLimiting;
-using EStore.Platform.Hosting;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
 
@@ -48,7 +47,10 @@ public sealed class IdentityRateLimitOptions
     ];
 }
 
-/// <summary>Stops start-up with one line naming the key of a bad limit or proxy address.</summary>
+/// <summary>
+/// Fails validation (checked at start by <c>ValidateOnStart</c>) with "Key: problem" for a bad limit or proxy address;
+/// the platform's <c>StartupFailureReporter</c> turns that into its one line naming the key.
+/// </summary>
 internal sealed class IdentityRateLimitOptionsValidator : IValidateOptions<IdentityRateLimitOptions>
 {
     public ValidateOptionsResult Validate(string? name, IdentityRateLimitOptions options)
@@ -57,21 +59,21 @@ internal sealed class IdentityRateLimitOptionsValidator : IValidateOptions<Ident
         {
             if (window.PermitLimit is < 1 or > 1_000_000)
             {
-                throw new StartupConfigurationException($"{IdentityRateLimitOptions.SectionName}:{policy}:PermitLimit",
-                    $"'{window.PermitLimit}' is not a whole number from 1 to 1000000.");
+                return ValidateOptionsResult.Fail(
+                    $"{IdentityRateLimitOptions.SectionName}:{policy}:PermitLimit: '{window.PermitLimit}' is not a whole number from 1 to 1000000.");
             }
             if (window.WindowSeconds is < 1 or > 86_400)
             {
-                throw new StartupConfigurationException($"{IdentityRateLimitOptions.SectionName}:{policy}:WindowSeconds",
-                    $"'{window.WindowSeconds}' is not a whole number from 1 to 86400.");
+                return ValidateOptionsResult.Fail(
+                    $"{IdentityRateLimitOptions.SectionName}:{policy}:WindowSeconds: '{window.WindowSeconds}' is not a whole number from 1 to 86400.");
             }
         }
         foreach (var proxy in options.TrustedProxyList)
         {
             if (IdentityRateLimits.ParseProxy(proxy) is null)
             {
-                throw new StartupConfigurationException($"{IdentityRateLimitOptions.SectionName}:TrustedProxies",
-                    $"'{proxy}' is not an IP address or CIDR network (comma-separated, or 'none').");
+                return ValidateOptionsResult.Fail(
+                    $"{IdentityRateLimitOptions.SectionName}:TrustedProxies: '{proxy}' is not an IP address or CIDR network (comma-separated, or 'none').");
             }
         }
         return ValidateOptionsResult.Success;
@@ -157,9 +159,28 @@ public static class IdentityRateLimits
             var last = forwarded[(forwarded.LastIndexOf(',') + 1)..].Trim();
             if (IPAddress.TryParse(last, out var client))
             {
-                return "fwd:" + client;
+                return "fwd:" + AddressKey(client);
             }
         }
-        return remote.ToString();
+        return AddressKey(remote);
+    }
+
+    /// <summary>
+    /// An IPv4 address as it is; an IPv6 address as its /64 network (<c>2001:db8:1:2::/64</c>): a client normally
+    /// holds a whole /64 and could otherwise take a fresh address, and so a fresh limit, per request.
+    /// </summary>
+    internal static string AddressKey(IPAddress address)
+    {
+        if (address.IsIPv4MappedToIPv6)
+        {
+            address = address.MapToIPv4();
+        }
+        if (address.AddressFamily != System.Net.Sockets.AddressFamily.InterNetworkV6)
+        {
+            return address.ToString();
+        }
+        var bytes = address.GetAddressBytes();
+        Array.Clear(bytes, 8, 8);
+        return new IPAddress(bytes).ToString() + "/64";
     }
 }

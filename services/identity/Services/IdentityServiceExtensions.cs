@@ -59,8 +59,6 @@ public static class IdentityServiceExtensions
         builder.Services.AddScoped<AccountService>();
         builder.Services.AddHostedService<MailRequestWorker>();
         builder.Services.AddScoped<UserAdminService>();
-        builder.Services.AddSingleton<IStartupInitializer, IdentityOptionsCheck>();
-        builder.Services.AddSingleton<IStartupInitializer, EmailSkeletonBackfill>();
         builder.Services.AddSingleton<IStartupInitializer, AdminBootstrapper>();
         return builder;
     }

@@ -96,7 +96,11 @@ public sealed class IdentityApp : WebApplicationFactory<Program>
             logging.SetMinimumLevel(LogLevel.Warning);
             logging.AddFilter("EStore", LogLevel.Warning);
         });
-        builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(Clock));
+        builder.ConfigureTestServices(services =>
+        {
+            services.AddSingleton<TimeProvider>(Clock);
+            services.ConfigureDbContext<IdentityDbContext>(options => options.AddInterceptors(new DbRoundTrips()));
+        });
     }
 
     public override async ValueTask DisposeAsync()

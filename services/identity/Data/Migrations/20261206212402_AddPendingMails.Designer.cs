@@ -227,10 +227,6 @@ namespace EStore.Identity.Data.Migrations
                         .HasMaxLength(254)
                         .HasColumnType("character varying(254)");
 
-                    b.Property<string>("EmailSkeleton")
-                        .HasMaxLength(1024)
-                        .HasColumnType("character varying(1024)");
-
                     b.Property<bool>("EmailVerified")
                         .HasColumnType("boolean");
 
@@ -290,9 +286,6 @@ namespace EStore.Identity.Data.Migrations
                     b.HasKey("Id");
 
                     b.HasIndex("CreatedAt");
-
-                    b.HasIndex("EmailSkeleton")
-                        .IsUnique();
 
                     b.HasIndex("NormalizedEmail")
                         .IsUnique();
