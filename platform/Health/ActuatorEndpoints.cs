@@ -11,6 +11,8 @@ namespace EStore.Platform.Health;
 /// <summary>
 /// Spring Boot Actuator-compatible management endpoints: <c>/actuator</c>, <c>/actuator/health</c>
 /// (with <c>liveness</c> and <c>readiness</c> groups and per-component paths) and <c>/actuator/info</c>.
+/// Health shows component details when authorized (Spring's <c>show-details: when-authorized</c>): on the management
+/// port or to an admin token; elsewhere the aggregate and each component's status only, with the same HTTP status.
 /// </summary>
 public static class ActuatorEndpoints
 {
@@ -39,7 +41,9 @@ public static class ActuatorEndpoints
                 return ProblemResponses.NotFound($"No health component named '{component}'.");
             }
             var status = ActuatorStatus.Of(entry);
-            return Results.Json(ComponentBody(entry), statusCode: ActuatorStatus.HttpStatusOf(status));
+            var details = await ManagementAccess.MayShowHealthDetailsAsync(http);
+            http.Response.Headers.CacheControl = "no-store";
+            return Results.Json(ComponentBody(entry, details), statusCode: ActuatorStatus.HttpStatusOf(status));
         });
         actuator.MapGet("/info", (ServiceIdentity identity, IConfiguration configuration) => Results.Json(Info(identity, configuration)));
         return endpoints;
@@ -49,11 +53,12 @@ public static class ActuatorEndpoints
     {
         var report = await health.CheckHealthAsync(predicate, http.RequestAborted);
         var status = ActuatorStatus.Aggregate(report.Entries.Values.Select(ActuatorStatus.Of));
+        var details = await ManagementAccess.MayShowHealthDetailsAsync(http);
         var body = new Dictionary<string, object?>
         {
             ["status"] = status,
             ["components"] = report.Entries.OrderBy(e => e.Key, StringComparer.Ordinal)
-                .ToDictionary(e => e.Key, e => (object)ComponentBody(e.Value)),
+                .ToDictionary(e => e.Key, e => (object)ComponentBody(e.Value, details)),
         };
         if (includeGroups)
         {
@@ -63,9 +68,15 @@ public static class ActuatorEndpoints
         return Results.Json(body, statusCode: ActuatorStatus.HttpStatusOf(status));
     }
 
-    private static Dictionary<string, object?> ComponentBody(HealthReportEntry entry)
+    // Details (exception messages, broker and peer addresses, counts) tell an outsider how the process is built and
+    // what fails: only the management port and admins see them; everyone else gets the statuses.
+    private static Dictionary<string, object?> ComponentBody(HealthReportEntry entry, bool includeDetails)
     {
         var body = new Dictionary<string, object?> { ["status"] = ActuatorStatus.Of(entry) };
+        if (!includeDetails)
+        {
+            return body;
+        }
         var details = entry.Data
             .Where(d => d.Key != ActuatorStatus.DataKey)
             .ToDictionary(d => d.Key, d => (object?)d.Value);

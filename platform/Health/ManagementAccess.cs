@@ -11,7 +11,8 @@ namespace EStore.Platform.Health;
 /// Decides who reaches the management endpoints, once for every process, before routing (so the gateway never
 /// proxies them and no endpoint can forget a check):
 /// <list type="bullet">
-/// <item><c>/actuator/health</c> and its sub-paths: everyone, on every port.</item>
+/// <item><c>/actuator/health</c> and its sub-paths: everyone, on every port; component details only on the
+/// management port or to an admin token (see <see cref="MayShowHealthDetailsAsync"/>).</item>
 /// <item>Any other <c>/actuator</c> path with a management port: that port only; 404 on the main port.</item>
 /// <item>Without a management port: callers with a valid token carrying the <c>admin</c> role (401 without a
 /// valid token, 403 with another role); 404 in a process that validates no tokens (discovery).</item>
@@ -72,26 +73,64 @@ internal sealed class ManagementAccess(RequestDelegate next, ManagementPort mana
 
     private async Task RequireAdminAsync(HttpContext http)
     {
+        switch (await AdminCheckAsync(http))
+        {
+            case AdminCheck.NoValidation:
+                // No token validation here, so no caller can prove to be an administrator.
+                await NotFound(http);
+                return;
+            case AdminCheck.Unauthenticated:
+                await http.ChallengeAsync(JwtBearerDefaults.AuthenticationScheme);
+                return;
+            case AdminCheck.NotAdmin:
+                await http.ForbidAsync(JwtBearerDefaults.AuthenticationScheme);
+                return;
+            default:
+                await next(http);
+                return;
+        }
+    }
+
+    /// <summary>
+    /// True when the caller may see full health details: on the management port, or with a valid access token
+    /// carrying the <c>admin</c> role in a process that validates tokens (Spring's <c>show-details: when-authorized</c>).
+    /// </summary>
+    internal static async Task<bool> MayShowHealthDetailsAsync(HttpContext http)
+    {
+        if (http.RequestServices.GetService<ManagementPort>() is { } management && management.IsManagementConnection(http))
+        {
+            return true;
+        }
+        return await AdminCheckAsync(http) == AdminCheck.Admin;
+    }
+
+    private enum AdminCheck
+    {
+        NoValidation,
+        Unauthenticated,
+        NotAdmin,
+        Admin,
+    }
+
+    // Authenticates the bearer token, if the process validates tokens; on success the principal becomes http.User.
+    private static async Task<AdminCheck> AdminCheckAsync(HttpContext http)
+    {
         var schemes = http.RequestServices.GetService<IAuthenticationSchemeProvider>();
         if (schemes is null || await schemes.GetSchemeAsync(JwtBearerDefaults.AuthenticationScheme) is null)
         {
-            // No token validation here, so no caller can prove to be an administrator.
-            await NotFound(http);
-            return;
+            return AdminCheck.NoValidation;
         }
         var result = await http.AuthenticateAsync(JwtBearerDefaults.AuthenticationScheme);
         if (!result.Succeeded || result.Principal is not { } principal)
         {
-            await http.ChallengeAsync(JwtBearerDefaults.AuthenticationScheme);
-            return;
+            return AdminCheck.Unauthenticated;
         }
         if (!principal.IsInRole(UserRoles.Admin))
         {
-            await http.ForbidAsync(JwtBearerDefaults.AuthenticationScheme);
-            return;
+            return AdminCheck.NotAdmin;
         }
         http.User = principal;
-        await next(http);
+        return AdminCheck.Admin;
     }
 
     private static Task NotFound(HttpContext http) =>

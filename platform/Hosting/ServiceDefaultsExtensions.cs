@@ -10,7 +10,6 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace EStore.Platform.Hosting;
 
@@ -47,10 +46,10 @@ public static class ServiceDefaultsExtensions
             .AddCheck<LivenessStateHealthCheck>("livenessState", tags: [ActuatorEndpoints.LivenessTag])
             .AddCheck<ReadinessStateHealthCheck>("readinessState", tags: [ActuatorEndpoints.ReadinessTag]);
 
-        // Kafka credentials are checked at start in every process, whether or not it uses Kafka yet.
-        builder.Services.AddSingleton<IValidateOptions<KafkaSecurityOptions>, KafkaSecurityOptionsValidator>();
+        // Kafka credentials are checked at start in every process, whether or not it uses Kafka yet: reading them
+        // (the same reader as the Kafka clients') throws naming the key.
         builder.Services.AddOptions<KafkaSecurityOptions>()
-            .Configure<IConfiguration>(KafkaSecurityOptions.Bind)
+            .Configure<IConfiguration>(KafkaSecurityOptions.Configure)
             .ValidateOnStart();
 
         // The management port (or admin-only management endpoints) and no Server header on any answer.

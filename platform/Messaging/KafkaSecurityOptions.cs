@@ -1,6 +1,5 @@
 using EStore.Platform.Hosting;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.Options;
 
 namespace EStore.Platform.Messaging;
 
@@ -36,20 +35,24 @@ public sealed class KafkaSecurityOptions
     /// <summary>True when the protocol authenticates with SASL.</summary>
     public bool UsesSasl => SecurityProtocol is { } protocol && protocol.StartsWith("SASL_", StringComparison.OrdinalIgnoreCase);
 
-    /// <summary>Reads the settings (blank values count as unset).</summary>
-    public static KafkaSecurityOptions Read(IConfiguration configuration)
-    {
-        ArgumentNullException.ThrowIfNull(configuration);
-        var options = new KafkaSecurityOptions();
-        Bind(options, configuration);
-        return options;
-    }
-
-    /// <summary>Reads and validates the settings.</summary>
-    /// <exception cref="StartupConfigurationException">A value is malformed or the combination is incomplete.</exception>
+    /// <summary>
+    /// Reads and validates the settings (blank values count as unset). The one way they are read: Kafka clients
+    /// (<see cref="MessagingSettings.WithSecurity"/>) and <c>IOptions&lt;KafkaSecurityOptions&gt;</c>, checked at start
+    /// in every process, both come through here.
+    /// </summary>
+    /// <exception cref="StartupConfigurationException">A value is malformed or the combination is incomplete; the
+    /// message names the key and never contains the password.</exception>
     public static KafkaSecurityOptions FromConfiguration(IConfiguration configuration)
     {
-        var options = Read(configuration);
+        ArgumentNullException.ThrowIfNull(configuration);
+        var options = new KafkaSecurityOptions
+        {
+            SecurityProtocol = Text(configuration, SecurityProtocolKey),
+            SaslMechanism = Text(configuration, SaslMechanismKey),
+            SaslUsername = Text(configuration, SaslUsernameKey),
+            // Kept as given: a password may begin or end with spaces.
+            SaslPassword = configuration[SaslPasswordKey] is { Length: > 0 } password ? password : null,
+        };
         if (Problem(options) is { } problem)
         {
             throw new StartupConfigurationException(problem.Key, problem.Message);
@@ -78,17 +81,18 @@ public sealed class KafkaSecurityOptions
     public override string ToString() =>
         $"SecurityProtocol={SecurityProtocol ?? "(default)"}, SaslMechanism={SaslMechanism ?? "(default)"}, SaslUsername={SaslUsername ?? "(none)"}, SaslPassword={(SaslPassword is null ? "(none)" : "***")}";
 
-    internal static void Bind(KafkaSecurityOptions options, IConfiguration configuration)
+    /// <summary>Fills registered options from <see cref="FromConfiguration"/> (for <c>IOptions</c>).</summary>
+    internal static void Configure(KafkaSecurityOptions options, IConfiguration configuration)
     {
-        options.SecurityProtocol = Text(configuration, SecurityProtocolKey);
-        options.SaslMechanism = Text(configuration, SaslMechanismKey);
-        options.SaslUsername = Text(configuration, SaslUsernameKey);
-        // Kept as given: a password may begin or end with spaces.
-        options.SaslPassword = configuration[SaslPasswordKey] is { Length: > 0 } password ? password : null;
+        var read = FromConfiguration(configuration);
+        options.SecurityProtocol = read.SecurityProtocol;
+        options.SaslMechanism = read.SaslMechanism;
+        options.SaslUsername = read.SaslUsername;
+        options.SaslPassword = read.SaslPassword;
     }
 
     // The first thing wrong, as (key, message); the message never contains the password.
-    internal static (string Key, string Message)? Problem(KafkaSecurityOptions options)
+    private static (string Key, string Message)? Problem(KafkaSecurityOptions options)
     {
         if (options.SecurityProtocol is { } protocol && !Protocols.Contains(protocol, StringComparer.OrdinalIgnoreCase))
         {
@@ -119,13 +123,4 @@ public sealed class KafkaSecurityOptions
 
     private static string? Text(IConfiguration configuration, string key) =>
         configuration[key] is { } text && !string.IsNullOrWhiteSpace(text) ? text.Trim() : null;
-}
-
-/// <summary>Checks <see cref="KafkaSecurityOptions"/> at startup (ValidateOnStart).</summary>
-internal sealed class KafkaSecurityOptionsValidator : IValidateOptions<KafkaSecurityOptions>
-{
-    public ValidateOptionsResult Validate(string? name, KafkaSecurityOptions options) =>
-        KafkaSecurityOptions.Problem(options) is { } problem
-            ? ValidateOptionsResult.Fail($"{problem.Key}: {problem.Message}")
-            : ValidateOptionsResult.Success;
 }

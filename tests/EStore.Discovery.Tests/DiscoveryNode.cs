@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using EStore.Discovery.Registry;
 using EStore.Discovery.Replication;
+using EStore.Platform.Health;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
@@ -21,10 +22,22 @@ internal sealed class DiscoveryNode : WebApplicationFactory<Program>
     {
         Port = port;
         _settings = settings;
-        UseKestrel(options => options.Listen(IPAddress.Loopback, port));
+        if (settings.ContainsKey("Management:Port"))
+        {
+            // The platform listens on the main address (from urls) and the management port itself.
+            _settings["urls"] = $"http://127.0.0.1:{port}";
+            UseKestrel();
+        }
+        else
+        {
+            UseKestrel(options => options.Listen(IPAddress.Loopback, port));
+        }
     }
 
     public int Port { get; }
+
+    /// <summary>The management base URL, where health shows its details; null unless <c>Management:Port</c> was set.</summary>
+    public Uri? ManagementUrl => Services.GetRequiredService<ManagementPort>().Url;
 
     /// <summary>The node's Eureka service URL, as peers and clients configure it.</summary>
     public string EurekaUrl => EurekaUrlOf(Port);

@@ -181,7 +181,7 @@ public sealed class PeerReplicationTests : IAsyncLifetime
     public async Task An_unreachable_peer_is_reported_on_the_dashboard_and_in_health()
     {
         var deadPort = DiscoveryNode.FreePort();
-        await using var c = DiscoveryNode.Start(DiscoveryNode.FreePort(), [DiscoveryNode.PeerUrlOf(deadPort)]);
+        await using var c = DiscoveryNode.Start(DiscoveryNode.FreePort(), [DiscoveryNode.PeerUrlOf(deadPort)], new Dictionary<string, string?> { ["Management:Port"] = "0" });
         await c.Http.RegisterAsync(Eureka.SteeltoeBody(), prefix: "/eureka");
 
         await Eventually.TrueAsync(() => c.Peers.Nodes.Single().Status().Reachable == false, "the dead peer to be marked unreachable");
@@ -191,7 +191,12 @@ public sealed class PeerReplicationTests : IAsyncLifetime
         Assert.Contains("unreachable", html);
         // The peer URL is shown without the credential it carries.
         Assert.DoesNotContain(TestCredentials.PeerSecret, html);
-        var health = await c.Http.GetFromJsonAsync<JsonElement>("/actuator/health");
+        // Peer addresses are health details: the management port shows them, the published port does not.
+        var open = await c.Http.GetStringAsync("/actuator/health");
+        Assert.DoesNotContain("127.0.0.1", open, StringComparison.Ordinal);
+        using var management = new HttpClient { BaseAddress = c.ManagementUrl };
+        var health = await management.GetFromJsonAsync<JsonElement>("/actuator/health");
+        Assert.DoesNotContain(TestCredentials.PeerSecret, health.ToString(), StringComparison.Ordinal);
         var peer = Assert.Single(health.GetProperty("components").GetProperty("registry").GetProperty("details").GetProperty("peers").EnumerateArray());
         Assert.False(peer.GetProperty("reachable").GetBoolean());
     }

@@ -195,7 +195,8 @@ public sealed class OversellMeshFixture : IAsyncLifetime
             var assigned = new List<int>();
             foreach (var instance in instances)
             {
-                using var response = await http.GetAsync(new Uri(instance.BaseUrl, "actuator/health/kafka"), cancellationToken);
+                // Health details (assigned partitions) answer on the management port only.
+                using var response = await http.GetAsync(new Uri(instance.ManagementUrl ?? instance.BaseUrl, "actuator/health/kafka"), cancellationToken);
                 var body = await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken);
                 assigned.Add(body.TryGetProperty("details", out var details) && details.TryGetProperty("assignedPartitions", out var count) ? count.GetInt32() : 0);
             }

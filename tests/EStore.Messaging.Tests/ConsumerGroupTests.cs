@@ -22,7 +22,7 @@ public sealed class ConsumerGroupTests(TestPostgres postgres, ITestOutputHelper 
         await using var b = await LedgerProcess.StartAsync("b", ConsumerSettings(broker.BootstrapServers, database, "b"), output);
 
         // Both members joined and the 12 partitions (two topics of 6) are split between them.
-        await Eventually.Until(async () => (await AssignedAsync(a.Client), await AssignedAsync(b.Client)),
+        await Eventually.Until(async () => (await AssignedAsync(a.Management), await AssignedAsync(b.Management)),
             p => p.Item1 > 0 && p.Item2 > 0 && p.Item1 + p.Item2 == 12, "a and b to share the 12 partitions");
 
         var accounts = Enumerable.Range(0, Accounts).Select(_ => Guid.NewGuid()).ToArray();

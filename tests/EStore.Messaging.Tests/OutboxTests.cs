@@ -55,13 +55,13 @@ public sealed class OutboxTests(TestPostgres postgres, ITestOutputHelper output)
             }
             Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"state changes took {clock.Elapsed} without a broker");
 
-            var kafka = await Eventually.Until(() => KafkaHealthAsync(offline.Client),
+            var kafka = await Eventually.Until(() => KafkaHealthAsync(offline.Management),
                 h => h.Details.TryGetProperty("outboxBacklog", out var backlog) && backlog.GetInt64() == 5 && h.Status == "UNKNOWN",
                 "the kafka component to report UNKNOWN with a backlog of 5");
             Assert.Equal(HttpStatusCode.OK, kafka.Code);
             Assert.Contains("broker unreachable", kafka.Details.GetProperty("reason").GetString(), StringComparison.Ordinal);
             // The client's own complaint is there for the operator, with the client that made it.
-            var clientError = await Eventually.Until(() => KafkaHealthAsync(offline.Client),
+            var clientError = await Eventually.Until(() => KafkaHealthAsync(offline.Management),
                 h => h.Details.TryGetProperty("lastClientError", out _), "the kafka component to report the client's last error");
             Assert.Matches("^(producer|consumer|admin): .+", clientError.Details.GetProperty("lastClientError").GetString());
             Assert.True(DateTimeOffset.TryParse(clientError.Details.GetProperty("lastClientErrorAt").GetString(), CultureInfo.InvariantCulture, DateTimeStyles.None, out _));
@@ -80,7 +80,7 @@ public sealed class OutboxTests(TestPostgres postgres, ITestOutputHelper output)
         var ledger = await Eventually.Until(online.LedgerAsync, l => l.Count >= 5, "the five events to be handled");
         Assert.Equal(events.Select(e => e.EventId), ledger.Select(l => l.EventId));
         await Eventually.Until(online.OutboxAsync, o => o.All(row => row.SentAt is not null), "every outbox row marked sent");
-        var healthy = await Eventually.Until(() => KafkaHealthAsync(online.Client), h => h.Status == "UP" && h.Details.GetProperty("outboxBacklog").GetInt64() == 0, "kafka UP");
+        var healthy = await Eventually.Until(() => KafkaHealthAsync(online.Management), h => h.Status == "UP" && h.Details.GetProperty("outboxBacklog").GetInt64() == 0, "kafka UP");
         Assert.Equal(1, healthy.Details.GetProperty("brokers").GetInt32());
         Assert.True(healthy.Details.GetProperty("consumerRunning").GetBoolean());
     }
@@ -102,7 +102,7 @@ public sealed class OutboxTests(TestPostgres postgres, ITestOutputHelper output)
                 await host.PublishAsync(LedgerEvent.Create(account, i));
             }
             // Past the relay's publish timeout (5 s): deliveries failed, rows went back to the outbox.
-            var outage = await Eventually.Until(() => KafkaHealthAsync(host.Client),
+            var outage = await Eventually.Until(() => KafkaHealthAsync(host.Management),
                 h => h.Status == "UNKNOWN" && h.Details.TryGetProperty("lastPublishError", out _), "the relay to report failed publishing", TimeSpan.FromSeconds(30));
             Assert.Equal(HttpStatusCode.OK, outage.Code);
         }
@@ -115,7 +115,7 @@ public sealed class OutboxTests(TestPostgres postgres, ITestOutputHelper output)
         await Task.Delay(TimeSpan.FromSeconds(1));
         ledger = await host.LedgerAsync();
         Assert.Equal(Enumerable.Range(0, 6), ledger.Select(l => l.Sequence));
-        await Eventually.Until(() => KafkaHealthAsync(host.Client), h => h.Status == "UP", "kafka UP again");
+        await Eventually.Until(() => KafkaHealthAsync(host.Management), h => h.Status == "UP", "kafka UP again");
     }
 
     private static async Task ChangeStateAsync(LedgerHost host, LedgerEvent @event, bool failBeforeCommit)

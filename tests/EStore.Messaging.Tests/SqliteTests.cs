@@ -31,7 +31,7 @@ public sealed class SqliteTests(ITestOutputHelper output) : IDisposable
         Assert.Equal([1, 2], ledger.Where(e => e.AccountId == account).Select(e => e.Sequence));
         await Eventually.Until(host.OutboxAsync, o => o.Count == 3 && o.All(row => row.SentAt is not null), "all outbox rows sent");
         // The backlog in the health details is sampled, so it reaches 0 shortly after the last send.
-        var health = await Eventually.Until(() => OutboxTests.KafkaHealthAsync(host.Client),
+        var health = await Eventually.Until(() => OutboxTests.KafkaHealthAsync(host.Management),
             h => h.Status == "UP" && h.Details.GetProperty("outboxBacklog").GetInt64() == 0, "kafka UP with an empty backlog");
         Assert.Equal(LedgerApp.AppName, health.Details.GetProperty("consumerGroup").GetString());
         Assert.Equal(12, health.Details.GetProperty("assignedPartitions").GetInt32());

@@ -34,13 +34,62 @@ public sealed class ActuatorHealthTests
         Assert.Equal(HttpStatusCode.ServiceUnavailable, status);
         Assert.Equal("DOWN", body.GetProperty("status").GetString());
         Assert.Equal("DOWN", body.GetProperty("components").GetProperty("db").GetProperty("status").GetString());
-        Assert.Equal("cannot connect", body.GetProperty("components").GetProperty("db").GetProperty("details").GetProperty("description").GetString());
         Assert.Equal(HttpStatusCode.ServiceUnavailable, readyStatus);
         Assert.Equal("DOWN", ready.GetProperty("status").GetString());
         // A broken database is not a reason to restart the process.
         Assert.Equal(HttpStatusCode.OK, liveStatus);
         Assert.False(live.GetProperty("components").TryGetProperty("db", out _));
     }
+
+    [Fact]
+    public async Task Anonymous_health_on_the_main_port_shows_statuses_only_and_no_error_text_when_a_component_is_down()
+    {
+        await using var service = await TestService.StartAsync(configure: FailingDatabase);
+
+        foreach (var path in new[] { "/actuator/health", "/actuator/health/readiness", "/actuator/health/db" })
+        {
+            using var response = await service.Client.GetAsync(path);
+            var text = await response.Content.ReadAsStringAsync();
+
+            // Same status code as with details: load balancers still see DOWN.
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+            Assert.DoesNotContain("details", text, StringComparison.Ordinal);
+            Assert.DoesNotContain("10.1.2.3", text, StringComparison.Ordinal);
+            Assert.DoesNotContain("cannot connect", text, StringComparison.Ordinal);
+            var body = JsonDocument.Parse(text).RootElement;
+            var db = path == "/actuator/health/db" ? body : body.GetProperty("components").GetProperty("db");
+            Assert.Equal("DOWN", db.GetProperty("status").GetString());
+            Assert.Equal(["status"], db.EnumerateObject().Select(p => p.Name));
+        }
+    }
+
+    [Fact]
+    public async Task The_management_port_shows_component_details_and_the_error_message()
+    {
+        await using var service = await TestService.StartAsync(
+            configure: FailingDatabase, settings: new Dictionary<string, string?> { ["Management:Port"] = "0" });
+
+        foreach (var path in new[] { "/actuator/health", "/actuator/health/readiness", "/actuator/health/db" })
+        {
+            using var response = await service.Management!.GetAsync(path);
+            var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+            var db = path == "/actuator/health/db" ? body : body.GetProperty("components").GetProperty("db");
+            var details = db.GetProperty("details");
+            Assert.Equal("cannot connect", details.GetProperty("description").GetString());
+            Assert.Equal("no route to 10.1.2.3:5432", details.GetProperty("error").GetString());
+            Assert.Equal("10.1.2.3", details.GetProperty("host").GetString());
+        }
+        // The main port of the same process still hides them.
+        var (_, main) = await GetAsync(service, "/actuator/health");
+        Assert.False(main.GetProperty("components").GetProperty("db").TryGetProperty("details", out _));
+    }
+
+    internal static void FailingDatabase(Microsoft.AspNetCore.Builder.WebApplicationBuilder builder) =>
+        builder.Services.AddHealthChecks().AddCheck("db", () => HealthCheckResult.Unhealthy(
+            "cannot connect", new InvalidOperationException("no route to 10.1.2.3:5432"), new Dictionary<string, object> { ["host"] = "10.1.2.3" }),
+            tags: [ActuatorEndpoints.ReadinessTag]);
 
     [Fact]
     public async Task Out_of_service_component_answers_503_and_unknown_alone_stays_UP()

@@ -1,6 +1,8 @@
 using EStore.Platform.Hosting;
 using EStore.Platform.Messaging;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace EStore.Platform.Tests;
 
@@ -72,7 +74,7 @@ public sealed class KafkaSecurityOptionsTests
     [Fact]
     public void The_options_print_without_the_password()
     {
-        var options = KafkaSecurityOptions.Read(Configuration(
+        var options = KafkaSecurityOptions.FromConfiguration(Configuration(
             (KafkaSecurityOptions.SecurityProtocolKey, "SASL_PLAINTEXT"),
             (KafkaSecurityOptions.SaslUsernameKey, "gateway"),
             (KafkaSecurityOptions.SaslPasswordKey, Password)));
@@ -94,6 +96,30 @@ public sealed class KafkaSecurityOptionsTests
         Assert.NotNull(failure);
         Assert.Equal(KafkaSecurityOptions.SecurityProtocolKey, failure.Key);
         Assert.DoesNotContain(Password, failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_options_a_process_validates_are_the_ones_its_kafka_clients_use()
+    {
+        var values = new Dictionary<string, string?>
+        {
+            [KafkaSecurityOptions.SecurityProtocolKey] = " sasl_ssl ",
+            [KafkaSecurityOptions.SaslMechanismKey] = "SCRAM-SHA-256",
+            [KafkaSecurityOptions.SaslUsernameKey] = "gateway",
+            [KafkaSecurityOptions.SaslPasswordKey] = " " + Password,
+        };
+        await using var service = await TestService.StartAsync(settings: values);
+
+        var options = service.Services.GetRequiredService<IOptions<KafkaSecurityOptions>>().Value;
+        var clients = MessagingSettings.FromConfiguration(Configuration([.. values.Select(v => (v.Key, v.Value))]), "gateway");
+
+        var expected = options.ToClientProperties();
+        Assert.Equal(4, expected.Count);
+        foreach (var (key, value) in expected)
+        {
+            Assert.Equal(value, clients.ClientProperties[key]);
+        }
+        Assert.Equal(" " + Password, options.SaslPassword);
     }
 
     private static IConfiguration Configuration(params (string Key, string? Value)[] values)

@@ -110,6 +110,38 @@ public sealed class ManagementEndpointTests
         }
     }
 
+    [Fact]
+    public async Task An_admin_token_shows_health_details_on_the_main_port_and_other_callers_see_statuses_only()
+    {
+        using var rsa = RSA.Create(2048);
+        var key = new RsaSecurityKey(rsa) { KeyId = "test-key" };
+        await using var service = await TestService.StartAsync(configure: builder =>
+        {
+            builder.Services.AddSingleton(new StaticKeys(key));
+            builder.AddServiceAuthentication<StaticKeys>();
+            ActuatorHealthTests.FailingDatabase(builder);
+        });
+        var admin = Token(key, UserRoles.Admin);
+        var customer = Token(key, UserRoles.Customer);
+
+        foreach (var path in new[] { "/actuator/health", "/actuator/health/db" })
+        {
+            var (adminStatus, adminBody) = await GetAsync(service.Client, path, admin);
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, adminStatus);
+            Assert.Contains("no route to 10.1.2.3:5432", adminBody, StringComparison.Ordinal);
+            Assert.Contains("\"details\"", adminBody, StringComparison.Ordinal);
+
+            foreach (var token in new[] { null, "not-a-token", customer })
+            {
+                var (status, body) = await GetAsync(service.Client, path, token);
+                // A bad token is no reason to refuse health: the caller gets what anyone gets.
+                Assert.Equal(HttpStatusCode.ServiceUnavailable, status);
+                Assert.DoesNotContain("details", body, StringComparison.Ordinal);
+                Assert.DoesNotContain("10.1.2.3", body, StringComparison.Ordinal);
+            }
+        }
+    }
+
     [Theory]
     [InlineData("/actuator/health", "Health")]
     [InlineData("/actuator/health/db", "Health")]
@@ -154,6 +186,17 @@ public sealed class ManagementEndpointTests
             Assert.Equal(path == "/page" ? SecurityHeaders.HtmlPolicy : SecurityHeaders.ApiPolicy, csp);
             Assert.False(response.Headers.Contains("Server"), path);
         }
+    }
+
+    private static async Task<(HttpStatusCode Status, string Body)> GetAsync(HttpClient client, string path, string? token)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        if (token is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+        using var response = await client.SendAsync(request);
+        return (response.StatusCode, await response.Content.ReadAsStringAsync());
     }
 
     private static async Task<HttpStatusCode> StatusAsync(HttpClient client, string path, string? token = null)

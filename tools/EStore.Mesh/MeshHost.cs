@@ -456,9 +456,12 @@ public sealed class MeshHost : IAsyncDisposable
             _instances.Add(instance);
         }
 
+        // Asked on the management port when there is one: its answer has the components' details (errors, brokers),
+        // which make a startup timeout message worth reading; the main port answers statuses only.
+        var healthUrl = new Uri(instance.ManagementUrl ?? instance.BaseUrl, "actuator/health");
         await WaitUntilAsync(process, "healthy", async t =>
         {
-            var (status, body) = await GetAsync(new Uri(instance.BaseUrl, "actuator/health"), t).ConfigureAwait(false);
+            var (status, body) = await GetAsync(healthUrl, t).ConfigureAwait(false);
             return status == HttpStatusCode.OK && MeshProbes.IsUp(body) ? null : $"HTTP {(int)status}: {MeshProbes.Abbreviate(body)}";
         }, token).ConfigureAwait(false);
         Progress($"{name} healthy in {Seconds(clock)} at {instance.BaseUrl} (pid {instance.Pid})");

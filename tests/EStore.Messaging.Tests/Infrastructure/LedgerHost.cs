@@ -1,5 +1,6 @@
 using EStore.Contracts.Events;
 using EStore.Mesh;
+using EStore.Platform.Health;
 using EStore.Platform.Hosting;
 using EStore.Platform.Messaging;
 using Microsoft.AspNetCore.Builder;
@@ -39,6 +40,8 @@ public static class LedgerSettings
         ["Messaging:Consumer:CommitIntervalMs"] = "200",
         ["Messaging:ErrorLogIntervalSeconds"] = "5",
         [LedgerApp.InstanceKey] = instance,
+        // Health details (backlog, assigned partitions, client errors) answer on the management port only.
+        ["Management:Port"] = "0",
     };
 }
 
@@ -51,12 +54,18 @@ public sealed class LedgerHost : IAsyncDisposable
     private LedgerHost(WebApplication app)
     {
         _app = app;
-        Client = new HttpClient { BaseAddress = new Uri(app.Urls.Single()), Timeout = TimeSpan.FromSeconds(15) };
+        var management = app.Services.GetRequiredService<ManagementPort>();
+        var main = app.Urls.First(u => !management.Enabled || !u.EndsWith($":{management.Port}", StringComparison.Ordinal));
+        Client = new HttpClient { BaseAddress = new Uri(main), Timeout = TimeSpan.FromSeconds(15) };
+        Management = new HttpClient { BaseAddress = management.Url ?? new Uri(main), Timeout = TimeSpan.FromSeconds(15) };
     }
 
     public IServiceProvider Services => _app.Services;
 
     public HttpClient Client { get; }
+
+    /// <summary>A client of the management port, where health shows its details.</summary>
+    public HttpClient Management { get; }
 
     public static async Task<LedgerHost> StartAsync(IReadOnlyDictionary<string, string?> settings, ITestOutputHelper? output = null)
     {
@@ -123,6 +132,7 @@ public sealed class LedgerHost : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Client.Dispose();
+        Management.Dispose();
         await StopAsync();
         await _app.DisposeAsync();
     }
@@ -133,16 +143,20 @@ public sealed class LedgerProcess : IAsyncDisposable
 {
     private readonly string _announceFile;
 
-    private LedgerProcess(ManagedProcess process, string announceFile, Uri baseAddress)
+    private LedgerProcess(ManagedProcess process, string announceFile, Uri baseAddress, Uri managementAddress)
     {
         Process = process;
         _announceFile = announceFile;
         Client = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(15) };
+        Management = new HttpClient { BaseAddress = managementAddress, Timeout = TimeSpan.FromSeconds(15) };
     }
 
     public ManagedProcess Process { get; }
 
     public HttpClient Client { get; }
+
+    /// <summary>A client of the management port, where health shows its details.</summary>
+    public HttpClient Management { get; }
 
     public static async Task<LedgerProcess> StartAsync(string name, IReadOnlyDictionary<string, string?> settings, ITestOutputHelper? output)
     {
@@ -166,7 +180,9 @@ public sealed class LedgerProcess : IAsyncDisposable
             }
             await Task.Delay(100);
         }
-        return new LedgerProcess(process, announceFile, new Uri(await File.ReadAllTextAsync(announceFile)));
+        // The management URL is announced before the main one.
+        return new LedgerProcess(process, announceFile, new Uri(await File.ReadAllTextAsync(announceFile)),
+            new Uri(await File.ReadAllTextAsync(announceFile + ".management")));
     }
 
     public void Kill() => Process.Kill();
@@ -174,8 +190,10 @@ public sealed class LedgerProcess : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Client.Dispose();
+        Management.Dispose();
         await Process.DisposeAsync();
         File.Delete(_announceFile);
+        File.Delete(_announceFile + ".management");
     }
 }
 

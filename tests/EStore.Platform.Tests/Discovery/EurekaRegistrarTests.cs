@@ -79,13 +79,14 @@ public sealed class EurekaRegistrarTests
         await using var eureka = await ScriptedEurekaServer.StartAsync();
         // Percent-encoded, as a secret with reserved characters must be written in a URL.
         var url = eureka.ServiceUrl.Replace("http://", "http://test-service:s3cret%40pw@", StringComparison.Ordinal);
-        await using var service = await TestService.StartAsync(settings: EnabledFor(eureka, ("Eureka:Client:ServiceUrl", url)));
+        await using var service = await TestService.StartAsync(settings: EnabledFor(eureka, ("Eureka:Client:ServiceUrl", url), ("Management:Port", "0")));
 
         await WaitForAsync(() => eureka.Registrations.LastOrDefault());
 
         var expected = "Basic " + Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes("test-service:s3cret@pw"));
         Assert.All(eureka.Authorizations, header => Assert.Equal(expected, header));
-        var health = await service.Client.GetStringAsync("/actuator/health");
+        // Health details (the discovery URL among them) show on the management port only.
+        var health = await service.Management!.GetStringAsync("/actuator/health");
         Assert.Contains(eureka.ServiceUrl, health, StringComparison.Ordinal);
         Assert.DoesNotContain("s3cret", health, StringComparison.Ordinal);
     }
