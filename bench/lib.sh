@@ -55,6 +55,17 @@ bench_database() {
   PG_CONNECTION="Host=$PGHOST;Port=$PGPORT;Username=$PGUSER;Password=$PGPASSWORD;Database=$DATABASE"
 }
 
+# Runs one SQL statement on the "postgres" database of the server that $POSTGRES (a connection string in
+# ESTORE_TEST_POSTGRES's form) names.
+pg_admin() { # sql
+  local host port user password
+  host=$(sed -n 's/.*Host=\([^;]*\).*/\1/p' <<<"$POSTGRES")
+  port=$(sed -n 's/.*Port=\([^;]*\).*/\1/p' <<<"$POSTGRES")
+  user=$(sed -n 's/.*Username=\([^;]*\).*/\1/p' <<<"$POSTGRES")
+  password=$(sed -n 's/.*Password=\([^;]*\).*/\1/p' <<<"$POSTGRES")
+  PGPASSWORD="$password" psql -h "${host:-127.0.0.1}" -p "${port:-5432}" -U "$user" -d postgres -qAtc "$1" >/dev/null
+}
+
 wrk_latency_ms() {
   awk -v p="$2" '$1 == p {v=$2; if (v ~ /us$/) {sub(/us$/,"",v); v=v/1000} else if (v ~ /ms$/) {sub(/ms$/,"",v)} else if (v ~ /s$/) {sub(/s$/,"",v); v=v*1000}; printf "%.2f", v}' "$1"
 }

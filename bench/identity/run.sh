@@ -23,15 +23,6 @@ DATABASE="bench_identity_$$"
 source "$ROOT/bench/lib.sh"
 bench_setup identity
 
-pg_admin() { # sql
-  local host port user password
-  host=$(sed -n 's/.*Host=\([^;]*\).*/\1/p' <<<"$POSTGRES")
-  port=$(sed -n 's/.*Port=\([^;]*\).*/\1/p' <<<"$POSTGRES")
-  user=$(sed -n 's/.*Username=\([^;]*\).*/\1/p' <<<"$POSTGRES")
-  password=$(sed -n 's/.*Password=\([^;]*\).*/\1/p' <<<"$POSTGRES")
-  PGPASSWORD="$password" psql -h "${host:-127.0.0.1}" -p "${port:-5432}" -U "$user" -d postgres -qAtc "$1" >/dev/null
-}
-
 bench_on_exit() {
   pg_admin "DROP DATABASE IF EXISTS $DATABASE WITH (FORCE)"
 }
