@@ -54,14 +54,8 @@ public sealed class ShopMeshFixture : IAsyncLifetime
         {
             ["Identity__Admin__Email"] = AdminEmail,
             ["Identity__Admin__Password"] = AdminPassword,
-            // identity-service limits callers itself (per client, and every test calls from one address): these
-            // tests exercise the gateway's limits, so identity's own stay out of the way.
-            ["Identity__RateLimits__Login__PermitLimit"] = "100000",
-            ["Identity__RateLimits__Register__PermitLimit"] = "100000",
-            ["Identity__RateLimits__ForgotPassword__PermitLimit"] = "100000",
-            ["Identity__RateLimits__ResetPassword__PermitLimit"] = "100000",
-            ["Identity__RateLimits__ResendVerification__PermitLimit"] = "100000",
         };
+        MeshSettings.RaiseIdentityRateLimits(options.AppEnvironment["identity-service"]);
         options.AppEnvironment["gateway"] = new Dictionary<string, string?>
         {
             // Every test registers and logs in several users from one address.

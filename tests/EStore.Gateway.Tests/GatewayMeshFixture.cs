@@ -75,14 +75,8 @@ public sealed class GatewayMeshFixture : IAsyncLifetime
             ["Identity__Admin__Password"] = AdminPassword,
             // TokenRevoked leaves through the outbox: poll it often so logout reaches the gateway quickly.
             ["Messaging__Relay__PollIntervalMs"] = "100",
-            // identity-service limits callers itself (per client, and every test calls from one address): these
-            // tests exercise the gateway's limits, so identity's own stay out of the way.
-            ["Identity__RateLimits__Login__PermitLimit"] = "100000",
-            ["Identity__RateLimits__Register__PermitLimit"] = "100000",
-            ["Identity__RateLimits__ForgotPassword__PermitLimit"] = "100000",
-            ["Identity__RateLimits__ResetPassword__PermitLimit"] = "100000",
-            ["Identity__RateLimits__ResendVerification__PermitLimit"] = "100000",
         };
+        MeshSettings.RaiseIdentityRateLimits(options.AppEnvironment["identity-service"]);
         options.AppEnvironment["discovery"] = new Dictionary<string, string?>
         {
             // The in-test echo instances register once with a 600 s lease and send no heartbeats.
