@@ -7,12 +7,10 @@ using EStore.Contracts;
 using EStore.Contracts.Events;
 using EStore.Mesh;
 using EStore.Messaging.Bench;
-using EStore.Platform.Kafka;
 using Npgsql;
 
 // Bounded: every wait has a timeout, every scenario a fixed event count.
 var options = BenchOptions.Parse(args);
-LibrdkafkaResolver.EnsureRegistered();
 var server = Environment.GetEnvironmentVariable("ESTORE_TEST_POSTGRES") is { Length: > 0 } configured
     ? configured
     : "Host=127.0.0.1;Port=5432;Username=estore;Password=estore";

@@ -2,7 +2,6 @@ using System.Text.Json.Serialization;
 using EStore.Platform.Discovery;
 using EStore.Platform.Errors;
 using EStore.Platform.Health;
-using EStore.Platform.Kafka;
 using EStore.Platform.Messaging;
 using EStore.Platform.Observability;
 using Microsoft.AspNetCore.Builder;
@@ -18,13 +17,12 @@ public static class ServiceDefaultsExtensions
 {
     /// <summary>
     /// Adds what every process needs: its identity, JSON options, RFC 9457 problem responses,
-    /// actuator health (liveness, readiness), the OpenAPI document, the Eureka client, the librdkafka loader, and
+    /// actuator health (liveness, readiness), the OpenAPI document, the Eureka client, and
     /// one-line reporting of configuration errors at startup.
     /// </summary>
     public static WebApplicationBuilder AddServiceDefaults(this WebApplicationBuilder builder)
     {
         StartupFailureReporter.Install();
-        LibrdkafkaResolver.EnsureRegistered();
 
         builder.Logging.AddSimpleConsole(options =>
         {

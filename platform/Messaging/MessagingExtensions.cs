@@ -1,6 +1,5 @@
 using EStore.Platform.Health;
 using EStore.Platform.Hosting;
-using EStore.Platform.Kafka;
 using EStore.Platform.Observability;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -33,7 +32,6 @@ public static class MessagingExtensions
             throw new InvalidOperationException("AddKafkaMessaging may be called once per service.");
         }
 
-        LibrdkafkaResolver.EnsureRegistered();
         var identity = ServiceIdentity.FromConfiguration(builder.Configuration);
         var settings = MessagingSettings.FromConfiguration(builder.Configuration, identity.AppName);
         var messaging = new MessagingBuilder(services);

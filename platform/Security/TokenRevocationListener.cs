@@ -4,7 +4,6 @@ using Confluent.Kafka;
 using EStore.Contracts;
 using EStore.Contracts.Events;
 using EStore.Platform.Hosting;
-using EStore.Platform.Kafka;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -63,7 +62,6 @@ internal sealed partial class TokenRevocationListener(
 
     private void Run(CancellationToken stoppingToken)
     {
-        LibrdkafkaResolver.EnsureRegistered();
         var config = new ConsumerConfig(new Dictionary<string, string>(kafka.ClientProperties, StringComparer.Ordinal))
         {
             BootstrapServers = kafka.BootstrapServers,

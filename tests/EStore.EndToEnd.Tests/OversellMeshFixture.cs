@@ -7,7 +7,6 @@ using Confluent.Kafka;
 using EStore.Contracts;
 using EStore.Contracts.Events;
 using EStore.Mesh;
-using EStore.Platform.Kafka;
 using Npgsql;
 
 namespace EStore.EndToEnd.Tests;
@@ -32,7 +31,6 @@ public sealed class OversellMeshFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        LibrdkafkaResolver.EnsureRegistered();
         var options = CatalogMeshFixture.Options(Database);
         options.Scale["product-service"] = 2;
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));

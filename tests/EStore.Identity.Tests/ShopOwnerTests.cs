@@ -5,7 +5,6 @@ using EStore.Contracts;
 using EStore.Contracts.Events;
 using EStore.Identity.Dtos;
 using EStore.Identity.Tests.Infrastructure;
-using EStore.Platform.Kafka;
 using EStore.Platform.Security;
 
 namespace EStore.Identity.Tests;
@@ -40,7 +39,6 @@ public sealed class ShopOwnerTests(IdentityStack stack)
 
     private async Task ProduceAsync(params ShopCreated[] events)
     {
-        LibrdkafkaResolver.EnsureRegistered();
         using var producer = new ProducerBuilder<string, string>(new ProducerConfig
         {
             BootstrapServers = stack.Broker.BootstrapServers,

@@ -1,14 +1,11 @@
 using System.Text;
 using Confluent.Kafka;
-using EStore.Platform.Kafka;
 
 namespace EStore.Mesh.Tests;
 
 public sealed class BrokerProcessTests
 {
     private static readonly TimeSpan Bounded = TimeSpan.FromSeconds(30);
-
-    public BrokerProcessTests() => LibrdkafkaResolver.EnsureRegistered();
 
     [Fact]
     public async Task Broker_process_round_trips_a_message_with_key_value_and_headers_through_a_consumer_group()

@@ -1,13 +1,10 @@
 using Confluent.Kafka;
 using EStore.Broker;
-using EStore.Platform.Kafka;
 
 namespace EStore.Mesh.Tests;
 
 public sealed class MockKafkaClusterTests
 {
-    public MockKafkaClusterTests() => LibrdkafkaResolver.EnsureRegistered();
-
     [Fact]
     public void In_process_cluster_reports_one_address_per_broker_and_serves_precreated_topic_metadata()
     {

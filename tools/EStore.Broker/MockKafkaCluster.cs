@@ -1,27 +1,23 @@
-using System.Runtime.InteropServices;
-using System.Text;
+using System.Globalization;
+using Confluent.Kafka;
 
 namespace EStore.Broker;
 
 /// <summary>
-/// An in-process Kafka-protocol cluster: librdkafka's built-in mock brokers listening on 127.0.0.1.
-/// Produce, consume, consumer groups and offset commits work for any Kafka client that connects to
-/// <see cref="BootstrapServers"/>, in this process or another.
+/// An in-process Kafka-protocol cluster: librdkafka's built-in mock brokers listening on 127.0.0.1, made by a
+/// Confluent.Kafka producer with <c>test.mock.num.brokers</c>. Produce, consume, consumer groups and offset
+/// commits work for any Kafka client that connects to <see cref="BootstrapServers"/>, in this process or another.
 /// </summary>
 public sealed class MockKafkaCluster : IDisposable
 {
-    /// <summary>The text of the error reported when the native library is missing.</summary>
-    public const string MissingLibraryMessage =
-        "librdkafka.so.1 could not be loaded: install the Debian package librdkafka1 (apt-get install librdkafka1)";
+    private static readonly TimeSpan MetadataTimeout = TimeSpan.FromSeconds(10);
 
     private readonly object _gate = new();
-    private nint _client;
-    private nint _cluster;
+    private IProducer<Null, Null>? _owner;
 
-    private MockKafkaCluster(nint client, nint cluster, int brokerCount, string bootstrapServers)
+    private MockKafkaCluster(IProducer<Null, Null> owner, int brokerCount, string bootstrapServers)
     {
-        _client = client;
-        _cluster = cluster;
+        _owner = owner;
         BrokerCount = brokerCount;
         BootstrapServers = bootstrapServers;
     }
@@ -32,24 +28,97 @@ public sealed class MockKafkaCluster : IDisposable
     /// <summary>The number of brokers in the cluster.</summary>
     public int BrokerCount { get; }
 
-    /// <summary>True when librdkafka.so.1 can be loaded in this process.</summary>
-    public static bool IsNativeLibraryAvailable()
+    /// <summary>Starts a mock cluster with <paramref name="brokers"/> brokers.</summary>
+    /// <exception cref="DllNotFoundException">librdkafka could not be loaded from the librdkafka.redist package.</exception>
+    /// <exception cref="InvalidOperationException">librdkafka refused to create the cluster.</exception>
+    public static MockKafkaCluster Start(int brokers = 1)
     {
-        if (!NativeLibrary.TryLoad(NativeMethods.LibraryName, out var handle))
+        ArgumentOutOfRangeException.ThrowIfLessThan(brokers, 1);
+        var config = new ProducerConfig { ClientId = "estore-mock-broker" };
+        // Only warnings and worse, on stderr (Confluent.Kafka's default log handler).
+        config.Set("log_level", "4");
+        config.Set("test.mock.num.brokers", brokers.ToString(CultureInfo.InvariantCulture));
+        // The producer only owns the cluster: no polling thread, no delivery reports.
+        config.Set("dotnet.producer.enable.background.poll", "false");
+        config.Set("dotnet.producer.enable.delivery.reports", "false");
+
+        IProducer<Null, Null> owner;
+        try
         {
-            return false;
+            owner = CreateWithSignalsBlocked(() => new ProducerBuilder<Null, Null>(config).Build());
+        }
+        catch (KafkaException ex)
+        {
+            throw new InvalidOperationException($"creating the mock cluster failed: {ex.Error.Reason}", ex);
         }
 
-        // The runtime keeps its own reference for the P/Invokes; this probe handle is not needed.
-        NativeLibrary.Free(handle);
-        return true;
+        try
+        {
+            // The brokers, as every client sees them in metadata.
+            using var admin = new DependentAdminClientBuilder(owner.Handle).Build();
+            var metadata = admin.GetMetadata(MetadataTimeout);
+            var bootstraps = string.Join(',', metadata.Brokers.OrderBy(b => b.BrokerId).Select(b => $"{b.Host}:{b.Port}"));
+            if (metadata.Brokers.Count != brokers)
+            {
+                throw new InvalidOperationException($"the mock cluster reported {metadata.Brokers.Count} of {brokers} brokers ('{bootstraps}')");
+            }
+
+            return new MockKafkaCluster(owner, brokers, bootstraps);
+        }
+        catch (KafkaException ex)
+        {
+            owner.Dispose();
+            throw new InvalidOperationException($"the mock cluster answered no metadata: {ex.Error.Reason}", ex);
+        }
+        catch
+        {
+            owner.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Creates a topic up front (otherwise topics are auto-created with librdkafka's default partition count).</summary>
+    /// <param name="name">The topic name.</param>
+    /// <param name="partitions">The number of partitions (at least 1).</param>
+    /// <param name="replicationFactor">Replicas per partition; defaults to the broker count, at most 3.</param>
+    public void CreateTopic(string name, int partitions, int? replicationFactor = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ArgumentOutOfRangeException.ThrowIfLessThan(partitions, 1);
+        var replicas = replicationFactor ?? Math.Min(BrokerCount, 3);
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_owner is null, this);
+            // The mock brokers do not serve CreateTopics (the admin API times out waiting for a controller).
+            var cluster = NativeMethods.rd_kafka_handle_mock_cluster(NativeMethods.RawHandle(_owner.Handle));
+            if (cluster == 0)
+            {
+                throw new InvalidOperationException("the client owns no mock cluster");
+            }
+
+            var err = NativeMethods.rd_kafka_mock_topic_create(cluster, name, partitions, replicas);
+            if (err != 0)
+            {
+                throw new InvalidOperationException($"creating topic '{name}' failed: {NativeMethods.ErrorText(err)}");
+            }
+        }
+    }
+
+    /// <summary>Stops the brokers (destroying the owning client destroys its mock cluster).</summary>
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            _owner?.Dispose();
+            _owner = null;
+        }
     }
 
     /// <summary>
     /// Runs <paramref name="create"/> with every signal blocked in this thread, so the threads
     /// librdkafka starts inherit that mask. The .NET runtime handles SIGCONT, so after the broker
     /// process is stopped and continued (SIGSTOP/SIGCONT) the mock cluster thread's poll() would
-    /// fail with EINTR, which librdkafka 2.0.2 treats as fatal: the broker would stop serving for
+    /// fail with EINTR, which librdkafka (2.16 too) treats as fatal: the broker would stop serving for
     /// good. With the mask, signals go to the runtime's own threads instead.
     /// </summary>
     private static unsafe T CreateWithSignalsBlocked<T>(Func<T> create)
@@ -72,115 +141,5 @@ public sealed class MockKafkaCluster : IDisposable
                 NativeMethods.pthread_sigmask(NativeMethods.SigSetMask, previous, null);
             }
         }
-    }
-
-    /// <summary>Starts a mock cluster with <paramref name="brokers"/> brokers.</summary>
-    /// <exception cref="DllNotFoundException">librdkafka.so.1 is not installed.</exception>
-    /// <exception cref="InvalidOperationException">librdkafka refused to create the cluster.</exception>
-    public static MockKafkaCluster Start(int brokers = 1)
-    {
-        ArgumentOutOfRangeException.ThrowIfLessThan(brokers, 1);
-        if (!IsNativeLibraryAvailable())
-        {
-            throw new DllNotFoundException(MissingLibraryMessage);
-        }
-
-        // The mock cluster hangs off a client handle; a producer needs no bootstrap servers or polling.
-        var (client, cluster) = CreateWithSignalsBlocked(() =>
-        {
-            var handle = CreateProducerHandle();
-            return (handle, NativeMethods.rd_kafka_mock_cluster_new(handle, brokers));
-        });
-        if (cluster == 0)
-        {
-            NativeMethods.rd_kafka_destroy(client);
-            throw new InvalidOperationException("rd_kafka_mock_cluster_new failed (see librdkafka's log on stderr)");
-        }
-
-        var bootstraps = Marshal.PtrToStringUTF8(NativeMethods.rd_kafka_mock_cluster_bootstraps(cluster));
-        if (string.IsNullOrEmpty(bootstraps))
-        {
-            NativeMethods.rd_kafka_mock_cluster_destroy(cluster);
-            NativeMethods.rd_kafka_destroy(client);
-            throw new InvalidOperationException("the mock cluster reported no bootstrap servers");
-        }
-
-        return new MockKafkaCluster(client, cluster, brokers, bootstraps);
-    }
-
-    /// <summary>Creates a topic up front (otherwise topics are auto-created with librdkafka's default partition count).</summary>
-    /// <param name="name">The topic name.</param>
-    /// <param name="partitions">The number of partitions (at least 1).</param>
-    /// <param name="replicationFactor">Replicas per partition; defaults to the broker count, at most 3.</param>
-    public void CreateTopic(string name, int partitions, int? replicationFactor = null)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(name);
-        ArgumentOutOfRangeException.ThrowIfLessThan(partitions, 1);
-        var replicas = replicationFactor ?? Math.Min(BrokerCount, 3);
-        lock (_gate)
-        {
-            ObjectDisposedException.ThrowIf(_cluster == 0, this);
-            var err = NativeMethods.rd_kafka_mock_topic_create(_cluster, name, partitions, replicas);
-            if (err != 0)
-            {
-                throw new InvalidOperationException($"creating topic '{name}' failed: {NativeMethods.ErrorText(err)}");
-            }
-        }
-    }
-
-    /// <summary>Stops the brokers and releases the native handles.</summary>
-    public void Dispose()
-    {
-        lock (_gate)
-        {
-            // The cluster belongs to the client handle, so it must go first.
-            if (_cluster != 0)
-            {
-                NativeMethods.rd_kafka_mock_cluster_destroy(_cluster);
-                _cluster = 0;
-            }
-
-            if (_client != 0)
-            {
-                NativeMethods.rd_kafka_destroy(_client);
-                _client = 0;
-            }
-        }
-    }
-
-    private static unsafe nint CreateProducerHandle()
-    {
-        const int errorSize = 512;
-        var error = stackalloc byte[errorSize];
-        var conf = NativeMethods.rd_kafka_conf_new();
-        // Only warnings and worse: the idle producer's notices (no bootstrap.servers) would be noise.
-        Set(conf, "log_level", "4", error, errorSize);
-        Set(conf, "client.id", "estore-mock-broker", error, errorSize);
-
-        var client = NativeMethods.rd_kafka_new(NativeMethods.RdKafkaProducer, conf, error, errorSize);
-        if (client == 0)
-        {
-            // rd_kafka_new takes ownership of conf only on success.
-            NativeMethods.rd_kafka_conf_destroy(conf);
-            throw new InvalidOperationException($"rd_kafka_new failed: {ReadError(error, errorSize)}");
-        }
-
-        return client;
-    }
-
-    private static unsafe void Set(nint conf, string name, string value, byte* error, int errorSize)
-    {
-        if (NativeMethods.rd_kafka_conf_set(conf, name, value, error, (nuint)errorSize) != NativeMethods.ConfOk)
-        {
-            NativeMethods.rd_kafka_conf_destroy(conf);
-            throw new InvalidOperationException($"rd_kafka_conf_set({name}) failed: {ReadError(error, errorSize)}");
-        }
-    }
-
-    private static unsafe string ReadError(byte* error, int size)
-    {
-        var span = new ReadOnlySpan<byte>(error, size);
-        var end = span.IndexOf((byte)0);
-        return Encoding.UTF8.GetString(end < 0 ? span : span[..end]);
     }
 }

@@ -21,9 +21,10 @@ try
 {
     cluster = MockKafkaCluster.Start(options.Brokers);
 }
-catch (DllNotFoundException)
+catch (DllNotFoundException ex)
 {
-    Console.Error.WriteLine($"EStore.Broker: {MockKafkaCluster.MissingLibraryMessage}");
+    // librdkafka.redist ships the native library next to this program (runtimes/<rid>/native).
+    Console.Error.WriteLine($"EStore.Broker: librdkafka could not be loaded: {ex.Message}");
     return 2;
 }
 catch (InvalidOperationException ex)

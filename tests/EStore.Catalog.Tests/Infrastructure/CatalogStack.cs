@@ -7,7 +7,6 @@ using Confluent.Kafka;
 using EStore.Contracts;
 using EStore.Contracts.Events;
 using EStore.Mesh;
-using EStore.Platform.Kafka;
 using EStore.Platform.Security;
 
 namespace EStore.Catalog.Tests.Infrastructure;
@@ -66,7 +65,6 @@ public sealed class CatalogStack : IAsyncLifetime
     /// <summary>Publishes events as shop-service or order-service would, on their registered topics.</summary>
     public async Task PublishAsync(params IntegrationEvent[] events)
     {
-        LibrdkafkaResolver.EnsureRegistered();
         using var producer = new ProducerBuilder<string, string>(new ProducerConfig
         {
             BootstrapServers = Broker.BootstrapServers,
@@ -113,7 +111,6 @@ public sealed class CatalogStack : IAsyncLifetime
     public T ConsumeEvent<T>(Func<T, bool> match, TimeSpan timeout)
         where T : class, IIntegrationEvent
     {
-        LibrdkafkaResolver.EnsureRegistered();
         var typeName = EventTypeRegistry.Default.Get<T>().Name;
         using var consumer = new ConsumerBuilder<string, string>(new ConsumerConfig
         {

@@ -6,7 +6,6 @@ using Confluent.Kafka;
 using EStore.Contracts;
 using EStore.Contracts.Events;
 using EStore.Mesh;
-using EStore.Platform.Kafka;
 using Xunit.Abstractions;
 
 namespace EStore.Messaging.Tests.Infrastructure;
@@ -15,8 +14,6 @@ namespace EStore.Messaging.Tests.Infrastructure;
 public static partial class TestKafka
 {
     public static readonly TimeSpan Bounded = TimeSpan.FromSeconds(60);
-
-    static TestKafka() => LibrdkafkaResolver.EnsureRegistered();
 
     /// <summary>
     /// Starts a broker process. The mock cluster cannot create topics through the admin API (it

@@ -6,7 +6,6 @@ using Confluent.Kafka;
 using EStore.Contracts;
 using EStore.Contracts.Events;
 using EStore.Mesh;
-using EStore.Platform.Kafka;
 using EStore.Platform.Security;
 
 namespace EStore.Shop.Tests.Infrastructure;
@@ -60,7 +59,6 @@ public sealed class ShopStack : IAsyncLifetime
     public T ConsumeEvent<T>(Func<T, bool> match, TimeSpan timeout)
         where T : class, IIntegrationEvent
     {
-        LibrdkafkaResolver.EnsureRegistered();
         var typeName = EventTypeRegistry.Default.Get<T>().Name;
         using var consumer = new ConsumerBuilder<string, string>(new ConsumerConfig
         {
