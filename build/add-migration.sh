@@ -51,7 +51,6 @@ cat >"$work/MigrationStartup.csproj" <<EOF
     <PrunePackageReference Include="Mono.TextTemplating" Version="3.0.0" />
     <PrunePackageReference Include="Microsoft.VisualStudio.SolutionPersistence" Version="1.0.52" />
     <PrunePackageReference Include="System.IO.Hashing" Version="7.0.0" />
-    <PrunePackageReference Include="librdkafka.redist" Version="1.9.2" />
   </ItemGroup>
 </Project>
 EOF

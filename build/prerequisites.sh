@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs and starts what EStore needs on Debian. Idempotent: does nothing that is already done.
-#   build/prerequisites.sh runtime   librdkafka (Kafka client library and the local mock broker)
+#   build/prerequisites.sh runtime   the .NET SDK only (the Kafka client's native library comes from NuGet:
+#                                    librdkafka.redist, whose centos8 build needs only glibc on Debian 12)
 #   build/prerequisites.sh test      the above, plus PostgreSQL running with an 'estore' role
 set -euo pipefail
 mode="${1:-runtime}"
@@ -15,7 +16,7 @@ if ! command -v dotnet >/dev/null; then
   exit 1
 fi
 
-packages=(librdkafka1)
+packages=()
 [ "$mode" = test ] && packages+=(postgresql)
 missing=()
 for p in "${packages[@]}"; do
