@@ -68,6 +68,26 @@ public sealed class BrokerProcessTests
     }
 
     [Fact]
+    public async Task Broker_process_runs_on_the_librdkafka_of_its_NuGet_package_not_a_system_library()
+    {
+        var layout = RepositoryLayout.Discover();
+        var dll = layout.FindDll(ServiceCatalog.BrokerProjectName);
+        Assert.NotNull(dll);
+        await using var broker = await MeshBroker.StartAsync(new MeshBrokerOptions { Layout = layout }).WaitAsync(Bounded);
+
+        // What the process really mapped: Debian's librdkafka.so.1 must not be needed, or loaded by chance.
+        var mapped = (await File.ReadAllLinesAsync($"/proc/{broker.Process.Pid}/maps"))
+            .Select(line => line.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            .Where(fields => fields.Length >= 6 && fields[5].Contains("rdkafka", StringComparison.Ordinal))
+            .Select(fields => fields[5])
+            .Distinct()
+            .ToList();
+        var native = Path.Combine(Path.GetDirectoryName(dll)!, "runtimes", "linux-x64", "native") + Path.DirectorySeparatorChar;
+        Assert.NotEmpty(mapped);
+        Assert.All(mapped, path => Assert.StartsWith(native, path, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Broker_process_exits_with_2_and_usage_on_a_bad_option()
     {
         var dll = RepositoryLayout.Discover().FindDll(ServiceCatalog.BrokerProjectName);
