@@ -91,6 +91,13 @@ internal sealed partial class KafkaClients : IDisposable
         return Task.Run(() => admin.GetMetadata(timeout), CancellationToken.None).WaitAsync(cancellationToken);
     }
 
+    /// <summary>Asks the cluster for one topic's metadata (a cluster that auto-creates topics creates it).</summary>
+    public Task<Metadata> GetMetadataAsync(string topic, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var admin = Admin;
+        return Task.Run(() => admin.GetMetadata(topic, timeout), CancellationToken.None).WaitAsync(cancellationToken);
+    }
+
     /// <summary>Broker reachability, refreshed at most every <paramref name="maxAge"/> (health checks poll often).</summary>
     public Task<BrokerStatus> GetBrokerStatusAsync(TimeSpan maxAge)
     {

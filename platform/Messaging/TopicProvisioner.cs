@@ -79,6 +79,28 @@ internal sealed partial class TopicProvisioner(KafkaClients kafka, MessagingSett
             // The cluster answered metadata but not CreateTopics: librdkafka's mock cluster never does
             // (it auto-creates topics with 4 partitions instead). Best effort, so no retry loop.
             LogNotCreated(string.Join(", ", missing), ex.Error.Reason);
+            await RequestAutoCreationAsync(missing, cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// Asks for each topic's metadata, which a cluster that auto-creates topics (the mock cluster does) answers
+    /// by creating it, so the consumer finds every topic when it subscribes: librdkafka 2.x looks again for a
+    /// subscribed topic that was missing only every <c>topic.metadata.refresh.interval.ms</c> (5 min) once
+    /// another subscribed topic exists.
+    /// </summary>
+    private async Task RequestAutoCreationAsync(List<string> topics, CancellationToken cancellationToken)
+    {
+        foreach (var topic in topics)
+        {
+            try
+            {
+                await kafka.GetMetadataAsync(topic, Timeout, cancellationToken);
+            }
+            catch (KafkaException)
+            {
+                // A cluster that does not auto-create answers UnknownTopicOrPart: the warning above stands.
+            }
         }
     }
 

@@ -73,7 +73,16 @@ public sealed class ShopStack : IAsyncLifetime
         {
             while (DateTime.UtcNow < deadline)
             {
-                var result = consumer.Consume(TimeSpan.FromMilliseconds(500));
+                ConsumeResult<string, string>? result;
+                try
+                {
+                    result = consumer.Consume(TimeSpan.FromMilliseconds(500));
+                }
+                catch (ConsumeException ex) when (ex.Error.Code == ErrorCode.UnknownTopicOrPart)
+                {
+                    // Confluent.Kafka 2.x reports a subscribed topic that is not there yet; the first event creates it.
+                    continue;
+                }
                 if (result?.Message is null
                     || !result.Message.Headers.TryGetLastBytes(EventHeaders.EventType, out var type)
                     || Encoding.UTF8.GetString(type) != typeName)
