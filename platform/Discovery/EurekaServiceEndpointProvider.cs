@@ -1,5 +1,4 @@
 using System.Diagnostics.CodeAnalysis;
-using System.Net;
 using Microsoft.Extensions.Primitives;
 using Microsoft.Extensions.ServiceDiscovery;
 
@@ -42,9 +41,11 @@ internal sealed class EurekaServiceEndpointProvider(string app, EurekaRegistryCa
         var instances = registry.GetInstances(app);
         if (instances.Count == 0)
         {
-            // Thrown rather than left empty: an empty list would fall through to the pass-through provider,
-            // which would look "app-name" up in DNS.
-            throw new HttpRequestException($"no UP instance of '{app}' is registered", null, HttpStatusCode.ServiceUnavailable);
+            // Not an empty list: the pass-through provider would then look the app name up in DNS. Not an exception
+            // either: the package logs each failed resolution as an error with a stack trace, on every call.
+            // InstanceCallHandler answers this never-resolvable (.invalid) address with a 503 naming the app.
+            endpoints.Endpoints.Add(ServiceEndpoint.Create(new UriEndPoint(NoInstance(app))));
+            return ValueTask.CompletedTask;
         }
         var healthy = instances.Where(i => !health.IsSuspect(i)).ToList();
         foreach (var instance in healthy.Count > 0 ? healthy : instances)
@@ -53,6 +54,12 @@ internal sealed class EurekaServiceEndpointProvider(string app, EurekaRegistryCa
         }
         return ValueTask.CompletedTask;
     }
+
+    /// <summary>The address handed out for an app with no UP instance.</summary>
+    internal static Uri NoInstance(string app) => new($"http://{app}{NoInstanceSuffix}/");
+
+    /// <summary>The host suffix of <see cref="NoInstance"/> addresses.</summary>
+    internal const string NoInstanceSuffix = ".no-up-instance.invalid";
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 

@@ -49,7 +49,12 @@ internal static class ServiceCallRetry
 {
     public const string PipelineKey = "estore-service-calls";
 
-    public static void Configure(ResiliencePipelineBuilder<HttpResponseMessage> pipeline, LoadBalancerOptions settings) =>
+    public static void Configure(ResiliencePipelineBuilder<HttpResponseMessage> pipeline, LoadBalancerOptions settings)
+    {
+        if (settings.MaxAttempts < 2)
+        {
+            return; // Polly's retry needs at least one retry.
+        }
         pipeline.AddRetry(new HttpRetryStrategyOptions
         {
             MaxRetryAttempts = settings.MaxAttempts - 1,
@@ -60,6 +65,7 @@ internal static class ServiceCallRetry
             ShouldHandle = args => ValueTask.FromResult(
                 args.Context.GetRequestMessage() is { } request && ServiceCallHandler.IsServiceCall(request) && ShouldTryAnother(args.Outcome.Exception, request)),
         });
+    }
 
     // Answers are never retried (a 5xx was sent and handled); failures are, when nothing reached an instance or the
     // request may safely be repeated.
@@ -67,7 +73,7 @@ internal static class ServiceCallRetry
     {
         BrokenCircuitException => true,
         HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError } => true,
-        // Ours from the endpoint provider: the app has no UP instance, another attempt finds none either.
+        // Ours (InstanceCallHandler): the app has no UP instance, another attempt finds none either.
         HttpRequestException { StatusCode: HttpStatusCode.ServiceUnavailable, HttpRequestError: HttpRequestError.Unknown } => false,
         HttpRequestException or TimeoutRejectedException => IsIdempotent(request),
         _ => false,
@@ -126,6 +132,11 @@ internal sealed class InstanceCallHandler(InstancePipelines pipelines, PassiveIn
             return await base.SendAsync(request, cancellationToken);
         }
         var authority = request.RequestUri.Authority;
+        if (request.RequestUri.Host.EndsWith(EurekaServiceEndpointProvider.NoInstanceSuffix, StringComparison.OrdinalIgnoreCase))
+        {
+            var app = request.RequestUri.Host[..^EurekaServiceEndpointProvider.NoInstanceSuffix.Length];
+            throw new HttpRequestException($"no UP instance of '{app}' is registered", null, HttpStatusCode.ServiceUnavailable);
+        }
         try
         {
             var response = await pipelines.For(authority).ExecuteAsync(async token => await base.SendAsync(request, token), cancellationToken);

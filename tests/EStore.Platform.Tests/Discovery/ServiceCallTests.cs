@@ -62,6 +62,29 @@ public sealed class ServiceCallTests
     }
 
     [Fact]
+    public async Task With_one_attempt_a_refused_connection_is_not_tried_elsewhere()
+    {
+        using var live = Instance("live");
+        await using var caller = Caller("1", ("a-dead", DeadPort()), ("b-live", live.Port));
+
+        // Round robin reaches the dead instance within two calls; that call fails instead of moving on.
+        var outcomes = new List<bool>();
+        for (var i = 0; i < 2; i++)
+        {
+            try
+            {
+                outcomes.Add(await caller.Client.GetStringAsync("/who") == "live");
+            }
+            catch (HttpRequestException ex) when (ex.HttpRequestError == HttpRequestError.ConnectionError)
+            {
+                outcomes.Add(false);
+            }
+        }
+
+        Assert.Equal(1, outcomes.Count(ok => ok));
+    }
+
+    [Fact]
     public async Task Timed_out_GET_is_retried_on_another_instance()
     {
         using var slow = Instance("slow", delay: SlowAnswer);
@@ -194,12 +217,15 @@ public sealed class ServiceCallTests
         return server;
     }
 
-    private static CallerContext Caller(params (string Id, int Port)[] instances)
+    private static CallerContext Caller(params (string Id, int Port)[] instances) => Caller(null, instances);
+
+    private static CallerContext Caller(string? maxAttempts, params (string Id, int Port)[] instances)
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["LoadBalancer:AttemptTimeoutSeconds"] = "1",
+            ["LoadBalancer:MaxAttempts"] = maxAttempts ?? "3",
         });
         builder.AddEurekaDiscovery();
         builder.Services.AddHttpClient("catalog", c => c.BaseAddress = new Uri("http://catalog/")).AddServiceDiscovery();
