@@ -16,7 +16,7 @@ namespace EStore.Platform.Discovery;
 /// for calls to <c>http://app-name/</c>, around and behind Microsoft's resolving handler:
 /// <code>
 /// ServiceCallHandler          marks app-name calls; a timeout surfaces as HttpClient's own (TaskCanceledException)
-/// ResilienceHandler (retry)   Microsoft.Extensions.Http.Resilience; each attempt resolves again, so it goes to another instance
+/// ResilienceHandler (retry)   Microsoft.Extensions.Http.Resilience; each attempt resolves again (the next instance, round robin)
 /// resolving handler           Microsoft.Extensions.ServiceDiscovery: app name -> an UP instance (EurekaServiceEndpointProvider)
 /// InstanceCallHandler         the instance's circuit breaker and attempt timeout; passive health
 /// ...the client's own handlers
