@@ -50,7 +50,6 @@ cat >"$work/MigrationStartup.csproj" <<EOF
     <PackageReference Include="Microsoft.EntityFrameworkCore.Design" Version="$ef_version" />
     <PrunePackageReference Include="Mono.TextTemplating" Version="3.0.0" />
     <PrunePackageReference Include="Microsoft.VisualStudio.SolutionPersistence" Version="1.0.52" />
-    <PrunePackageReference Include="System.IO.Hashing" Version="7.0.0" />
   </ItemGroup>
 </Project>
 EOF

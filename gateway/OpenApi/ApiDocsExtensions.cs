@@ -1,7 +1,6 @@
 using System.Collections;
 using System.Text.Json.Nodes;
 using EStore.Gateway.Routing;
-using EStore.Platform.Discovery;
 using EStore.Platform.Errors;
 using EStore.Platform.Hosting;
 using Microsoft.Extensions.Options;

@@ -8,6 +8,12 @@ namespace EStore.Gateway.Routing;
 /// Feeds YARP: routes and cluster settings come from configuration (YARP's schema under
 /// <c>ReverseProxy</c>), each cluster id naming a Eureka app; a cluster's destinations are
 /// that app's UP instances, updated live whenever the registry cache changes.
+/// Not Microsoft.Extensions.ServiceDiscovery.Yarp's <c>AddServiceDiscoveryDestinationResolver()</c>: it expands one
+/// configured address per destination, so an app with no UP instance would either fail YARP's config load (our
+/// Eureka provider refuses to resolve it) or fall through to a DNS lookup of the app name (a 502 instead of today's
+/// 503 problem); destinations would be named <c>id[address]</c> rather than by Eureka instance id (what
+/// <c>/actuator/gateway/routes</c> and YARP's passive health and affinity key on); and each instance's registered
+/// health URL would be replaced by one rewritten address. YARP's own passive health already avoids failing instances.
 /// </summary>
 public sealed class DiscoveryProxyConfigProvider : IProxyConfigProvider, IDisposable
 {

@@ -5,7 +5,7 @@ using Yarp.ReverseProxy.Model;
 namespace EStore.Gateway.Routing;
 
 /// <summary>
-/// YARP 2.1 has no retry: this factory wraps its forwarding handler so that a bodiless idempotent request
+/// YARP (2.3) has no retry: this factory wraps its forwarding handler so that a bodiless idempotent request
 /// whose connection was refused (an instance killed but still registered) is sent once more to another
 /// available destination of the same cluster. Nothing reached the dead instance, so repeating is safe.
 /// Passive and active health take the dead destination out shortly afterwards.

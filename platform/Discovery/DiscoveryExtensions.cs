@@ -2,24 +2,30 @@ using EStore.Platform.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Http;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.ServiceDiscovery;
+using Polly;
 
 namespace EStore.Platform.Discovery;
 
-/// <summary>Registers the Eureka client and discovery-aware HTTP clients.</summary>
+/// <summary>Registers the Eureka client and service discovery over it.</summary>
 public static class DiscoveryExtensions
 {
     /// <summary>
-    /// Adds registration with Eureka, the registry cache (<see cref="EurekaRegistryCache"/>),
-    /// the <c>discovery</c> health component and the instance selection used by
-    /// <see cref="AddServiceDiscovery"/>. Configured by <c>Eureka:Client:*</c>,
-    /// <c>Eureka:Instance:*</c> and <c>LoadBalancer:*</c>.
+    /// Adds registration with Eureka, the registry cache (<see cref="EurekaRegistryCache"/>), the <c>discovery</c>
+    /// health component, and <c>Microsoft.Extensions.ServiceDiscovery</c> with a Eureka endpoint provider, so a client
+    /// registered with the standard <c>AddHttpClient(...).AddServiceDiscovery()</c> reaches <c>http://app-name/</c>
+    /// at an UP instance, with our retry, per-instance circuit and passive-health rules (<see cref="LoadBalancerOptions"/>).
+    /// Configured by <c>Eureka:Client:*</c>, <c>Eureka:Instance:*</c> and <c>LoadBalancer:*</c> (validated at start).
     /// </summary>
     public static IHostApplicationBuilder AddEurekaDiscovery(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
         services.Configure<EurekaClientOptions>(builder.Configuration.GetSection(EurekaClientOptions.Section));
         services.Configure<EurekaInstanceOptions>(builder.Configuration.GetSection(EurekaInstanceOptions.Section));
-        services.Configure<LoadBalancerOptions>(builder.Configuration.GetSection(LoadBalancerOptions.Section));
+        services.AddOptions<LoadBalancerOptions>().Bind(builder.Configuration.GetSection(LoadBalancerOptions.Section)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<LoadBalancerOptions>, LoadBalancerOptionsValidator>());
         services.AddHttpClient<EurekaHttpClient>(http => http.Timeout = TimeSpan.FromSeconds(5));
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(ServiceIdentity.FromConfiguration(builder.Configuration));
@@ -27,17 +33,19 @@ public static class DiscoveryExtensions
         services.AddSingleton<EurekaRegistrar>();
         services.AddHostedService(sp => sp.GetRequiredService<EurekaRegistrar>());
         services.AddHostedService<EurekaRegistryFetcher>();
-        services.AddSingleton<ServiceInstanceSelector>();
-        services.AddSingleton<InstanceResiliencePipelines>();
-        services.AddTransient<DiscoveryHttpMessageHandler>();
         services.AddHealthChecks().AddCheck<DiscoveryHealthCheck>("discovery");
+
+        // Eureka first; configuration (Services:app:http:0) and pass-through after it, as the package orders them.
+        services.AddSingleton<PassiveInstanceHealth>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IServiceEndpointProviderFactory, EurekaServiceEndpointProviderFactory>());
+        services.AddServiceDiscovery();
+        services.AddResiliencePipeline<string, HttpResponseMessage>(ServiceCallRetry.PipelineKey, (pipeline, context) =>
+        {
+            context.EnableReloads<LoadBalancerOptions>();
+            ServiceCallRetry.Configure(pipeline, context.GetOptions<LoadBalancerOptions>());
+        });
+        services.AddSingleton<InstancePipelines>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHttpMessageHandlerBuilderFilter, ServiceCallHandlerFilter>());
         return builder;
     }
-
-    /// <summary>
-    /// Makes this client resolve <c>http://app-name/...</c> through discovery, for example
-    /// <c>services.AddHttpClient&lt;CatalogClient&gt;(c =&gt; c.BaseAddress = new("http://product-service/")).AddServiceDiscovery()</c>.
-    /// </summary>
-    public static IHttpClientBuilder AddServiceDiscovery(this IHttpClientBuilder builder) =>
-        builder.AddHttpMessageHandler<DiscoveryHttpMessageHandler>();
 }

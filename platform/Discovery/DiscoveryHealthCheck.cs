@@ -9,7 +9,7 @@ namespace EStore.Platform.Discovery;
 /// not DOWN: the instance itself still serves, and marking it DOWN would take healthy
 /// instances out of traffic during a discovery outage.
 /// </summary>
-internal sealed class DiscoveryHealthCheck(EurekaRegistrar registrar, EurekaRegistryCache cache, ServiceInstanceSelector selector, IOptions<EurekaClientOptions> options) : IHealthCheck
+internal sealed class DiscoveryHealthCheck(EurekaRegistrar registrar, EurekaRegistryCache cache, PassiveInstanceHealth passiveHealth, IOptions<EurekaClientOptions> options) : IHealthCheck
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
@@ -23,7 +23,7 @@ internal sealed class DiscoveryHealthCheck(EurekaRegistrar registrar, EurekaRegi
             data["lastRegistryFetch"] = fetched;
             data["applications"] = cache.Applications.Count;
         }
-        if (selector.SuspectInstanceIds is { Count: > 0 } suspects)
+        if (passiveHealth.SuspectInstanceIds is { Count: > 0 } suspects)
         {
             data["avoidedInstances"] = suspects;
         }

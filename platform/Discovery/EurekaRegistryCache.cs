@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using Microsoft.Extensions.Primitives;
 
 namespace EStore.Platform.Discovery;
 
@@ -11,8 +12,13 @@ public sealed class EurekaRegistryCache
     private volatile FrozenDictionary<string, IReadOnlyList<EurekaInstance>> _apps =
         FrozenDictionary<string, IReadOnlyList<EurekaInstance>>.Empty;
 
+    private CancellationTokenSource _changed = new();
+
     /// <summary>Raised after a fetch that changed the registry.</summary>
     public event Action? Changed;
+
+    /// <summary>A token that fires at the next change of the registry (what service discovery's watchers wait on).</summary>
+    public IChangeToken GetChangeToken() => new CancellationChangeToken(_changed.Token);
 
     /// <summary>When the last successful fetch completed; null before the first.</summary>
     public DateTimeOffset? LastSuccessfulFetch { get; private set; }
@@ -41,6 +47,7 @@ public sealed class EurekaRegistryCache
         LastError = null;
         if (changed)
         {
+            Interlocked.Exchange(ref _changed, new CancellationTokenSource()).Cancel();
             Changed?.Invoke();
         }
     }

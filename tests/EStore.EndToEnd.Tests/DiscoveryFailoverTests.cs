@@ -34,7 +34,7 @@ public sealed class DiscoveryFailoverTests(ITestOutputHelper output)
             await mesh.KillInstanceAsync(victim.Name);
             var killedAt = Stopwatch.StartNew();
 
-            var selector = caller.Services.GetRequiredService<ServiceInstanceSelector>();
+            var passiveHealth = caller.Services.GetRequiredService<PassiveInstanceHealth>();
             var calls = 0;
             TimeSpan? avoidedAfter = null;
             TimeSpan? droppedAfter = null;
@@ -43,7 +43,7 @@ public sealed class DiscoveryFailoverTests(ITestOutputHelper output)
                 using var response = await client.GetAsync("api/products?size=1", timeout.Token);
                 Assert.Equal(HttpStatusCode.OK, response.StatusCode);
                 calls++;
-                if (avoidedAfter is null && selector.SuspectInstanceIds.Contains(victimId))
+                if (avoidedAfter is null && passiveHealth.SuspectInstanceIds.Contains(victimId))
                 {
                     avoidedAfter = killedAt.Elapsed;
                 }

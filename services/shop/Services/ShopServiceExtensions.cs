@@ -1,4 +1,3 @@
-using EStore.Platform.Discovery;
 using EStore.Platform.Hosting;
 using EStore.Platform.Security;
 

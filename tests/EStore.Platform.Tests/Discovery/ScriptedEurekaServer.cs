@@ -11,6 +11,9 @@ namespace EStore.Platform.Tests.Discovery;
 /// A Eureka endpoint on 127.0.0.1:0 whose answers the test scripts and whose requests it
 /// records, to drive the client through cases a real server rarely produces (hash mismatches,
 /// a sudden empty registry). The real server is exercised by the end-to-end tests.
+/// Kept on Kestrel rather than WireMock.Net: it records each request as it arrives and can hold a registration's
+/// answer back after recording it, which WireMock (it logs a request once answered) would need a callback on every
+/// route for; that would not be shorter.
 /// </summary>
 internal sealed class ScriptedEurekaServer : IAsyncDisposable
 {

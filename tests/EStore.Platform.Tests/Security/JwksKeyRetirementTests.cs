@@ -3,30 +3,29 @@ using System.Text.Json;
 using EStore.Platform.Hosting;
 using EStore.Platform.Security;
 using EStore.Platform.Tests.Discovery;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.IdentityModel.Tokens;
+using WireMock.RequestBuilders;
+using WireMock.ResponseBuilders;
+using WireMock.Server;
 
 namespace EStore.Platform.Tests.Security;
 
 /// <summary>
-/// The key source against a local JWKS server whose answer the test changes, on a clock the test moves:
+/// The key source against a JWKS stand-in (WireMock) whose answer the test changes, on a clock the test moves:
 /// fetched sets add keys, missing keys retire only after the grace, and empty or broken sets change nothing.
 /// </summary>
-public sealed class JwksKeyRetirementTests : IAsyncLifetime
+public sealed class JwksKeyRetirementTests : IDisposable
 {
     private static readonly TimeSpan Grace = TimeSpan.FromMinutes(15);
     private readonly ManualTimeProvider _clock = new(new DateTimeOffset(2026, 1, 1, 12, 0, 0, TimeSpan.Zero));
     private readonly JwksServer _server = new();
-    private JwksSigningKeySource _source = null!;
+    private readonly JwksSigningKeySource _source;
 
-    public async Task InitializeAsync()
+    public JwksKeyRetirementTests()
     {
-        await _server.StartAsync();
+        _server.Serve();
         var settings = new JwtSettings
         {
             JwksUrl = _server.Url,
@@ -37,7 +36,7 @@ public sealed class JwksKeyRetirementTests : IAsyncLifetime
         _source = new JwksSigningKeySource(new PlainHttpClients(), settings, _clock, NullLogger<JwksSigningKeySource>.Instance);
     }
 
-    public Task DisposeAsync() => _server.DisposeAsync().AsTask();
+    public void Dispose() => _server.Dispose();
 
     [Fact]
     public async Task New_keys_are_added_and_a_missing_key_retires_only_after_the_grace()
@@ -159,35 +158,20 @@ public sealed class JwksKeyRetirementTests : IAsyncLifetime
         public HttpClient CreateClient(string name) => new();
     }
 
-    /// <summary>A JWKS endpoint on 127.0.0.1 whose document the test sets.</summary>
-    private sealed class JwksServer : IAsyncDisposable
+    /// <summary>A JWKS endpoint whose document the test sets (one mapping, replaced by its id).</summary>
+    private sealed class JwksServer : IDisposable
     {
-        private WebApplication? _app;
-        private volatile string _document = "{\"keys\":[]}";
+        private readonly Guid _mapping = Guid.NewGuid();
+        private readonly WireMockServer _server = WireMockServer.Start();
 
-        public Uri Url { get; private set; } = null!;
+        public Uri Url => new($"{_server.Url}/.well-known/jwks.json");
 
-        public void Serve(params Dictionary<string, string>[] keys) => _document = JsonSerializer.Serialize(new { keys });
+        public void Serve(params Dictionary<string, string>[] keys) => ServeRaw(JsonSerializer.Serialize(new { keys }));
 
-        public void ServeRaw(string document) => _document = document;
+        public void ServeRaw(string document) => _server.Given(Request.Create().WithPath("/.well-known/jwks.json").UsingGet())
+            .WithGuid(_mapping)
+            .RespondWith(Response.Create().WithHeader("Content-Type", "application/json").WithBody(document));
 
-        public async Task StartAsync()
-        {
-            var builder = WebApplication.CreateSlimBuilder();
-            builder.WebHost.UseUrls("http://127.0.0.1:0");
-            builder.Logging.ClearProviders();
-            _app = builder.Build();
-            _app.MapGet("/.well-known/jwks.json", () => Results.Text(_document, "application/json"));
-            await _app.StartAsync();
-            Url = new Uri(new Uri(_app.Urls.Single()), "/.well-known/jwks.json");
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            if (_app is not null)
-            {
-                await _app.DisposeAsync();
-            }
-        }
+        public void Dispose() => _server.Dispose();
     }
 }
