@@ -115,6 +115,8 @@ public sealed class MessagingTracing : IDisposable
             new("messaging.operation.name", operation),
             new("messaging.operation.type", operationType),
             new("messaging.destination.name", topic),
+            // The Zipkin exporter names the remote service (the broker) from peer.service.
+            new("peer.service", "kafka"),
         };
         if (messageKey is not null)
         {

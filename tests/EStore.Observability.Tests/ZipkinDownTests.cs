@@ -1,11 +1,10 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
-using EStore.Platform.Observability;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
+using OpenTelemetry.Trace;
 
 namespace EStore.Observability.Tests;
 
@@ -26,21 +25,16 @@ public sealed class ZipkinDownTests
     {
         await using var zipkin = await ZipkinCollector.StartAsync();
         await using var up = await StartAsync("zipkin-up", zipkin.Endpoint.ToString());
-        var logs = new CapturingLoggerProvider();
-        await using var down = await StartAsync("zipkin-down", $"http://127.0.0.1:{TestApp.DeadPort()}/api/v2/spans", logs);
+        await using var down = await StartAsync("zipkin-down", $"http://127.0.0.1:{TestApp.DeadPort()}/api/v2/spans");
 
         var (upLatencies, downLatencies) = await MeasureAsync(up, down, rounds: 300);
 
-        var statistics = Statistics(down);
-        down.Services.GetRequiredService<TracingRuntime>().ForceFlush();
-        Assert.True(statistics.DroppedExportFailed > 0, "failed exports are counted as drops");
-        Assert.Equal(0, statistics.Exported);
-        Assert.InRange(statistics.MaxQueueLengthSeen, 1, QueueLimit);
-        Assert.True(Statistics(up).Exported > 0);
+        // The healthy service's spans arrived; the other's never did, and no request waited for them.
+        down.Services.GetRequiredService<TracerProvider>().ForceFlush(2000);
+        Assert.True(up.Services.GetRequiredService<TracerProvider>().ForceFlush(2000));
+        Assert.Contains(zipkin.Spans, s => s.GetProperty("localEndpoint").GetProperty("serviceName").GetString() == "zipkin-up");
+        Assert.DoesNotContain(zipkin.Spans, s => s.GetProperty("localEndpoint").GetProperty("serviceName").GetString() == "zipkin-down");
         AssertSimilar(upLatencies, downLatencies);
-        // Dozens of failed batches, one warning (rate-limited to one a minute).
-        var warning = Assert.Single(logs.Lines, l => l.Level >= LogLevel.Warning && l.Category.Contains("Zipkin", StringComparison.Ordinal));
-        Assert.Contains("not accepting spans", warning.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -58,16 +52,14 @@ public sealed class ZipkinDownTests
         var (upLatencies, hangingLatencies) = await MeasureAsync(up, hanging, rounds: 300);
         var after = GC.GetTotalMemory(forceFullCollection: true);
 
-        var statistics = Statistics(hanging);
-        Assert.True(statistics.DroppedQueueFull > 0, "spans beyond the queue limit are dropped and counted");
-        Assert.InRange(statistics.MaxQueueLengthSeen, 1, QueueLimit);
-        Assert.InRange(statistics.QueueLength, 0, QueueLimit);
+        // The SDK's batch processor holds at most Zipkin:MaxQueueSize spans and drops the rest (it keeps no count
+        // we can read); the bound shows in memory.
         // 300 requests' worth of spans held would be visible; a bounded queue is not (loose bound).
         Assert.True(after - before < 32 * 1024 * 1024, $"memory grew by {after - before} bytes");
         AssertSimilar(upLatencies, hangingLatencies);
     }
 
-    private static Task<TestApp> StartAsync(string name, string endpoint, CapturingLoggerProvider? logs = null) =>
+    private static Task<TestApp> StartAsync(string name, string endpoint) =>
         TestApp.StartAsync(name, new Dictionary<string, string?>
         {
             ["Zipkin:Endpoint"] = endpoint,
@@ -75,13 +67,7 @@ public sealed class ZipkinDownTests
             ["Zipkin:MaxExportBatchSize"] = "10",
             ["Zipkin:ScheduledDelayMilliseconds"] = "20",
             ["Zipkin:ExportTimeoutMilliseconds"] = "500",
-        }, builder =>
-        {
-            if (logs is not null)
-            {
-                builder.Logging.AddProvider(logs);
-            }
-        }, app => app.MapGet("/work", () => Results.Text("done")));
+        }, map: app => app.MapGet("/work", () => Results.Text("done")));
 
     /// <summary>Alternates requests between the two services so both see the same machine load.</summary>
     private static async Task<(List<double> First, List<double> Second)> MeasureAsync(TestApp first, TestApp second, int rounds)
@@ -125,7 +111,4 @@ public sealed class ZipkinDownTests
         var sorted = values.Order().ToList();
         return sorted[(int)Math.Min(sorted.Count - 1, Math.Floor(p * sorted.Count))];
     }
-
-    private static ZipkinExportStatistics Statistics(TestApp app) =>
-        app.Services.GetRequiredService<TracingRuntime>().Statistics ?? throw new InvalidOperationException("no exporter");
 }
