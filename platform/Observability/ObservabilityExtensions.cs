@@ -9,6 +9,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
 using OpenTelemetry;
+using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
 
@@ -33,7 +34,7 @@ public static class ObservabilityExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(identity);
         services.TryAddSingleton<MessagingTracing>();
-        services.TryAddSingleton<MetricsRegistry>();
+        services.TryAddSingleton<ActuatorMetrics>();
         services.TryAddEnumerable(ServiceDescriptor.Transient<IStartupFilter, ObservabilityStartupFilter>());
 
         // Process-wide: the ASP.NET Core and HttpClient instrumentation and MessagingTracing read it.
@@ -44,6 +45,7 @@ public static class ObservabilityExtensions
         {
             telemetry.WithTracing(tracing => TracingRegistration.Configure(tracing, settings));
         }
+        telemetry.WithMetrics(metrics => MetricsRegistration.Configure(metrics, settings));
 
         AddTraceIdsToLogs(builder);
         return builder;
@@ -57,10 +59,9 @@ public static class ObservabilityExtensions
     public static IEndpointRouteBuilder MapObservabilityEndpoints(this IEndpointRouteBuilder endpoints)
     {
         var actuator = endpoints.MapGroup("/actuator").ExcludeFromDescription();
-        actuator.MapGet("/metrics", (MetricsRegistry registry) => MetricsEndpoints.Names(registry));
-        actuator.MapGet("/metrics/{name}", (string name, HttpContext http, MetricsRegistry registry) => MetricsEndpoints.Metric(name, http, registry));
-        actuator.MapGet("/prometheus", (MetricsRegistry registry) =>
-            Results.Text(PrometheusWriter.Write(registry.Collect()), PrometheusWriter.ContentType));
+        actuator.MapGet("/metrics", (ActuatorMetrics metrics) => MetricsEndpoints.Names(metrics));
+        actuator.MapGet("/metrics/{name}", (string name, HttpContext http, ActuatorMetrics metrics) => MetricsEndpoints.Metric(name, http, metrics));
+        endpoints.MapPrometheusScrapingEndpoint("/actuator/prometheus").ExcludeFromDescription();
         return endpoints;
     }
 
@@ -95,7 +96,7 @@ internal sealed class ObservabilityStartupFilter(IServiceProvider services) : IS
     public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next)
     {
         services.GetService<TracerProvider>();
-        services.GetRequiredService<MetricsRegistry>();
+        services.GetService<MeterProvider>();
         return next;
     }
 }
