@@ -19,6 +19,7 @@ internal static class MetricsRegistration
             .AddRuntimeInstrumentation()
             .AddNpgsqlInstrumentation()
             .AddMeter("Microsoft.AspNetCore.*", "EStore.*")
+            // Histograms have no _max series in its output (our old writer had one); MAX stays in /actuator/metrics.
             .AddPrometheusExporter(options => options.ScrapeResponseCacheDurationMilliseconds = 0)
             .AddReader(services => services.GetRequiredService<ActuatorMetrics>().Reader);
         ((IDeferredMeterProviderBuilder)metrics).Configure((services, builder) =>

@@ -42,6 +42,9 @@ internal static class TracingRegistration
     {
         if (settings.ZipkinEndpoint is { } zipkin)
         {
+            // The official exporter writes endpoints with a service name only: no local port, the remote address as the
+            // remote service name (the instance stays in the server.address/server.port tags). It keeps no drop count
+            // and logs failures only to its EventSource (OpenTelemetry self-diagnostics), not to our logs.
             var client = new HttpClient { Timeout = TimeSpan.FromMilliseconds(settings.ExportTimeoutMilliseconds) };
             yield return Batch(new ZipkinExporter(new ZipkinExporterOptions { Endpoint = zipkin }, client), settings);
         }
