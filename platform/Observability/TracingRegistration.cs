@@ -6,6 +6,7 @@ using System.Diagnostics;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Npgsql;
 using OpenTelemetry;
 using OpenTelemetry.Exporter;
@@ -36,6 +37,11 @@ internal static class TracingRegistration
                 [services.GetService<ActivitySource>(), services.GetRequiredService<MessagingTracing>().Source],
                 Exporters(settings)));
         }
+        if (settings.ZipkinEndpoint is { } zipkin)
+        {
+            tracing.ConfigureServices(services => services.AddSingleton(provider => new ZipkinFailureWarning(
+                provider.GetRequiredService<ILoggerFactory>(), provider.GetRequiredService<TimeProvider>(), zipkin)));
+        }
     }
 
     private static IEnumerable<BaseProcessor<Activity>> Exporters(ObservabilitySettings settings)
@@ -44,7 +50,7 @@ internal static class TracingRegistration
         {
             // The official exporter writes endpoints with a service name only: no local port, the remote address as the
             // remote service name (the instance stays in the server.address/server.port tags). It keeps no drop count
-            // and logs failures only to its EventSource (OpenTelemetry self-diagnostics), not to our logs.
+            // and reports failures only to its EventSource (ZipkinFailureWarning logs them).
             var client = new HttpClient { Timeout = TimeSpan.FromMilliseconds(settings.ExportTimeoutMilliseconds) };
             yield return Batch(new ZipkinExporter(new ZipkinExporterOptions { Endpoint = zipkin }, client), settings);
         }

@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using OpenTelemetry.Trace;
 
 namespace EStore.Observability.Tests;
@@ -25,7 +26,8 @@ public sealed class ZipkinDownTests
     {
         await using var zipkin = await ZipkinCollector.StartAsync();
         await using var up = await StartAsync("zipkin-up", zipkin.Endpoint.ToString());
-        await using var down = await StartAsync("zipkin-down", $"http://127.0.0.1:{TestApp.DeadPort()}/api/v2/spans");
+        var logs = new CapturingLoggerProvider();
+        await using var down = await StartAsync("zipkin-down", $"http://127.0.0.1:{TestApp.DeadPort()}/api/v2/spans", logs);
 
         var (upLatencies, downLatencies) = await MeasureAsync(up, down, rounds: 300);
 
@@ -35,6 +37,9 @@ public sealed class ZipkinDownTests
         Assert.Contains(zipkin.Spans, s => s.GetProperty("localEndpoint").GetProperty("serviceName").GetString() == "zipkin-up");
         Assert.DoesNotContain(zipkin.Spans, s => s.GetProperty("localEndpoint").GetProperty("serviceName").GetString() == "zipkin-down");
         AssertSimilar(upLatencies, downLatencies);
+        // Dozens of failed batches, one warning (rate-limited to one a minute).
+        var warning = Assert.Single(logs.Lines, l => l.Level >= LogLevel.Warning && l.Category.Contains("Zipkin", StringComparison.Ordinal));
+        Assert.Contains("not accepting spans", warning.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -59,7 +64,7 @@ public sealed class ZipkinDownTests
         AssertSimilar(upLatencies, hangingLatencies);
     }
 
-    private static Task<TestApp> StartAsync(string name, string endpoint) =>
+    private static Task<TestApp> StartAsync(string name, string endpoint, CapturingLoggerProvider? logs = null) =>
         TestApp.StartAsync(name, new Dictionary<string, string?>
         {
             ["Zipkin:Endpoint"] = endpoint,
@@ -67,7 +72,13 @@ public sealed class ZipkinDownTests
             ["Zipkin:MaxExportBatchSize"] = "10",
             ["Zipkin:ScheduledDelayMilliseconds"] = "20",
             ["Zipkin:ExportTimeoutMilliseconds"] = "500",
-        }, map: app => app.MapGet("/work", () => Results.Text("done")));
+        }, builder =>
+        {
+            if (logs is not null)
+            {
+                builder.Logging.AddProvider(logs);
+            }
+        }, app => app.MapGet("/work", () => Results.Text("done")));
 
     /// <summary>Alternates requests between the two services so both see the same machine load.</summary>
     private static async Task<(List<double> First, List<double> Second)> MeasureAsync(TestApp first, TestApp second, int rounds)
