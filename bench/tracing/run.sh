@@ -63,11 +63,9 @@ start() {
 start collector collector; COLLECTOR=$PORT
 start off service --tracing off --database "$CONNECTION"; OFF=$PORT; OFF_PID=${PIDS[-1]}
 start on service --tracing on --zipkin "http://127.0.0.1:$COLLECTOR/api/v2/spans" --database "$CONNECTION"; ON=$PORT; ON_PID=${PIDS[-1]}
-# Metrics answer on the management port only (written beside the port file).
-ON_MANAGEMENT=$(cat "$WORK/on.port.management")
 
 # start_product_services: product-service twice (one traced) with its mesh; sets PRODUCT_OFF, PRODUCT_ON,
-# PRODUCT_ON_MANAGEMENT (its management port, where metrics answer) and PRODUCT_ID.
+# and PRODUCT_ID.
 start_product_services() {
     echo "starting two product-services (one traced) on PostgreSQL" >&2
     dotnet "$BENCH" product-service --database "${PG_CONNECTION%;Database=*};Database=$PRODUCT_DATABASE;Maximum Pool Size=$CONNECTIONS" \
@@ -78,7 +76,6 @@ start_product_services() {
     [[ -s "$WORK/product.ready" ]] || { echo "product-service did not start:" >&2; tail -30 "$WORK/product.log" >&2; exit 1; }
     PRODUCT_OFF=$(sed -n 's/^off=//p' "$WORK/product.ready")
     PRODUCT_ON=$(sed -n 's/^on=//p' "$WORK/product.ready")
-    PRODUCT_ON_MANAGEMENT=$(sed -n 's/^on_management=//p' "$WORK/product.ready")
     PRODUCT_ID=$(curl -fsS "$PRODUCT_OFF/api/products?size=1" | json 'j["items"][0]["id"]')
 }
 
