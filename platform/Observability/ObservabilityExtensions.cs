@@ -96,7 +96,6 @@ internal sealed class ObservabilityStartupFilter(IServiceProvider services) : IS
     public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next)
     {
         services.GetService<TracerProvider>();
-        services.GetService<ZipkinFailureWarning>();
         services.GetService<MeterProvider>();
         return next;
     }

@@ -227,6 +227,7 @@ public sealed class TracingTests : IAsyncLifetime
         // Spans are made (so ids propagate and are logged) but no exporter is registered: nothing leaves the process.
         Assert.NotNull(app.Services.GetRequiredService<TracerProvider>());
         Assert.Null(app.Services.GetRequiredService<ObservabilitySettings>().ZipkinEndpoint);
+        Assert.Empty(app.Services.GetServices<SpanExportStatistics>());
     }
 
     [Fact]
@@ -320,11 +321,22 @@ public sealed class TracingTests : IAsyncLifetime
         var traceId = await app.Client.GetStringAsync("/hello");
         Assert.Single(await _zipkin.WaitForTraceAsync(traceId, s => s.Count >= 1));
         app.Services.GetRequiredService<TracerProvider>().ForceFlush();
+        // ForceFlush can return while the POST is still under way (the batch left the queue): wait for its result.
+        var statistics = app.Services.GetServices<SpanExportStatistics>().ToDictionary(s => s.Exporter);
+        var otlpCounts = statistics["otlp"];
+        for (var waited = 0; otlpCounts.Exported + otlpCounts.DroppedExportFailed == 0 && waited < 5000; waited += 20)
+        {
+            await Task.Delay(20);
+        }
 
         var post = Assert.Single(otlp.LogEntries, e => e.RequestMessage.AbsolutePath == "/v1/traces").RequestMessage;
         Assert.Equal("application/x-protobuf", post.Headers!["Content-Type"].Single());
         // The protobuf body carries the trace id as 16 raw bytes.
         Assert.True(post.BodyAsBytes!.AsSpan().IndexOf(Convert.FromHexString(traceId)) >= 0);
+        // Each exporter keeps its own counts (the metrics' exporter tag).
+        Assert.Equal(["otlp", "zipkin"], statistics.Keys.Order());
+        Assert.True(otlpCounts.Exported >= 1, $"exported {otlpCounts.Exported}, failed {otlpCounts.DroppedExportFailed}");
+        Assert.Equal(0, otlpCounts.DroppedExportFailed + otlpCounts.DroppedQueueFull);
     }
 
     [Fact]
