@@ -1,4 +1,4 @@
 using System.Runtime.CompilerServices;
 
-// The observability tests check internals (the exporter's queue, the metric registry) directly.
+// The observability tests read the actuator metrics collector and the B3 propagator directly.
 [assembly: InternalsVisibleTo("EStore.Observability.Tests")]

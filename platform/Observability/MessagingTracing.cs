@@ -115,6 +115,9 @@ public sealed class MessagingTracing : IDisposable
             new("messaging.operation.name", operation),
             new("messaging.operation.type", operationType),
             new("messaging.destination.name", topic),
+            // The Zipkin exporter names the remote service (the broker) from peer.service, on PRODUCER spans only: it
+            // writes no remote endpoint for CONSUMER spans, so Zipkin draws producer -> kafka but not kafka -> consumer.
+            new("peer.service", "kafka"),
         };
         if (messageKey is not null)
         {

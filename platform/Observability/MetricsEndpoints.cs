@@ -6,9 +6,9 @@ namespace EStore.Platform.Observability;
 /// <summary>Spring Boot Actuator's <c>/actuator/metrics</c> JSON (names; one metric's measurements and tags).</summary>
 internal static class MetricsEndpoints
 {
-    public static IResult Names(MetricsRegistry registry) => Results.Json(new Dictionary<string, object> { ["names"] = registry.Names() });
+    public static IResult Names(ActuatorMetrics metrics) => Results.Json(new Dictionary<string, object> { ["names"] = metrics.Collect().Select(m => m.Name).ToList() });
 
-    public static IResult Metric(string name, HttpContext http, MetricsRegistry registry)
+    public static IResult Metric(string name, HttpContext http, ActuatorMetrics metrics)
     {
         var filters = new List<KeyValuePair<string, string>>();
         foreach (var tag in http.Request.Query["tag"])
@@ -21,7 +21,7 @@ internal static class MetricsEndpoints
             }
             filters.Add(new(tag![..colon], tag[(colon + 1)..]));
         }
-        if (registry.Collect(name) is not { } metric)
+        if (metrics.Collect(name) is not { } metric)
         {
             return ProblemResponses.NotFound($"No metric named '{name}'.");
         }
@@ -30,13 +30,12 @@ internal static class MetricsEndpoints
         {
             return ProblemResponses.NotFound($"No '{name}' measurements have the tags {string.Join(", ", filters.Select(f => $"{f.Key}:{f.Value}"))}.");
         }
-        var family = metric.Family;
         var body = new Dictionary<string, object?>
         {
-            ["name"] = family.Name,
-            ["description"] = family.Description,
-            ["baseUnit"] = PrometheusWriter.UnitWord(family.Unit),
-            ["measurements"] = Measurements(family, matching),
+            ["name"] = metric.Name,
+            ["description"] = metric.Description,
+            ["baseUnit"] = BaseUnit(metric.Unit),
+            ["measurements"] = Measurements(metric, matching),
             ["availableTags"] = matching
                 .SelectMany(s => s.Tags)
                 .Where(t => !filters.Any(f => f.Key == t.Key))
@@ -48,11 +47,22 @@ internal static class MetricsEndpoints
         return Results.Json(body);
     }
 
-    private static List<Dictionary<string, object>> Measurements(MetricFamily family, List<SeriesSnapshot> series)
+    // Spring's words for the UCUM units .NET's meters use; annotations such as {request} are no unit.
+    private static string? BaseUnit(string? unit) => unit switch
+    {
+        null or "" => null,
+        "s" => "seconds",
+        "ms" => "milliseconds",
+        "By" => "bytes",
+        _ when unit.StartsWith('{') => null,
+        _ => unit,
+    };
+
+    private static List<Dictionary<string, object>> Measurements(MetricSnapshot metric, List<SeriesSnapshot> series)
     {
         static Dictionary<string, object> Measurement(string statistic, double value) => new() { ["statistic"] = statistic, ["value"] = value };
         var result = new List<Dictionary<string, object>>();
-        switch (family.Kind)
+        switch (metric.Kind)
         {
             case MetricKind.Counter:
                 result.Add(Measurement("COUNT", series.Sum(s => s.Value)));
@@ -61,7 +71,7 @@ internal static class MetricsEndpoints
                 result.Add(Measurement("VALUE", series.Sum(s => s.Value)));
                 break;
             case MetricKind.Histogram:
-                var isTime = family.Unit is "s" or "ms" or "us" or "ns" or "min" or "h";
+                var isTime = metric.Unit is "s" or "ms" or "us" or "ns" or "min" or "h";
                 result.Add(Measurement("COUNT", series.Sum(s => s.Count)));
                 result.Add(Measurement(isTime ? "TOTAL_TIME" : "TOTAL", series.Sum(s => s.Sum)));
                 result.Add(Measurement("MAX", series.Count == 0 ? 0 : series.Max(s => s.Max)));

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using EStore.Platform.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -9,48 +8,44 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
 
 namespace EStore.Platform.Observability;
 
 /// <summary>Tracing (Zipkin), metrics (<c>/actuator/metrics</c>, <c>/actuator/prometheus</c>) and trace ids in logs.</summary>
 public static class ObservabilityExtensions
 {
-    /// <summary>ASP.NET Core's request activity source.</summary>
-    public const string AspNetCoreSource = "Microsoft.AspNetCore";
-
-    /// <summary>YARP's activity source (the gateway's forwarding).</summary>
-    public const string YarpSource = "Yarp.ReverseProxy";
-
-    // .NET 10 leaves the request span without its start tags (url.path, method) unless this is off;
-    // the sampler needs url.path to skip health probes.
-    private const string SuppressAspNetCoreTagsSwitch = "Microsoft.AspNetCore.Hosting.SuppressActivityOpenTelemetryData";
-
     /// <summary>
-    /// Adds tracing (spans for requests, HttpClient calls, Npgsql commands, YARP forwarding and
-    /// <c>EStore.*</c> sources, exported to <c>Zipkin:Endpoint</c>), W3C and B3 propagation,
-    /// <see cref="MessagingTracing"/>, the metric registry, and trace and span ids on every log line
+    /// Adds tracing on the OpenTelemetry SDK (spans for requests, HttpClient calls, Npgsql commands and <c>EStore.*</c>
+    /// sources, exported to <c>Zipkin:Endpoint</c> and/or <c>Otlp:Endpoint</c>), W3C propagation that also accepts
+    /// inbound B3, <see cref="MessagingTracing"/>, the metrics, and trace and span ids on every log line
     /// (JSON console logs when <c>Logging:Console:FormatterName</c> is <c>json</c>).
     /// </summary>
-    /// <exception cref="StartupConfigurationException">A <c>Tracing:*</c> or <c>Zipkin:*</c> value is malformed.</exception>
+    /// <exception cref="StartupConfigurationException">A <c>Tracing:*</c>, <c>Zipkin:*</c> or <c>Otlp:*</c> value is malformed.</exception>
     public static IHostApplicationBuilder AddObservability(this IHostApplicationBuilder builder)
     {
         var settings = ObservabilitySettings.FromConfiguration(builder.Configuration);
+        var identity = ServiceIdentity.FromConfiguration(builder.Configuration);
         var services = builder.Services;
         services.TryAddSingleton(settings);
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton(ServiceIdentity.FromConfiguration(builder.Configuration));
+        services.TryAddSingleton(identity);
         services.TryAddSingleton<MessagingTracing>();
-        services.TryAddSingleton<TracingRuntime>();
-        services.TryAddSingleton<MetricsRegistry>();
+        services.TryAddSingleton<ActuatorMetrics>();
         services.TryAddEnumerable(ServiceDescriptor.Transient<IStartupFilter, ObservabilityStartupFilter>());
 
-        if (!AppContext.TryGetSwitch(SuppressAspNetCoreTagsSwitch, out _))
+        // Process-wide: the ASP.NET Core and HttpClient instrumentation and MessagingTracing read it.
+        Sdk.SetDefaultTextMapPropagator(InboundB3Propagator.Composite);
+        var telemetry = services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService(identity.AppName, serviceVersion: identity.Version));
+        if (settings.Enabled)
         {
-            AppContext.SetSwitch(SuppressAspNetCoreTagsSwitch, false);
+            telemetry.WithTracing(tracing => TracingRegistration.Configure(tracing, settings));
         }
-        // HttpClient and YARP read the static; ASP.NET Core took a copy into DI when the builder was made.
-        DistributedContextPropagator.Current = TraceContextPropagator.Instance;
-        services.Replace(ServiceDescriptor.Singleton<DistributedContextPropagator>(TraceContextPropagator.Instance));
+        telemetry.WithMetrics(metrics => MetricsRegistration.Configure(metrics, settings));
 
         AddTraceIdsToLogs(builder);
         return builder;
@@ -64,10 +59,9 @@ public static class ObservabilityExtensions
     public static IEndpointRouteBuilder MapObservabilityEndpoints(this IEndpointRouteBuilder endpoints)
     {
         var actuator = endpoints.MapGroup("/actuator").ExcludeFromDescription();
-        actuator.MapGet("/metrics", (MetricsRegistry registry) => MetricsEndpoints.Names(registry));
-        actuator.MapGet("/metrics/{name}", (string name, HttpContext http, MetricsRegistry registry) => MetricsEndpoints.Metric(name, http, registry));
-        actuator.MapGet("/prometheus", (MetricsRegistry registry) =>
-            Results.Text(PrometheusWriter.Write(registry.Collect()), PrometheusWriter.ContentType));
+        actuator.MapGet("/metrics", (ActuatorMetrics metrics) => MetricsEndpoints.Names(metrics));
+        actuator.MapGet("/metrics/{name}", (string name, HttpContext http, ActuatorMetrics metrics) => MetricsEndpoints.Metric(name, http, metrics));
+        endpoints.MapPrometheusScrapingEndpoint("/actuator/prometheus").ExcludeFromDescription();
         return endpoints;
     }
 
@@ -93,5 +87,16 @@ public static class ObservabilityExtensions
                 options.FormatterName = name;
             }
         });
+    }
+}
+
+/// <summary>Starts the tracer and the metric listener before the server takes its first request.</summary>
+internal sealed class ObservabilityStartupFilter(IServiceProvider services) : IStartupFilter
+{
+    public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next)
+    {
+        services.GetService<TracerProvider>();
+        services.GetService<MeterProvider>();
+        return next;
     }
 }

@@ -4,11 +4,17 @@ using Microsoft.Extensions.Configuration;
 
 namespace EStore.Platform.Observability;
 
-/// <summary>Tracing, Zipkin and metrics settings, read once at startup from <c>Tracing:*</c>, <c>Zipkin:*</c> and <c>Metrics:*</c>.</summary>
+/// <summary>
+/// Tracing, Zipkin, OTLP and metrics settings, read once at startup from <c>Tracing:*</c>, <c>Zipkin:*</c>, <c>Otlp:*</c>
+/// and <c>Metrics:*</c>; a malformed value stops startup with one line naming the key.
+/// </summary>
 public sealed record ObservabilitySettings
 {
     /// <summary>Configuration key of the Zipkin span endpoint.</summary>
     public const string ZipkinEndpointKey = "Zipkin:Endpoint";
+
+    /// <summary>Configuration key of the OTLP trace endpoint (unset: no OTLP export).</summary>
+    public const string OtlpEndpointKey = "Otlp:Endpoint";
 
     /// <summary>Configuration key of the sampling ratio of new traces.</summary>
     public const string SamplingRatioKey = "Tracing:SamplingRatio";
@@ -59,7 +65,13 @@ public sealed record ObservabilitySettings
     /// <summary>Zipkin's <c>/api/v2/spans</c> URL; null exports nothing.</summary>
     public Uri? ZipkinEndpoint { get; init; }
 
-    /// <summary>Spans held waiting for export; more are dropped and counted. Default 2048.</summary>
+    /// <summary>
+    /// An OTLP collector's trace endpoint, or null (no OTLP export). A URL ending in <c>/v1/traces</c> is sent
+    /// http/protobuf; any other (e.g. <c>http://collector:4317</c>) gRPC.
+    /// </summary>
+    public Uri? OtlpEndpoint { get; init; }
+
+    /// <summary>Spans held waiting for export, per exporter; more are dropped. Default 2048.</summary>
     public int MaxQueueSize { get; init; } = 2048;
 
     /// <summary>Most spans in one POST. Default 512.</summary>
@@ -80,7 +92,9 @@ public sealed record ObservabilitySettings
             Enabled = SettingValues.Bool(configuration, EnabledKey, true),
             SamplingRatio = Ratio(configuration, SamplingRatioKey),
             TraceBackgroundCalls = SettingValues.Bool(configuration, TraceBackgroundCallsKey, false),
-            ZipkinEndpoint = Endpoint(configuration[ZipkinEndpointKey]),
+            // A bare Zipkin address means its standard span endpoint.
+            ZipkinEndpoint = Endpoint(configuration[ZipkinEndpointKey]) is { AbsolutePath: "" or "/" } zipkin ? new Uri(zipkin, "/api/v2/spans") : Endpoint(configuration[ZipkinEndpointKey]),
+            OtlpEndpoint = Endpoint(configuration[OtlpEndpointKey], OtlpEndpointKey, "http://localhost:4317 (gRPC) or http://localhost:4318/v1/traces"),
             MaxQueueSize = SettingValues.Int(configuration, "Zipkin:MaxQueueSize", 2048, 1, 1_000_000),
             ScheduledDelayMilliseconds = SettingValues.Int(configuration, "Zipkin:ScheduledDelayMilliseconds", 1000, 1, 600_000),
             ExportTimeoutMilliseconds = SettingValues.Int(configuration, "Zipkin:ExportTimeoutMilliseconds", 5000, 1, 600_000),
@@ -117,7 +131,21 @@ public sealed record ObservabilitySettings
         return false;
     }
 
-    private static Uri? Endpoint(string? text)
+    /// <summary>True when requests to <paramref name="path"/> are not traced (<see cref="ExcludedPaths"/>).</summary>
+    public bool IsPathExcluded(string? path)
+    {
+        foreach (var prefix in ExcludedPaths)
+        {
+            if (path is not null && path.StartsWith(prefix, StringComparison.OrdinalIgnoreCase)
+                && (path.Length == prefix.Length || path[prefix.Length] == '/' || prefix.EndsWith('/')))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static Uri? Endpoint(string? text, string key = ZipkinEndpointKey, string example = "http://localhost:9411/api/v2/spans")
     {
         if (string.IsNullOrWhiteSpace(text))
         {
@@ -125,10 +153,9 @@ public sealed record ObservabilitySettings
         }
         if (!Uri.TryCreate(text.Trim(), UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
         {
-            throw new StartupConfigurationException(ZipkinEndpointKey, $"'{text}' is not an http(s) URL such as http://localhost:9411/api/v2/spans.");
+            throw new StartupConfigurationException(key, $"'{text}' is not an http(s) URL such as {example}.");
         }
-        // A bare Zipkin address means its standard span endpoint.
-        return uri.AbsolutePath is "" or "/" ? new Uri(uri, "/api/v2/spans") : uri;
+        return uri;
     }
 
     private static double Ratio(IConfiguration configuration, string key)

@@ -1,12 +1,15 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using System.Text;
+using OpenTelemetry;
+using OpenTelemetry.Context.Propagation;
 
 namespace EStore.Platform.Observability;
 
 /// <summary>
-/// Carries the W3C trace context in message headers whose values are bytes (Kafka's), without
-/// depending on any client library: pass a dictionary, or two small delegates over the client's
-/// header collection.
+/// Carries the trace context in message headers whose values are bytes (Kafka's) through the OpenTelemetry
+/// SDK's default propagator (W3C <c>traceparent</c>/<c>tracestate</c>, and baggage), without depending on any client
+/// library: pass a dictionary, or two small delegates over the client's header collection.
 /// </summary>
 public static class TraceContextHeaders
 {
@@ -15,6 +18,10 @@ public static class TraceContextHeaders
 
     /// <summary>The W3C vendor trace-state header.</summary>
     public const string TraceState = "tracestate";
+
+    // The SDK installs its default propagator (W3C and baggage) in its static constructor; until something touches
+    // the SDK, the API's is a no-op. AddObservability replaces it with the one that also reads inbound B3.
+    static TraceContextHeaders() => RuntimeHelpers.RunClassConstructor(typeof(Sdk).TypeHandle);
 
     /// <summary>Writes the context of <paramref name="activity"/> (or of the current activity when null) into the headers.</summary>
     public static void Inject(Activity? activity, IDictionary<string, byte[]> headers)
@@ -32,15 +39,12 @@ public static class TraceContextHeaders
     {
         ArgumentNullException.ThrowIfNull(setHeader);
         activity ??= Activity.Current;
-        if (activity is null || activity.IdFormat != ActivityIdFormat.W3C || activity.Id is not { } id)
+        if (activity is null || activity.IdFormat != ActivityIdFormat.W3C)
         {
             return;
         }
-        setHeader(TraceParent, Encoding.UTF8.GetBytes(id));
-        if (activity.TraceStateString is { Length: > 0 } state)
-        {
-            setHeader(TraceState, Encoding.UTF8.GetBytes(state));
-        }
+        Propagators.DefaultTextMapPropagator.Inject(new PropagationContext(activity.Context, Baggage.Current), setHeader,
+            static (set, name, value) => set(name, Encoding.UTF8.GetBytes(value)));
     }
 
     /// <summary>Reads the trace context from the headers.</summary>
@@ -57,13 +61,9 @@ public static class TraceContextHeaders
     public static bool TryExtract(Func<string, byte[]?> getLastHeader, out ActivityContext context)
     {
         ArgumentNullException.ThrowIfNull(getLastHeader);
-        context = default;
-        if (getLastHeader(TraceParent) is not { Length: > 0 } parent)
-        {
-            return false;
-        }
-        var state = getLastHeader(TraceState) is { Length: > 0 } bytes ? Encoding.UTF8.GetString(bytes) : null;
-        return TryParse(Encoding.UTF8.GetString(parent), state, out context);
+        context = Propagators.DefaultTextMapPropagator.Extract(default, getLastHeader,
+            static (get, name) => get(name) is { Length: > 0 } value ? [Encoding.UTF8.GetString(value)] : null).ActivityContext;
+        return context != default;
     }
 
     /// <summary>Parses a stored <c>traceparent</c> (an outbox row's) as a remote parent context.</summary>

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using EStore.Platform.Observability;
+using OpenTelemetry.Context.Propagation;
 
 namespace EStore.Observability.Tests;
 
@@ -45,10 +46,10 @@ public sealed class PropagationTests
 
         using var activity = new Activity("test").SetParentId(ActivityTraceId.CreateFromString(Trace), ActivitySpanId.CreateFromString(Span), ActivityTraceFlags.Recorded).Start();
         var headers = new Dictionary<string, string>();
-        TraceContextPropagator.Instance.Inject(activity, headers, (carrier, name, value) => ((Dictionary<string, string>)carrier!)[name] = value);
+        InboundB3Propagator.Composite.Inject(new PropagationContext(activity.Context, default), headers, (carrier, name, value) => carrier[name] = value);
         Assert.StartsWith($"00-{Trace}-", headers["traceparent"], StringComparison.Ordinal);
         Assert.DoesNotContain(headers.Keys, k => k.StartsWith("X-B3", StringComparison.OrdinalIgnoreCase) || k == "b3");
-        Assert.Contains("b3", TraceContextPropagator.Instance.Fields);
+        Assert.Contains("b3", InboundB3Propagator.Composite.Fields!);
     }
 
     [Fact]
@@ -70,10 +71,8 @@ public sealed class PropagationTests
     private static void Extract(Dictionary<string, string> headers, out string? traceParent, out string? traceState)
     {
         var carrier = new Dictionary<string, string>(headers, StringComparer.OrdinalIgnoreCase);
-        TraceContextPropagator.Instance.ExtractTraceIdAndState(carrier, static (c, name, out value, out values) =>
-        {
-            values = null;
-            ((Dictionary<string, string>)c!).TryGetValue(name, out value);
-        }, out traceParent, out traceState);
+        var context = InboundB3Propagator.Composite.Extract(default, carrier, static (c, name) => c.TryGetValue(name, out var value) ? [value] : null).ActivityContext;
+        traceParent = context == default ? null : $"00-{context.TraceId.ToHexString()}-{context.SpanId.ToHexString()}-{(context.TraceFlags.HasFlag(ActivityTraceFlags.Recorded) ? "01" : "00")}";
+        traceState = context.TraceState;
     }
 }

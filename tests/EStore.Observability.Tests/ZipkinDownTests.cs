@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using OpenTelemetry.Trace;
 
 namespace EStore.Observability.Tests;
 
@@ -32,11 +33,22 @@ public sealed class ZipkinDownTests
         var (upLatencies, downLatencies) = await MeasureAsync(up, down, rounds: 300);
 
         var statistics = Statistics(down);
-        down.Services.GetRequiredService<TracingRuntime>().ForceFlush();
+        down.Services.GetRequiredService<TracerProvider>().ForceFlush(2000);
         Assert.True(statistics.DroppedExportFailed > 0, "failed exports are counted as drops");
         Assert.Equal(0, statistics.Exported);
         Assert.InRange(statistics.MaxQueueLengthSeen, 1, QueueLimit);
+        // The healthy service's spans arrived; the other's never did, and no request waited for them.
+        Assert.True(up.Services.GetRequiredService<TracerProvider>().ForceFlush(2000));
         Assert.True(Statistics(up).Exported > 0);
+        // An operator reads the same counts as metrics.
+        var metrics = down.Services.GetRequiredService<ActuatorMetrics>();
+        // (A last failed batch may still be counted after ForceFlush returns, so no equality with the statistics.)
+        Assert.True(Series(metrics, "estore.tracing.spans.dropped", "export_failed") > 0);
+        Assert.Equal(0, Series(metrics, "estore.tracing.spans.exported"));
+        Assert.InRange(Series(metrics, "estore.tracing.queue.size"), 0, QueueLimit);
+        Assert.True(Series(up.Services.GetRequiredService<ActuatorMetrics>(), "estore.tracing.spans.exported") > 0);
+        Assert.Contains(zipkin.Spans, s => s.GetProperty("localEndpoint").GetProperty("serviceName").GetString() == "zipkin-up");
+        Assert.DoesNotContain(zipkin.Spans, s => s.GetProperty("localEndpoint").GetProperty("serviceName").GetString() == "zipkin-down");
         AssertSimilar(upLatencies, downLatencies);
         // Dozens of failed batches, one warning (rate-limited to one a minute).
         var warning = Assert.Single(logs.Lines, l => l.Level >= LogLevel.Warning && l.Category.Contains("Zipkin", StringComparison.Ordinal));
@@ -62,6 +74,7 @@ public sealed class ZipkinDownTests
         Assert.True(statistics.DroppedQueueFull > 0, "spans beyond the queue limit are dropped and counted");
         Assert.InRange(statistics.MaxQueueLengthSeen, 1, QueueLimit);
         Assert.InRange(statistics.QueueLength, 0, QueueLimit);
+        Assert.True(Series(hanging.Services.GetRequiredService<ActuatorMetrics>(), "estore.tracing.spans.dropped", "queue_full") > 0);
         // 300 requests' worth of spans held would be visible; a bounded queue is not (loose bound).
         Assert.True(after - before < 32 * 1024 * 1024, $"memory grew by {after - before} bytes");
         AssertSimilar(upLatencies, hangingLatencies);
@@ -126,6 +139,11 @@ public sealed class ZipkinDownTests
         return sorted[(int)Math.Min(sorted.Count - 1, Math.Floor(p * sorted.Count))];
     }
 
-    private static ZipkinExportStatistics Statistics(TestApp app) =>
-        app.Services.GetRequiredService<TracingRuntime>().Statistics ?? throw new InvalidOperationException("no exporter");
+    /// <summary>The metric's zipkin series (with <c>reason</c> = <paramref name="reason"/> when given).</summary>
+    private static double Series(ActuatorMetrics metrics, string name, string? reason = null) =>
+        Assert.Single(metrics.Collect(name)!.Series, s =>
+            s.Tags.Contains(new("exporter", "zipkin")) && (reason is null || s.Tags.Contains(new("reason", reason)))).Value;
+
+    private static SpanExportStatistics Statistics(TestApp app) =>
+        app.Services.GetServices<SpanExportStatistics>().Single(s => s.Exporter == "zipkin");
 }
