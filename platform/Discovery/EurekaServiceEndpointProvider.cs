@@ -35,7 +35,10 @@ internal sealed class EurekaServiceEndpointProvider(string app, EurekaRegistryCa
         if (health.NextExpiry is { } expiry)
         {
             // Refresh when the earliest suspicion ends, so that instance is offered again.
-            endpoints.AddChangeToken(new CancellationChangeToken(new CancellationTokenSource(expiry - time.GetUtcNow(), time).Token));
+            // Never negative: the suspicion may have ended since NextExpiry was read.
+            var remaining = expiry - time.GetUtcNow();
+            var delay = remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero;
+            endpoints.AddChangeToken(new CancellationChangeToken(new CancellationTokenSource(delay, time).Token));
         }
 
         var instances = registry.GetInstances(app);

@@ -40,8 +40,15 @@ public sealed class PassiveInstanceHealth(EurekaRegistryCache registry, IOptions
     /// <summary>Avoids the instance at <paramref name="authority"/> for <see cref="LoadBalancerOptions.SuspectSeconds"/>.</summary>
     public void ReportConnectionFailure(string authority)
     {
-        _suspectUntil[authority] = time.GetUtcNow().AddSeconds(options.CurrentValue.SuspectSeconds);
-        Changed();
+        var now = time.GetUtcNow();
+        var wasSuspect = _suspectUntil.TryGetValue(authority, out var until) && until > now;
+        _suspectUntil[authority] = now.AddSeconds(options.CurrentValue.SuspectSeconds);
+        // Only a new suspicion changes the endpoints handed out; each call failing on an already avoided
+        // instance would otherwise make every caller resolve again.
+        if (!wasSuspect)
+        {
+            Changed();
+        }
     }
 
     /// <summary>Clears the suspicion of the instance at <paramref name="authority"/> after it answered.</summary>

@@ -116,6 +116,11 @@ internal sealed class ServiceCallHandler : DelegatingHandler
             // Callers expect what HttpClient's own timeout throws, not Polly's type.
             throw new TaskCanceledException($"The call to '{uri.Host}' timed out: {ex.Message}", new TimeoutException(ex.Message, ex));
         }
+        catch (ExecutionRejectedException ex)
+        {
+            // Every attempt met an open circuit: callers handle an unreachable dependency as HttpRequestException.
+            throw new HttpRequestException($"no instance of '{uri.Host}' answered: {ex.Message}", ex, HttpStatusCode.ServiceUnavailable);
+        }
     }
 }
 

@@ -92,8 +92,7 @@ public sealed record ObservabilitySettings
             Enabled = SettingValues.Bool(configuration, EnabledKey, true),
             SamplingRatio = Ratio(configuration, SamplingRatioKey),
             TraceBackgroundCalls = SettingValues.Bool(configuration, TraceBackgroundCallsKey, false),
-            // A bare Zipkin address means its standard span endpoint.
-            ZipkinEndpoint = Endpoint(configuration[ZipkinEndpointKey]) is { AbsolutePath: "" or "/" } zipkin ? new Uri(zipkin, "/api/v2/spans") : Endpoint(configuration[ZipkinEndpointKey]),
+            ZipkinEndpoint = ZipkinSpans(Endpoint(configuration[ZipkinEndpointKey])),
             OtlpEndpoint = Endpoint(configuration[OtlpEndpointKey], OtlpEndpointKey, "http://localhost:4317 (gRPC) or http://localhost:4318/v1/traces"),
             MaxQueueSize = SettingValues.Int(configuration, "Zipkin:MaxQueueSize", 2048, 1, 1_000_000),
             ScheduledDelayMilliseconds = SettingValues.Int(configuration, "Zipkin:ScheduledDelayMilliseconds", 1000, 1, 600_000),
@@ -144,6 +143,10 @@ public sealed record ObservabilitySettings
         }
         return false;
     }
+
+    // A bare Zipkin address means its standard span endpoint.
+    private static Uri? ZipkinSpans(Uri? endpoint) =>
+        endpoint is { AbsolutePath: "" or "/" } ? new Uri(endpoint, "/api/v2/spans") : endpoint;
 
     private static Uri? Endpoint(string? text, string key = ZipkinEndpointKey, string example = "http://localhost:9411/api/v2/spans")
     {

@@ -28,7 +28,8 @@ public sealed class SpanExportStatistics
     internal SpanExportStatistics(string exporter, Uri endpoint, int maxQueueSize, ILogger logger, TimeProvider time)
     {
         Exporter = exporter;
-        _endpoint = endpoint;
+        // Logged: without user info or query, where collector credentials may sit.
+        _endpoint = new Uri(endpoint.GetComponents(UriComponents.SchemeAndServer | UriComponents.Path, UriFormat.UriEscaped));
         MaxQueueSize = maxQueueSize;
         _logger = logger;
         _time = time;

@@ -141,6 +141,26 @@ public sealed class ServiceCallTests
     }
 
     [Fact]
+    public async Task Open_circuits_on_every_instance_fail_as_503_naming_the_app()
+    {
+        using var failing = WireMockServer.Start();
+        failing.Given(Request.Create().WithPath("/who")).RespondWith(Response.Create().WithStatusCode(500));
+        await using var caller = Caller(("a", failing.Port));
+
+        // Five 5xx answers (LoadBalancer:CircuitMinimumThroughput) open the instance's circuit.
+        for (var i = 0; i < 5; i++)
+        {
+            using var answer = await caller.Client.GetAsync("/who");
+            Assert.Equal(HttpStatusCode.InternalServerError, answer.StatusCode);
+        }
+        var error = await Assert.ThrowsAsync<HttpRequestException>(() => caller.Client.GetAsync("/who"));
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, error.StatusCode);
+        Assert.Contains("'catalog'", error.Message, StringComparison.Ordinal);
+        Assert.Equal(5, failing.LogEntries.Count());
+    }
+
+    [Fact]
     public async Task Instances_registered_later_are_called_without_restarting()
     {
         using var late = Instance("late");
