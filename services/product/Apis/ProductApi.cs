@@ -2,6 +2,7 @@ using EStore.Platform.Errors;
 using EStore.Platform.Security;
 using EStore.Product.Dtos;
 using EStore.Product.Services;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace EStore.Product.Apis;
 
@@ -27,6 +28,6 @@ public static class ProductApi
         return endpoints;
     }
 
-    private static Microsoft.AspNetCore.Http.HttpResults.Created<ProductDto> Created(ProductDto product) =>
+    private static Created<ProductDto> Created(ProductDto product) =>
         TypedResults.Created($"/api/products/{product.Id}", product);
 }
