@@ -37,7 +37,7 @@ public static class ServiceDefaultsExtensions
             options.SerializerOptions.Converters.Add(new JsonStringEnumConverter());
             options.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
         });
-        builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = ProblemResponses.Customize);
+        builder.Services.AddProblemResponses();
         builder.Services.AddServiceOpenApi();
 
         builder.Services.AddHealthChecks()

@@ -1,6 +1,6 @@
 using EStore.Contracts;
 using EStore.Contracts.Events;
-using EStore.Identity.Controllers;
+using EStore.Identity.Apis;
 using EStore.Identity.Data;
 using EStore.Identity.Messaging;
 using EStore.Identity.Services;
@@ -25,9 +25,9 @@ builder.AddIdentityRateLimits();
 var app = builder.Build();
 app.MapServiceDefaults();
 app.UseRateLimiter();
-app.MapWellKnownEndpoints();
-app.MapAuthEndpoints();
-app.MapUserEndpoints();
+app.MapWellKnownApi();
+app.MapAuthApi();
+app.MapUserApi();
 return await app.RunServiceAsync();
 
 /// <summary>Entry point, visible to in-process component tests.</summary>

@@ -4,7 +4,7 @@ using EStore.Platform.Data;
 using EStore.Platform.Hosting;
 using EStore.Platform.Messaging;
 using EStore.Platform.Security;
-using EStore.Product.Controllers;
+using EStore.Product.Apis;
 using EStore.Product.Data;
 using EStore.Product.Messaging;
 using EStore.Product.Services;
@@ -34,9 +34,9 @@ builder.Services.AddHostedService(sp => sp.GetRequiredService<ReservationExpiry>
 
 var app = builder.Build();
 app.MapServiceDefaults();
-app.MapProductEndpoints();
-app.MapCategoryEndpoints();
-app.MapInventoryEndpoints();
+app.MapProductApi();
+app.MapCategoryApi();
+app.MapInventoryApi();
 return await app.RunServiceAsync();
 
 /// <summary>Entry point, visible to in-process component tests.</summary>

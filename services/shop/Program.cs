@@ -3,7 +3,7 @@ using EStore.Platform.Data;
 using EStore.Platform.Hosting;
 using EStore.Platform.Messaging;
 using EStore.Platform.Security;
-using EStore.Shop.Controllers;
+using EStore.Shop.Apis;
 using EStore.Shop.Data;
 using EStore.Shop.Services;
 
@@ -17,7 +17,7 @@ builder.AddShopServices();
 
 var app = builder.Build();
 app.MapServiceDefaults();
-app.MapShopEndpoints();
+app.MapShopApi();
 return await app.RunServiceAsync();
 
 /// <summary>Entry point, visible to in-process component tests.</summary>

@@ -60,8 +60,9 @@ public sealed class InventoryTests(CatalogStack stack)
         Assert.Equal(10, byAdmin.GetProperty("stock").GetInt32());
         Assert.Equal(10, byAdmin.GetProperty("movement").GetProperty("stockAfter").GetInt32());
 
+        // A malformed id matches no route: the platform's 404 problem.
         using var bad = await stack.SendAsync(HttpMethod.Put, "/api/inventory/not-a-uuid", new { stock = 1 }, owner);
-        await bad.AssertProblemAsync(HttpStatusCode.BadRequest);
+        await bad.AssertProblemAsync(HttpStatusCode.NotFound);
     }
 
     private async Task<JsonElement> SendOkAsync(HttpMethod method, string path, object body, string token)

@@ -75,8 +75,19 @@ public sealed class GatewayCatalogTests(CatalogMeshFixture fixture) : IClassFixt
         Assert.Contains("does not exist", problem.GetProperty("message").GetString(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_malformed_product_id_is_a_404_problem_through_the_gateway()
+    {
+        using var response = await fixture.Gateway.GetAsync("/api/products/not-a-uuid");
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = await ReadJsonAsync(response);
+        Assert.Equal("Not Found", problem.GetProperty("error").GetString());
+        Assert.Equal(404, problem.GetProperty("status_code").GetInt32());
+    }
+
     [Theory]
-    [InlineData("/api/products/not-a-uuid")]
     [InlineData("/api/products?size=1000")]
     [InlineData("/api/products?page=0")]
     [InlineData("/api/products?page=abc")]

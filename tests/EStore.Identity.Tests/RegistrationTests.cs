@@ -38,7 +38,7 @@ public sealed class RegistrationTests(IdentityStack stack)
         try
         {
             var outcome = await accounts.RegisterAsync(new RegisterRequest(email, password, "Trip Taker"), CancellationToken.None);
-            Assert.Null(outcome.Failure);
+            Assert.Null(outcome.Error);
         }
         finally
         {

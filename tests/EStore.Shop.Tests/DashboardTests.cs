@@ -67,7 +67,7 @@ public sealed class DashboardTests(ShopStack stack)
         }
         using (var badId = await stack.SendAsync(HttpMethod.Get, "/api/shops/not-a-uuid/summary", null, owner))
         {
-            await badId.AssertProblemAsync(HttpStatusCode.BadRequest);
+            await badId.AssertProblemAsync(HttpStatusCode.NotFound);
         }
     }
 

@@ -2,6 +2,7 @@ using EStore.Contracts.Events;
 using EStore.Identity.Data;
 using EStore.Identity.Dtos;
 using EStore.Platform.Data;
+using EStore.Platform.Errors;
 using EStore.Platform.Messaging;
 using EStore.Platform.Security;
 using Microsoft.AspNetCore.Identity;
@@ -35,7 +36,7 @@ public sealed partial class AccountService(
     /// which the owner of the address gets a new verification mail if they have not verified it yet (off the request
     /// path). A registration racing another for the same address is refused by the unique index and answered alike.
     /// </summary>
-    public async Task<Outcome<UserDto>> RegisterAsync(RegisterRequest request, CancellationToken cancellationToken)
+    public async Task<Result<UserDto>> RegisterAsync(RegisterRequest request, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
         if (EmailAddresses.Check(request.Email) is { } badEmail)
@@ -56,7 +57,7 @@ public sealed partial class AccountService(
         }
         if (errors.Count > 0)
         {
-            return Failure.Invalid(errors);
+            return Error.Validation(errors);
         }
 
         var now = time.GetUtcNow().UtcDateTime;
@@ -109,18 +110,18 @@ public sealed partial class AccountService(
         return answer;
     }
 
-    public async Task<Outcome<UserDto>> VerifyEmailAsync(VerifyEmailRequest request, CancellationToken cancellationToken)
+    public async Task<Result<UserDto>> VerifyEmailAsync(VerifyEmailRequest request, CancellationToken cancellationToken)
     {
         if (string.IsNullOrEmpty(request.Token))
         {
-            return Failure.Invalid("token", "is required.");
+            return Error.Validation("token", "is required.");
         }
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var userId = await ConsumeAsync(request.Token, OneTimeTokenPurpose.EmailVerification, cancellationToken);
         var user = userId is null ? null : await db.Users.SingleOrDefaultAsync(u => u.Id == userId, cancellationToken);
         if (user is null || user.Status != UserStatus.Active)
         {
-            return Failure.BadRequest("The verification token is invalid, expired or already used.");
+            return Error.BadRequest("The verification token is invalid, expired or already used.");
         }
         if (!user.EmailVerified)
         {
@@ -133,14 +134,14 @@ public sealed partial class AccountService(
     }
 
     /// <summary>Sends a new verification token if the account exists and is unverified; says nothing either way.</summary>
-    public Task<Failure?> ResendVerificationAsync(EmailRequest request, CancellationToken cancellationToken) =>
+    public Task<Result> ResendVerificationAsync(EmailRequest request, CancellationToken cancellationToken) =>
         RequestMailTokenAsync(request, OneTimeTokenPurpose.EmailVerification, cancellationToken);
 
     /// <summary>Sends a password-reset token if the account exists and is active; says nothing either way.</summary>
-    public Task<Failure?> ForgotPasswordAsync(EmailRequest request, CancellationToken cancellationToken) =>
+    public Task<Result> ForgotPasswordAsync(EmailRequest request, CancellationToken cancellationToken) =>
         RequestMailTokenAsync(request, OneTimeTokenPurpose.PasswordReset, cancellationToken);
 
-    public async Task<Failure?> ResetPasswordAsync(ResetPasswordRequest request, CancellationToken cancellationToken)
+    public async Task<Result> ResetPasswordAsync(ResetPasswordRequest request, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
         if (string.IsNullOrEmpty(request.Token))
@@ -153,9 +154,9 @@ public sealed partial class AccountService(
         }
         if (errors.Count > 0)
         {
-            return Failure.Invalid(errors);
+            return Error.Validation(errors);
         }
-        var invalid = Failure.BadRequest("The reset token is invalid, expired or already used.");
+        var invalid = Error.BadRequest("The reset token is invalid, expired or already used.");
         var now = time.GetUtcNow().UtcDateTime;
         var pending = await FindUsableAsync(request.Token!, OneTimeTokenPurpose.PasswordReset, now, cancellationToken);
         var user = pending is null ? null : await db.Users.SingleOrDefaultAsync(u => u.Id == pending.UserId, cancellationToken);
@@ -166,7 +167,7 @@ public sealed partial class AccountService(
         // The policy is checked before the token is spent, so a weak choice can be corrected.
         if (passwords.Check(request.NewPassword!, user.Email) is { } weak)
         {
-            return Failure.Invalid("newPassword", weak);
+            return Error.Validation("newPassword", weak);
         }
 
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
@@ -183,13 +184,13 @@ public sealed partial class AccountService(
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         LogPasswordReset(user.Id);
-        return null;
+        return Result.Success;
     }
 
-    public async Task<Outcome<UserDto>> GetProfileAsync(CurrentUser caller, CancellationToken cancellationToken) =>
+    public async Task<Result<UserDto>> GetProfileAsync(CurrentUser caller, CancellationToken cancellationToken) =>
         await FindActiveAsync(caller, cancellationToken) is { } user ? user.ToDto() : CallerGone;
 
-    public async Task<Outcome<UserDto>> UpdateProfileAsync(CurrentUser caller, UpdateProfileRequest request, CancellationToken cancellationToken)
+    public async Task<Result<UserDto>> UpdateProfileAsync(CurrentUser caller, UpdateProfileRequest request, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
         if (ProfileRules.CheckName(request.Name) is { } badName)
@@ -207,7 +208,7 @@ public sealed partial class AccountService(
         }
         if (errors.Count > 0)
         {
-            return Failure.Invalid(errors);
+            return Error.Validation(errors);
         }
         if (await FindActiveAsync(caller, cancellationToken) is not { } user)
         {
@@ -221,7 +222,7 @@ public sealed partial class AccountService(
         return user.ToDto();
     }
 
-    public async Task<Failure?> ChangePasswordAsync(CurrentUser caller, ChangePasswordRequest request, CancellationToken cancellationToken)
+    public async Task<Result> ChangePasswordAsync(CurrentUser caller, ChangePasswordRequest request, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
         if (string.IsNullOrEmpty(request.CurrentPassword))
@@ -234,7 +235,7 @@ public sealed partial class AccountService(
         }
         if (errors.Count > 0)
         {
-            return Failure.Invalid(errors);
+            return Error.Validation(errors);
         }
         if (await FindActiveAsync(caller, cancellationToken) is not { } user)
         {
@@ -243,11 +244,11 @@ public sealed partial class AccountService(
         if (request.CurrentPassword!.Length > PasswordPolicy.MaxLength
             || hasher.VerifyHashedPassword(user, user.PasswordHash, request.CurrentPassword) == PasswordVerificationResult.Failed)
         {
-            return Failure.BadRequest("The current password is incorrect.");
+            return Error.BadRequest("The current password is incorrect.");
         }
         if (passwords.Check(request.NewPassword!, user.Email) is { } weak)
         {
-            return Failure.Invalid("newPassword", weak);
+            return Error.Validation("newPassword", weak);
         }
         var now = time.GetUtcNow().UtcDateTime;
         SetPassword(user, request.NewPassword!, now);
@@ -256,10 +257,10 @@ public sealed partial class AccountService(
         await sessions.RevokeAsync(user.Id, null, "password changed", cancellationToken, keepFamilyId: keep);
         await db.SaveChangesAsync(cancellationToken);
         LogPasswordChanged(user.Id);
-        return null;
+        return Result.Success;
     }
 
-    public async Task<Failure?> DeactivateAsync(CurrentUser caller, CancellationToken cancellationToken)
+    public async Task<Result> DeactivateAsync(CurrentUser caller, CancellationToken cancellationToken)
     {
         if (await FindActiveAsync(caller, cancellationToken) is not { } user)
         {
@@ -274,11 +275,11 @@ public sealed partial class AccountService(
         outbox.Add(new UserDisabled(user.Id, user.StatusReason) { OccurredAt = Utc(now) });
         await db.SaveChangesAsync(cancellationToken);
         LogDeactivated(user.Id);
-        return null;
+        return Result.Success;
     }
 
     // The token was valid, but its account is no longer usable: the same as an invalid token.
-    private static Failure CallerGone => Failure.Unauthorized("A valid access token is required.", "Bearer error=\"invalid_token\"");
+    private static Error CallerGone => Error.Unauthorized("A valid access token is required.", "Bearer error=\"invalid_token\"");
 
     private async Task<User?> FindActiveAsync(CurrentUser caller, CancellationToken cancellationToken)
     {
@@ -291,14 +292,14 @@ public sealed partial class AccountService(
     /// nothing about accounts) and stores a <see cref="PendingMail"/> row, for known and unknown addresses alike. The
     /// lookup, the token and the outbox write happen in <see cref="ProcessMailRequestAsync"/> on <see cref="MailRequestWorker"/>.
     /// </summary>
-    private async Task<Failure?> RequestMailTokenAsync(EmailRequest request, OneTimeTokenPurpose purpose, CancellationToken cancellationToken)
+    private async Task<Result> RequestMailTokenAsync(EmailRequest request, OneTimeTokenPurpose purpose, CancellationToken cancellationToken)
     {
         if (EmailAddresses.Check(request.Email) is { } badEmail)
         {
-            return Failure.Invalid("email", badEmail);
+            return Error.Validation("email", badEmail);
         }
         await StoreMailRequestAsync(EmailAddresses.Normalize(request.Email!), purpose, cancellationToken);
-        return null;
+        return Result.Success;
     }
 
     /// <summary>

@@ -1,5 +1,6 @@
 using EStore.Identity.Data;
 using EStore.Identity.Dtos;
+using EStore.Platform.Errors;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 
@@ -20,9 +21,9 @@ public sealed partial class LoginService(
     ILogger<LoginService> logger)
 {
     /// <summary>The one answer to every failed login.</summary>
-    public static readonly Failure InvalidCredentials = Failure.Unauthorized("Invalid e-mail or password.");
+    public static readonly Error InvalidCredentials = Error.Unauthorized("Invalid e-mail or password.");
 
-    public async Task<Outcome<TokenResponse>> LoginAsync(LoginRequest request, CancellationToken cancellationToken)
+    public async Task<Result<TokenResponse>> LoginAsync(LoginRequest request, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
         if (string.IsNullOrWhiteSpace(request.Email))
@@ -40,7 +41,7 @@ public sealed partial class LoginService(
         }
         if (errors.Count > 0)
         {
-            return Failure.Invalid(errors);
+            return Error.Validation(errors);
         }
 
         var normalized = EmailAddresses.Normalize(request.Email!);
@@ -73,7 +74,7 @@ public sealed partial class LoginService(
         if (settings.RequireVerifiedEmail && !user.EmailVerified)
         {
             // Only after the right password: this tells nothing to someone who does not own the account.
-            return Failure.Forbidden("Verify your e-mail address before logging in.");
+            return Error.Forbidden("Verify your e-mail address before logging in.");
         }
 
         if (result == PasswordVerificationResult.SuccessRehashNeeded)

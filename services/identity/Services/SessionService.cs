@@ -1,6 +1,7 @@
 using EStore.Contracts.Events;
 using EStore.Identity.Data;
 using EStore.Identity.Dtos;
+using EStore.Platform.Errors;
 using EStore.Platform.Messaging;
 using EStore.Platform.Security;
 using Microsoft.EntityFrameworkCore;
@@ -54,12 +55,12 @@ public sealed partial class SessionService
     }
 
     /// <summary>Exchanges a refresh token for a new pair (rotation).</summary>
-    public async Task<Outcome<TokenResponse>> RefreshAsync(string? refreshToken, CancellationToken cancellationToken)
+    public async Task<Result<TokenResponse>> RefreshAsync(string? refreshToken, CancellationToken cancellationToken)
     {
-        var invalid = Failure.BadRequest("The refresh token is invalid, expired or revoked.");
+        var invalid = Error.BadRequest("The refresh token is invalid, expired or revoked.");
         if (!SecretTokens.IsWellFormed(refreshToken))
         {
-            return string.IsNullOrEmpty(refreshToken) ? Failure.Invalid("refreshToken", "is required.") : invalid;
+            return string.IsNullOrEmpty(refreshToken) ? Error.Validation("refreshToken", "is required.") : invalid;
         }
         var hash = SecretTokens.Hash(refreshToken!);
         var row = await _db.RefreshTokens.SingleOrDefaultAsync(t => t.TokenHash == hash, cancellationToken);

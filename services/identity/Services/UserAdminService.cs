@@ -1,6 +1,7 @@
 using EStore.Contracts.Events;
 using EStore.Identity.Data;
 using EStore.Identity.Dtos;
+using EStore.Platform.Errors;
 using EStore.Platform.Messaging;
 using EStore.Platform.Paging;
 using EStore.Platform.Security;
@@ -20,9 +21,6 @@ public sealed partial class UserAdminService(
     TimeProvider time,
     ILogger<UserAdminService> logger)
 {
-    /// <summary>The largest page a client may ask for.</summary>
-    public const int MaxPageSize = 100;
-
     public async Task<PagedResult<AdminUserDto>> ListAsync(PageQuery paging, string? search, CancellationToken cancellationToken)
     {
         var query = db.Users.AsNoTracking();
@@ -40,21 +38,21 @@ public sealed partial class UserAdminService(
         return new PagedResult<AdminUserDto>([.. users.Select(u => u.ToAdminDto(now))], paging.Page, paging.Size, total);
     }
 
-    public async Task<Outcome<AdminUserDto>> GetAsync(Guid id, CancellationToken cancellationToken) =>
+    public async Task<Result<AdminUserDto>> GetAsync(Guid id, CancellationToken cancellationToken) =>
         await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.Id == id, cancellationToken) is { } user
             ? user.ToAdminDto(time.GetUtcNow().UtcDateTime)
             : NotFound(id);
 
-    public async Task<Outcome<AdminUserDto>> SetRolesAsync(CurrentUser admin, Guid id, SetRolesRequest request, CancellationToken cancellationToken)
+    public async Task<Result<AdminUserDto>> SetRolesAsync(CurrentUser admin, Guid id, SetRolesRequest request, CancellationToken cancellationToken)
     {
         if (request.Roles is not { Count: > 0 } requested)
         {
-            return Failure.Invalid("roles", $"must list at least one of: {string.Join(", ", UserRoles.All)}.");
+            return Error.Validation("roles", $"must list at least one of: {string.Join(", ", UserRoles.All)}.");
         }
         if (requested.Any(r => r is null || !UserRoles.IsKnown(r)))
         {
             var unknown = requested.First(r => r is null || !UserRoles.IsKnown(r));
-            return Failure.Invalid("roles", $"'{unknown}' is not a role; roles are {string.Join(", ", UserRoles.All)}.");
+            return Error.Validation("roles", $"'{unknown}' is not a role; roles are {string.Join(", ", UserRoles.All)}.");
         }
         if (await db.Users.SingleOrDefaultAsync(u => u.Id == id, cancellationToken) is not { } user)
         {
@@ -64,7 +62,7 @@ public sealed partial class UserAdminService(
         if (id == admin.Id && !roles.Contains(UserRoles.Admin))
         {
             // Otherwise the last administrator could lock everyone out of user management.
-            return Failure.Conflict("You cannot remove your own admin role.");
+            return Error.Conflict("You cannot remove your own admin role.");
         }
         var now = time.GetUtcNow().UtcDateTime;
         if (!roles.SequenceEqual(user.Roles))
@@ -84,16 +82,16 @@ public sealed partial class UserAdminService(
         return user.ToAdminDto(now);
     }
 
-    public async Task<Outcome<AdminUserDto>> DisableAsync(CurrentUser admin, Guid id, string? reason, CancellationToken cancellationToken)
+    public async Task<Result<AdminUserDto>> DisableAsync(CurrentUser admin, Guid id, string? reason, CancellationToken cancellationToken)
     {
         reason = string.IsNullOrWhiteSpace(reason) ? "disabled by an administrator" : reason.Trim();
         if (reason.Length > 500)
         {
-            return Failure.Invalid("reason", "must be at most 500 characters long.");
+            return Error.Validation("reason", "must be at most 500 characters long.");
         }
         if (id == admin.Id)
         {
-            return Failure.Conflict("You cannot disable your own account.");
+            return Error.Conflict("You cannot disable your own account.");
         }
         if (await db.Users.SingleOrDefaultAsync(u => u.Id == id, cancellationToken) is not { } user)
         {
@@ -114,7 +112,7 @@ public sealed partial class UserAdminService(
         return user.ToAdminDto(now);
     }
 
-    public async Task<Outcome<AdminUserDto>> EnableAsync(CurrentUser admin, Guid id, CancellationToken cancellationToken)
+    public async Task<Result<AdminUserDto>> EnableAsync(CurrentUser admin, Guid id, CancellationToken cancellationToken)
     {
         if (await db.Users.SingleOrDefaultAsync(u => u.Id == id, cancellationToken) is not { } user)
         {
@@ -151,7 +149,7 @@ public sealed partial class UserAdminService(
         return true;
     }
 
-    private static Failure NotFound(Guid id) => Failure.NotFound($"User {id} does not exist.");
+    private static Error NotFound(Guid id) => Error.NotFound($"User {id} does not exist.");
 
     [LoggerMessage(EventId = 4010, EventName = "SecurityRolesChanged", Level = LogLevel.Information, Message = "SECURITY: admin {AdminId} set the roles of user {UserId} to {Roles}")]
     private partial void LogRolesChanged(Guid adminId, Guid userId, string roles);

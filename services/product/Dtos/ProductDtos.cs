@@ -40,21 +40,8 @@ public sealed record CategoryRequest(string? Name, Guid? ParentId);
 /// <summary>A category with its subcategories.</summary>
 public sealed record CategoryDto(Guid Id, string Name, string Slug, Guid? ParentId, IReadOnlyList<CategoryDto> Children);
 
-/// <summary>The public catalog's validated query.</summary>
-public sealed record CatalogQuery(
-    int Page,
-    int Size,
-    string? Text,
-    Guid? CategoryId,
-    Guid? ShopId,
-    string? ShopName,
-    decimal? MinPrice,
-    decimal? MaxPrice,
-    bool InStockOnly,
-    CatalogSort Sort);
-
 /// <summary>The sort orders a client may ask for (<c>sort=</c>); anything else is a 400.</summary>
-public enum CatalogSort
+public enum ProductSort
 {
     Name,
     Price,

@@ -37,33 +37,33 @@ public sealed class CategoryTree(ProductDbContext db)
         return Children(null);
     }
 
-    public async Task<(CategoryDto? Category, IResult? Problem)> SaveAsync(Guid? id, CategoryRequest request, CancellationToken cancellationToken)
+    public async Task<Result<CategoryDto>> SaveAsync(Guid? id, CategoryRequest request, CancellationToken cancellationToken)
     {
         var name = request.Name?.Trim();
         if (string.IsNullOrEmpty(name) || name.Length > 100)
         {
-            return (null, ProblemResponses.Validation(new Dictionary<string, string[]> { ["name"] = ["Required, at most 100 characters."] }));
+            return Error.Validation("name", "Required, at most 100 characters.");
         }
         var category = id is null ? null : await db.Categories.SingleOrDefaultAsync(c => c.Id == id, cancellationToken);
         if (id is not null && category is null)
         {
-            return (null, ProblemResponses.NotFound($"Category {id} does not exist."));
+            return Error.NotFound($"Category {id} does not exist.");
         }
         if (request.ParentId is { } parentId)
         {
             if (!await db.Categories.AnyAsync(c => c.Id == parentId, cancellationToken))
             {
-                return (null, ProblemResponses.Validation(new Dictionary<string, string[]> { ["parentId"] = ["No such category."] }));
+                return Error.Validation("parentId", "No such category.");
             }
             if (id is { } self && (await SubtreeAsync(db, self, cancellationToken)).Contains(parentId))
             {
-                return (null, ProblemResponses.Validation(new Dictionary<string, string[]> { ["parentId"] = ["A category cannot move below itself."] }));
+                return Error.Validation("parentId", "A category cannot move below itself.");
             }
         }
         var siblings = await db.Categories.Where(c => c.ParentId == request.ParentId && c.Id != id).Select(c => c.Name).ToListAsync(cancellationToken);
         if (siblings.Contains(name, StringComparer.OrdinalIgnoreCase))
         {
-            return (null, ProblemResponses.Conflict($"A category named '{name}' already exists there."));
+            return Error.Conflict($"A category named '{name}' already exists there.");
         }
         if (category is null)
         {
@@ -79,24 +79,24 @@ public sealed class CategoryTree(ProductDbContext db)
             await db.Products.Where(p => p.CategoryId == category.Id).ExecuteUpdateAsync(s => s.SetProperty(p => p.Category, name), cancellationToken);
         }
         await db.SaveChangesAsync(cancellationToken);
-        return (new CategoryDto(category.Id, category.Name, category.Slug, category.ParentId, []), null);
+        return new CategoryDto(category.Id, category.Name, category.Slug, category.ParentId, []);
     }
 
-    public async Task<IResult?> DeleteAsync(Guid id, CancellationToken cancellationToken)
+    public async Task<Result> DeleteAsync(Guid id, CancellationToken cancellationToken)
     {
         var category = await db.Categories.SingleOrDefaultAsync(c => c.Id == id, cancellationToken);
         if (category is null)
         {
-            return ProblemResponses.NotFound($"Category {id} does not exist.");
+            return Error.NotFound($"Category {id} does not exist.");
         }
         if (await db.Categories.AnyAsync(c => c.ParentId == id, cancellationToken)
             || await db.Products.AnyAsync(p => p.CategoryId == id && p.DeletedAt == null, cancellationToken))
         {
-            return ProblemResponses.Conflict($"Category {id} still has subcategories or products.");
+            return Error.Conflict($"Category {id} still has subcategories or products.");
         }
         db.Categories.Remove(category);
         await db.SaveChangesAsync(cancellationToken);
-        return null;
+        return Result.Success;
     }
 
     private static string Slug(string name)

@@ -12,7 +12,7 @@ public sealed class Inventory(ProductDbContext db, IEventOutbox outbox, TimeProv
 {
     private const int MaxStock = 1_000_000;
 
-    public async Task<(StockLevelDto? Level, IResult? Problem)> SetAsync(CurrentUser caller, Guid variantId, SetStockRequest request, CancellationToken cancellationToken)
+    public async Task<Result<StockLevelDto>> SetAsync(CurrentUser caller, Guid variantId, SetStockRequest request, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
         if (request.Stock is not (>= 0 and <= MaxStock))
@@ -28,7 +28,7 @@ public sealed class Inventory(ProductDbContext db, IEventOutbox outbox, TimeProv
             string.IsNullOrWhiteSpace(request.Reason) ? "set" : request.Reason.Trim(), cancellationToken);
     }
 
-    public async Task<(StockLevelDto? Level, IResult? Problem)> AdjustAsync(CurrentUser caller, Guid variantId, AdjustStockRequest request, CancellationToken cancellationToken)
+    public async Task<Result<StockLevelDto>> AdjustAsync(CurrentUser caller, Guid variantId, AdjustStockRequest request, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
         if (request.Delta is not { } delta || delta == 0 || Math.Abs((long)delta) > MaxStock)
@@ -39,13 +39,13 @@ public sealed class Inventory(ProductDbContext db, IEventOutbox outbox, TimeProv
         return await ChangeAsync(caller, variantId, errors, StockMovementKind.Adjust, _ => request.Delta!.Value, null, request.Reason?.Trim() ?? "", cancellationToken);
     }
 
-    private async Task<(StockLevelDto?, IResult?)> ChangeAsync(
+    private async Task<Result<StockLevelDto>> ChangeAsync(
         CurrentUser caller, Guid variantId, Dictionary<string, string[]> errors, StockMovementKind kind, Func<ProductVariant, int> deltaOf, int? threshold, string reason,
         CancellationToken cancellationToken)
     {
         if (!(caller.IsAdmin || caller.IsInRole(UserRoles.ShopOwner)))
         {
-            return (null, Results.Problem("Only shop owners and administrators manage stock.", statusCode: StatusCodes.Status403Forbidden));
+            return Error.Forbidden("Only shop owners and administrators manage stock.");
         }
         var owned = await (from v in db.Variants
                            join p in db.Products on v.ProductId equals p.Id
@@ -54,11 +54,11 @@ public sealed class Inventory(ProductDbContext db, IEventOutbox outbox, TimeProv
             .SingleOrDefaultAsync(cancellationToken);
         if (owned is null || !(caller.IsAdmin || owned.Owner == caller.Id))
         {
-            return (null, ProblemResponses.NotFound($"Variant {variantId} does not exist."));
+            return Error.NotFound($"Variant {variantId} does not exist.");
         }
         if (errors.Count > 0)
         {
-            return (null, ProblemResponses.Validation(errors));
+            return Error.Validation(errors);
         }
         var variant = owned.Variant;
         var delta = deltaOf(variant);
@@ -70,7 +70,7 @@ public sealed class Inventory(ProductDbContext db, IEventOutbox outbox, TimeProv
             .ExecuteUpdateAsync(s => s.SetProperty(v => v.Stock, v => v.Stock + delta), cancellationToken);
         if (updated == 0)
         {
-            return (null, ProblemResponses.Conflict($"The change would take the stock of variant {variantId} below the reserved units or above {MaxStock}."));
+            return Error.Conflict($"The change would take the stock of variant {variantId} below the reserved units or above {MaxStock}.");
         }
         var thresholdBefore = variant.LowStockThreshold;
         // Our UPDATE holds the row lock until commit: the reloaded row is exactly the state it produced.
@@ -104,8 +104,8 @@ public sealed class Inventory(ProductDbContext db, IEventOutbox outbox, TimeProv
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         // The status is the catalog's: units held for orders are not for sale.
-        return (new StockLevelDto(variant.Id, variant.Sku, variant.Stock, variant.LowStockThreshold, StockLevels.Of(availableAfter, variant.LowStockThreshold),
-            new StockMovementDto(movement.Id, movement.Delta, movement.StockAfter, movement.Reason, movement.ActorId, movement.At)), null);
+        return new StockLevelDto(variant.Id, variant.Sku, variant.Stock, variant.LowStockThreshold, StockLevels.Of(availableAfter, variant.LowStockThreshold),
+            new StockMovementDto(movement.Id, movement.Delta, movement.StockAfter, movement.Reason, movement.ActorId, movement.At));
     }
 
     private static void ValidateReason(string? reason, bool required, Dictionary<string, string[]> errors)

@@ -12,11 +12,11 @@ namespace EStore.Product.Services;
 /// </summary>
 public sealed class InventoryReport(ProductDbContext db, TimeProvider time)
 {
-    public async Task<(InventoryReportDto? Report, IResult? Problem)> ReportAsync(CurrentUser caller, Guid shopId, CancellationToken cancellationToken)
+    public async Task<Result<InventoryReportDto>> ReportAsync(CurrentUser caller, Guid shopId, CancellationToken cancellationToken)
     {
-        if (await CheckAccessAsync(caller, shopId, cancellationToken) is { } problem)
+        if (await CheckAccessAsync(caller, shopId, cancellationToken) is { } error)
         {
-            return (null, problem);
+            return error;
         }
         var now = time.GetUtcNow();
         var since30 = now.AddDays(-30);
@@ -47,14 +47,14 @@ public sealed class InventoryReport(ProductDbContext db, TimeProvider time)
                     variant.LowStockThreshold, StockLevels.Of(available, variant.LowStockThreshold), sold7, sold30, cover);
             })
             .ToList();
-        return (new InventoryReportDto(shopId, now, rows), null);
+        return new InventoryReportDto(shopId, now, rows);
     }
 
-    public async Task<(ShopStockSummaryDto? Summary, IResult? Problem)> SummaryAsync(CurrentUser caller, Guid shopId, CancellationToken cancellationToken)
+    public async Task<Result<ShopStockSummaryDto>> SummaryAsync(CurrentUser caller, Guid shopId, CancellationToken cancellationToken)
     {
-        if (await CheckAccessAsync(caller, shopId, cancellationToken) is { } problem)
+        if (await CheckAccessAsync(caller, shopId, cancellationToken) is { } error)
         {
-            return (null, problem);
+            return error;
         }
         var products = await db.Products.AsNoTracking().CountAsync(p => p.ShopId == shopId && p.DeletedAt == null, cancellationToken);
         var levels = await db.Variants.AsNoTracking()
@@ -62,19 +62,19 @@ public sealed class InventoryReport(ProductDbContext db, TimeProvider time)
             .Select(v => new { Available = v.Stock - v.Reserved, v.LowStockThreshold })
             .ToListAsync(cancellationToken);
         var statuses = levels.Select(l => StockLevels.Of(l.Available, l.LowStockThreshold)).ToList();
-        return (new ShopStockSummaryDto(shopId, products, levels.Count,
-            statuses.Count(s => s == StockLevels.LowStock), statuses.Count(s => s == StockLevels.OutOfStock)), null);
+        return new ShopStockSummaryDto(shopId, products, levels.Count,
+            statuses.Count(s => s == StockLevels.LowStock), statuses.Count(s => s == StockLevels.OutOfStock));
     }
 
-    private async Task<IResult?> CheckAccessAsync(CurrentUser caller, Guid shopId, CancellationToken cancellationToken)
+    private async Task<Error?> CheckAccessAsync(CurrentUser caller, Guid shopId, CancellationToken cancellationToken)
     {
         if (!(caller.IsAdmin || caller.IsInRole(UserRoles.ShopOwner)))
         {
-            return Results.Problem("Only shop owners and administrators see stock reports.", statusCode: StatusCodes.Status403Forbidden);
+            return Error.Forbidden("Only shop owners and administrators see stock reports.");
         }
         var owner = await db.Shops.AsNoTracking().Where(s => s.Id == shopId).Select(s => (Guid?)s.OwnerId).SingleOrDefaultAsync(cancellationToken);
         return owner is null || !(caller.IsAdmin || owner == caller.Id)
-            ? ProblemResponses.NotFound($"Shop {shopId} does not exist.")
+            ? Error.NotFound($"Shop {shopId} does not exist.")
             : null;
     }
 }

@@ -15,26 +15,26 @@ namespace EStore.Product.Services;
 /// </summary>
 public sealed class ProductAdmin(ProductDbContext db, IEventOutbox outbox, TimeProvider time)
 {
-    public async Task<(ProductDto? Product, IResult? Problem)> CreateAsync(CurrentUser caller, ProductRequest request, CancellationToken cancellationToken)
+    public async Task<Result<ProductDto>> CreateAsync(CurrentUser caller, ProductRequest request, CancellationToken cancellationToken)
     {
         if (Forbidden(caller) is { } forbidden)
         {
-            return (null, forbidden);
+            return forbidden;
         }
         if (request.ShopId is not { } shopId)
         {
-            return (null, Invalid("shopId", "Required."));
+            return Error.Validation("shopId", "Required.");
         }
         var shop = await db.Shops.AsNoTracking().SingleOrDefaultAsync(s => s.Id == shopId, cancellationToken);
         if (shop is null || !(caller.IsAdmin || shop.OwnerId == caller.Id))
         {
-            return (null, ProblemResponses.NotFound($"Shop {shopId} does not exist."));
+            return Error.NotFound($"Shop {shopId} does not exist.");
         }
         var errors = ProductRules.Validate(request, requireVariants: true);
         var category = await CategoryAsync(request.CategoryId, errors, cancellationToken);
         if (errors.Count > 0)
         {
-            return (null, ProblemResponses.Validation(errors));
+            return Error.Validation(errors);
         }
         var now = time.GetUtcNow();
         var product = new Data.Product
@@ -64,18 +64,18 @@ public sealed class ProductAdmin(ProductDbContext db, IEventOutbox outbox, TimeP
         return await SaveAsync(product, shop.Name, cancellationToken);
     }
 
-    public async Task<(ProductDto? Product, IResult? Problem)> UpdateAsync(CurrentUser caller, Guid id, ProductRequest request, CancellationToken cancellationToken)
+    public async Task<Result<ProductDto>> UpdateAsync(CurrentUser caller, Guid id, ProductRequest request, CancellationToken cancellationToken)
     {
-        var (product, shopName, problem) = await ManagedAsync(caller, id, cancellationToken);
-        if (problem is not null)
+        var (product, shopName, error) = await ManagedAsync(caller, id, cancellationToken);
+        if (error is not null)
         {
-            return (null, problem);
+            return error;
         }
         var errors = ProductRules.Validate(request, requireVariants: false);
         var category = await CategoryAsync(request.CategoryId, errors, cancellationToken);
         if (errors.Count > 0)
         {
-            return (null, ProblemResponses.Validation(errors));
+            return Error.Validation(errors);
         }
         var name = ProductRules.CleanName(request.Name)!;
         var currency = ProductRules.CurrencyOf(request);
@@ -95,18 +95,18 @@ public sealed class ProductAdmin(ProductDbContext db, IEventOutbox outbox, TimeP
         return await SaveAsync(product, shopName, cancellationToken);
     }
 
-    public async Task<(ProductDto? Product, IResult? Problem)> AddVariantAsync(CurrentUser caller, Guid id, VariantRequest request, CancellationToken cancellationToken)
+    public async Task<Result<ProductDto>> AddVariantAsync(CurrentUser caller, Guid id, VariantRequest request, CancellationToken cancellationToken)
     {
-        var (product, shopName, problem) = await ManagedAsync(caller, id, cancellationToken);
-        if (problem is not null)
+        var (product, shopName, error) = await ManagedAsync(caller, id, cancellationToken);
+        if (error is not null)
         {
-            return (null, problem);
+            return error;
         }
         var errors = new Dictionary<string, string[]>();
         ProductRules.ValidateVariant(request, "", errors);
         if (errors.Count > 0)
         {
-            return (null, ProblemResponses.Validation(errors));
+            return Error.Validation(errors);
         }
         var wasAvailable = ProductSignals.IsAvailable(product!);
         // Added through the set: a new entity with its key already set would otherwise be taken for an existing row.
@@ -130,20 +130,20 @@ public sealed class ProductAdmin(ProductDbContext db, IEventOutbox outbox, TimeP
         return await SaveAsync(product, shopName, cancellationToken);
     }
 
-    public async Task<IResult?> DeleteAsync(CurrentUser caller, Guid id, CancellationToken cancellationToken)
+    public async Task<Result> DeleteAsync(CurrentUser caller, Guid id, CancellationToken cancellationToken)
     {
-        var (product, _, problem) = await ManagedAsync(caller, id, cancellationToken);
-        if (problem is not null)
+        var (product, _, error) = await ManagedAsync(caller, id, cancellationToken);
+        if (error is not null)
         {
-            return problem;
+            return error;
         }
         product!.DeletedAt = time.GetUtcNow();
         ProductSignals.Changed(outbox, product, ProductChangeKind.Deleted, product.DeletedAt.Value);
         await db.SaveChangesAsync(cancellationToken);
-        return null;
+        return Result.Success;
     }
 
-    private async Task<(Data.Product? Product, string? ShopName, IResult? Problem)> ManagedAsync(CurrentUser caller, Guid id, CancellationToken cancellationToken)
+    private async Task<(Data.Product? Product, string? ShopName, Error? Error)> ManagedAsync(CurrentUser caller, Guid id, CancellationToken cancellationToken)
     {
         if (Forbidden(caller) is { } forbidden)
         {
@@ -153,7 +153,7 @@ public sealed class ProductAdmin(ProductDbContext db, IEventOutbox outbox, TimeP
         var shop = product?.ShopId is { } shopId ? await db.Shops.AsNoTracking().SingleOrDefaultAsync(s => s.Id == shopId, cancellationToken) : null;
         // A product without a shop (none is created any more) is managed by admins only.
         return product is null || !(caller.IsAdmin || shop?.OwnerId == caller.Id)
-            ? (null, null, ProblemResponses.NotFound($"Product {id} does not exist."))
+            ? (null, null, Error.NotFound($"Product {id} does not exist."))
             : (product, shop?.Name, null);
     }
 
@@ -167,24 +167,21 @@ public sealed class ProductAdmin(ProductDbContext db, IEventOutbox outbox, TimeP
         return category;
     }
 
-    private async Task<(ProductDto?, IResult?)> SaveAsync(Data.Product product, string? shopName, CancellationToken cancellationToken)
+    private async Task<Result<ProductDto>> SaveAsync(Data.Product product, string? shopName, CancellationToken cancellationToken)
     {
         try
         {
             await db.SaveChangesAsync(cancellationToken);
-            return (StockLevels.ToDto(product, shopName), null);
+            return StockLevels.ToDto(product, shopName);
         }
         catch (DbUpdateException ex) when (DbErrors.IsUniqueViolation(ex))
         {
-            return (null, ProblemResponses.Conflict("A variant with that SKU already exists."));
+            return Error.Conflict("A variant with that SKU already exists.");
         }
     }
 
-    private static IResult? Forbidden(CurrentUser caller) =>
+    private static Error? Forbidden(CurrentUser caller) =>
         caller.IsAdmin || caller.IsInRole(UserRoles.ShopOwner)
             ? null
-            : Results.Problem("Only shop owners and administrators manage products.", statusCode: StatusCodes.Status403Forbidden);
-
-    private static IResult Invalid(string field, string message) =>
-        ProblemResponses.Validation(new Dictionary<string, string[]> { [field] = [message] });
+            : Error.Forbidden("Only shop owners and administrators manage products.");
 }

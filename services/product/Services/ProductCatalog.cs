@@ -1,4 +1,5 @@
 using EStore.Contracts.Events;
+using EStore.Platform.Errors;
 using EStore.Platform.Paging;
 using EStore.Platform.Text;
 using EStore.Product.Data;
@@ -10,16 +11,13 @@ namespace EStore.Product.Services;
 /// <summary>Reads the public catalog: live products of active shops.</summary>
 public sealed class ProductCatalog(ProductDbContext db)
 {
-    /// <summary>The largest page a client may ask for.</summary>
-    public const int MaxPageSize = 100;
-
     /// <summary>The longest <c>shopName</c> filter: a shop name's own limit.</summary>
     public const int MaxShopNameLength = 100;
 
     // Must match the configuration of the generated search column (ProductDbContext).
     private const string SearchConfiguration = "simple";
 
-    public async Task<PagedResult<ProductDto>> ListAsync(CatalogQuery query, CancellationToken cancellationToken)
+    public async Task<PagedResult<ProductDto>> ListAsync(ProductQuery query, CancellationToken cancellationToken)
     {
         var products = Visible();
         IReadOnlyList<string> words = [];
@@ -79,13 +77,13 @@ public sealed class ProductCatalog(ProductDbContext db)
         // Sorting is a closed set of expressions chosen by an enum: the client's text never reaches SQL.
         var ordered = query.Sort switch
         {
-            CatalogSort.Price => products.OrderBy(p => p.Price).ThenBy(p => p.Name),
-            CatalogSort.PriceDesc => products.OrderByDescending(p => p.Price).ThenBy(p => p.Name),
-            CatalogSort.Newest => products.OrderByDescending(p => p.CreatedAt).ThenBy(p => p.Name),
-            CatalogSort.Relevance when tsQuery is not null => products
+            ProductSort.Price => products.OrderBy(p => p.Price).ThenBy(p => p.Name),
+            ProductSort.PriceDesc => products.OrderByDescending(p => p.Price).ThenBy(p => p.Name),
+            ProductSort.Newest => products.OrderByDescending(p => p.CreatedAt).ThenBy(p => p.Name),
+            ProductSort.Relevance when tsQuery is not null => products
                 .OrderByDescending(p => p.SearchVector!.Rank(EF.Functions.ToTsQuery(SearchConfiguration, tsQuery)))
                 .ThenBy(p => p.Name),
-            CatalogSort.Relevance when words.Count > 0 => ByNameMatches(products, words).ThenBy(p => p.Name),
+            ProductSort.Relevance when words.Count > 0 => ByNameMatches(products, words).ThenBy(p => p.Name),
             _ => products.OrderBy(p => p.Name),
         };
         var page = await ordered.ThenBy(p => p.Id)
@@ -95,10 +93,14 @@ public sealed class ProductCatalog(ProductDbContext db)
         return new PagedResult<ProductDto>(await ToDtosAsync(page, cancellationToken), query.Page, query.Size, total);
     }
 
-    public async Task<ProductDto?> FindAsync(Guid id, CancellationToken cancellationToken)
+    public async Task<Result<ProductDto>> FindAsync(Guid id, CancellationToken cancellationToken)
     {
         var product = await Visible().Include(p => p.Variants).SingleOrDefaultAsync(p => p.Id == id, cancellationToken);
-        return product is null ? null : (await ToDtosAsync([product], cancellationToken))[0];
+        if (product is null)
+        {
+            return Error.NotFound($"Product {id} does not exist.");
+        }
+        return (await ToDtosAsync([product], cancellationToken))[0];
     }
 
     // SQLite has no ranking: products whose name holds the first word come first, then the second word, and so on.

@@ -1,3 +1,4 @@
+using EStore.Platform.Errors;
 using EStore.Platform.Security;
 using EStore.Shop.Dtos;
 using Microsoft.EntityFrameworkCore;
@@ -8,16 +9,16 @@ namespace EStore.Shop.Services;
 public sealed class ShopDashboard(Data.ShopDbContext db, InventoryClient inventory)
 {
     /// <summary>
-    /// The summary of shop <paramref name="id"/>, or null when it does not exist or <paramref name="caller"/>
-    /// is neither its owner nor an administrator. A service that does not answer leaves its counts null
+    /// The summary of shop <paramref name="id"/>; not found when it does not exist or <paramref name="caller"/>
+    /// is neither its owner nor an administrator (another owner's shop looks exactly like a missing one). A service that does not answer leaves its counts null
     /// and is named in <see cref="ShopSummaryDto.Unavailable"/>: the dashboard degrades, it does not fail.
     /// </summary>
-    public async Task<ShopSummaryDto?> SummaryAsync(Guid id, CurrentUser caller, CancellationToken cancellationToken)
+    public async Task<Result<ShopSummaryDto>> SummaryAsync(Guid id, CurrentUser caller, CancellationToken cancellationToken)
     {
         var shop = await db.Shops.AsNoTracking().SingleOrDefaultAsync(s => s.Id == id, cancellationToken);
         if (shop is null || !ShopService.CanManage(shop, caller))
         {
-            return null;
+            return ShopService.NotFound(id);
         }
         var stock = await inventory.GetSummaryAsync(id, cancellationToken);
         List<string> unavailable = stock is null ? [InventoryClient.AppName] : [];

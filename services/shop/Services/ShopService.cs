@@ -12,35 +12,22 @@ using Microsoft.Extensions.Options;
 
 namespace EStore.Shop.Services;
 
-/// <summary>A shop, or the problem response that explains why there is none.</summary>
-public sealed record ShopOutcome(ShopDto? Shop, IResult? Problem)
-{
-    public IResult ToResult(Func<ShopDto, IResult> success) => Problem ?? success(Shop!);
-
-    public static implicit operator ShopOutcome(ShopDto shop) => new(shop, null);
-
-    public static ShopOutcome Fail(IResult problem) => new(null, problem);
-}
-
 /// <summary>Registers, lists, edits and moderates shops; every change and its event commit together.</summary>
 public sealed class ShopService(ShopDbContext db, IEventOutbox outbox, IOptions<ShopSettings> settings, TimeProvider time)
 {
-    /// <summary>The largest page a client may ask for.</summary>
-    public const int MaxPageSize = 100;
-
-    public async Task<ShopOutcome> CreateAsync(CurrentUser caller, ShopRequest request, CancellationToken cancellationToken)
+    public async Task<Result<ShopDto>> CreateAsync(CurrentUser caller, ShopRequest request, CancellationToken cancellationToken)
     {
         // No fallback to the owner's login e-mail: the contact address is public, so only one the owner typed is shown.
         var errors = ShopRules.Validate(request, out var clean);
         if (errors.Count > 0)
         {
-            return ShopOutcome.Fail(ProblemResponses.Validation(errors));
+            return Error.Validation(errors);
         }
         var normalized = UnicodeText.ComparisonKey(clean.Name!);
         var skeleton = UnicodeText.Skeleton(clean.Name!);
         if (await FindClashAsync(normalized, skeleton, null, cancellationToken) is { } clash)
         {
-            return ShopOutcome.Fail(clash);
+            return clash;
         }
         var now = time.GetUtcNow();
         var shop = new Data.Shop
@@ -85,30 +72,32 @@ public sealed class ShopService(ShopDbContext db, IEventOutbox outbox, IOptions<
     }
 
     /// <summary>A shop; one that is not active is visible only to its owner and administrators.</summary>
-    public async Task<ShopOutcome> GetAsync(Guid id, CurrentUser? caller, CancellationToken cancellationToken)
+    public async Task<Result<ShopDto>> GetAsync(Guid id, CurrentUser? caller, CancellationToken cancellationToken)
     {
         var shop = await db.Shops.AsNoTracking().SingleOrDefaultAsync(s => s.Id == id, cancellationToken);
-        return shop is not null && (shop.Status == ShopState.Active || CanManage(shop, caller))
-            ? ToDto(shop, withOwner: CanManage(shop, caller))
-            : ShopOutcome.Fail(NotFound(id));
+        if (shop is null || (shop.Status != ShopState.Active && !CanManage(shop, caller)))
+        {
+            return NotFound(id);
+        }
+        return ToDto(shop, withOwner: CanManage(shop, caller));
     }
 
     public async Task<IReadOnlyList<ShopDto>> MineAsync(CurrentUser caller, CancellationToken cancellationToken) =>
         [.. (await db.Shops.AsNoTracking().Where(s => s.OwnerId == caller.Id).OrderBy(s => s.NormalizedName)
             .ToListAsync(cancellationToken)).Select(s => ToDto(s, withOwner: true))];
 
-    public async Task<ShopOutcome> UpdateAsync(Guid id, CurrentUser caller, ShopRequest request, CancellationToken cancellationToken)
+    public async Task<Result<ShopDto>> UpdateAsync(Guid id, CurrentUser caller, ShopRequest request, CancellationToken cancellationToken)
     {
         var shop = await db.Shops.SingleOrDefaultAsync(s => s.Id == id, cancellationToken);
         if (shop is null || !CanManage(shop, caller))
         {
             // Someone else's shop is indistinguishable from a missing one.
-            return ShopOutcome.Fail(NotFound(id));
+            return NotFound(id);
         }
         var errors = ShopRules.Validate(request, out var clean);
         if (errors.Count > 0)
         {
-            return ShopOutcome.Fail(ProblemResponses.Validation(errors));
+            return Error.Validation(errors);
         }
         var normalized = UnicodeText.ComparisonKey(clean.Name!);
         var skeleton = UnicodeText.Skeleton(clean.Name!);
@@ -116,7 +105,7 @@ public sealed class ShopService(ShopDbContext db, IEventOutbox outbox, IOptions<
         {
             if (await FindClashAsync(normalized, skeleton, id, cancellationToken) is { } clash)
             {
-                return ShopOutcome.Fail(clash);
+                return clash;
             }
             if (normalized != shop.NormalizedName)
             {
@@ -134,23 +123,23 @@ public sealed class ShopService(ShopDbContext db, IEventOutbox outbox, IOptions<
     }
 
     /// <summary>Admin moderation: approve (PENDING -> ACTIVE), suspend, reactivate (SUSPENDED -> ACTIVE).</summary>
-    public async Task<ShopOutcome> ChangeStatusAsync(Guid id, ShopState from, ShopState to, string? reason, CancellationToken cancellationToken)
+    public async Task<Result<ShopDto>> ChangeStatusAsync(Guid id, ShopState from, ShopState to, string? reason, CancellationToken cancellationToken)
     {
         var shop = await db.Shops.SingleOrDefaultAsync(s => s.Id == id, cancellationToken);
         if (shop is null)
         {
-            return ShopOutcome.Fail(NotFound(id));
+            return NotFound(id);
         }
         // Suspension applies to pending and active shops alike; the other moves need their exact starting state.
         var allowed = shop.Status == from || (to == ShopState.Suspended && shop.Status == ShopState.Pending);
         if (!allowed)
         {
-            return ShopOutcome.Fail(ProblemResponses.Conflict($"Shop {id} is {Label(shop.Status)}; this change needs {Label(from)}."));
+            return Error.Conflict($"Shop {id} is {Label(shop.Status)}; this change needs {Label(from)}.");
         }
         reason = string.IsNullOrWhiteSpace(reason) ? null : reason.Trim();
         if (reason is { Length: > ShopRulesLimits.Reason })
         {
-            return ShopOutcome.Fail(ProblemResponses.Validation(new Dictionary<string, string[]> { ["reason"] = [$"At most {ShopRulesLimits.Reason} characters."] }));
+            return Error.Validation("reason", $"At most {ShopRulesLimits.Reason} characters.");
         }
         var now = time.GetUtcNow();
         shop.Status = to;
@@ -160,7 +149,7 @@ public sealed class ShopService(ShopDbContext db, IEventOutbox outbox, IOptions<
         return await SaveAsync(shop, cancellationToken);
     }
 
-    private async Task<ShopOutcome> SaveAsync(Data.Shop shop, CancellationToken cancellationToken)
+    private async Task<Result<ShopDto>> SaveAsync(Data.Shop shop, CancellationToken cancellationToken)
     {
         try
         {
@@ -171,12 +160,12 @@ public sealed class ShopService(ShopDbContext db, IEventOutbox outbox, IOptions<
         catch (DbUpdateException ex) when (DbErrors.IsUniqueViolation(ex))
         {
             // Lost a race with a concurrent request for the same name.
-            return ShopOutcome.Fail(NameTaken(shop.Name));
+            return NameTaken(shop.Name);
         }
     }
 
     // The same name ignoring case, or one that looks the same (TS #39 skeleton: homoglyphs, full-width, invisible characters).
-    private async Task<IResult?> FindClashAsync(string normalized, string skeleton, Guid? self, CancellationToken cancellationToken)
+    private async Task<Error?> FindClashAsync(string normalized, string skeleton, Guid? self, CancellationToken cancellationToken)
     {
         var existing = await db.Shops.AsNoTracking()
             .Where(s => (s.NormalizedName == normalized || s.NameSkeleton == skeleton) && s.Id != self)
@@ -211,10 +200,10 @@ public sealed class ShopService(ShopDbContext db, IEventOutbox outbox, IOptions<
 
     internal static bool CanManage(Data.Shop shop, CurrentUser? caller) => caller is not null && (caller.IsAdmin || shop.OwnerId == caller.Id);
 
-    private static IResult NotFound(Guid id) => ProblemResponses.NotFound($"Shop {id} does not exist.");
+    internal static Error NotFound(Guid id) => Error.NotFound($"Shop {id} does not exist.");
 
-    private static IResult NameTaken(string name) =>
-        ProblemResponses.Conflict($"A shop named '{name}' already exists, or one whose name looks the same; choose a name that reads differently.");
+    private static Error NameTaken(string name) =>
+        Error.Conflict($"A shop named '{name}' already exists, or one whose name looks the same; choose a name that reads differently.");
 
     /// <summary>The status as <c>shop.events</c> carry it.</summary>
     internal static ShopStatus ToContract(ShopState state) => state switch

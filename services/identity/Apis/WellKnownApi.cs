@@ -1,31 +1,32 @@
 using EStore.Identity.Dtos;
 using EStore.Identity.Services;
 using EStore.Platform.Security;
+using Microsoft.AspNetCore.Http.HttpResults;
 
-namespace EStore.Identity.Controllers;
+namespace EStore.Identity.Apis;
 
 /// <summary><c>/.well-known/jwks.json</c> and <c>/.well-known/openid-configuration</c>: how others check our tokens.</summary>
-public static class WellKnownEndpoints
+public static class WellKnownApi
 {
-    public static IEndpointRouteBuilder MapWellKnownEndpoints(this IEndpointRouteBuilder endpoints)
+    public static IEndpointRouteBuilder MapWellKnownApi(this IEndpointRouteBuilder endpoints)
     {
         var wellKnown = endpoints.MapGroup("/.well-known").WithTags("Discovery");
-        wellKnown.MapGet("/jwks.json", JwksAsync).Produces<JsonWebKeySetDto>();
-        wellKnown.MapGet("/openid-configuration", OpenIdConfiguration).Produces<OpenIdConfigurationDto>();
+        wellKnown.MapGet("/jwks.json", JwksAsync);
+        wellKnown.MapGet("/openid-configuration", OpenIdConfiguration);
         return endpoints;
     }
 
-    private static async Task<IResult> JwksAsync(HttpContext http, SigningKeyStore keys, CancellationToken cancellationToken)
+    private static async Task<JsonHttpResult<JsonWebKeySetDto>> JwksAsync(HttpContext http, SigningKeyStore keys, CancellationToken cancellationToken)
     {
         // Short: validators also refetch on an unknown kid, and a rotation should not wait on caches.
         http.Response.Headers.CacheControl = "public, max-age=60";
-        return Results.Json(await keys.GetJwksAsync(cancellationToken), contentType: "application/json");
+        return TypedResults.Json(await keys.GetJwksAsync(cancellationToken), contentType: "application/json");
     }
 
-    private static IResult OpenIdConfiguration(JwtSettings jwt)
+    private static Ok<OpenIdConfigurationDto> OpenIdConfiguration(JwtSettings jwt)
     {
         var issuer = jwt.Issuer.TrimEnd('/');
-        return Results.Ok(new OpenIdConfigurationDto(
+        return TypedResults.Ok(new OpenIdConfigurationDto(
             jwt.Issuer,
             issuer + "/.well-known/jwks.json",
             issuer + "/api/auth/login",

@@ -1,7 +1,7 @@
-namespace EStore.Identity.Controllers;
+namespace EStore.Identity.Apis;
 
 /// <summary>What every identity endpoint shares.</summary>
-internal static class EndpointConventions
+internal static class ApiConventions
 {
     /// <summary>Responses carry tokens and personal data: no cache may keep them (RFC 6749 §5.1, ASVS 14.3).</summary>
     public static RouteGroupBuilder NoStore(this RouteGroupBuilder group) =>
@@ -11,7 +11,4 @@ internal static class EndpointConventions
             context.HttpContext.Response.Headers.Pragma = "no-cache";
             return await next(context);
         });
-
-    /// <summary>The 400 for a request whose JSON body is missing.</summary>
-    public static IResult MissingBody() => EStore.Platform.Errors.ProblemResponses.BadRequest("A JSON request body is required.");
 }
