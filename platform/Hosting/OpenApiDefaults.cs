@@ -1,3 +1,4 @@
+using System.Reflection;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -48,6 +49,8 @@ public static class OpenApiDefaults
                     operation.Security.Add(new OpenApiSecurityRequirement());
                 }
                 operation.Security.Add(new OpenApiSecurityRequirement { [bearer] = [] });
+                // The description leaves out parameters bound by BindAsync: read the handler's own parameters.
+                DescribeBoundQueryValues(operation, metadata.OfType<MethodInfo>().SelectMany(m => m.GetParameters()).Select(p => p.ParameterType));
                 return Task.CompletedTask;
             });
         });
@@ -57,6 +60,29 @@ public static class OpenApiDefaults
     {
         endpoints.MapOpenApi().AllowAnonymous().ExcludeFromDescription();
         return endpoints;
+    }
+
+    private static void DescribeBoundQueryValues(OpenApiOperation operation, IEnumerable<Type> parameterTypes)
+    {
+        foreach (var type in parameterTypes.Distinct())
+        {
+            var bound = Nullable.GetUnderlyingType(type) ?? type;
+            foreach (var query in bound.GetCustomAttributes(typeof(QueryParameterAttribute), inherit: false).Cast<QueryParameterAttribute>())
+            {
+                operation.Parameters ??= [];
+                if (operation.Parameters.Any(p => p.Name == query.Name && p.In == ParameterLocation.Query))
+                {
+                    continue;
+                }
+                operation.Parameters.Add(new OpenApiParameter
+                {
+                    Name = query.Name,
+                    In = ParameterLocation.Query,
+                    Description = query.Description,
+                    Schema = new OpenApiSchema { Type = query.Type },
+                });
+            }
+        }
     }
 
     // Operation transformers run before document transformers, and a requirement whose scheme

@@ -1,7 +1,9 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using EStore.Platform.Errors;
+using EStore.Platform.Hosting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.OpenApi;
 
 namespace EStore.Platform.Paging;
 
@@ -10,6 +12,8 @@ namespace EStore.Platform.Paging;
 /// <see cref="BindAsync"/>); a malformed or out-of-range value answers a 400 problem naming the parameter and the
 /// allowed range under <c>errors</c> (never a bare binding failure, never an overflowing offset).
 /// </summary>
+[QueryParameter("page", JsonSchemaType.Integer, "The page number, from 1 (the default) to 10000.")]
+[QueryParameter("size", JsonSchemaType.Integer, "Items per page, from 1 to 100; 20 when not given.")]
 public readonly record struct PageQuery(int Page, int Size)
 {
     /// <summary>The page size when the client names none.</summary>

@@ -1,7 +1,9 @@
 using System.Globalization;
 using EStore.Platform.Errors;
+using EStore.Platform.Hosting;
 using EStore.Platform.Paging;
 using EStore.Product.Services;
+using Microsoft.OpenApi;
 
 namespace EStore.Product.Dtos;
 
@@ -9,6 +11,16 @@ namespace EStore.Product.Dtos;
 /// The public catalog's validated query (<c>GET /api/products</c>), bound from the query string by <see cref="BindAsync"/>;
 /// a bad value answers a 400 problem naming it.
 /// </summary>
+[QueryParameter("page", JsonSchemaType.Integer, "The page number, from 1 (the default) to 10000.")]
+[QueryParameter("size", JsonSchemaType.Integer, "Products per page, from 1 to 100; 20 when not given.")]
+[QueryParameter("q", JsonSchemaType.String, "Words to search for in names and descriptions (at most 200 characters).")]
+[QueryParameter("category", JsonSchemaType.String, "A category id (UUID): products in it or its subcategories.")]
+[QueryParameter("shopId", JsonSchemaType.String, "A shop id (UUID).")]
+[QueryParameter("shopName", JsonSchemaType.String, "Part of a shop's name, ignoring case, width and spacing (at most 100 characters).")]
+[QueryParameter("minPrice", JsonSchemaType.Number, "The lowest unit price, inclusive.")]
+[QueryParameter("maxPrice", JsonSchemaType.Number, "The highest unit price, inclusive.")]
+[QueryParameter("inStock", JsonSchemaType.Boolean, "true: only products with stock to sell.")]
+[QueryParameter("sort", JsonSchemaType.String, "relevance (the default with q), name (the default without), price, -price or newest.")]
 public sealed record ProductQuery(
     int Page,
     int Size,

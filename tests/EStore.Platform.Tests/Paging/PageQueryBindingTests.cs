@@ -53,6 +53,24 @@ public sealed class PageQueryBindingTests
         Assert.Equal(["'limit' must be a whole number from 1 to 10."], error.Fields!["limit"]);
     }
 
+    [Fact]
+    public async Task The_openapi_document_lists_page_and_size_as_optional_integer_query_parameters()
+    {
+        await using var service = await StartAsync();
+
+        using var response = await service.Client.GetAsync("/openapi/v1.json");
+
+        var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        var parameters = document.GetProperty("paths").GetProperty("/list").GetProperty("get").GetProperty("parameters").EnumerateArray()
+            .ToDictionary(p => p.GetProperty("name").GetString()!);
+        foreach (var name in new[] { "page", "size" })
+        {
+            Assert.Equal("query", parameters[name].GetProperty("in").GetString());
+            Assert.Equal("integer", parameters[name].GetProperty("schema").GetProperty("type").GetString());
+            Assert.False(parameters[name].TryGetProperty("required", out var required) && required.GetBoolean());
+        }
+    }
+
     private static Task<TestService> StartAsync() =>
         TestService.StartAsync(map: app => app.MapGet("/list", (PageQuery paging) => TypedResults.Ok(paging)));
 }
