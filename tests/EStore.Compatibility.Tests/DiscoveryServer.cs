@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using EStore.Discovery.Registry;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -39,12 +38,7 @@ internal sealed class DiscoveryServer : WebApplicationFactory<Program>
 
     public static DiscoveryServer Start()
     {
-        int port;
-        using (var listener = new TcpListener(IPAddress.Loopback, 0))
-        {
-            listener.Start();
-            port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        }
+        var port = FreePort.Next();
         var server = new DiscoveryServer(port);
         server.StartServer();
         server.Http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/"), Timeout = TimeSpan.FromSeconds(10) };

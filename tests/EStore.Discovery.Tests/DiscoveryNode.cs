@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using EStore.Discovery.Registry;
 using EStore.Discovery.Replication;
 using EStore.Platform.Health;
@@ -55,14 +54,6 @@ internal sealed class DiscoveryNode : WebApplicationFactory<Program>
     /// <summary>The URL a peer configures: with the <c>discovery</c> credential as userinfo, Spring Cloud's form.</summary>
     public static string PeerUrlOf(int port) => $"http://discovery:{TestCredentials.PeerSecret}@127.0.0.1:{port}/eureka/";
 
-    /// <summary>A port free right now (the OS does not hand it out again at once).</summary>
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
     /// <summary>Starts a node on <paramref name="port"/> whose peers are <paramref name="peerUrls"/> (its own URL may be among them).</summary>
     public static DiscoveryNode Start(int port, IEnumerable<string> peerUrls, IDictionary<string, string?>? settings = null)
     {
@@ -102,29 +93,4 @@ internal sealed class DiscoveryNode : WebApplicationFactory<Program>
         Http.Dispose();
         await base.DisposeAsync();
     }
-}
-
-/// <summary>Bounded polling for conditions that become true asynchronously (replication).</summary>
-internal static class Eventually
-{
-    public static async Task<T> GetAsync<T>(Func<Task<T>> probe, Func<T, bool> done, string what, int timeoutSeconds = 10)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(timeoutSeconds);
-        while (true)
-        {
-            var value = await probe();
-            if (done(value))
-            {
-                return value;
-            }
-            if (DateTime.UtcNow > deadline)
-            {
-                Assert.Fail($"Timed out after {timeoutSeconds} s waiting for {what}; last value: {value}");
-            }
-            await Task.Delay(50);
-        }
-    }
-
-    public static Task TrueAsync(Func<bool> condition, string what, int timeoutSeconds = 10) =>
-        GetAsync(() => Task.FromResult(condition()), ok => ok, what, timeoutSeconds);
 }

@@ -1,4 +1,3 @@
-using System.Net;
 using EStore.Platform.Health;
 using EStore.Platform.Hosting;
 using Microsoft.AspNetCore.Builder;
@@ -82,16 +81,6 @@ internal sealed class TestApp : IAsyncDisposable
             settings[key] = value;
         }
         return settings;
-    }
-
-    /// <summary>A loopback port nothing listens on.</summary>
-    public static int DeadPort()
-    {
-        var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
     }
 
     public async ValueTask DisposeAsync()

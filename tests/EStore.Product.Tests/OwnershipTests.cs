@@ -1,15 +1,15 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using EStore.Catalog.Tests.Infrastructure;
 using EStore.Contracts.Events;
 using EStore.Platform.Security;
+using EStore.Product.Tests.Infrastructure;
 
-namespace EStore.Catalog.Tests;
+namespace EStore.Product.Tests;
 
 /// <summary>Who may change products, categories; validation; suspended shops leave the catalog.</summary>
-[Collection(CatalogCollection.Name)]
-public sealed class OwnershipTests(CatalogStack stack)
+[Collection(ProductCollection.Name)]
+public sealed class OwnershipTests(ProductStack stack)
 {
     private const string Kitchen = "00000000-0000-4000-9000-000000000005";
 

@@ -1,16 +1,16 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using EStore.Catalog.Tests.Infrastructure;
 using EStore.Contracts.Events;
 using EStore.Product.Messaging;
+using EStore.Product.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace EStore.Catalog.Tests;
+namespace EStore.Product.Tests;
 
 /// <summary>The checkout saga's stock side: all-or-nothing reservations, idempotent, released and committed.</summary>
-[Collection(CatalogCollection.Name)]
-public sealed class ReservationTests(CatalogStack stack)
+[Collection(ProductCollection.Name)]
+public sealed class ReservationTests(ProductStack stack)
 {
     private static readonly AddressSnapshot Address = new("Ann", "Main St 1", null, "Berlin", "10115", "DE");
 
