@@ -20,7 +20,16 @@ public sealed class ServiceApp<TEntryPoint> : WebApplicationFactory<TEntryPoint>
         Port = port;
         _settings = settings;
         _testServices = testServices;
-        UseKestrel(options => options.Listen(IPAddress.Loopback, port));
+        if (settings.ContainsKey("Management:Port"))
+        {
+            // The platform then listens on the main address (from urls) and on the management port itself.
+            _settings["urls"] = $"http://127.0.0.1:{port}";
+            UseKestrel();
+        }
+        else
+        {
+            UseKestrel(options => options.Listen(IPAddress.Loopback, port));
+        }
         BaseAddress = new Uri($"http://127.0.0.1:{port}/");
     }
 
@@ -63,11 +72,13 @@ public sealed class ServiceApp<TEntryPoint> : WebApplicationFactory<TEntryPoint>
 
     /// <summary>
     /// Starts the service with <paramref name="settings"/>; <paramref name="testServices"/> replaces services after the
-    /// service registered its own (a test clock, a database interceptor).
+    /// service registered its own (a test clock, a database interceptor). <paramref name="port"/> is for services that
+    /// must be named before they start (peers); by default a free one.
     /// </summary>
-    public static ServiceApp<TEntryPoint> Start(IDictionary<string, string?> settings, Action<IServiceCollection>? testServices = null)
+    public static ServiceApp<TEntryPoint> Start(
+        IDictionary<string, string?> settings, Action<IServiceCollection>? testServices = null, int? port = null)
     {
-        var app = new ServiceApp<TEntryPoint>(FreePort.Next(), new Dictionary<string, string?>(settings), testServices);
+        var app = new ServiceApp<TEntryPoint>(port ?? FreePort.Next(), new Dictionary<string, string?>(settings), testServices);
         app.StartServer();
         app.Http = new HttpClient { BaseAddress = app.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
         return app;
