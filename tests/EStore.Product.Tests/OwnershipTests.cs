@@ -174,18 +174,10 @@ public sealed class OwnershipTests(ProductStack stack)
         return JsonDocument.Parse(text).RootElement.GetProperty("id").GetGuid();
     }
 
-    private async Task WaitForStatusAsync(string path, HttpStatusCode status)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(45);
-        while (true)
+    private Task WaitForStatusAsync(string path, HttpStatusCode status) =>
+        Eventually.GetAsync(async () =>
         {
             using var response = await stack.SendAsync(HttpMethod.Get, path, null, null);
-            if (response.StatusCode == status)
-            {
-                return;
-            }
-            Assert.True(DateTime.UtcNow < deadline, $"{path} never answered {status}");
-            await Task.Delay(200);
-        }
-    }
+            return response.StatusCode;
+        }, answer => answer == status, $"{path} to answer {status}", TimeSpan.FromSeconds(45));
 }

@@ -121,19 +121,8 @@ public sealed class ReservationTests(ProductStack stack)
         return (product.GetProperty("id").GetGuid(), product.GetProperty("variants")[0].GetProperty("id").GetGuid(), shop);
     }
 
-    private async Task WaitForAvailableAsync(Guid productId, int expected)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (true)
-        {
-            var product = await stack.GetAsync($"/api/products/{productId}");
-            var available = product.GetProperty("variants")[0].GetProperty("stock").GetInt32();
-            if (available == expected)
-            {
-                return;
-            }
-            Assert.True(DateTime.UtcNow < deadline, $"available stock stayed {available}, expected {expected}");
-            await Task.Delay(200);
-        }
-    }
+    private Task WaitForAvailableAsync(Guid productId, int expected) =>
+        Eventually.GetAsync(
+            async () => (await stack.GetAsync($"/api/products/{productId}")).GetProperty("variants")[0].GetProperty("stock").GetInt32(),
+            available => available == expected, $"available stock {expected}", TimeSpan.FromSeconds(30));
 }
