@@ -86,7 +86,7 @@ public sealed class EurekaJsClientTests
             },
         };
         Assert.Equal(HttpStatusCode.NoContent, (await server.Http.PostAsync("/eureka/apps/jqservice", JsonContent.Create(other))).StatusCode);
-        var both = await EventuallyAsync(() => probe.ResolveVipAsync("jq.service"), seen => seen.GetArrayLength() == 2, "eureka-js-client to see the second instance");
+        var both = await Eventually.GetAsync(() => probe.ResolveVipAsync("jq.service"), seen => seen.GetArrayLength() == 2, "eureka-js-client to see the second instance");
         Assert.Equal(["js-host", "js-host-2"], both.EnumerateArray().Select(i => i.GetProperty("hostName").GetString()).Order());
         Assert.Equal(HttpStatusCode.OK, (await server.Http.DeleteAsync("/eureka/apps/JQSERVICE/js-host-2")).StatusCode);
 
@@ -105,7 +105,7 @@ public sealed class EurekaJsClientTests
         await using var server = DiscoveryServer.Start();
         await using var app = await StartPlatformServiceAsync(server.EurekaUrlFor("compat-service", DiscoveryServer.PlatformClientSecret));
         var port = new Uri(app.Urls.Single()).Port;
-        await WaitUntilAsync(() => server.Registry.GetInstance("COMPAT-SERVICE", $"127.0.0.1:compat-service:{port}") is { Status: InstanceStatus.Up },
+        await Eventually.TrueAsync(() => server.Registry.GetInstance("COMPAT-SERVICE", $"127.0.0.1:compat-service:{port}") is { Status: InstanceStatus.Up },
             "the platform client to register", TimeSpan.FromSeconds(20));
 
         await using var probe = await NodeProbe.StartAsync(new
@@ -147,30 +147,5 @@ public sealed class EurekaJsClientTests
         app.MapServiceDefaults();
         await app.StartAsync();
         return app;
-    }
-
-    private static async Task<T> EventuallyAsync<T>(Func<Task<T>> probe, Func<T, bool> done, string what)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (true)
-        {
-            var value = await probe();
-            if (done(value))
-            {
-                return value;
-            }
-            Assert.True(DateTime.UtcNow < deadline, $"timed out waiting for {what}; last: {value}");
-            await Task.Delay(200);
-        }
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition, string what, TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"timed out waiting for {what}");
-            await Task.Delay(100);
-        }
     }
 }

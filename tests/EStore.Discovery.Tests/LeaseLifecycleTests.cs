@@ -115,13 +115,6 @@ public sealed class LeaseLifecycleTests
         Assert.Equal("UP_1_", (await client.GetJsonAsync("/eureka/apps")).GetProperty("applications").GetProperty("apps__hashcode").GetString());
     }
 
-    private static async Task WaitForPassesAsync(LeaseEvictionService eviction, long passes)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (eviction.CompletedPasses < passes)
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"eviction pass {passes} did not run");
-            await Task.Delay(10);
-        }
-    }
+    private static Task WaitForPassesAsync(LeaseEvictionService eviction, long passes) =>
+        Eventually.TrueAsync(() => eviction.CompletedPasses >= passes, $"eviction pass {passes} to run", TimeSpan.FromSeconds(10));
 }

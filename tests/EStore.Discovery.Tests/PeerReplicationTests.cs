@@ -14,7 +14,7 @@ public sealed class PeerReplicationTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var (portA, portB) = (DiscoveryNode.FreePort(), DiscoveryNode.FreePort());
+        var (portA, portB) = (FreePort.Next(), FreePort.Next());
         string[] peers = [DiscoveryNode.PeerUrlOf(portA), DiscoveryNode.PeerUrlOf(portB)];
         // Node a starts first, with nobody to copy from; node b copies a's (empty) registry. That copy
         // must be over before a test starts, or it could pick up the test's registrations.
@@ -147,7 +147,7 @@ public sealed class PeerReplicationTests : IAsyncLifetime
     [Fact]
     public async Task A_node_started_late_copies_the_registry_from_its_peer()
     {
-        var portC = DiscoveryNode.FreePort();
+        var portC = FreePort.Next();
         await _a.Http.RegisterAsync(Eureka.SteeltoeBody(host: "host-a"), prefix: "/eureka");
         await _a.Http.RegisterAsync(Eureka.SteeltoeBody(host: "host-b"), prefix: "/eureka");
         await _a.Http.RegisterAsync(Eureka.JsClientBody(), app: "jqservice", prefix: "/eureka");
@@ -168,7 +168,7 @@ public sealed class PeerReplicationTests : IAsyncLifetime
     public async Task A_node_replicating_with_a_wrong_peer_secret_is_refused_by_its_peer()
     {
         var rogueUrl = $"http://discovery:wrong-secret@127.0.0.1:{_a.Port}/eureka/";
-        await using var rogue = DiscoveryNode.Start(DiscoveryNode.FreePort(), [rogueUrl], new Dictionary<string, string?> { ["Discovery:Peers:SyncOnStartup"] = "false" });
+        await using var rogue = DiscoveryNode.Start(FreePort.Next(), [rogueUrl], new Dictionary<string, string?> { ["Discovery:Peers:SyncOnStartup"] = "false" });
 
         Assert.Equal(HttpStatusCode.NoContent, (await rogue.Http.RegisterAsync(Eureka.SteeltoeBody(), prefix: "/eureka")).StatusCode);
 
@@ -180,8 +180,8 @@ public sealed class PeerReplicationTests : IAsyncLifetime
     [Fact]
     public async Task An_unreachable_peer_is_reported_on_the_dashboard_and_in_health()
     {
-        var deadPort = DiscoveryNode.FreePort();
-        await using var c = DiscoveryNode.Start(DiscoveryNode.FreePort(), [DiscoveryNode.PeerUrlOf(deadPort)], new Dictionary<string, string?> { ["Management:Port"] = "0" });
+        var deadPort = FreePort.Next();
+        await using var c = DiscoveryNode.Start(FreePort.Next(), [DiscoveryNode.PeerUrlOf(deadPort)], new Dictionary<string, string?> { ["Management:Port"] = "0" });
         await c.Http.RegisterAsync(Eureka.SteeltoeBody(), prefix: "/eureka");
 
         await Eventually.TrueAsync(() => c.Peers.Nodes.Single().Status().Reachable == false, "the dead peer to be marked unreachable");
@@ -208,7 +208,7 @@ public sealed class PeerReplicationTests : IAsyncLifetime
             return response.StatusCode == HttpStatusCode.OK
                 ? (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("instance")
                 : (JsonElement?)null;
-        }, done, $"the instance at node {node.Port} to match");
+        }, done, $"the instance at node {node.Port} to match", TimeSpan.FromSeconds(10));
 
     private static async Task SendAsReplicationAsync(DiscoveryNode node, HttpMethod method, string path, JsonObject body)
     {

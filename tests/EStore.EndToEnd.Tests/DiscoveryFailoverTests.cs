@@ -17,7 +17,7 @@ public sealed class DiscoveryFailoverTests(ITestOutputHelper output)
     public async Task Calls_keep_succeeding_when_one_of_two_instances_is_killed_without_deregistering()
     {
         var database = TestPostgres.NewDatabase("failover");
-        var options = CatalogMeshFixture.Options(database);
+        var options = ProductMeshFixture.Options(database);
         options.Scale["product-service"] = 2;
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
         try
@@ -25,9 +25,10 @@ public sealed class DiscoveryFailoverTests(ITestOutputHelper output)
             await using var mesh = await MeshHost.StartAsync(options, timeout.Token);
             using var caller = await StartCallerAsync(mesh.EurekaServiceUrl, timeout.Token);
             var registry = caller.Services.GetRequiredService<EurekaRegistryCache>();
-            var client = caller.Services.GetRequiredService<IHttpClientFactory>().CreateClient("catalog");
-            await WaitUntilAsync(() => registry.GetInstances("product-service").Count == 2,
-                () => $"the caller's registry has {registry.GetInstances("product-service").Count} product-service instances (last error: {registry.LastError ?? "none"}, last fetch: {registry.LastSuccessfulFetch?.ToString() ?? "never"}, apps: {string.Join(",", registry.Applications.Keys)})");
+            var client = caller.Services.GetRequiredService<IHttpClientFactory>().CreateClient("products");
+            await Eventually.TrueAsync(() => registry.GetInstances("product-service").Count == 2,
+                () => $"the caller's registry has {registry.GetInstances("product-service").Count} product-service instances (last error: {registry.LastError ?? "none"}, last fetch: {registry.LastSuccessfulFetch?.ToString() ?? "never"}, apps: {string.Join(",", registry.Applications.Keys)})",
+                TimeSpan.FromSeconds(30));
 
             var victim = mesh.GetInstances("product-service")[0];
             var victimId = $"127.0.0.1:product-service:{victim.Port}";
@@ -78,19 +79,9 @@ public sealed class DiscoveryFailoverTests(ITestOutputHelper output)
             ["Eureka:Client:RegistryFetchIntervalSeconds"] = "1",
         });
         builder.AddEurekaDiscovery();
-        builder.Services.AddHttpClient("catalog", c => c.BaseAddress = new Uri("http://product-service/")).AddServiceDiscovery();
+        builder.Services.AddHttpClient("products", c => c.BaseAddress = new Uri("http://product-service/")).AddServiceDiscovery();
         var host = builder.Build();
         await host.StartAsync(cancellationToken);
         return host;
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition, Func<string> describe)
-    {
-        var deadline = Stopwatch.StartNew();
-        while (!condition())
-        {
-            Assert.True(deadline.Elapsed < TimeSpan.FromSeconds(30), describe());
-            await Task.Delay(100);
-        }
     }
 }

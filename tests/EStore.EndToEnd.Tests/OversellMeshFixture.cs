@@ -31,7 +31,7 @@ public sealed class OversellMeshFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var options = CatalogMeshFixture.Options(Database);
+        var options = ProductMeshFixture.Options(Database);
         options.Scale["product-service"] = 2;
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
         Mesh = await MeshHost.StartAsync(options, timeout.Token);

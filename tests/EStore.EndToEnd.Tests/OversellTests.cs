@@ -125,21 +125,6 @@ public sealed class OversellTests(OversellMeshFixture mesh) : IClassFixture<Over
         return lowest;
     }
 
-    private async Task<VariantState> PollVariantAsync(Guid variantId, Func<VariantState, bool> done, string what)
-    {
-        var deadline = DateTime.UtcNow + OversellMeshFixture.Bounded;
-        while (true)
-        {
-            var state = await mesh.ReadVariantAsync(variantId);
-            if (done(state))
-            {
-                return state;
-            }
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"timed out waiting for {what}; last state: {state}");
-            }
-            await Task.Delay(100);
-        }
-    }
+    private Task<VariantState> PollVariantAsync(Guid variantId, Func<VariantState, bool> done, string what) =>
+        Eventually.GetAsync(() => mesh.ReadVariantAsync(variantId), done, what, OversellMeshFixture.Bounded);
 }

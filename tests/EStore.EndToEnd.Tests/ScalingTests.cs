@@ -8,10 +8,10 @@ namespace EStore.EndToEnd.Tests;
 public sealed class ScalingTests
 {
     [Fact]
-    public async Task Catalog_stays_available_when_one_of_two_instances_shuts_down()
+    public async Task Product_service_stays_available_when_one_of_two_instances_shuts_down()
     {
         var database = TestPostgres.NewDatabase("scaling");
-        var options = CatalogMeshFixture.Options(database);
+        var options = ProductMeshFixture.Options(database);
         options.Scale["product-service"] = 2;
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
         try

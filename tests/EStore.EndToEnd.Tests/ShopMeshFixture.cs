@@ -141,36 +141,18 @@ public sealed class ShopMeshFixture : IAsyncLifetime
     /// Logs in until the token carries <paramref name="role"/> (identity-service grants <c>shop_owner</c> when it
     /// consumes <c>ShopCreated</c>), bounded by <see cref="Bounded"/>.
     /// </summary>
-    public async Task<string> LoginWithRoleAsync(string email, string role)
-    {
-        var deadline = DateTime.UtcNow + Bounded;
-        while (true)
-        {
-            var token = await LoginAsync(email);
-            if (Roles(token).Contains(role))
-            {
-                return token;
-            }
-            Assert.True(DateTime.UtcNow < deadline, $"{email} never got the role {role}");
-            await Task.Delay(200);
-        }
-    }
+    public Task<string> LoginWithRoleAsync(string email, string role) =>
+        Eventually.GetAsync(() => LoginAsync(email), token => Roles(token).Contains(role), $"{email} to get the role {role}", Bounded);
 
     /// <summary>Repeats <paramref name="send"/> until it answers <paramref name="expected"/> (events still on their way), bounded.</summary>
     public async Task<JsonElement> EventuallyAsync(HttpStatusCode expected, Func<Task<HttpResponseMessage>> send, string what)
     {
-        var deadline = DateTime.UtcNow + Bounded;
-        while (true)
+        var (_, text) = await Eventually.GetAsync(async () =>
         {
             using var response = await send();
-            var text = await response.Content.ReadAsStringAsync();
-            if (response.StatusCode == expected)
-            {
-                return text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone();
-            }
-            Assert.True(DateTime.UtcNow < deadline, $"{what}: still {(int)response.StatusCode}: {text}");
-            await Task.Delay(200);
-        }
+            return (Status: response.StatusCode, Text: await response.Content.ReadAsStringAsync());
+        }, answer => answer.Status == expected, what, Bounded);
+        return text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone();
     }
 
     /// <summary>The roles in an access token's payload (read, not validated: the services validate it).</summary>

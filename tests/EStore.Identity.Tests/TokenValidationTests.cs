@@ -287,7 +287,7 @@ public sealed class TokenValidationTests(IdentityStack stack)
     public async Task Without_reachable_keys_the_service_answers_503_not_401()
     {
         var (_, tokens) = await _client.NewUserAsync();
-        var deadUrl = new Uri($"http://127.0.0.1:{IdentityApp.FreePort()}/.well-known/jwks.json");
+        var deadUrl = new Uri($"http://127.0.0.1:{FreePort.Next()}/.well-known/jwks.json");
         await using var orphan = await ResourceApp.StartAsync(deadUrl, null);
         orphan.Http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", tokens.AccessToken);
         using var response = await orphan.Http.GetAsync("/api/probe/me");

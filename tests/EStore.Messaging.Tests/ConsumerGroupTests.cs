@@ -22,12 +22,12 @@ public sealed class ConsumerGroupTests(TestPostgres postgres, ITestOutputHelper 
         await using var b = await LedgerProcess.StartAsync("b", ConsumerSettings(broker.BootstrapServers, database, "b"), output);
 
         // Both members joined and the 12 partitions (two topics of 6) are split between them.
-        await Eventually.Until(async () => (await AssignedAsync(a.Management), await AssignedAsync(b.Management)),
-            p => p.Item1 > 0 && p.Item2 > 0 && p.Item1 + p.Item2 == 12, "a and b to share the 12 partitions");
+        await Eventually.GetAsync(async () => (await AssignedAsync(a.Management), await AssignedAsync(b.Management)),
+            p => p.Item1 > 0 && p.Item2 > 0 && p.Item1 + p.Item2 == 12, "a and b to share the 12 partitions", TestKafka.Bounded);
 
         var accounts = Enumerable.Range(0, Accounts).Select(_ => Guid.NewGuid()).ToArray();
         await PublishRoundAsync(publisher, accounts, 1, 10);
-        var ledger = await Eventually.Until(publisher.LedgerAsync, l => l.Count == Accounts * 10, "the first 240 events");
+        var ledger = await Eventually.GetAsync(publisher.LedgerAsync, l => l.Count == Accounts * 10, "the first 240 events", TestKafka.Bounded);
         var byInstance = ledger.GroupBy(e => e.HandledBy).ToDictionary(g => g.Key, g => g.Select(e => e.Partition).ToHashSet());
         Assert.Equal(["a", "b"], byInstance.Keys.Order());
         Assert.Empty(byInstance["a"].Intersect(byInstance["b"]));
@@ -45,7 +45,7 @@ public sealed class ConsumerGroupTests(TestPostgres postgres, ITestOutputHelper 
         }
         Assert.True(killed, "a handled nothing of the second round before the end of publishing");
 
-        ledger = await Eventually.Until(publisher.LedgerAsync, l => l.Count >= Accounts * 30, "all 720 events after the handover", TimeSpan.FromSeconds(90));
+        ledger = await Eventually.GetAsync(publisher.LedgerAsync, l => l.Count >= Accounts * 30, "all 720 events after the handover", TimeSpan.FromSeconds(90));
         await Task.Delay(TimeSpan.FromSeconds(2));
         ledger = await publisher.LedgerAsync();
         Assert.Equal(Accounts * 30, ledger.Count);

@@ -20,7 +20,7 @@ public sealed class InboxTests(TestPostgres postgres, ITestOutputHelper output) 
         // Same key, so all copies land in one partition ahead of the marker.
         await TestKafka.ProduceAsync(broker.BootstrapServers, LedgerApp.Topic, message, message, message, TestKafka.Message(marker, LedgerApp.Registry));
 
-        await Eventually.Until(host.LedgerAsync, l => l.Any(e => e.Sequence == 2), "the marker event");
+        await Eventually.GetAsync(host.LedgerAsync, l => l.Any(e => e.Sequence == 2), "the marker event", TestKafka.Bounded);
         var ledger = await host.LedgerAsync();
         Assert.Equal([duplicated.EventId, marker.EventId], ledger.Select(e => e.EventId));
         Assert.Equal(2, metrics.Total(MessagingMeter.Consumed, "outcome=duplicate"));
@@ -45,7 +45,7 @@ public sealed class InboxTests(TestPostgres postgres, ITestOutputHelper output) 
         await using (var first = await LedgerProcess.StartAsync("first", consumerSettings, output))
         {
             await publisher.PublishAsync(events);
-            await Eventually.Until(publisher.LedgerAsync, l => l.Count == 40, "the first consumer to handle all 40");
+            await Eventually.GetAsync(publisher.LedgerAsync, l => l.Count == 40, "the first consumer to handle all 40", TestKafka.Bounded);
             first.Kill();
             await first.Process.Exited.WaitAsync(TestKafka.Bounded);
         }
@@ -56,8 +56,8 @@ public sealed class InboxTests(TestPostgres postgres, ITestOutputHelper output) 
         consumerSettings[LedgerApp.InstanceKey] = "second";
         consumerSettings["Messaging:Consumer:CommitIntervalMs"] = "0";
         await using var second = await LedgerProcess.StartAsync("second", consumerSettings, output);
-        await Eventually.Until(() => Task.FromResult(TestKafka.Committed(broker.BootstrapServers, LedgerApp.AppName, LedgerApp.Topic).Values.Sum()),
-            committed => committed == 40, "the second consumer to work through the redelivered messages and commit them");
+        await Eventually.GetAsync(() => Task.FromResult(TestKafka.Committed(broker.BootstrapServers, LedgerApp.AppName, LedgerApp.Topic).Values.Sum()),
+            committed => committed == 40, "the second consumer to work through the redelivered messages and commit them", TestKafka.Bounded);
 
         var ledger = await publisher.LedgerAsync();
         Assert.Equal(events.Select(e => e.EventId).Order(), ledger.Select(e => e.EventId).Order());

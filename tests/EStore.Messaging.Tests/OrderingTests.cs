@@ -29,7 +29,7 @@ public sealed class OrderingTests(TestPostgres postgres, ITestOutputHelper outpu
             await writers[sequence % 3].PublishAsync(accounts.Select(account => LedgerEvent.Create(account, sequence)).ToArray());
         }
 
-        var ledger = await Eventually.Until(a.LedgerAsync, l => l.Count >= 200, "all 200 events");
+        var ledger = await Eventually.GetAsync(a.LedgerAsync, l => l.Count >= 200, "all 200 events", TestKafka.Bounded);
         foreach (var account in ledger.GroupBy(e => e.AccountId))
         {
             Assert.Equal(Enumerable.Range(1, 20), account.OrderBy(e => e.Id).Select(e => e.Sequence));

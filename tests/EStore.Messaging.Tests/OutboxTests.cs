@@ -26,7 +26,7 @@ public sealed class OutboxTests(TestPostgres postgres, ITestOutputHelper output)
         await Assert.ThrowsAsync<InvalidOperationException>(() => ChangeStateAsync(host, rolledBack, failBeforeCommit: true));
         await ChangeStateAsync(host, committed, failBeforeCommit: false);
 
-        var ledger = await Eventually.Until(host.LedgerAsync, l => l.Count >= 1, "the committed event to be handled");
+        var ledger = await Eventually.GetAsync(host.LedgerAsync, l => l.Count >= 1, "the committed event to be handled", TestKafka.Bounded);
         var accounts = await host.QueryAsync(db => db.Accounts.AsNoTracking().Select(a => a.Id).ToListAsync());
         var outbox = await host.OutboxAsync();
         Assert.Equal([committed.AccountId], accounts);
@@ -55,14 +55,14 @@ public sealed class OutboxTests(TestPostgres postgres, ITestOutputHelper output)
             }
             Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"state changes took {clock.Elapsed} without a broker");
 
-            var kafka = await Eventually.Until(() => KafkaHealthAsync(offline.Management),
+            var kafka = await Eventually.GetAsync(() => KafkaHealthAsync(offline.Management),
                 h => h.Details.TryGetProperty("outboxBacklog", out var backlog) && backlog.GetInt64() == 5 && h.Status == "UNKNOWN",
-                "the kafka component to report UNKNOWN with a backlog of 5");
+                "the kafka component to report UNKNOWN with a backlog of 5", TestKafka.Bounded);
             Assert.Equal(HttpStatusCode.OK, kafka.Code);
             Assert.Contains("broker unreachable", kafka.Details.GetProperty("reason").GetString(), StringComparison.Ordinal);
             // The client's own complaint is there for the operator, with the client that made it.
-            var clientError = await Eventually.Until(() => KafkaHealthAsync(offline.Management),
-                h => h.Details.TryGetProperty("lastClientError", out _), "the kafka component to report the client's last error");
+            var clientError = await Eventually.GetAsync(() => KafkaHealthAsync(offline.Management),
+                h => h.Details.TryGetProperty("lastClientError", out _), "the kafka component to report the client's last error", TestKafka.Bounded);
             Assert.Matches("^(producer|consumer|admin): .+", clientError.Details.GetProperty("lastClientError").GetString());
             Assert.True(DateTimeOffset.TryParse(clientError.Details.GetProperty("lastClientErrorAt").GetString(), CultureInfo.InvariantCulture, DateTimeStyles.None, out _));
             // A broker outage must not take the instance out of traffic.
@@ -77,10 +77,10 @@ public sealed class OutboxTests(TestPostgres postgres, ITestOutputHelper output)
         // The broker is back (the service restarts pointing at it): every event goes out, once, in order.
         await using var broker = await TestKafka.StartBrokerAsync(output);
         await using var online = await LedgerHost.StartAsync(LedgerSettings.Postgres(broker.BootstrapServers, database, "online"), output);
-        var ledger = await Eventually.Until(online.LedgerAsync, l => l.Count >= 5, "the five events to be handled");
+        var ledger = await Eventually.GetAsync(online.LedgerAsync, l => l.Count >= 5, "the five events to be handled", TestKafka.Bounded);
         Assert.Equal(events.Select(e => e.EventId), ledger.Select(l => l.EventId));
-        await Eventually.Until(online.OutboxAsync, o => o.All(row => row.SentAt is not null), "every outbox row marked sent");
-        var healthy = await Eventually.Until(() => KafkaHealthAsync(online.Management), h => h.Status == "UP" && h.Details.GetProperty("outboxBacklog").GetInt64() == 0, "kafka UP");
+        await Eventually.GetAsync(online.OutboxAsync, o => o.All(row => row.SentAt is not null), "every outbox row marked sent", TestKafka.Bounded);
+        var healthy = await Eventually.GetAsync(() => KafkaHealthAsync(online.Management), h => h.Status == "UP" && h.Details.GetProperty("outboxBacklog").GetInt64() == 0, "kafka UP", TestKafka.Bounded);
         Assert.Equal(1, healthy.Details.GetProperty("brokers").GetInt32());
         Assert.True(healthy.Details.GetProperty("consumerRunning").GetBoolean());
     }
@@ -92,7 +92,7 @@ public sealed class OutboxTests(TestPostgres postgres, ITestOutputHelper output)
         await using var host = await LedgerHost.StartAsync(LedgerSettings.Postgres(broker.BootstrapServers, postgres.NewDatabase(), "a"), output);
         var account = Guid.NewGuid();
         await host.PublishAsync(LedgerEvent.Create(account, 0));
-        await Eventually.Until(host.LedgerAsync, l => l.Count == 1, "the first event");
+        await Eventually.GetAsync(host.LedgerAsync, l => l.Count == 1, "the first event", TestKafka.Bounded);
 
         TestKafka.Signal(broker.Process.Pid, stop: true);
         try
@@ -102,7 +102,7 @@ public sealed class OutboxTests(TestPostgres postgres, ITestOutputHelper output)
                 await host.PublishAsync(LedgerEvent.Create(account, i));
             }
             // Past the relay's publish timeout (5 s): deliveries failed, rows went back to the outbox.
-            var outage = await Eventually.Until(() => KafkaHealthAsync(host.Management),
+            var outage = await Eventually.GetAsync(() => KafkaHealthAsync(host.Management),
                 h => h.Status == "UNKNOWN" && h.Details.TryGetProperty("lastPublishError", out _), "the relay to report failed publishing", TimeSpan.FromSeconds(30));
             Assert.Equal(HttpStatusCode.OK, outage.Code);
         }
@@ -111,11 +111,11 @@ public sealed class OutboxTests(TestPostgres postgres, ITestOutputHelper output)
             TestKafka.Signal(broker.Process.Pid, stop: false);
         }
 
-        var ledger = await Eventually.Until(host.LedgerAsync, l => l.Count >= 6, "all six events");
+        var ledger = await Eventually.GetAsync(host.LedgerAsync, l => l.Count >= 6, "all six events", TestKafka.Bounded);
         await Task.Delay(TimeSpan.FromSeconds(1));
         ledger = await host.LedgerAsync();
         Assert.Equal(Enumerable.Range(0, 6), ledger.Select(l => l.Sequence));
-        await Eventually.Until(() => KafkaHealthAsync(host.Management), h => h.Status == "UP", "kafka UP again");
+        await Eventually.GetAsync(() => KafkaHealthAsync(host.Management), h => h.Status == "UP", "kafka UP again", TestKafka.Bounded);
     }
 
     private static async Task ChangeStateAsync(LedgerHost host, LedgerEvent @event, bool failBeforeCommit)

@@ -25,7 +25,7 @@ public sealed class PoisonMessageTests(TestPostgres postgres, ITestOutputHelper 
             noType,
             TestKafka.Message(next, LedgerApp.Registry));
 
-        var ledger = await Eventually.Until(host.LedgerAsync, l => l.Count == 1, "the message after the poison ones");
+        var ledger = await Eventually.GetAsync(host.LedgerAsync, l => l.Count == 1, "the message after the poison ones", TestKafka.Bounded);
         Assert.Equal(next.EventId, ledger[0].EventId);
         var dead = TestKafka.ReadTopic(broker.BootstrapServers, Topics.DeadLetterOf(LedgerApp.Topic), 2);
         Assert.Equal(2, dead.Count);
@@ -53,7 +53,7 @@ public sealed class PoisonMessageTests(TestPostgres postgres, ITestOutputHelper 
             LedgerEvent.Create(account, 2, LedgerEvent.FailOnce),
             LedgerEvent.Create(account, 3));
 
-        var ledger = await Eventually.Until(host.LedgerAsync, l => l.Count == 2, "the two handleable events");
+        var ledger = await Eventually.GetAsync(host.LedgerAsync, l => l.Count == 2, "the two handleable events", TestKafka.Bounded);
         Assert.Equal([2, 3], ledger.Select(e => e.Sequence));
         var dead = Assert.Single(TestKafka.ReadTopic(broker.BootstrapServers, Topics.DeadLetterOf(LedgerApp.Topic), 1));
         Assert.Equal("handler", dead.Message.Headers.Text(DeadLetterHeaders.Reason));

@@ -20,10 +20,10 @@ public sealed class PublishAndHandleTests(TestPostgres postgres, ITestOutputHelp
         var order = NewOrder();
         await host.PublishAsync(order);
 
-        var ledger = await Eventually.Until(host.LedgerAsync, l => l.Count == 1, "the handler's ledger row");
+        var ledger = await Eventually.GetAsync(host.LedgerAsync, l => l.Count == 1, "the handler's ledger row", TestKafka.Bounded);
         Assert.Equal(order.EventId, ledger[0].EventId);
         Assert.Equal(3, ledger[0].Sequence);
-        var outbox = await Eventually.Until(host.OutboxAsync, o => o.Single().SentAt is not null, "the outbox row marked sent");
+        var outbox = await Eventually.GetAsync(host.OutboxAsync, o => o.Single().SentAt is not null, "the outbox row marked sent", TestKafka.Bounded);
         Assert.Equal("OrderCreated", outbox[0].EventType);
 
         var message = Assert.Single(TestKafka.ReadTopic(broker.BootstrapServers, Topics.Order, 1));
@@ -37,7 +37,7 @@ public sealed class PublishAndHandleTests(TestPostgres postgres, ITestOutputHelp
         Assert.Equal((order.EventId, LedgerApp.AppName, "OrderCreated", Topics.Order), (inbox.EventId, inbox.Consumer, inbox.EventType, inbox.Topic));
         Assert.Equal(message.Offset.Value, inbox.Offset);
         Assert.Equal(1, metrics.Total(MessagingMeter.Published, $"topic={Topics.Order}"));
-        await Eventually.Until(() => Task.FromResult(metrics.Total(MessagingMeter.Consumed, "outcome=handled")), n => n == 1, "the consumed counter");
+        await Eventually.GetAsync(() => Task.FromResult(metrics.Total(MessagingMeter.Consumed, "outcome=handled")), n => n == 1, "the consumed counter", TestKafka.Bounded);
     }
 
     [Fact]
@@ -50,7 +50,7 @@ public sealed class PublishAndHandleTests(TestPostgres postgres, ITestOutputHelp
         await host.PublishAsync(LedgerEvent.Create(account, 1, LedgerEvent.ForwardFailOnce));
 
         // The follow-up went through outbox, relay and broker back into this service's handler.
-        var ledger = await Eventually.Until(host.LedgerAsync, l => l.Count == 2, "the event and its follow-up");
+        var ledger = await Eventually.GetAsync(host.LedgerAsync, l => l.Count == 2, "the event and its follow-up", TestKafka.Bounded);
         Assert.Equal([1, 101], ledger.Select(e => e.Sequence));
         await Task.Delay(TimeSpan.FromSeconds(1));
         var outbox = await host.OutboxAsync();

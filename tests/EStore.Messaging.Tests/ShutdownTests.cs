@@ -21,7 +21,7 @@ public sealed class ShutdownTests(TestPostgres postgres, ITestOutputHelper outpu
         {
             await first.PublishAsync(slow);
             // Stop while the slow handler (2 s) is running.
-            await Eventually.Until(() => Task.FromResult(LedgerHandler.SlowStarted.ContainsKey(slow.EventId)), started => started, "the slow handler to start");
+            await Eventually.GetAsync(() => Task.FromResult(LedgerHandler.SlowStarted.ContainsKey(slow.EventId)), started => started, "the slow handler to start", TestKafka.Bounded);
 
             var clock = Stopwatch.StartNew();
             await first.StopAsync();
@@ -36,7 +36,7 @@ public sealed class ShutdownTests(TestPostgres postgres, ITestOutputHelper outpu
         await using var second = await LedgerHost.StartAsync(settings, output);
         using var metrics = new MetricsCapture(second.Services);
         await second.PublishAsync(LedgerEvent.Create(slow.AccountId, 2));
-        await Eventually.Until(second.LedgerAsync, l => l.Count == 2, "the next event");
+        await Eventually.GetAsync(second.LedgerAsync, l => l.Count == 2, "the next event", TestKafka.Bounded);
         Assert.Equal(0, metrics.Total(MessagingMeter.Consumed, "outcome=duplicate"));
     }
 }

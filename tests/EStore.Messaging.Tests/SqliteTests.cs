@@ -24,15 +24,15 @@ public sealed class SqliteTests(ITestOutputHelper output) : IDisposable
         // A redelivery of the order event changes nothing.
         await TestKafka.ProduceAsync(broker.BootstrapServers, Topics.Order, TestKafka.Message(order, LedgerApp.Registry));
 
-        var ledger = await Eventually.Until(host.LedgerAsync, l => l.Count == 3, "three handled events");
+        var ledger = await Eventually.GetAsync(host.LedgerAsync, l => l.Count == 3, "three handled events", TestKafka.Bounded);
         await Task.Delay(TimeSpan.FromSeconds(1));
         ledger = await host.LedgerAsync();
         Assert.Equal(3, ledger.Count);
         Assert.Equal([1, 2], ledger.Where(e => e.AccountId == account).Select(e => e.Sequence));
-        await Eventually.Until(host.OutboxAsync, o => o.Count == 3 && o.All(row => row.SentAt is not null), "all outbox rows sent");
+        await Eventually.GetAsync(host.OutboxAsync, o => o.Count == 3 && o.All(row => row.SentAt is not null), "all outbox rows sent", TestKafka.Bounded);
         // The backlog in the health details is sampled, so it reaches 0 shortly after the last send.
-        var health = await Eventually.Until(() => OutboxTests.KafkaHealthAsync(host.Management),
-            h => h.Status == "UP" && h.Details.GetProperty("outboxBacklog").GetInt64() == 0, "kafka UP with an empty backlog");
+        var health = await Eventually.GetAsync(() => OutboxTests.KafkaHealthAsync(host.Management),
+            h => h.Status == "UP" && h.Details.GetProperty("outboxBacklog").GetInt64() == 0, "kafka UP with an empty backlog", TestKafka.Bounded);
         Assert.Equal(LedgerApp.AppName, health.Details.GetProperty("consumerGroup").GetString());
         Assert.Equal(12, health.Details.GetProperty("assignedPartitions").GetInt32());
         // Inbox rows are written with plain SQL; EF reads them back with the same id and time formats.

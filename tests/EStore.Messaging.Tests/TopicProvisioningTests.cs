@@ -17,13 +17,13 @@ public sealed class TopicProvisioningTests(TestPostgres postgres, ITestOutputHel
         // Metadata for all topics creates none, so this sees only what the service made exist.
         string[] expected = [LedgerApp.Topic, Topics.Order, Topics.DeadLetterOf(LedgerApp.Topic), Topics.DeadLetterOf(Topics.Order)];
         using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = broker.BootstrapServers }).Build();
-        await Eventually.Until(
+        await Eventually.GetAsync(
             () => Task.FromResult(string.Join(',', admin.GetMetadata(TimeSpan.FromSeconds(10)).Topics.Where(t => t.Error.Code == ErrorCode.NoError).Select(t => t.Topic).Order())),
             topics => expected.All(topics.Split(',').Contains),
-            "the service's topics");
+            "the service's topics", TestKafka.Bounded);
 
         // The consumer reads both of its topics from the start (none appears later, after a 5-minute metadata refresh).
         await host.PublishAsync(LedgerEvent.Create(Guid.NewGuid(), 1));
-        await Eventually.Until(host.LedgerAsync, l => l.Count == 1, "the handled event");
+        await Eventually.GetAsync(host.LedgerAsync, l => l.Count == 1, "the handled event", TestKafka.Bounded);
     }
 }

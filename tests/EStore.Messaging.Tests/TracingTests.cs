@@ -33,10 +33,10 @@ public sealed class TracingTests(TestPostgres postgres, ITestOutputHelper output
             await host.PublishAsync(PublishAndHandleTests.NewOrder());
         }
 
-        await Eventually.Until(host.LedgerAsync, l => l.Count == 1, "the handler's ledger row");
-        var spans = await Eventually.Until(
+        await Eventually.GetAsync(host.LedgerAsync, l => l.Count == 1, "the handler's ledger row", TestKafka.Bounded);
+        var spans = await Eventually.GetAsync(
             () => Task.FromResult(stopped.Where(a => a.TraceId == request.TraceId).ToList()),
-            s => s.Any(a => a.Kind == ActivityKind.Consumer), "the consumer span");
+            s => s.Any(a => a.Kind == ActivityKind.Consumer), "the consumer span", TestKafka.Bounded);
         var producer = Assert.Single(spans, a => a.Kind == ActivityKind.Producer);
         var consumer = Assert.Single(spans, a => a.Kind == ActivityKind.Consumer);
         Assert.Equal(request.SpanId, producer.ParentSpanId);

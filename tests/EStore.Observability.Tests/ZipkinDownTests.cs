@@ -28,7 +28,7 @@ public sealed class ZipkinDownTests
         await using var zipkin = await ZipkinCollector.StartAsync();
         await using var up = await StartAsync("zipkin-up", zipkin.Endpoint.ToString());
         var logs = new CapturingLoggerProvider();
-        await using var down = await StartAsync("zipkin-down", $"http://127.0.0.1:{TestApp.DeadPort()}/api/v2/spans", logs);
+        await using var down = await StartAsync("zipkin-down", $"http://127.0.0.1:{FreePort.Next()}/api/v2/spans", logs);
 
         var (upLatencies, downLatencies) = await MeasureAsync(up, down, rounds: 300);
 

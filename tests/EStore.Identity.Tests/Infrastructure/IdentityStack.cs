@@ -21,7 +21,7 @@ public sealed class IdentityStack : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Broker = await MeshBroker.StartAsync(new MeshBrokerOptions { Layout = RepositoryLayout.Discover() });
-        Identity = IdentityApp.Start(IdentityApp.DefaultSettings(Broker.BootstrapServers, _database));
+        Identity = IdentityApp.StartOnTestClock(IdentityApp.DefaultSettings(Broker.BootstrapServers, _database));
         Resource = await ResourceApp.StartAsync(Identity.JwksUrl, Broker.BootstrapServers);
         await Resource.WaitForRevocationsAsync(Client);
     }

@@ -52,7 +52,7 @@ public sealed class IsolatedIdentity : IAsyncDisposable
         {
             settings[key] = value;
         }
-        var identity = IdentityApp.Start(settings);
+        var identity = IdentityApp.StartOnTestClock(settings);
         var resource = await ResourceApp.StartAsync(identity.JwksUrl, broker.BootstrapServers);
         var isolated = new IsolatedIdentity(database, settings, resource);
         isolated._instances.Add(identity);
@@ -62,7 +62,7 @@ public sealed class IsolatedIdentity : IAsyncDisposable
     /// <summary>Another instance of identity-service on the same database (scaled out).</summary>
     public IdentityApp StartAnotherInstance()
     {
-        var instance = IdentityApp.Start(_settings);
+        var instance = IdentityApp.StartOnTestClock(_settings);
         _instances.Add(instance);
         return instance;
     }

@@ -1,12 +1,8 @@
-using EStore.Platform.Hosting;
 using EStore.Platform.Security;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace EStore.Identity.Tests.Infrastructure;
 
@@ -16,16 +12,15 @@ namespace EStore.Identity.Tests.Infrastructure;
 /// </summary>
 public sealed class ResourceApp : IAsyncDisposable
 {
-    private readonly WebApplication _app;
+    private readonly PlatformApp _app;
 
-    private ResourceApp(WebApplication app, TestClock clock)
+    private ResourceApp(PlatformApp app, TestClock clock)
     {
         _app = app;
         Clock = clock;
-        Http = new HttpClient { BaseAddress = new Uri(app.Urls.Single()), Timeout = TimeSpan.FromSeconds(30) };
     }
 
-    public HttpClient Http { get; }
+    public HttpClient Http => _app.Client;
 
     public TestClock Clock { get; }
 
@@ -34,12 +29,8 @@ public sealed class ResourceApp : IAsyncDisposable
     public static async Task<ResourceApp> StartAsync(Uri jwksUrl, string? bootstrapServers, IDictionary<string, string?>? extra = null)
     {
         var clock = new TestClock();
-        var builder = ServiceHost.CreateBuilder([]);
         var settings = new Dictionary<string, string?>
         {
-            ["Eureka:Instance:AppName"] = "resource-service",
-            ["Eureka:Client:ShouldRegisterWithEureka"] = "false",
-            ["Eureka:Client:ShouldFetchRegistry"] = "false",
             ["Jwt:JwksUrl"] = jwksUrl.ToString(),
             // Rotation tests expect a new kid to be fetched at once.
             ["Jwt:JwksMinRefreshSeconds"] = "0",
@@ -49,16 +40,11 @@ public sealed class ResourceApp : IAsyncDisposable
         {
             settings[key] = value;
         }
-        builder.Configuration.AddInMemoryCollection(settings);
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        builder.Services.AddSingleton<TimeProvider>(clock);
-        builder.AddServiceDefaults();
-        builder.AddServiceAuthentication();
-        var app = builder.Build();
-        app.MapServiceDefaults();
-        MapProbes(app);
-        await app.StartAsync();
+        var app = await PlatformApp.StartAsync("resource-service", settings, configure: builder =>
+        {
+            builder.Services.AddSingleton<TimeProvider>(clock);
+            builder.AddServiceAuthentication();
+        }, map: MapProbes);
         return new ResourceApp(app, clock);
     }
 
@@ -91,10 +77,5 @@ public sealed class ResourceApp : IAsyncDisposable
         probe.MapGet("/shop", () => Results.Ok(new { shop = true })).RequireAuthorization(AuthorizationPolicies.ShopOwner);
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        Http.Dispose();
-        await _app.StopAsync();
-        await _app.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => _app.DisposeAsync();
 }

@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using System.Text;
 using Confluent.Kafka;
@@ -39,14 +37,7 @@ public static partial class TestKafka
     }
 
     /// <summary>A loopback port nothing listens on (bound, then released).</summary>
-    public static string DeadBootstrapServers()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return $"127.0.0.1:{port}";
-    }
+    public static string DeadBootstrapServers() => $"127.0.0.1:{FreePort.Next()}";
 
     /// <summary>Freezes (SIGSTOP) or resumes (SIGCONT) a process: a broker that stops answering on the same port.</summary>
     public static void Signal(int pid, bool stop)
@@ -130,32 +121,4 @@ public static partial class TestKafka
 
     public static string Text(this Headers headers, string name) =>
         headers.TryGetLastBytes(name, out var bytes) ? Encoding.UTF8.GetString(bytes) : throw new KeyNotFoundException(name);
-}
-
-/// <summary>Bounded polling.</summary>
-public static class Eventually
-{
-    public static async Task<T> Until<T>(Func<Task<T>> probe, Func<T, bool> done, string what, TimeSpan? timeout = null)
-    {
-        var deadline = DateTime.UtcNow + (timeout ?? TestKafka.Bounded);
-        while (true)
-        {
-            var value = await probe();
-            if (done(value))
-            {
-                return value;
-            }
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"timed out waiting for {what}; last value: {Describe(value)}");
-            }
-            await Task.Delay(100);
-        }
-    }
-
-    private static string Describe(object? value) => value switch
-    {
-        System.Collections.ICollection collection => $"{collection.Count} items",
-        _ => value?.ToString() ?? "null",
-    };
 }

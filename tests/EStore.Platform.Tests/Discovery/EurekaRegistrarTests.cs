@@ -107,17 +107,6 @@ public sealed class EurekaRegistrarTests
         return settings;
     }
 
-    private static async Task<T> WaitForAsync<T>(Func<T?> probe) where T : class
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(15);
-        while (DateTime.UtcNow < deadline)
-        {
-            if (probe() is { } value)
-            {
-                return value;
-            }
-            await Task.Delay(50);
-        }
-        throw new TimeoutException("the expected registration did not arrive within 15 s");
-    }
+    private static async Task<T> WaitForAsync<T>(Func<T?> probe) where T : class =>
+        (await Eventually.GetAsync(() => Task.FromResult(probe()), value => value is not null, "the expected registration", TimeSpan.FromSeconds(15)))!;
 }

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using EStore.Platform.Discovery;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -46,7 +45,7 @@ public sealed class ServiceCallTests
     public async Task Instance_refusing_connections_is_skipped_and_then_avoided(string method)
     {
         using var live = Instance("live");
-        await using var caller = Caller(("a-dead", DeadPort()), ("b-live", live.Port));
+        await using var caller = Caller(("a-dead", FreePort.Next()), ("b-live", live.Port));
 
         for (var i = 0; i < 6; i++)
         {
@@ -67,7 +66,7 @@ public sealed class ServiceCallTests
     public async Task With_one_attempt_a_refused_connection_is_not_tried_elsewhere()
     {
         using var live = Instance("live");
-        await using var caller = Caller("1", null, ("a-dead", DeadPort()), ("b-live", live.Port));
+        await using var caller = Caller("1", null, ("a-dead", FreePort.Next()), ("b-live", live.Port));
 
         // Round robin reaches the dead instance within two calls; that call fails instead of moving on.
         var outcomes = new List<bool>();
@@ -221,14 +220,6 @@ public sealed class ServiceCallTests
     {
         await Task.Delay(SlowAnswer + TimeSpan.FromMilliseconds(500));
         return instance.LogEntries.Count();
-    }
-
-    // A port nothing listens on: bind, read the port, close.
-    private static int DeadPort()
-    {
-        using var socket = new TcpListener(IPAddress.Loopback, 0);
-        socket.Start();
-        return ((IPEndPoint)socket.LocalEndpoint).Port;
     }
 
     private static WireMockServer Instance(string name, TimeSpan? delay = null)

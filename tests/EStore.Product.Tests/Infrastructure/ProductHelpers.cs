@@ -7,10 +7,10 @@ using EStore.Product.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace EStore.Catalog.Tests.Infrastructure;
+namespace EStore.Product.Tests.Infrastructure;
 
-/// <summary>Products, orders and direct database access for the catalog tests.</summary>
-public static class CatalogHelpers
+/// <summary>Products, orders and direct database access for the product-service tests.</summary>
+public static class ProductHelpers
 {
     public const string Kitchen = "00000000-0000-4000-9000-000000000005";
 
@@ -18,7 +18,7 @@ public static class CatalogHelpers
 
     /// <summary>Creates a product through the API; returns its id and its variants' ids in the order given.</summary>
     public static async Task<(Guid ProductId, List<Guid> VariantIds)> CreateProductAsync(
-        this CatalogStack stack, Guid shopId, string owner, string name, string description, params (string Sku, int Stock, int Threshold)[] variants)
+        this ProductStack stack, Guid shopId, string owner, string name, string description, params (string Sku, int Stock, int Threshold)[] variants)
     {
         using var response = await stack.SendAsync(HttpMethod.Post, "/api/products", new
         {
@@ -36,7 +36,7 @@ public static class CatalogHelpers
         return (product.GetProperty("id").GetGuid(), [.. variants.Select(v => ids[v.Sku])]);
     }
 
-    public static async Task<JsonElement> SendOkAsync(this CatalogStack stack, HttpMethod method, string path, object? body, string token)
+    public static async Task<JsonElement> SendOkAsync(this ProductStack stack, HttpMethod method, string path, object? body, string token)
     {
         using var response = await stack.SendAsync(method, path, body, token);
         var text = await response.Content.ReadAsStringAsync();
@@ -54,14 +54,14 @@ public static class CatalogHelpers
         new(order, Guid.NewGuid(), null, Guid.NewGuid(), new Money(10m, "EUR")) { OccurredAt = DateTimeOffset.UtcNow };
 
     /// <summary>Runs <paramref name="work"/> on the service's own database.</summary>
-    public static async Task<T> WithDbAsync<T>(this CatalogStack stack, Func<ProductDbContext, Task<T>> work)
+    public static async Task<T> WithDbAsync<T>(this ProductStack stack, Func<ProductDbContext, Task<T>> work)
     {
         await using var scope = stack.Product.Services.CreateAsyncScope();
         return await work(scope.ServiceProvider.GetRequiredService<ProductDbContext>());
     }
 
     /// <summary>The events of type <typeparamref name="T"/> in the outbox for one aggregate, oldest first.</summary>
-    public static Task<List<T>> OutboxEventsAsync<T>(this CatalogStack stack, Guid aggregateId)
+    public static Task<List<T>> OutboxEventsAsync<T>(this ProductStack stack, Guid aggregateId)
         where T : class, IIntegrationEvent
     {
         var typeName = EventTypeRegistry.Default.Get<T>().Name;
@@ -74,18 +74,7 @@ public static class CatalogHelpers
         });
     }
 
-    /// <summary>Polls <paramref name="condition"/> until it holds, for at most 30 seconds.</summary>
-    public static async Task EventuallyAsync(Func<Task<bool>> condition, string what)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"timed out waiting until {what}");
-            await Task.Delay(200);
-        }
-    }
-
     /// <summary>Waits until the order's reservation reached <paramref name="state"/>.</summary>
-    public static Task WaitForReservationAsync(this CatalogStack stack, Guid order, ReservationState state) =>
-        EventuallyAsync(() => stack.WithDbAsync(db => db.Reservations.AnyAsync(r => r.OrderId == order && r.State == state)), $"order {order} is {state}");
+    public static Task WaitForReservationAsync(this ProductStack stack, Guid order, ReservationState state) =>
+        Eventually.TrueAsync(() => stack.WithDbAsync(db => db.Reservations.AnyAsync(r => r.OrderId == order && r.State == state)), $"order {order} is {state}", TimeSpan.FromSeconds(30));
 }

@@ -1,16 +1,16 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using EStore.Catalog.Tests.Infrastructure;
 using EStore.Contracts.Events;
 using EStore.Product.Messaging;
+using EStore.Product.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace EStore.Catalog.Tests;
+namespace EStore.Product.Tests;
 
 /// <summary>The checkout saga's stock side: all-or-nothing reservations, idempotent, released and committed.</summary>
-[Collection(CatalogCollection.Name)]
-public sealed class ReservationTests(CatalogStack stack)
+[Collection(ProductCollection.Name)]
+public sealed class ReservationTests(ProductStack stack)
 {
     private static readonly AddressSnapshot Address = new("Ann", "Main St 1", null, "Berlin", "10115", "DE");
 
@@ -121,19 +121,8 @@ public sealed class ReservationTests(CatalogStack stack)
         return (product.GetProperty("id").GetGuid(), product.GetProperty("variants")[0].GetProperty("id").GetGuid(), shop);
     }
 
-    private async Task WaitForAvailableAsync(Guid productId, int expected)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (true)
-        {
-            var product = await stack.GetAsync($"/api/products/{productId}");
-            var available = product.GetProperty("variants")[0].GetProperty("stock").GetInt32();
-            if (available == expected)
-            {
-                return;
-            }
-            Assert.True(DateTime.UtcNow < deadline, $"available stock stayed {available}, expected {expected}");
-            await Task.Delay(200);
-        }
-    }
+    private Task WaitForAvailableAsync(Guid productId, int expected) =>
+        Eventually.GetAsync(
+            async () => (await stack.GetAsync($"/api/products/{productId}")).GetProperty("variants")[0].GetProperty("stock").GetInt32(),
+            available => available == expected, $"available stock {expected}", TimeSpan.FromSeconds(30));
 }

@@ -1,4 +1,3 @@
-using System.Net;
 using EStore.Platform.Health;
 using EStore.Platform.Hosting;
 using Microsoft.AspNetCore.Builder;
@@ -7,17 +6,18 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace EStore.Observability.Tests;
+namespace EStore.Testing;
 
 /// <summary>
-/// A real Kestrel application built with the service defaults on 127.0.0.1:0, with its own app
-/// name (its own TracerProvider, exporter and metric registry), so several can share the test process.
+/// A real Kestrel application built with the platform's service defaults on 127.0.0.1:0, with endpoints and services the
+/// test adds: the platform under test without any service's domain code. Each has its own app name (its own
+/// TracerProvider, exporter and metric registry), so several can share the test process.
 /// </summary>
-internal sealed class TestApp : IAsyncDisposable
+public sealed class PlatformApp : IAsyncDisposable
 {
     private readonly WebApplication _app;
 
-    private TestApp(WebApplication app)
+    private PlatformApp(WebApplication app)
     {
         _app = app;
         var management = app.Services.GetRequiredService<ManagementPort>();
@@ -33,16 +33,21 @@ internal sealed class TestApp : IAsyncDisposable
 
     public int Port => BaseAddress.Port;
 
-    /// <summary>A client that sends no trace headers of its own: the test process is not a traced service.</summary>
+    /// <summary>A client of the application port (see <see cref="CreateClient"/>).</summary>
     public HttpClient Client { get; }
 
     public IServiceProvider Services => _app.Services;
 
+    /// <summary>A client that sends no trace headers of its own: the test process is not a traced service.</summary>
     public static HttpClient CreateClient(Uri baseAddress) =>
-        new(new SocketsHttpHandler { ActivityHeadersPropagator = null }) { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        new(new SocketsHttpHandler { ActivityHeadersPropagator = null }) { BaseAddress = baseAddress };
 
-    public static async Task<TestApp> StartAsync(
-        string appName,
+    /// <summary>
+    /// Builds and starts the application: <paramref name="settings"/> over the defaults (no Eureka), then
+    /// <paramref name="configure"/> on the builder and <paramref name="map"/> on the built application.
+    /// </summary>
+    public static async Task<PlatformApp> StartAsync(
+        string appName = "test-service",
         IDictionary<string, string?>? settings = null,
         Action<WebApplicationBuilder>? configure = null,
         Action<WebApplication>? map = null)
@@ -66,32 +71,7 @@ internal sealed class TestApp : IAsyncDisposable
         app.MapServiceDefaults();
         map?.Invoke(app);
         await app.StartAsync();
-        return new TestApp(app);
-    }
-
-    /// <summary>Settings that export to <paramref name="collector"/> quickly.</summary>
-    public static Dictionary<string, string?> Exporting(Uri collector, Dictionary<string, string?>? more = null)
-    {
-        var settings = new Dictionary<string, string?>
-        {
-            ["Zipkin:Endpoint"] = collector.ToString(),
-            ["Zipkin:ScheduledDelayMilliseconds"] = "50",
-        };
-        foreach (var (key, value) in more ?? [])
-        {
-            settings[key] = value;
-        }
-        return settings;
-    }
-
-    /// <summary>A loopback port nothing listens on.</summary>
-    public static int DeadPort()
-    {
-        var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
+        return new PlatformApp(app);
     }
 
     public async ValueTask DisposeAsync()

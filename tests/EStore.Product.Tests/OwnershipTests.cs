@@ -1,15 +1,15 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using EStore.Catalog.Tests.Infrastructure;
 using EStore.Contracts.Events;
 using EStore.Platform.Security;
+using EStore.Product.Tests.Infrastructure;
 
-namespace EStore.Catalog.Tests;
+namespace EStore.Product.Tests;
 
 /// <summary>Who may change products, categories; validation; suspended shops leave the catalog.</summary>
-[Collection(CatalogCollection.Name)]
-public sealed class OwnershipTests(CatalogStack stack)
+[Collection(ProductCollection.Name)]
+public sealed class OwnershipTests(ProductStack stack)
 {
     private const string Kitchen = "00000000-0000-4000-9000-000000000005";
 
@@ -174,18 +174,10 @@ public sealed class OwnershipTests(CatalogStack stack)
         return JsonDocument.Parse(text).RootElement.GetProperty("id").GetGuid();
     }
 
-    private async Task WaitForStatusAsync(string path, HttpStatusCode status)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(45);
-        while (true)
+    private Task WaitForStatusAsync(string path, HttpStatusCode status) =>
+        Eventually.GetAsync(async () =>
         {
             using var response = await stack.SendAsync(HttpMethod.Get, path, null, null);
-            if (response.StatusCode == status)
-            {
-                return;
-            }
-            Assert.True(DateTime.UtcNow < deadline, $"{path} never answered {status}");
-            await Task.Delay(200);
-        }
-    }
+            return response.StatusCode;
+        }, answer => answer == status, $"{path} to answer {status}", TimeSpan.FromSeconds(45));
 }

@@ -1,12 +1,12 @@
-using EStore.Catalog.Tests.Infrastructure;
 using EStore.Contracts.Events;
 using EStore.Product.Data;
+using EStore.Product.Tests.Infrastructure;
 
-namespace EStore.Catalog.Tests;
+namespace EStore.Product.Tests;
 
 /// <summary>LowStockDetected and ProductChanged are written to the outbox with the change, exactly when they should.</summary>
-[Collection(CatalogCollection.Name)]
-public sealed class ProductEventsTests(CatalogStack stack)
+[Collection(ProductCollection.Name)]
+public sealed class ProductEventsTests(ProductStack stack)
 {
     [Fact]
     public async Task Low_stock_is_reported_once_per_crossing_by_adjustments_and_reservations()
@@ -21,9 +21,9 @@ public sealed class ProductEventsTests(CatalogStack stack)
         await Adjust(variant, -1, owner);  // 2: still low, no second event
         await stack.SendOkAsync(HttpMethod.Put, $"/api/inventory/{variant}", new { stock = 10 }, owner); // restocked
         var order = Guid.NewGuid();
-        await stack.PublishAsync(CatalogHelpers.OrderFor(order, shop, product, variant, 8)); // 2 available: crossed again
+        await stack.PublishAsync(ProductHelpers.OrderFor(order, shop, product, variant, 8)); // 2 available: crossed again
         await stack.WaitForReservationAsync(order, ReservationState.Reserved);
-        await stack.PublishAsync(CatalogHelpers.Confirmation(order)); // the sale takes reserved units: available stays 2
+        await stack.PublishAsync(ProductHelpers.Confirmation(order)); // the sale takes reserved units: available stays 2
         await stack.WaitForReservationAsync(order, ReservationState.Committed);
 
         var events = await stack.OutboxEventsAsync<LowStockDetected>(product);
@@ -54,7 +54,7 @@ public sealed class ProductEventsTests(CatalogStack stack)
         var tag = Guid.NewGuid().ToString("N")[..8];
         var (shop, owner) = await stack.NewShopAsync($"Changes {tag}");
         var (product, variants) = await stack.CreateProductAsync(shop, owner, $"Vase {tag}", "Glass.", ($"VASE-{tag}", 2, 0));
-        var update = new { categoryId = CatalogHelpers.Kitchen, name = $"Vase {tag}", description = "Blown glass.", price = 10m };
+        var update = new { categoryId = ProductHelpers.Kitchen, name = $"Vase {tag}", description = "Blown glass.", price = 10m };
 
         await stack.SendOkAsync(HttpMethod.Put, $"/api/products/{product}", update, owner);  // description only: nothing for carts
         await stack.SendOkAsync(HttpMethod.Put, $"/api/products/{product}", update with { price = 12.5m }, owner);
@@ -89,7 +89,7 @@ public sealed class ProductEventsTests(CatalogStack stack)
         var (product, variants) = await stack.CreateProductAsync(shop, owner, $"Bowl {tag}", "", ($"BOWL-{tag}", 2, 0));
         var order = Guid.NewGuid();
 
-        await stack.PublishAsync(CatalogHelpers.OrderFor(order, shop, product, variants[0], 2));
+        await stack.PublishAsync(ProductHelpers.OrderFor(order, shop, product, variants[0], 2));
         await stack.WaitForReservationAsync(order, ReservationState.Reserved);
         await stack.PublishAsync(new OrderCancelled(order, Guid.NewGuid(), CancelledBy.Customer, "changed mind") { OccurredAt = DateTimeOffset.UtcNow });
         await stack.WaitForReservationAsync(order, ReservationState.Released);

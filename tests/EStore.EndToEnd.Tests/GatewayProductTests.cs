@@ -5,10 +5,10 @@ using System.Text.Json;
 namespace EStore.EndToEnd.Tests;
 
 /// <summary>A shopper reads the catalog through the gateway; every hop is a real process.</summary>
-public sealed class GatewayCatalogTests(CatalogMeshFixture fixture) : IClassFixture<CatalogMeshFixture>
+public sealed class GatewayProductTests(ProductMeshFixture fixture) : IClassFixture<ProductMeshFixture>
 {
     [Fact]
-    public async Task Catalog_is_served_through_the_gateway_from_a_registered_product_service()
+    public async Task Products_are_served_through_the_gateway_from_a_registered_product_service()
     {
         using var response = await fixture.Gateway.GetAsync("/api/products");
 
@@ -37,7 +37,7 @@ public sealed class GatewayCatalogTests(CatalogMeshFixture fixture) : IClassFixt
     }
 
     [Fact]
-    public async Task Catalog_pages_through_the_gateway_without_overlap()
+    public async Task Products_page_through_the_gateway_without_overlap()
     {
         var first = await ReadJsonAsync(await fixture.Gateway.GetAsync("/api/products?page=1&size=5"));
         var third = await ReadJsonAsync(await fixture.Gateway.GetAsync("/api/products?page=3&size=5"));

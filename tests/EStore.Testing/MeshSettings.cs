@@ -1,7 +1,7 @@
 namespace EStore.Testing;
 
 /// <summary>Settings that mesh fixtures of several test projects give their processes.</summary>
-internal static class MeshSettings
+public static class MeshSettings
 {
     /// <summary>
     /// identity-service limits callers itself, per client, and every test calls from one address: tests of the

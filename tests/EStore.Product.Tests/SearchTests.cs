@@ -1,12 +1,12 @@
 using System.Net;
-using EStore.Catalog.Tests.Infrastructure;
+using EStore.Product.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 
-namespace EStore.Catalog.Tests;
+namespace EStore.Product.Tests;
 
 /// <summary>Full-text search on PostgreSQL: word prefixes, every word required, relevance, injection-proof.</summary>
-[Collection(CatalogCollection.Name)]
-public sealed class SearchTests(CatalogStack stack)
+[Collection(ProductCollection.Name)]
+public sealed class SearchTests(ProductStack stack)
 {
     [Fact]
     public async Task Search_matches_word_prefixes_and_needs_every_word()

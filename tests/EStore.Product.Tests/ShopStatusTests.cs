@@ -1,15 +1,15 @@
 using System.Net;
 using System.Text;
-using EStore.Catalog.Tests.Infrastructure;
 using EStore.Contracts.Events;
 using EStore.Platform.Messaging;
+using EStore.Product.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 
-namespace EStore.Catalog.Tests;
+namespace EStore.Product.Tests;
 
 /// <summary>The shop projection follows shop.events: a shop sells only while ACTIVE; demo shops are upserted.</summary>
-[Collection(CatalogCollection.Name)]
-public sealed class ShopStatusTests(CatalogStack stack)
+[Collection(ProductCollection.Name)]
+public sealed class ShopStatusTests(ProductStack stack)
 {
     private static readonly Guid DailyGrindKitchen = Guid.Parse("00000000-0000-4000-b000-000000000002");
 
@@ -23,14 +23,14 @@ public sealed class ShopStatusTests(CatalogStack stack)
         var created = await stack.SendOkAsync(HttpMethod.Post, "/api/products", new
         {
             shopId = shop,
-            categoryId = CatalogHelpers.Kitchen,
+            categoryId = ProductHelpers.Kitchen,
             name = $"Teapot {tag}",
             price = 30m,
             variants = new[] { new { sku = $"TEA-{tag}", stock = 5 } },
         }, owner);
         var id = created.GetProperty("id").GetGuid();
         var renamed = await stack.SendOkAsync(HttpMethod.Put, $"/api/products/{id}",
-            new { categoryId = CatalogHelpers.Kitchen, name = $"Cast Iron Teapot {tag}", price = 32m }, owner);
+            new { categoryId = ProductHelpers.Kitchen, name = $"Cast Iron Teapot {tag}", price = 32m }, owner);
         Assert.Equal($"Cast Iron Teapot {tag}", renamed.GetProperty("name").GetString());
         await stack.SendOkAsync(HttpMethod.Post, $"/api/inventory/{created.GetProperty("variants")[0].GetProperty("id").GetGuid()}/adjust",
             new { delta = 3, reason = "delivery" }, owner);
@@ -46,9 +46,9 @@ public sealed class ShopStatusTests(CatalogStack stack)
 
         await stack.PublishAsync(new ShopStatusChanged(shop, ShopStatus.Active, null) { OccurredAt = DateTimeOffset.UtcNow });
 
-        await CatalogHelpers.EventuallyAsync(
+        await Eventually.TrueAsync(
             async () => (await stack.GetAsync($"/api/products?shopName=awaiting%20{tag}")).GetProperty("total").GetInt32() == 1,
-            "the approved shop's product is listed");
+            "the approved shop's product is listed", TimeSpan.FromSeconds(30));
         var listed = await stack.GetAsync($"/api/products/{id}");
         Assert.Equal($"Cast Iron Teapot {tag}", listed.GetProperty("name").GetString());
         Assert.Equal($"Awaiting {tag}", listed.GetProperty("shopName").GetString());
@@ -65,9 +65,9 @@ public sealed class ShopStatusTests(CatalogStack stack)
 
         await stack.PublishAsync(new ShopStatusChanged(shop, ShopStatus.Closed, "retired") { OccurredAt = DateTimeOffset.UtcNow });
 
-        await CatalogHelpers.EventuallyAsync(
+        await Eventually.TrueAsync(
             async () => (await stack.GetAsync($"/api/products?shopId={shop}")).GetProperty("total").GetInt32() == 0,
-            "the closed shop's product is gone");
+            "the closed shop's product is gone", TimeSpan.FromSeconds(30));
     }
 
     [Fact]
@@ -81,9 +81,9 @@ public sealed class ShopStatusTests(CatalogStack stack)
 
         await stack.PublishAsync(created);
 
-        await CatalogHelpers.EventuallyAsync(
+        await Eventually.TrueAsync(
             () => stack.WithDbAsync(db => db.Set<InboxMessage>().AnyAsync(m => m.EventId == created.EventId)),
-            "product-service processed the demo shop's ShopCreated");
+            "product-service processed the demo shop's ShopCreated", TimeSpan.FromSeconds(30));
         Assert.Equal(1, await stack.WithDbAsync(db => db.Shops.CountAsync(s => s.Id == DailyGrindKitchen)));
         Assert.Equal(3, (await stack.GetAsync("/api/products?shopName=daily%20grind")).GetProperty("total").GetInt32());
     }

@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace EStore.Catalog.Tests;
+namespace EStore.Product.Tests;
 
 /// <summary>
 /// The launcher's setup: a SQLite file, the mock broker and the demo catalog; decimal filters and sorts must work

@@ -7,7 +7,7 @@ namespace EStore.EndToEnd.Tests;
 /// product-service on its own PostgreSQL database, seeded with the demo catalog (<c>Demo:SeedData</c>). Shared by
 /// the tests of one class.
 /// </summary>
-public sealed class CatalogMeshFixture : IAsyncLifetime
+public sealed class ProductMeshFixture : IAsyncLifetime
 {
     private readonly string _productDatabase = TestPostgres.NewDatabase("product");
 

@@ -1,13 +1,13 @@
 using System.Globalization;
 using System.Net;
 using System.Text.Json;
-using EStore.Catalog.Tests.Infrastructure;
+using EStore.Product.Tests.Infrastructure;
 
-namespace EStore.Catalog.Tests;
+namespace EStore.Product.Tests;
 
 /// <summary>Search, filters and sorting give exactly the expected products of the seeded demo catalog.</summary>
 [Collection(SeededCollection.Name)]
-public sealed class SeededCatalogTests(CatalogStack stack)
+public sealed class SeededProductsTests(ProductStack stack)
 {
     private const string Outdoor = "00000000-0000-4000-9000-000000000003";
     private const string Electronics = "00000000-0000-4000-9000-000000000006";

@@ -3,15 +3,15 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
-using EStore.Catalog.Tests.Infrastructure;
 using EStore.Platform.Security;
 using EStore.Product.Data;
+using EStore.Product.Tests.Infrastructure;
 
-namespace EStore.Catalog.Tests;
+namespace EStore.Product.Tests;
 
 /// <summary>The shop stock report (JSON and CSV) and the dashboard summary: numbers, windows, ownership.</summary>
-[Collection(CatalogCollection.Name)]
-public sealed class InventoryReportTests(CatalogStack stack)
+[Collection(ProductCollection.Name)]
+public sealed class InventoryReportTests(ProductStack stack)
 {
     [Fact]
     public async Task Report_counts_units_sold_in_the_last_7_and_30_days_after_reservations_sales_and_adjustments()
@@ -172,9 +172,9 @@ public sealed class InventoryReportTests(CatalogStack stack)
         await stack.SendOkAsync(HttpMethod.Post, $"/api/inventory/{kettleVariants[0]}/adjust", new { delta = -5, reason = "damaged" }, owner);
         var sold = Guid.NewGuid();
         var open = Guid.NewGuid();
-        await stack.PublishAsync(CatalogHelpers.OrderFor(sold, shop, kettle, kettleVariants[0], 1), CatalogHelpers.OrderFor(open, shop, kettle, kettleVariants[0], 4));
+        await stack.PublishAsync(ProductHelpers.OrderFor(sold, shop, kettle, kettleVariants[0], 1), ProductHelpers.OrderFor(open, shop, kettle, kettleVariants[0], 4));
         await stack.WaitForReservationAsync(sold, ReservationState.Reserved);
-        await stack.PublishAsync(CatalogHelpers.Confirmation(sold));
+        await stack.PublishAsync(ProductHelpers.Confirmation(sold));
         await stack.WaitForReservationAsync(sold, ReservationState.Committed);
         await stack.WaitForReservationAsync(open, ReservationState.Reserved);
         // Earlier sales at controlled times: the windows are counted back from the service's clock.

@@ -1,14 +1,14 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using EStore.Catalog.Tests.Infrastructure;
 using EStore.Platform.Security;
+using EStore.Product.Tests.Infrastructure;
 
-namespace EStore.Catalog.Tests;
+namespace EStore.Product.Tests;
 
 /// <summary>Setting and adjusting stock: ownership, validation, the ledger, never below zero.</summary>
-[Collection(CatalogCollection.Name)]
-public sealed class InventoryTests(CatalogStack stack)
+[Collection(ProductCollection.Name)]
+public sealed class InventoryTests(ProductStack stack)
 {
     [Fact]
     public async Task Owners_set_and_adjust_their_own_stock_and_every_change_is_in_the_ledger()

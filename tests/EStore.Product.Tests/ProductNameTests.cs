@@ -1,12 +1,12 @@
 using System.Net;
 using System.Text.Json;
-using EStore.Catalog.Tests.Infrastructure;
+using EStore.Product.Tests.Infrastructure;
 
-namespace EStore.Catalog.Tests;
+namespace EStore.Product.Tests;
 
 /// <summary>Product and variant names are normalised and may not hide characters; pages are bounded.</summary>
-[Collection(CatalogCollection.Name)]
-public sealed class ProductNameTests(CatalogStack stack)
+[Collection(ProductCollection.Name)]
+public sealed class ProductNameTests(ProductStack stack)
 {
     private const string Kitchen = "00000000-0000-4000-9000-000000000005";
 

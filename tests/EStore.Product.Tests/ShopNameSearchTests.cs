@@ -1,15 +1,15 @@
-using EStore.Catalog.Tests.Infrastructure;
 using EStore.Product.Data;
+using EStore.Product.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 
-namespace EStore.Catalog.Tests;
+namespace EStore.Product.Tests;
 
 /// <summary>
 /// The catalog's shopName filter compares <c>UnicodeText.ComparisonKey</c>s, as shop-service's directory does: what
 /// <c>/api/shops?q=</c> finds, <c>/api/products?shopName=</c> finds too.
 /// </summary>
-[Collection(CatalogCollection.Name)]
-public sealed class ShopNameSearchTests(CatalogStack stack)
+[Collection(ProductCollection.Name)]
+public sealed class ShopNameSearchTests(ProductStack stack)
 {
     [Fact]
     public async Task Full_width_and_extra_space_shop_names_find_the_shops_products()
@@ -19,7 +19,7 @@ public sealed class ShopNameSearchTests(CatalogStack stack)
         await stack.SendOkAsync(HttpMethod.Post, "/api/products", new
         {
             shopId = shop,
-            categoryId = CatalogHelpers.Kitchen,
+            categoryId = ProductHelpers.Kitchen,
             name = $"Kettle {tag}",
             price = 25m,
             variants = new[] { new { sku = $"KET-{tag}", stock = 5 } },
@@ -43,7 +43,7 @@ public sealed class ShopNameSearchTests(CatalogStack stack)
         await stack.SendOkAsync(HttpMethod.Post, "/api/products", new
         {
             shopId = shop,
-            categoryId = CatalogHelpers.Kitchen,
+            categoryId = ProductHelpers.Kitchen,
             name = $"Toaster {tag}",
             price = 25m,
             variants = new[] { new { sku = $"TOA-{tag}", stock = 5 } },

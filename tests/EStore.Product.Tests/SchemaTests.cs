@@ -1,11 +1,11 @@
-using EStore.Catalog.Tests.Infrastructure;
+using EStore.Product.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 
-namespace EStore.Catalog.Tests;
+namespace EStore.Product.Tests;
 
 /// <summary>PostgreSQL's schema comes from the shipped EF Core migrations, which must cover the model.</summary>
-[Collection(CatalogCollection.Name)]
-public sealed class SchemaTests(CatalogStack stack)
+[Collection(ProductCollection.Name)]
+public sealed class SchemaTests(ProductStack stack)
 {
     [Fact]
     public async Task Migrations_create_the_PostgreSQL_schema_and_match_the_model()
