@@ -1,4 +1,4 @@
--- Rotates the four catalog searches of bench/catalog/run.sh (one after another on every connection):
+-- Rotates the four catalog searches of bench/product-search/run.sh (one after another on every connection):
 -- text search (relevance), category subtree, price range sorted by price, page 3 of the newest products.
 local category = os.getenv("CATALOG_CATEGORY") or ""
 local paths = {

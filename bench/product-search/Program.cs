@@ -1,5 +1,5 @@
-// The catalog benchmark's mesh (bench/catalog/run.sh starts it; wrk drives the load):
-//   EStore.Catalog.Bench --database CONNECTION_STRING --ready-file FILE
+// The product search benchmark's mesh (bench/product-search/run.sh starts it; wrk drives the load):
+//   EStore.ProductSearch.Bench --database CONNECTION_STRING --ready-file FILE
 // starts the broker, discovery, the gateway and product-service (Release build, OS-chosen ports) with product-service
 // on the given PostgreSQL database, writes "gateway=URL" and "product=URL" lines to FILE once everything is routed,
 // and stops everything on SIGTERM/SIGINT (exit code 1 if a process of the mesh dies first).
@@ -10,12 +10,12 @@ var database = Option("--database");
 var readyFile = Option("--ready-file");
 if (string.IsNullOrWhiteSpace(database) || string.IsNullOrWhiteSpace(readyFile))
 {
-    Console.Error.WriteLine("usage: EStore.Catalog.Bench --database CONNECTION_STRING --ready-file FILE");
+    Console.Error.WriteLine("usage: EStore.ProductSearch.Bench --database CONNECTION_STRING --ready-file FILE");
     return 2;
 }
 
-var options = MeshBenchmarkHost.CreateOptions("catalog");
-// The seed (bench/catalog/seed.sql) builds on the demo catalog's category tree.
+var options = MeshBenchmarkHost.CreateOptions("product-search");
+// The seed (bench/product-search/seed.sql) builds on the demo products' category tree.
 options.Apps = ["product-service"];
 options.Databases["product-service"] = new MeshDatabase("Postgres", database);
 // The load generator is one anonymous client: the per-IP window would otherwise answer 429.
