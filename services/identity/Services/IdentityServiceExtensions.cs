@@ -3,7 +3,6 @@ using EStore.Platform.Hosting;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace EStore.Identity.Services;
@@ -63,14 +62,8 @@ public static class IdentityServiceExtensions
         return builder;
     }
 
-    private static IdentitySettings AddIdentitySettings(this WebApplicationBuilder builder)
-    {
-        if (builder.Services.FirstOrDefault(d => d.ServiceType == typeof(IdentitySettings))?.ImplementationInstance is IdentitySettings known)
-        {
-            return known;
-        }
-        var settings = IdentitySettings.FromConfiguration(builder.Configuration);
-        builder.Services.TryAddSingleton(settings);
-        return settings;
-    }
+    // Needed now: the key ring's place and the hasher's iterations are set while services are registered.
+    private static IdentitySettings AddIdentitySettings(this WebApplicationBuilder builder) =>
+        builder.Services.FirstOrDefault(d => d.ServiceType == typeof(IdentitySettings))?.ImplementationInstance as IdentitySettings
+            ?? builder.AddValidatedOptionsNow<IdentitySettings>(IdentitySettings.Section);
 }

@@ -23,7 +23,7 @@ public sealed record ShopOutcome(ShopDto? Shop, IResult? Problem)
 }
 
 /// <summary>Registers, lists, edits and moderates shops; every change and its event commit together.</summary>
-public sealed class ShopService(ShopDbContext db, IEventOutbox outbox, IOptions<ShopSettings> settings, TimeProvider time)
+public sealed class ShopService(ShopDbContext db, IEventOutbox outbox, IOptions<ShopOptions> settings, TimeProvider time)
 {
     /// <summary>The largest page a client may ask for.</summary>
     public const int MaxPageSize = 100;

@@ -1,0 +1,29 @@
+using EStore.Platform.Hosting;
+
+namespace EStore.Gateway.Pipeline;
+
+/// <summary>The edge limits of <c>Gateway:*</c>: body size, request timeout, CORS origins.</summary>
+public sealed class GatewayPipelineOptions : IValidatedOptions
+{
+    public const string Section = "Gateway";
+
+    /// <summary>Largest accepted request body in bytes (routes may lower or raise it with <c>MaxRequestBodySize</c>).</summary>
+    public long MaxRequestBodyBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>Default timeout of a proxied request, in seconds (routes may set <c>Timeout</c>).</summary>
+    public int RequestTimeoutSeconds { get; set; } = 30;
+
+    public CorsOptions Cors { get; set; } = new();
+
+    public void Validate(OptionsCheck check)
+    {
+        check.Range(MaxRequestBodyBytes, 1, long.MaxValue);
+        check.Range(RequestTimeoutSeconds, 1, 600);
+    }
+
+    public sealed class CorsOptions
+    {
+        /// <summary>The default CORS policy's origins; none allows no cross-origin calls.</summary>
+        public string[] AllowedOrigins { get; set; } = [];
+    }
+}
