@@ -2,7 +2,7 @@ using EStore.Platform.Hosting;
 
 namespace EStore.Gateway.Pipeline;
 
-/// <summary>The edge limits of <c>Gateway:*</c>: body size, request timeout, CORS origins.</summary>
+/// <summary>The edge settings of <c>Gateway:*</c>: body size, request timeout, CORS origins, socket scheduling.</summary>
 public sealed class GatewayPipelineOptions : IValidatedOptions
 {
     public const string Section = "Gateway";
@@ -15,9 +15,12 @@ public sealed class GatewayPipelineOptions : IValidatedOptions
 
     public CorsOptions Cors { get; set; } = new();
 
+    /// <summary>Socket completions and Kestrel continuations run inline (<see cref="GatewayTransport"/>).</summary>
+    public bool InlineScheduling { get; set; } = true;
+
     public void Validate(OptionsCheck check)
     {
-        check.Range(MaxRequestBodyBytes, 1, long.MaxValue);
+        check.AtLeast(MaxRequestBodyBytes, 1);
         check.Range(RequestTimeoutSeconds, 1, 600);
     }
 

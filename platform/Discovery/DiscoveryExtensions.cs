@@ -21,8 +21,8 @@ public static class DiscoveryExtensions
     public static IHostApplicationBuilder AddEurekaDiscovery(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.Configure<EurekaClientOptions>(builder.Configuration.GetSection(EurekaClientOptions.Section));
-        services.Configure<EurekaInstanceOptions>(builder.Configuration.GetSection(EurekaInstanceOptions.Section));
+        builder.AddValidatedOptions<EurekaClientOptions>(EurekaClientOptions.Section);
+        builder.AddValidatedOptions<EurekaInstanceOptions>(EurekaInstanceOptions.Section);
         builder.AddValidatedOptions<LoadBalancerOptions>(LoadBalancerOptions.Section);
         services.AddHttpClient<EurekaHttpClient>(http => http.Timeout = TimeSpan.FromSeconds(5));
         services.TryAddSingleton(TimeProvider.System);

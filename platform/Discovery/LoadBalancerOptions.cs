@@ -40,7 +40,7 @@ public sealed class LoadBalancerOptions : IValidatedOptions
         check.Range(AttemptTimeoutSeconds, 0.01, 86_400);
         check.Range(SuspectSeconds, 0, 86_400);
         check.Require(CircuitFailureRatio is > 0 and <= 1, nameof(CircuitFailureRatio), FormattableString.Invariant($"'{CircuitFailureRatio}' must be above 0 and at most 1."));
-        check.Require(CircuitMinimumThroughput >= 2, nameof(CircuitMinimumThroughput), FormattableString.Invariant($"'{CircuitMinimumThroughput}' must be at least 2."));
+        check.AtLeast(CircuitMinimumThroughput, 2);
         check.Range(CircuitSamplingSeconds, 0.5, 86_400);
         check.Range(CircuitBreakSeconds, 0.5, 86_400);
     }

@@ -52,6 +52,7 @@ public static class ServiceDefaultsExtensions
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
 
         builder.AddEurekaDiscovery();
+        builder.AddValidatedOptions<MeshOptions>(MeshOptions.Section);
         builder.Services.AddHostedService<AnnouncedAddressWriter>();
         builder.Services.AddHostedService<ParentProcessWatch>();
         return builder;

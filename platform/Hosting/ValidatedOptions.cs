@@ -69,6 +69,16 @@ public sealed class OptionsCheck
         }
     }
 
+    /// <summary>Fails unless <paramref name="value"/> is at least <paramref name="min"/>.</summary>
+    public void AtLeast<T>(T value, T min, [CallerArgumentExpression(nameof(value))] string property = "")
+        where T : INumber<T>
+    {
+        if (value < min)
+        {
+            Fail(property, Invariant($"'{value}' must be at least {min}."));
+        }
+    }
+
     /// <summary>As <see cref="Range{T}(T, T, T, string)"/>, for a setting that may be unset (null passes).</summary>
     public void Range<T>(T? value, T min, T max, [CallerArgumentExpression(nameof(value))] string property = "")
         where T : struct, INumber<T>
