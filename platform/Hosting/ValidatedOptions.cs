@@ -151,7 +151,7 @@ public static class ValidatedOptionsExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         var configuration = builder.Configuration;
-        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<T>>(new OptionsValidator<T>(section)));
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<T>>(new ValidatedOptionsValidator<T>(section)));
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IOptionsChangeTokenSource<T>>(new ConfigurationChangeTokenSource<T>(configuration)));
         return builder.Services.AddOptions<T>()
             .Configure(options => Bind(options, configuration, section))
@@ -288,10 +288,23 @@ public static class ValidatedOptionsExtensions
         return property;
     }
 
-    private sealed class OptionsValidator<T>(string section) : IValidateOptions<T>
-        where T : class, IValidatedOptions
+}
+
+/// <summary>
+/// Runs <see cref="IValidatedOptions.Validate"/> for options bound from <paramref name="section"/>; each failure reads
+/// <c>Section:Key: problem</c>. <see cref="ValidatedOptionsExtensions.AddValidatedOptions{T}"/> registers one.
+/// </summary>
+/// <typeparam name="T">The options class.</typeparam>
+/// <param name="section">The section it is bound from, which prefixes every key.</param>
+public class ValidatedOptionsValidator<T>(string section) : IValidateOptions<T>
+    where T : class, IValidatedOptions
+{
+    /// <inheritdoc/>
+    public ValidateOptionsResult Validate(string? name, T options)
     {
-        public ValidateOptionsResult Validate(string? name, T options) =>
-            Check(options, section) is { Count: > 0 } problems ? ValidateOptionsResult.Fail(problems) : ValidateOptionsResult.Success;
+        ArgumentNullException.ThrowIfNull(options);
+        return ValidatedOptionsExtensions.Check(options, section) is { Count: > 0 } problems
+            ? ValidateOptionsResult.Fail(problems)
+            : ValidateOptionsResult.Success;
     }
 }

@@ -47,8 +47,7 @@ public static class IdentityServiceExtensions
                 o.IterationCount = iterations;
             }
         });
-        builder.Services.AddOptions<AccountTokenOptions>().Bind(builder.Configuration.GetSection(AccountTokenOptions.SectionName)).ValidateOnStart();
-        builder.Services.AddSingleton<IValidateOptions<AccountTokenOptions>, AccountTokenOptionsValidator>();
+        builder.AddValidatedOptions<AccountTokenOptions>(AccountTokenOptions.SectionName);
         builder.Services.AddSingleton<IPasswordHasher<User>, PasswordHasher<User>>();
         builder.Services.AddSingleton<DummyPasswordHash>();
         builder.Services.AddSingleton<PasswordPolicy>();
