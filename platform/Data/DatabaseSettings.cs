@@ -87,14 +87,8 @@ public sealed class DatabaseOptions : IValidatedOptions
 /// <param name="StartupTimeout">How long startup keeps retrying an unreachable database.</param>
 public sealed record DatabaseSettings(DatabaseProvider Provider, string ConnectionString, TimeSpan StartupTimeout)
 {
-    /// <summary>Configuration key of the engine.</summary>
-    public const string ProviderKey = "Database:Provider";
-
     /// <summary>Configuration key of the connection string.</summary>
     public const string ConnectionStringKey = "ConnectionStrings:Default";
-
-    /// <summary>Configuration key of the startup retry window, in seconds.</summary>
-    public const string StartupTimeoutKey = "Database:StartupTimeoutSeconds";
 
     /// <summary>
     /// The settings of <paramref name="appName"/>: its configured database, or the SQLite file

@@ -177,50 +177,11 @@ public sealed record MessagingSettings
 {
     /// <summary>Configuration key of the brokers (required).</summary>
     public const string BootstrapServersKey = "Kafka:BootstrapServers";
-    /// <summary>Partitions of the topics created at startup (default 6).</summary>
-    public const string PartitionsKey = "Kafka:Partitions";
-    /// <summary>Replication factor of created topics (default: brokers in the cluster, at most 3).</summary>
-    public const string ReplicationFactorKey = "Kafka:ReplicationFactor";
-    /// <summary>Whether to create missing topics at startup (default true).</summary>
-    public const string CreateTopicsKey = "Kafka:CreateTopics";
-    /// <summary>librdkafka properties for every client (security, for example).</summary>
-    public const string ClientSection = "Kafka:Client";
-    /// <summary>librdkafka properties for the producer only.</summary>
-    public const string ProducerSection = "Kafka:Producer";
-    /// <summary>librdkafka properties for the consumer only.</summary>
-    public const string ConsumerSection = "Kafka:Consumer";
 
-    /// <summary>Whether this instance runs the outbox relay (default true).</summary>
-    public const string RelayEnabledKey = "Messaging:Relay:Enabled";
-    /// <summary>Outbox rows claimed and published at a time (default 100).</summary>
-    public const string RelayBatchSizeKey = "Messaging:Relay:BatchSize";
-    /// <summary>How often an idle relay looks for rows other instances wrote (default 1000 ms).</summary>
-    public const string RelayPollIntervalKey = "Messaging:Relay:PollIntervalMs";
-    /// <summary>How long a claim on outbox rows lasts (default 60 s).</summary>
-    public const string RelayLeaseKey = "Messaging:Relay:LeaseSeconds";
     /// <summary>How long one publish may wait for the broker (librdkafka message.timeout.ms; default 30 s).</summary>
     public const string RelayPublishTimeoutKey = "Messaging:Relay:PublishTimeoutSeconds";
     /// <summary>First retry delay while publishing fails (default 200 ms).</summary>
     public const string RelayMinBackoffKey = "Messaging:Relay:MinBackoffMs";
-    /// <summary>Longest retry delay while publishing fails (default 30000 ms).</summary>
-    public const string RelayMaxBackoffKey = "Messaging:Relay:MaxBackoffMs";
-    /// <summary>How long sent outbox rows are kept (default 24 h).</summary>
-    public const string OutboxRetentionKey = "Messaging:Outbox:RetentionHours";
-
-    /// <summary>Whether this instance consumes (default true).</summary>
-    public const string ConsumerEnabledKey = "Messaging:Consumer:Enabled";
-    /// <summary>The consumer group (default: the app name).</summary>
-    public const string ConsumerGroupKey = "Messaging:Consumer:GroupId";
-    /// <summary>Handler attempts before a message goes to the dead-letter topic (default 5).</summary>
-    public const string ConsumerMaxAttemptsKey = "Messaging:Consumer:MaxAttempts";
-    /// <summary>First delay between handler attempts, doubled each time (default 200 ms).</summary>
-    public const string ConsumerRetryBackoffKey = "Messaging:Consumer:RetryBackoffMs";
-    /// <summary>Longest time handled offsets wait before they are committed (default 1000 ms; 0 commits after every message).</summary>
-    public const string ConsumerCommitIntervalKey = "Messaging:Consumer:CommitIntervalMs";
-    /// <summary>How long processed event ids are remembered (default 7 days).</summary>
-    public const string InboxRetentionKey = "Messaging:Inbox:RetentionDays";
-    /// <summary>At most one log line per this many seconds for a repeating Kafka error (default 30).</summary>
-    public const string ErrorLogIntervalKey = "Messaging:ErrorLogIntervalSeconds";
 
     /// <summary>The brokers, <c>host:port</c> comma-separated.</summary>
     public required string BootstrapServers { get; init; }

@@ -12,24 +12,6 @@ public sealed class ObservabilitySettings : IValidatedOptions
     /// <summary>Bound at the configuration root: the keys are <c>Tracing:*</c>, <c>Zipkin:*</c>, <c>Otlp:*</c> and <c>Metrics:*</c>.</summary>
     public const string Section = "";
 
-    /// <summary>Configuration key of the Zipkin span endpoint.</summary>
-    public const string ZipkinEndpointKey = "Zipkin:Endpoint";
-
-    /// <summary>Configuration key of the OTLP trace endpoint (unset: no OTLP export).</summary>
-    public const string OtlpEndpointKey = "Otlp:Endpoint";
-
-    /// <summary>Configuration key of the sampling ratio of new traces.</summary>
-    public const string SamplingRatioKey = "Tracing:SamplingRatio";
-
-    /// <summary>Configuration key that turns tracing off altogether.</summary>
-    public const string EnabledKey = "Tracing:Enabled";
-
-    /// <summary>Configuration key of the request paths never traced.</summary>
-    public const string ExcludedPathsKey = "Tracing:ExcludedPaths";
-
-    /// <summary>Configuration key that traces HTTP and database calls made outside any request or message.</summary>
-    public const string TraceBackgroundCallsKey = "Tracing:TraceBackgroundCalls";
-
     /// <summary>Configuration key of the metrics left out of the actuator (comma-separated names; a name ending in '.' is a prefix).</summary>
     public const string ExcludedMetricsKey = "Metrics:Excluded";
 

@@ -11,24 +11,12 @@ public sealed class JwtSettings : IValidatedOptions
     /// <summary>Configuration section.</summary>
     public const string Section = "Jwt";
 
-    /// <summary>Configuration key of the expected <c>iss</c>.</summary>
-    public const string IssuerKey = "Jwt:Issuer";
-    /// <summary>Configuration key of the expected <c>aud</c>.</summary>
-    public const string AudienceKey = "Jwt:Audience";
     /// <summary>Configuration key of an explicit JWKS address (default: identity-service through discovery).</summary>
     public const string JwksUrlKey = "Jwt:JwksUrl";
     /// <summary>Configuration key of the tolerated clock difference, in seconds.</summary>
     public const string ClockSkewKey = "Jwt:ClockSkewSeconds";
-    /// <summary>Configuration key of how often known keys are fetched again, in seconds.</summary>
-    public const string JwksRefreshKey = "Jwt:JwksRefreshSeconds";
-    /// <summary>Configuration key of the shortest interval between two fetches caused by unknown <c>kid</c>s, in seconds.</summary>
-    public const string JwksMinRefreshKey = "Jwt:JwksMinRefreshSeconds";
-    /// <summary>Configuration key: how many validated tokens are remembered (0 checks every signature).</summary>
-    public const string ValidatedTokenCacheKey = "Jwt:ValidatedTokenCacheSize";
     /// <summary>Configuration key: how long a trusted signing key may be missing from fetched key sets before it is retired, in seconds.</summary>
     public const string KeyRetirementGraceKey = "Jwt:KeyRetirementGraceSeconds";
-    /// <summary>Configuration key that turns the <c>TokenRevoked</c> listener off (default on when Kafka is configured).</summary>
-    public const string RevocationListenerKey = "Jwt:Revocation:Enabled";
 
     /// <summary>The default issuer: identity-service's app name as a URL.</summary>
     public const string DefaultIssuer = "http://identity-service";

@@ -10,23 +10,8 @@ public sealed class IdentitySettings : IValidatedOptions
 {
     public const string Section = "Identity";
 
-    public const string AccessTokenMinutesKey = "Identity:Tokens:AccessTokenMinutes";
     public const string RefreshTokenDaysKey = "Identity:Tokens:RefreshTokenDays";
-    public const string SessionMaxDaysKey = "Identity:Tokens:SessionMaxDays";
-    public const string KeyRotationDaysKey = "Identity:Keys:RotationDays";
-    public const string KeyActivationDelayKey = "Identity:Keys:ActivationDelayMinutes";
-    public const string KeyCheckIntervalKey = "Identity:Keys:CheckIntervalSeconds";
-    public const string DataProtectionFolderKey = "Identity:DataProtection:KeysFolder";
-    public const string PasswordMinLengthKey = "Identity:Password:MinLength";
-    public const string Pbkdf2IterationsKey = "Identity:Password:Pbkdf2Iterations";
-    public const string LockoutMaxFailuresKey = "Identity:Lockout:MaxFailedAttempts";
     public const string LockoutBaseKey = "Identity:Lockout:BaseLockoutSeconds";
-    public const string LockoutMaxKey = "Identity:Lockout:MaxLockoutSeconds";
-    public const string VerificationHoursKey = "Identity:Verification:TokenHours";
-    public const string ResetMinutesKey = "Identity:PasswordReset:TokenMinutes";
-    public const string MailCooldownKey = "Identity:Mail:CooldownSeconds";
-    public const string MailPollKey = "Identity:Mail:PollMilliseconds";
-    public const string RequireVerifiedEmailKey = "Identity:Login:RequireVerifiedEmail";
     public const string AdminEmailKey = "Identity:Admin:Email";
     public const string AdminPasswordKey = "Identity:Admin:Password";
 
