@@ -26,16 +26,8 @@ public static class ApiDocsExtensions
 
     public static WebApplicationBuilder AddGatewayApiDocs(this WebApplicationBuilder builder)
     {
-        var section = builder.Configuration.GetSection(ApiDocsSettings.Section);
-        var publicBase = section[nameof(ApiDocsSettings.PublicBaseUrl)];
-        if (!string.IsNullOrWhiteSpace(publicBase)
-            && !(Uri.TryCreate(publicBase, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)))
-        {
-            throw new StartupConfigurationException($"{ApiDocsSettings.Section}:{nameof(ApiDocsSettings.PublicBaseUrl)}",
-                $"'{publicBase}' is not an absolute http(s) URL.");
-        }
-        builder.Services.Configure<ApiDocsSettings>(section);
-        // The per-fetch timeout (ApiDocsSettings.TimeoutSeconds) is the short one; this only caps it.
+        builder.AddValidatedOptions<ApiDocsOptions>(ApiDocsOptions.Section);
+        // The per-fetch timeout (ApiDocsOptions.TimeoutSeconds) is the short one; this only caps it.
         builder.Services.AddHttpClient(ServiceDocuments.HttpClientName, http =>
         {
             http.Timeout = TimeSpan.FromSeconds(60);
@@ -53,7 +45,7 @@ public static class ApiDocsExtensions
         docs.MapGet("", (ServiceDocuments documents, HttpContext http) =>
             Results.Json(documents.Services.Select(s => new ApiDocLink(s, $"{http.Request.PathBase}{ListPath}/{s}"))))
             .Produces<ApiDocLink[]>();
-        docs.MapGet("/{service}", async (string service, ServiceDocuments documents, HttpContext http, IOptionsMonitor<ApiDocsSettings> settings, CancellationToken cancellationToken) =>
+        docs.MapGet("/{service}", async (string service, ServiceDocuments documents, HttpContext http, IOptionsMonitor<ApiDocsOptions> settings, CancellationToken cancellationToken) =>
         {
             var lookup = await documents.GetAsync(service, cancellationToken);
             switch (lookup.Status)
@@ -97,7 +89,7 @@ public static class ApiDocsExtensions
         return app;
     }
 
-    private static string PublicBase(HttpContext http, ApiDocsSettings settings) =>
+    private static string PublicBase(HttpContext http, ApiDocsOptions settings) =>
         settings.PublicBaseUrl is { Length: > 0 } configured
             ? configured.TrimEnd('/')
             : $"{http.Request.Scheme}://{http.Request.Host}{http.Request.PathBase}";

@@ -8,7 +8,7 @@ using Microsoft.Extensions.Options;
 namespace EStore.Gateway.OpenApi;
 
 /// <summary>Settings of the collected API documents (<c>Gateway:ApiDocs</c>).</summary>
-public sealed class ApiDocsSettings
+public sealed class ApiDocsOptions : IValidatedOptions
 {
     public const string Section = "Gateway:ApiDocs";
 
@@ -20,6 +20,13 @@ public sealed class ApiDocsSettings
 
     /// <summary>The gateway's public base URL written into <c>servers</c>; unset, the request's own scheme, host and path base.</summary>
     public string? PublicBaseUrl { get; set; }
+
+    public void Validate(OptionsCheck check)
+    {
+        check.Range(CacheSeconds, 0, 86_400);
+        check.Range(TimeoutSeconds, 1, 60);
+        check.HttpUrl(PublicBaseUrl);
+    }
 }
 
 /// <summary>What looking up a service's document gave.</summary>
@@ -36,12 +43,12 @@ public sealed record DocumentLookup(DocumentStatus Status, string Service, JsonO
 /// <summary>
 /// The OpenAPI documents of the services the gateway routes to: the list comes from the route
 /// configuration, each document from any UP instance of the service (through discovery), kept in
-/// memory for <see cref="ApiDocsSettings.CacheSeconds"/>.
+/// memory for <see cref="ApiDocsOptions.CacheSeconds"/>.
 /// </summary>
 public sealed partial class ServiceDocuments(
     IHttpClientFactory clients,
     DiscoveryProxyConfigProvider routes,
-    IOptionsMonitor<ApiDocsSettings> settings,
+    IOptionsMonitor<ApiDocsOptions> settings,
     TimeProvider time,
     ILogger<ServiceDocuments> logger)
 {
@@ -86,7 +93,7 @@ public sealed partial class ServiceDocuments(
             {
                 return new DocumentLookup(DocumentStatus.Unavailable, name);
             }
-            var cacheFor = TimeSpan.FromSeconds(Math.Max(0, settings.CurrentValue.CacheSeconds));
+            var cacheFor = TimeSpan.FromSeconds(settings.CurrentValue.CacheSeconds);
             _cache[name] = new CachedDocument(document, time.GetUtcNow() + cacheFor);
             return new DocumentLookup(DocumentStatus.Found, name, (JsonObject)document.DeepClone());
         }
@@ -104,7 +111,7 @@ public sealed partial class ServiceDocuments(
     private async Task<JsonObject?> FetchAsync(string service, CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(TimeSpan.FromSeconds(Math.Clamp(settings.CurrentValue.TimeoutSeconds, 1, 60)));
+        timeout.CancelAfter(TimeSpan.FromSeconds(settings.CurrentValue.TimeoutSeconds));
         try
         {
             var http = clients.CreateClient(HttpClientName);

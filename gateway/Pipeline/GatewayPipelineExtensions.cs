@@ -1,4 +1,5 @@
 using System.Buffers;
+using EStore.Platform.Hosting;
 using Microsoft.AspNetCore.Http.Timeouts;
 
 namespace EStore.Gateway.Pipeline;
@@ -9,34 +10,23 @@ public static class GatewayPipelineExtensions
     /// <summary>The correlation header: generated when absent, returned to the client, forwarded to services.</summary>
     public const string RequestIdHeader = "X-Request-Id";
 
-    /// <summary>The default CORS policy's origins.</summary>
-    public const string CorsOriginsKey = "Gateway:Cors:AllowedOrigins";
-
-    /// <summary>Largest accepted request body in bytes (routes may lower or raise it with <c>MaxRequestBodySize</c>).</summary>
-    public const string MaxRequestBodyKey = "Gateway:MaxRequestBodyBytes";
-
-    /// <summary>Default timeout of a proxied request (routes may set <c>Timeout</c>).</summary>
-    public const string RequestTimeoutKey = "Gateway:RequestTimeoutSeconds";
-
     private static readonly SearchValues<char> RequestIdChars =
         SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.:");
 
     public static WebApplicationBuilder AddGatewayPipeline(this WebApplicationBuilder builder)
     {
-        var configuration = builder.Configuration;
-        var maxBody = configuration.GetValue<long>(MaxRequestBodyKey, 1024 * 1024);
+        // Needed now: Kestrel's limit and the timeout policy are set while services are registered.
+        var options = builder.AddValidatedOptionsNow<GatewayPipelineOptions>(GatewayPipelineOptions.Section);
         // Kestrel enforces the limit on chunked bodies too; routes can override per request.
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = maxBody);
-
-        var timeout = TimeSpan.FromSeconds(Math.Clamp(configuration.GetValue(RequestTimeoutKey, 30), 1, 600));
-        builder.Services.AddRequestTimeouts(options => options.DefaultPolicy = new RequestTimeoutPolicy
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes);
+        builder.Services.AddRequestTimeouts(timeouts => timeouts.DefaultPolicy = new RequestTimeoutPolicy
         {
-            Timeout = timeout,
+            Timeout = TimeSpan.FromSeconds(options.RequestTimeoutSeconds),
             TimeoutStatusCode = StatusCodes.Status504GatewayTimeout,
         });
 
-        var origins = configuration.GetSection(CorsOriginsKey).Get<string[]>() ?? [];
-        builder.Services.AddCors(options => options.AddDefaultPolicy(policy =>
+        var origins = options.Cors.AllowedOrigins;
+        builder.Services.AddCors(cors => cors.AddDefaultPolicy(policy =>
         {
             if (origins.Length > 0)
             {

@@ -1,3 +1,5 @@
+using EStore.Platform.Hosting;
+
 namespace EStore.Gateway.Pipeline;
 
 /// <summary>How the gateway's sockets hand work to its code.</summary>
@@ -21,7 +23,7 @@ public static class GatewayTransport
     /// <summary>Applies <see cref="InlineSchedulingKey"/>; call before the host is built.</summary>
     public static WebApplicationBuilder AddGatewayTransport(this WebApplicationBuilder builder)
     {
-        if (!builder.Configuration.GetValue(InlineSchedulingKey, true))
+        if (!builder.Configuration.GetValidatedOptions<GatewayPipelineOptions>(GatewayPipelineOptions.Section).InlineScheduling)
         {
             return builder;
         }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Threading.RateLimiting;
 using EStore.Gateway.Pipeline;
+using EStore.Platform.Hosting;
 using EStore.Platform.Security;
 
 namespace EStore.Gateway.Routing;
@@ -21,9 +22,9 @@ public static class GatewayRateLimits
 
     public static WebApplicationBuilder AddGatewayRateLimits(this WebApplicationBuilder builder)
     {
-        var section = builder.Configuration.GetSection("Gateway:RateLimits");
-        var strict = Window.From(section.GetSection("Strict"), permits: 10, seconds: 60);
-        var perUser = Window.From(section.GetSection("PerUser"), permits: 600, seconds: 60);
+        var limits = builder.AddValidatedOptionsNow<GatewayRateLimitOptions>(GatewayRateLimitOptions.Section);
+        var strict = limits.Strict;
+        var perUser = limits.PerUser;
         builder.Services.AddRateLimiter(options =>
         {
             options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
@@ -51,19 +52,4 @@ public static class GatewayRateLimits
     }
 
     private static string ClientIp(HttpContext http) => http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
-
-    private sealed record Window(int Permits, TimeSpan Period)
-    {
-        public static Window From(IConfigurationSection section, int permits, int seconds) => new(
-            Math.Max(1, section.GetValue("PermitLimit", permits)),
-            TimeSpan.FromSeconds(Math.Max(1, section.GetValue("WindowSeconds", seconds))));
-
-        public FixedWindowRateLimiterOptions ToOptions() => new()
-        {
-            PermitLimit = Permits,
-            Window = Period,
-            QueueLimit = 0,
-            AutoReplenishment = true,
-        };
-    }
 }

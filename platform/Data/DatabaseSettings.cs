@@ -1,7 +1,6 @@
 using EStore.Platform.Hosting;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Configuration;
 using Npgsql;
 
 namespace EStore.Platform.Data;
@@ -16,61 +15,95 @@ public enum DatabaseProvider
 }
 
 /// <summary>
-/// A service's database settings, read from <c>Database:Provider</c> and
-/// <c>ConnectionStrings:Default</c>. Without configuration a service uses a SQLite file
-/// <c>data/&lt;app-name&gt;.db</c>.
+/// A service's database settings, bound from <c>Database:*</c> and <c>ConnectionStrings:Default</c> (hence at the
+/// configuration root) and checked at start. Without configuration a service uses a SQLite file
+/// <c>data/&lt;app-name&gt;.db</c> (<see cref="DatabaseSettings"/>).
 /// </summary>
+public sealed class DatabaseOptions : IValidatedOptions
+{
+    /// <summary>Bound at the configuration root: the keys are <c>Database:*</c> and <c>ConnectionStrings:Default</c>.</summary>
+    public const string Section = "";
+
+    /// <summary><c>Database:*</c>.</summary>
+    public DatabaseSection Database { get; set; } = new();
+
+    /// <summary><c>ConnectionStrings:*</c>; the service uses <c>Default</c>.</summary>
+    public Dictionary<string, string> ConnectionStrings { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>The engine (default SQLite).</summary>
+    public DatabaseProvider Provider => Enum.TryParse<DatabaseProvider>(Database.Provider, ignoreCase: true, out var provider) ? provider : DatabaseProvider.Sqlite;
+
+    /// <summary>The configured connection string, if any.</summary>
+    public string? ConnectionString => ConnectionStrings.GetValueOrDefault("Default");
+
+    /// <inheritdoc/>
+    public void Validate(OptionsCheck check)
+    {
+        ArgumentNullException.ThrowIfNull(check);
+        if (Database.Provider is { } text && !(Enum.TryParse<DatabaseProvider>(text, ignoreCase: true, out var provider) && Enum.IsDefined(provider)))
+        {
+            check.Fail("Database.Provider", $"unknown value '{text}'; expected 'Postgres' or 'Sqlite'.");
+            return;
+        }
+        check.Range(Database.StartupTimeoutSeconds, 0, 3600);
+        if (ConnectionString is null)
+        {
+            check.Require(Provider == DatabaseProvider.Sqlite, "ConnectionStrings.Default", "is required when Database:Provider is Postgres.");
+        }
+        else if (Normalized(Provider, ConnectionString) is { Error: { } error })
+        {
+            check.Fail("ConnectionStrings.Default", $"is not a valid {Provider} connection string ({error}).");
+        }
+    }
+
+    internal static (string? Value, string? Error) Normalized(DatabaseProvider provider, string connectionString)
+    {
+        try
+        {
+            return (provider == DatabaseProvider.Sqlite
+                ? new SqliteConnectionStringBuilder(connectionString) { DefaultTimeout = 30 }.ToString()
+                : new NpgsqlConnectionStringBuilder(connectionString).ToString(), null);
+        }
+        catch (ArgumentException ex)
+        {
+            return (null, ex.Message);
+        }
+    }
+
+    /// <summary><c>Database:*</c>.</summary>
+    public sealed class DatabaseSection
+    {
+        /// <summary><c>Postgres</c> or <c>Sqlite</c> (any case); unset, SQLite.</summary>
+        public string? Provider { get; set; }
+
+        /// <summary>How long startup keeps retrying an unreachable database, in seconds.</summary>
+        public int StartupTimeoutSeconds { get; set; } = 15;
+    }
+}
+
+/// <summary>The database a service runs on, resolved from validated <see cref="DatabaseOptions"/>.</summary>
 /// <param name="Provider">The engine.</param>
 /// <param name="ConnectionString">The connection string for that engine.</param>
 /// <param name="StartupTimeout">How long startup keeps retrying an unreachable database.</param>
 public sealed record DatabaseSettings(DatabaseProvider Provider, string ConnectionString, TimeSpan StartupTimeout)
 {
-    /// <summary>Configuration key of the engine.</summary>
-    public const string ProviderKey = "Database:Provider";
-
     /// <summary>Configuration key of the connection string.</summary>
     public const string ConnectionStringKey = "ConnectionStrings:Default";
 
-    /// <summary>Configuration key of the startup retry window, in seconds.</summary>
-    public const string StartupTimeoutKey = "Database:StartupTimeoutSeconds";
-
-    /// <summary>Reads and validates the settings.</summary>
-    /// <exception cref="StartupConfigurationException">A value is unknown or malformed.</exception>
-    public static DatabaseSettings FromConfiguration(IConfiguration configuration, string appName)
+    /// <summary>
+    /// The settings of <paramref name="appName"/>: its configured database, or the SQLite file
+    /// <c>data/&lt;app-name&gt;.db</c>.
+    /// </summary>
+    /// <param name="options">Options that passed their validation.</param>
+    /// <param name="appName">The app name, which names the default SQLite file.</param>
+    public static DatabaseSettings For(DatabaseOptions options, string appName)
     {
-        var providerText = configuration[ProviderKey];
-        DatabaseProvider provider;
-        if (string.IsNullOrWhiteSpace(providerText))
-        {
-            provider = DatabaseProvider.Sqlite;
-        }
-        else if (!Enum.TryParse(providerText.Trim(), ignoreCase: true, out provider) || !Enum.IsDefined(provider))
-        {
-            throw new StartupConfigurationException(ProviderKey, $"unknown value '{providerText}'; expected 'Postgres' or 'Sqlite'.");
-        }
-
-        var timeout = TimeSpan.FromSeconds(SettingValues.Int(configuration, StartupTimeoutKey, 15, 0, 3600));
-
-        var connectionString = configuration[ConnectionStringKey];
-        if (string.IsNullOrWhiteSpace(connectionString))
-        {
-            connectionString = provider == DatabaseProvider.Sqlite
-                ? $"Data Source={Path.Combine("data", appName + ".db")}"
-                : throw new StartupConfigurationException(ConnectionStringKey, "is required when Database:Provider is Postgres.");
-        }
-        try
-        {
-            connectionString = provider == DatabaseProvider.Sqlite
-                ? new SqliteConnectionStringBuilder(connectionString) { DefaultTimeout = 30 }.ToString()
-                : new NpgsqlConnectionStringBuilder(connectionString).ToString();
-        }
-        catch (ArgumentException ex)
-        {
-            throw new StartupConfigurationException(ConnectionStringKey, $"is not a valid {provider} connection string ({ex.Message}).");
-        }
-        return new DatabaseSettings(provider, connectionString, timeout);
+        ArgumentNullException.ThrowIfNull(options);
+        var configured = options.ConnectionString ?? $"Data Source={Path.Combine("data", appName + ".db")}";
+        var connectionString = DatabaseOptions.Normalized(options.Provider, configured).Value
+            ?? throw new ArgumentException("The options were not validated.", nameof(options));
+        return new DatabaseSettings(options.Provider, connectionString, TimeSpan.FromSeconds(options.Database.StartupTimeoutSeconds));
     }
-
     /// <summary>Points EF Core at this database.</summary>
     public void Configure(DbContextOptionsBuilder options)
     {

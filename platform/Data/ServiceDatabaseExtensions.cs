@@ -23,8 +23,9 @@ public static class ServiceDatabaseExtensions
     public static IHostApplicationBuilder AddServiceDatabase<TContext>(this IHostApplicationBuilder builder, Func<TContext, CancellationToken, Task>? seed = null)
         where TContext : DbContext
     {
-        var identity = ServiceIdentity.FromConfiguration(builder.Configuration);
-        var settings = DatabaseSettings.FromConfiguration(builder.Configuration, identity.AppName);
+        // Needed now: the provider chooses how the context is registered.
+        var options = builder.AddValidatedOptionsNow<DatabaseOptions>(DatabaseOptions.Section);
+        var settings = DatabaseSettings.For(options, ServiceIdentity.Of(builder).AppName);
         builder.Services.AddSingleton(settings);
         builder.Services.AddDbContext<TContext>(settings.Configure);
         builder.Services.AddSingleton<IStartupInitializer>(sp => new DatabaseInitializer<TContext>(

@@ -3,7 +3,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Http;
-using Microsoft.Extensions.Options;
 using Microsoft.Extensions.ServiceDiscovery;
 using Polly;
 
@@ -22,13 +21,12 @@ public static class DiscoveryExtensions
     public static IHostApplicationBuilder AddEurekaDiscovery(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.Configure<EurekaClientOptions>(builder.Configuration.GetSection(EurekaClientOptions.Section));
-        services.Configure<EurekaInstanceOptions>(builder.Configuration.GetSection(EurekaInstanceOptions.Section));
-        services.AddOptions<LoadBalancerOptions>().Bind(builder.Configuration.GetSection(LoadBalancerOptions.Section)).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<LoadBalancerOptions>, LoadBalancerOptionsValidator>());
+        builder.AddValidatedOptions<EurekaClientOptions>(EurekaClientOptions.Section);
+        builder.AddValidatedOptions<EurekaInstanceOptions>(EurekaInstanceOptions.Section);
+        builder.AddValidatedOptions<LoadBalancerOptions>(LoadBalancerOptions.Section);
         services.AddHttpClient<EurekaHttpClient>(http => http.Timeout = TimeSpan.FromSeconds(5));
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton(ServiceIdentity.FromConfiguration(builder.Configuration));
+        ServiceIdentity.Of(builder);
         services.AddSingleton<EurekaRegistryCache>();
         services.AddSingleton<EurekaRegistrar>();
         services.AddHostedService(sp => sp.GetRequiredService<EurekaRegistrar>());

@@ -1,7 +1,9 @@
+using EStore.Platform.Hosting;
+
 namespace EStore.Platform.Discovery;
 
 /// <summary>Eureka client settings (<c>Eureka:Client:*</c>), named after Steeltoe's keys.</summary>
-public sealed class EurekaClientOptions
+public sealed class EurekaClientOptions : IValidatedOptions
 {
     /// <summary>Configuration section.</summary>
     public const string Section = "Eureka:Client";
@@ -35,7 +37,7 @@ public sealed class EurekaClientOptions
 }
 
 /// <summary>How this instance describes itself to Eureka (<c>Eureka:Instance:*</c>).</summary>
-public sealed class EurekaInstanceOptions
+public sealed class EurekaInstanceOptions : IValidatedOptions
 {
     /// <summary>Configuration section.</summary>
     public const string Section = "Eureka:Instance";

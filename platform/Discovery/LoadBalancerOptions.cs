@@ -1,9 +1,9 @@
-using Microsoft.Extensions.Options;
+using EStore.Platform.Hosting;
 
 namespace EStore.Platform.Discovery;
 
 /// <summary>How calls to <c>http://app-name/</c> pick, retry and protect instances (<c>LoadBalancer:*</c>).</summary>
-public sealed class LoadBalancerOptions
+public sealed class LoadBalancerOptions : IValidatedOptions
 {
     /// <summary>Configuration section.</summary>
     public const string Section = "LoadBalancer";
@@ -31,29 +31,17 @@ public sealed class LoadBalancerOptions
 
     /// <summary>How long an open circuit rejects calls, in seconds.</summary>
     public double CircuitBreakSeconds { get; set; } = 15;
-}
 
-/// <summary>Checks <see cref="LoadBalancerOptions"/> at startup, within the bounds the resilience strategies accept.</summary>
-internal sealed class LoadBalancerOptionsValidator : IValidateOptions<LoadBalancerOptions>
-{
-    public ValidateOptionsResult Validate(string? name, LoadBalancerOptions options)
+    /// <inheritdoc/>
+    public void Validate(OptionsCheck check)
     {
-        List<string> problems = [];
-        Check(options.MaxAttempts is >= 1 and <= 10, nameof(options.MaxAttempts), options.MaxAttempts, "from 1 to 10");
-        Check(options.AttemptTimeoutSeconds is >= 0.01 and <= 86_400, nameof(options.AttemptTimeoutSeconds), options.AttemptTimeoutSeconds, "from 0.01 to 86400");
-        Check(options.SuspectSeconds is >= 0 and <= 86_400, nameof(options.SuspectSeconds), options.SuspectSeconds, "from 0 to 86400");
-        Check(options.CircuitFailureRatio is > 0 and <= 1, nameof(options.CircuitFailureRatio), options.CircuitFailureRatio, "above 0 and at most 1");
-        Check(options.CircuitMinimumThroughput >= 2, nameof(options.CircuitMinimumThroughput), options.CircuitMinimumThroughput, "at least 2");
-        Check(options.CircuitSamplingSeconds is >= 0.5 and <= 86_400, nameof(options.CircuitSamplingSeconds), options.CircuitSamplingSeconds, "from 0.5 to 86400");
-        Check(options.CircuitBreakSeconds is >= 0.5 and <= 86_400, nameof(options.CircuitBreakSeconds), options.CircuitBreakSeconds, "from 0.5 to 86400");
-        return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
-
-        void Check(bool valid, string key, object value, string range)
-        {
-            if (!valid)
-            {
-                problems.Add(FormattableString.Invariant($"{LoadBalancerOptions.Section}:{key}: '{value}' must be {range}."));
-            }
-        }
+        // Within the bounds the resilience strategies accept.
+        check.Range(MaxAttempts, 1, 10);
+        check.Range(AttemptTimeoutSeconds, 0.01, 86_400);
+        check.Range(SuspectSeconds, 0, 86_400);
+        check.Require(CircuitFailureRatio is > 0 and <= 1, nameof(CircuitFailureRatio), FormattableString.Invariant($"'{CircuitFailureRatio}' must be above 0 and at most 1."));
+        check.AtLeast(CircuitMinimumThroughput, 2);
+        check.Range(CircuitSamplingSeconds, 0.5, 86_400);
+        check.Range(CircuitBreakSeconds, 0.5, 86_400);
     }
 }

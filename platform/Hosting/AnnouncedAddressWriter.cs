@@ -1,8 +1,8 @@
 using EStore.Platform.Health;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 
 namespace EStore.Platform.Hosting;
 
@@ -12,17 +12,14 @@ namespace EStore.Platform.Hosting;
 /// port 0 and learn their ports this way, whatever the log format. With a management port, its base URL is
 /// written first to the same name plus <see cref="ManagementSuffix"/>, so that once the main file exists both do.
 /// </summary>
-internal sealed class AnnouncedAddressWriter(IConfiguration configuration, IServer server, IHostApplicationLifetime lifetime, ManagementPort management) : IHostedService
+internal sealed class AnnouncedAddressWriter(IOptions<MeshOptions> options, IServer server, IHostApplicationLifetime lifetime, ManagementPort management) : IHostedService
 {
-    public const string Key = "Mesh:AnnounceFile";
-
     /// <summary>Appended to the announce file's name for the management URL.</summary>
     public const string ManagementSuffix = ".management";
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        var file = configuration[Key];
-        if (!string.IsNullOrWhiteSpace(file))
+        if (options.Value.AnnounceFile is { } file)
         {
             lifetime.ApplicationStarted.Register(() => Write(file));
         }

@@ -1,5 +1,5 @@
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 
 namespace EStore.Platform.Hosting;
 
@@ -8,13 +8,11 @@ namespace EStore.Platform.Hosting;
 /// reaches end-of-file. The launcher and test fixtures hold the other end of that pipe, so
 /// their children stop even when they themselves are killed without a chance to clean up.
 /// </summary>
-internal sealed class ParentProcessWatch(IConfiguration configuration, IHostApplicationLifetime lifetime) : IHostedService
+internal sealed class ParentProcessWatch(IOptions<MeshOptions> options, IHostApplicationLifetime lifetime) : IHostedService
 {
-    public const string Key = "Mesh:ExitOnStdinClose";
-
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        if (configuration.GetValue<bool>(Key))
+        if (options.Value.ExitOnStdinClose)
         {
             // A dedicated thread: the read blocks for the whole life of the process.
             new Thread(WaitForEndOfInput) { IsBackground = true, Name = "parent-process-watch" }.Start();

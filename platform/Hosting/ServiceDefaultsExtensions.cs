@@ -6,7 +6,6 @@ using EStore.Platform.Messaging;
 using EStore.Platform.Observability;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -44,17 +43,16 @@ public static class ServiceDefaultsExtensions
             .AddCheck<LivenessStateHealthCheck>("livenessState", tags: [ActuatorEndpoints.LivenessTag])
             .AddCheck<ReadinessStateHealthCheck>("readinessState", tags: [ActuatorEndpoints.ReadinessTag]);
 
-        // Kafka credentials are checked at start in every process, whether or not it uses Kafka yet: reading them
-        // (the same reader as the Kafka clients') throws naming the key.
-        builder.Services.AddOptions<KafkaSecurityOptions>()
-            .Configure<IConfiguration>(KafkaSecurityOptions.Configure)
-            .ValidateOnStart();
+        // Kafka credentials are checked at start in every process, whether or not it uses Kafka yet, by the same
+        // rules as the Kafka clients' options (KafkaOptions extends them).
+        builder.AddValidatedOptions<KafkaSecurityOptions>(KafkaSecurityOptions.Section);
 
         // The management port (or admin-only management endpoints) and no Server header on any answer.
         ManagementPort.AddTo(builder);
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
 
         builder.AddEurekaDiscovery();
+        builder.AddValidatedOptions<MeshOptions>(MeshOptions.Section);
         builder.Services.AddHostedService<AnnouncedAddressWriter>();
         builder.Services.AddHostedService<ParentProcessWatch>();
         return builder;

@@ -1,5 +1,6 @@
 using System.Reflection;
-using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 
 namespace EStore.Platform.Hosting;
 
@@ -8,16 +9,36 @@ namespace EStore.Platform.Hosting;
 /// <param name="Version">The build's informational version.</param>
 public sealed record ServiceIdentity(string AppName, string Version)
 {
-    /// <summary>Reads <c>Eureka:Instance:AppName</c>, falling back to the entry assembly's name.</summary>
-    public static ServiceIdentity FromConfiguration(IConfiguration configuration)
+    /// <summary>
+    /// The identity of the process being built, registered as a singleton the first time: the app name from
+    /// <c>Eureka:Instance:AppName</c>, falling back to the entry assembly's name.
+    /// </summary>
+    public static ServiceIdentity Of(IHostApplicationBuilder builder)
     {
-        var entry = Assembly.GetEntryAssembly();
-        var name = configuration["Eureka:Instance:AppName"];
-        if (string.IsNullOrWhiteSpace(name))
+        ArgumentNullException.ThrowIfNull(builder);
+        if (builder.Services.FirstOrDefault(d => d.ServiceType == typeof(ServiceIdentity))?.ImplementationInstance is ServiceIdentity known)
         {
-            name = entry?.GetName().Name ?? "unknown";
+            return known;
         }
+        var entry = Assembly.GetEntryAssembly();
+        var name = builder.Configuration.GetValidatedOptions<ServiceNameOptions>(ServiceNameOptions.Section).AppName
+            ?? entry?.GetName().Name ?? "unknown";
         var version = entry?.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0";
-        return new ServiceIdentity(name.Trim().ToLowerInvariant(), version);
+        var identity = new ServiceIdentity(name.ToLowerInvariant(), version);
+        builder.Services.TryAddSingleton(identity);
+        return identity;
     }
+}
+
+/// <summary>
+/// The app name in <c>Eureka:Instance:*</c>, read here so that hosting needs nothing of the Eureka client
+/// (which binds the whole section as its own options).
+/// </summary>
+public sealed class ServiceNameOptions : IValidatedOptions
+{
+    /// <summary>Configuration section.</summary>
+    public const string Section = "Eureka:Instance";
+
+    /// <summary>The app name; unset, the entry assembly's name.</summary>
+    public string? AppName { get; set; }
 }

@@ -18,4 +18,13 @@ public sealed class StartupConfigurationException : Exception
 
     /// <summary>The configuration key at fault.</summary>
     public string Key { get; }
+
+    /// <summary>The exception for a validation line <c>Key: problem</c> (<paramref name="fallbackKey"/> when it names none).</summary>
+    internal static StartupConfigurationException FromLine(string line, string fallbackKey = "", Exception? innerException = null)
+    {
+        var colon = line.IndexOf(": ", StringComparison.Ordinal);
+        return colon > 0
+            ? new StartupConfigurationException(line[..colon], line[(colon + 2)..], innerException)
+            : new StartupConfigurationException(fallbackKey, line, innerException);
+    }
 }

@@ -31,14 +31,8 @@ internal static class StartupFailureReporter
         Console.Error.Flush();
     }
 
-    private static StartupConfigurationException FromValidation(Microsoft.Extensions.Options.OptionsValidationException invalid)
-    {
-        var first = invalid.Failures.FirstOrDefault() ?? invalid.Message;
-        var colon = first.IndexOf(": ", StringComparison.Ordinal);
-        return colon > 0
-            ? new StartupConfigurationException(first[..colon], first[(colon + 2)..], invalid)
-            : new StartupConfigurationException(invalid.OptionsType.Name, first, invalid);
-    }
+    private static StartupConfigurationException FromValidation(Microsoft.Extensions.Options.OptionsValidationException invalid) =>
+        StartupConfigurationException.FromLine(invalid.Failures.FirstOrDefault() ?? invalid.Message, invalid.OptionsType.Name, invalid);
 
     public static StartupConfigurationException? Unwrap(Exception? exception) => exception switch
     {

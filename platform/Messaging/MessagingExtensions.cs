@@ -32,13 +32,15 @@ public static class MessagingExtensions
             throw new InvalidOperationException("AddKafkaMessaging may be called once per service.");
         }
 
-        var identity = ServiceIdentity.FromConfiguration(builder.Configuration);
-        var settings = MessagingSettings.FromConfiguration(builder.Configuration, identity.AppName);
+        // Needed now: whether the relay and the consumer run.
+        var settings = MessagingSettings.For(
+            builder.AddValidatedOptionsNow<KafkaOptions>(KafkaOptions.Section),
+            builder.AddValidatedOptionsNow<MessagingOptions>(MessagingOptions.Section),
+            ServiceIdentity.Of(builder).AppName);
         var messaging = new MessagingBuilder(services);
         configure(messaging);
         var topology = messaging.Build();
 
-        services.TryAddSingleton(identity);
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();
         services.AddSingleton(settings);

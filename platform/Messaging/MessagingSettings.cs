@@ -1,61 +1,13 @@
 using EStore.Platform.Hosting;
-using Microsoft.Extensions.Configuration;
 
 namespace EStore.Platform.Messaging;
 
 /// <summary>
-/// Kafka and messaging settings, read once at startup from <c>Kafka:*</c> and <c>Messaging:*</c>
-/// (platform/Messaging/README.md lists every key).
+/// <c>Kafka:*</c> as the event bus reads it: the brokers, topic creation and librdkafka properties, plus the security
+/// settings of <see cref="KafkaSecurityOptions"/> (platform/Messaging/README.md lists every key).
 /// </summary>
-public sealed record MessagingSettings
+public sealed class KafkaOptions : KafkaSecurityOptions
 {
-    /// <summary>Configuration key of the brokers (required).</summary>
-    public const string BootstrapServersKey = "Kafka:BootstrapServers";
-    /// <summary>Partitions of the topics created at startup (default 6).</summary>
-    public const string PartitionsKey = "Kafka:Partitions";
-    /// <summary>Replication factor of created topics (default: brokers in the cluster, at most 3).</summary>
-    public const string ReplicationFactorKey = "Kafka:ReplicationFactor";
-    /// <summary>Whether to create missing topics at startup (default true).</summary>
-    public const string CreateTopicsKey = "Kafka:CreateTopics";
-    /// <summary>librdkafka properties for every client (security, for example).</summary>
-    public const string ClientSection = "Kafka:Client";
-    /// <summary>librdkafka properties for the producer only.</summary>
-    public const string ProducerSection = "Kafka:Producer";
-    /// <summary>librdkafka properties for the consumer only.</summary>
-    public const string ConsumerSection = "Kafka:Consumer";
-
-    /// <summary>Whether this instance runs the outbox relay (default true).</summary>
-    public const string RelayEnabledKey = "Messaging:Relay:Enabled";
-    /// <summary>Outbox rows claimed and published at a time (default 100).</summary>
-    public const string RelayBatchSizeKey = "Messaging:Relay:BatchSize";
-    /// <summary>How often an idle relay looks for rows other instances wrote (default 1000 ms).</summary>
-    public const string RelayPollIntervalKey = "Messaging:Relay:PollIntervalMs";
-    /// <summary>How long a claim on outbox rows lasts (default 60 s).</summary>
-    public const string RelayLeaseKey = "Messaging:Relay:LeaseSeconds";
-    /// <summary>How long one publish may wait for the broker (librdkafka message.timeout.ms; default 30 s).</summary>
-    public const string RelayPublishTimeoutKey = "Messaging:Relay:PublishTimeoutSeconds";
-    /// <summary>First retry delay while publishing fails (default 200 ms).</summary>
-    public const string RelayMinBackoffKey = "Messaging:Relay:MinBackoffMs";
-    /// <summary>Longest retry delay while publishing fails (default 30000 ms).</summary>
-    public const string RelayMaxBackoffKey = "Messaging:Relay:MaxBackoffMs";
-    /// <summary>How long sent outbox rows are kept (default 24 h).</summary>
-    public const string OutboxRetentionKey = "Messaging:Outbox:RetentionHours";
-
-    /// <summary>Whether this instance consumes (default true).</summary>
-    public const string ConsumerEnabledKey = "Messaging:Consumer:Enabled";
-    /// <summary>The consumer group (default: the app name).</summary>
-    public const string ConsumerGroupKey = "Messaging:Consumer:GroupId";
-    /// <summary>Handler attempts before a message goes to the dead-letter topic (default 5).</summary>
-    public const string ConsumerMaxAttemptsKey = "Messaging:Consumer:MaxAttempts";
-    /// <summary>First delay between handler attempts, doubled each time (default 200 ms).</summary>
-    public const string ConsumerRetryBackoffKey = "Messaging:Consumer:RetryBackoffMs";
-    /// <summary>Longest time handled offsets wait before they are committed (default 1000 ms; 0 commits after every message).</summary>
-    public const string ConsumerCommitIntervalKey = "Messaging:Consumer:CommitIntervalMs";
-    /// <summary>How long processed event ids are remembered (default 7 days).</summary>
-    public const string InboxRetentionKey = "Messaging:Inbox:RetentionDays";
-    /// <summary>At most one log line per this many seconds for a repeating Kafka error (default 30).</summary>
-    public const string ErrorLogIntervalKey = "Messaging:ErrorLogIntervalSeconds";
-
     // Client properties the bus's guarantees depend on: configuration may not change them.
     private static readonly Dictionary<string, string> FixedProducerProperties = new(StringComparer.Ordinal)
     {
@@ -68,6 +20,168 @@ public sealed record MessagingSettings
         ["enable.auto.commit"] = "false",
         ["enable.auto.offset.store"] = "false",
     };
+
+    /// <summary>The brokers, <c>host:port</c> comma-separated; required by services that publish or consume.</summary>
+    public string? BootstrapServers { get; set; }
+    /// <summary>Partitions of created topics.</summary>
+    public int Partitions { get; set; } = 6;
+    /// <summary>Replication factor of created topics; 0 for the cluster's broker count, at most 3.</summary>
+    public int ReplicationFactor { get; set; }
+    /// <summary>Whether missing topics are created at startup.</summary>
+    public bool CreateTopics { get; set; } = true;
+    /// <summary>librdkafka properties for every client (<c>Kafka:Client:*</c>).</summary>
+    public Dictionary<string, string> Client { get; set; } = new(StringComparer.Ordinal);
+    /// <summary>librdkafka properties for the producer (<c>Kafka:Producer:*</c>).</summary>
+    public Dictionary<string, string> Producer { get; set; } = new(StringComparer.Ordinal);
+    /// <summary>librdkafka properties for the consumer (<c>Kafka:Consumer:*</c>).</summary>
+    public Dictionary<string, string> Consumer { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary><see cref="Client"/> with the security settings' properties.</summary>
+    public IReadOnlyDictionary<string, string> ClientProperties
+    {
+        get
+        {
+            var merged = new Dictionary<string, string>(Client, StringComparer.Ordinal);
+            foreach (var (key, value) in ToClientProperties())
+            {
+                merged[key] = value;
+            }
+            return merged;
+        }
+    }
+
+    /// <inheritdoc/>
+    public override void Validate(OptionsCheck check)
+    {
+        base.Validate(check);
+        check.Range(Partitions, 1, 10_000);
+        check.Range(ReplicationFactor, 0, 100);
+        Fixed(check, Producer, FixedProducerProperties, nameof(Producer));
+        Fixed(check, Consumer, FixedConsumerProperties, nameof(Consumer));
+        foreach (var (key, value) in ToClientProperties())
+        {
+            if (Client.TryGetValue(key, out var given) && !string.Equals(given, value, key == "sasl.password" ? StringComparison.Ordinal : StringComparison.OrdinalIgnoreCase))
+            {
+                // Named without its value: it may be the password.
+                check.Fail($"{nameof(Client)}:{key}", "contradicts the Kafka:SecurityProtocol / Kafka:Sasl* settings; set it in one place.");
+            }
+        }
+    }
+
+    private static void Fixed(OptionsCheck check, Dictionary<string, string> properties, Dictionary<string, string> fixedValues, string section)
+    {
+        foreach (var (key, required) in fixedValues)
+        {
+            if (properties.TryGetValue(key, out var value)
+                && !(string.Equals(value, required, StringComparison.OrdinalIgnoreCase) || (key == "acks" && value == "-1")))
+            {
+                check.Fail($"{section}:{key}", $"must stay '{required}': the outbox and inbox guarantees depend on it.");
+            }
+        }
+    }
+}
+
+/// <summary><c>Messaging:*</c>: the outbox relay, the consumer and the retention of their tables.</summary>
+public sealed class MessagingOptions : IValidatedOptions
+{
+    /// <summary>Configuration section.</summary>
+    public const string Section = "Messaging";
+
+    /// <summary><c>Messaging:Relay:*</c>.</summary>
+    public RelayOptions Relay { get; set; } = new();
+    /// <summary><c>Messaging:Outbox:*</c>.</summary>
+    public OutboxOptions Outbox { get; set; } = new();
+    /// <summary><c>Messaging:Consumer:*</c>.</summary>
+    public ConsumerOptions Consumer { get; set; } = new();
+    /// <summary><c>Messaging:Inbox:*</c>.</summary>
+    public InboxOptions Inbox { get; set; } = new();
+    /// <summary>At most one log line per this many seconds for a repeating Kafka error.</summary>
+    public int ErrorLogIntervalSeconds { get; set; } = 30;
+
+    /// <inheritdoc/>
+    public void Validate(OptionsCheck check)
+    {
+        ArgumentNullException.ThrowIfNull(check);
+        check.Range(Relay.BatchSize, 1, 10_000);
+        check.Range(Relay.PollIntervalMs, 10, 3_600_000);
+        check.Range(Relay.LeaseSeconds, 1, 86_400);
+        check.Range(Relay.PublishTimeoutSeconds, 1, 3_600);
+        check.Range(Relay.MinBackoffMs, 1, 3_600_000);
+        check.Range(Relay.MaxBackoffMs, 1, 3_600_000);
+        check.Range(Outbox.RetentionHours, 0, 24 * 365);
+        check.Range(Consumer.MaxAttempts, 1, 100);
+        check.Range(Consumer.RetryBackoffMs, 0, 600_000);
+        check.Range(Consumer.CommitIntervalMs, 0, 600_000);
+        check.Range(Inbox.RetentionDays, 1, 3650);
+        check.Range(ErrorLogIntervalSeconds, 0, 86_400);
+        // A lease shorter than a publish could let a second relay publish rows the first still holds.
+        check.Require(Relay.LeaseSeconds > Relay.PublishTimeoutSeconds + 5, "Relay.LeaseSeconds",
+            $"must exceed {MessagingSettings.RelayPublishTimeoutKey} by more than 5 seconds ({Relay.LeaseSeconds} <= {Relay.PublishTimeoutSeconds} + 5).");
+        check.Require(Relay.MaxBackoffMs >= Relay.MinBackoffMs, "Relay.MaxBackoffMs", $"must not be below {MessagingSettings.RelayMinBackoffKey}.");
+    }
+
+    /// <summary><c>Messaging:Relay:*</c>.</summary>
+    public sealed class RelayOptions
+    {
+        /// <summary>Whether this instance runs the outbox relay.</summary>
+        public bool Enabled { get; set; } = true;
+        /// <summary>Outbox rows claimed and published at a time.</summary>
+        public int BatchSize { get; set; } = 100;
+        /// <summary>How often an idle relay looks for rows other instances wrote.</summary>
+        public int PollIntervalMs { get; set; } = 1000;
+        /// <summary>How long a claim on outbox rows lasts.</summary>
+        public int LeaseSeconds { get; set; } = 60;
+        /// <summary>How long one publish may wait for the broker.</summary>
+        public int PublishTimeoutSeconds { get; set; } = 30;
+        /// <summary>First retry delay while publishing fails.</summary>
+        public int MinBackoffMs { get; set; } = 200;
+        /// <summary>Longest retry delay while publishing fails.</summary>
+        public int MaxBackoffMs { get; set; } = 30_000;
+    }
+
+    /// <summary><c>Messaging:Outbox:*</c>.</summary>
+    public sealed class OutboxOptions
+    {
+        /// <summary>How long sent outbox rows are kept.</summary>
+        public int RetentionHours { get; set; } = 24;
+    }
+
+    /// <summary><c>Messaging:Consumer:*</c>.</summary>
+    public sealed class ConsumerOptions
+    {
+        /// <summary>Whether this instance consumes.</summary>
+        public bool Enabled { get; set; } = true;
+        /// <summary>The consumer group; unset, the app name.</summary>
+        public string? GroupId { get; set; }
+        /// <summary>Handler attempts before a message goes to the dead-letter topic.</summary>
+        public int MaxAttempts { get; set; } = 5;
+        /// <summary>First delay between handler attempts, doubled each time.</summary>
+        public int RetryBackoffMs { get; set; } = 200;
+        /// <summary>Longest time handled offsets wait before they are committed (0 commits after every message).</summary>
+        public int CommitIntervalMs { get; set; } = 1000;
+    }
+
+    /// <summary><c>Messaging:Inbox:*</c>.</summary>
+    public sealed class InboxOptions
+    {
+        /// <summary>How long processed event ids are remembered.</summary>
+        public int RetentionDays { get; set; } = 7;
+    }
+}
+
+/// <summary>
+/// What the event bus runs with, resolved once at startup from validated <see cref="KafkaOptions"/> and
+/// <see cref="MessagingOptions"/> (platform/Messaging/README.md lists every key).
+/// </summary>
+public sealed record MessagingSettings
+{
+    /// <summary>Configuration key of the brokers (required).</summary>
+    public const string BootstrapServersKey = "Kafka:BootstrapServers";
+
+    /// <summary>How long one publish may wait for the broker (librdkafka message.timeout.ms; default 30 s).</summary>
+    public const string RelayPublishTimeoutKey = "Messaging:Relay:PublishTimeoutSeconds";
+    /// <summary>First retry delay while publishing fails (default 200 ms).</summary>
+    public const string RelayMinBackoffKey = "Messaging:Relay:MinBackoffMs";
 
     /// <summary>The brokers, <c>host:port</c> comma-separated.</summary>
     public required string BootstrapServers { get; init; }
@@ -116,98 +230,43 @@ public sealed record MessagingSettings
     /// <summary>Minimum interval between two log lines of one repeating error.</summary>
     public TimeSpan ErrorLogInterval { get; init; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>Reads and validates the settings.</summary>
-    /// <param name="configuration">The service's configuration.</param>
+    /// <summary>The settings of a service that publishes or consumes.</summary>
+    /// <param name="kafka">Validated <c>Kafka:*</c>.</param>
+    /// <param name="messaging">Validated <c>Messaging:*</c>.</param>
     /// <param name="appName">The app name: default consumer group and client id.</param>
-    /// <exception cref="StartupConfigurationException">A value is missing or malformed.</exception>
-    public static MessagingSettings FromConfiguration(IConfiguration configuration, string appName)
+    /// <exception cref="StartupConfigurationException"><c>Kafka:BootstrapServers</c> is missing.</exception>
+    public static MessagingSettings For(KafkaOptions kafka, MessagingOptions messaging, string appName)
     {
-        ArgumentNullException.ThrowIfNull(configuration);
-        var bootstrap = configuration[BootstrapServersKey];
-        if (string.IsNullOrWhiteSpace(bootstrap))
+        ArgumentNullException.ThrowIfNull(kafka);
+        ArgumentNullException.ThrowIfNull(messaging);
+        var relay = messaging.Relay;
+        var consumer = messaging.Consumer;
+        return new MessagingSettings
         {
-            throw new StartupConfigurationException(BootstrapServersKey, "is required: the Kafka brokers as host:port[,host:port] (./estore up passes the local broker's).");
-        }
-
-        var settings = new MessagingSettings
-        {
-            BootstrapServers = bootstrap.Trim(),
-            Partitions = SettingValues.Int(configuration, PartitionsKey, 6, 1, 10_000),
-            ReplicationFactor = SettingValues.Int(configuration, ReplicationFactorKey, 0, 0, 100),
-            CreateTopics = SettingValues.Bool(configuration, CreateTopicsKey, true),
-            ClientProperties = WithSecurity(configuration, ReadProperties(configuration, ClientSection, new Dictionary<string, string>())),
-            ProducerProperties = ReadProperties(configuration, ProducerSection, FixedProducerProperties),
-            ConsumerProperties = ReadProperties(configuration, ConsumerSection, FixedConsumerProperties),
-            RelayEnabled = SettingValues.Bool(configuration, RelayEnabledKey, true),
-            RelayBatchSize = SettingValues.Int(configuration, RelayBatchSizeKey, 100, 1, 10_000),
-            RelayPollInterval = TimeSpan.FromMilliseconds(SettingValues.Int(configuration, RelayPollIntervalKey, 1000, 10, 3_600_000)),
-            RelayLease = TimeSpan.FromSeconds(SettingValues.Int(configuration, RelayLeaseKey, 60, 1, 86_400)),
-            PublishTimeout = TimeSpan.FromSeconds(SettingValues.Int(configuration, RelayPublishTimeoutKey, 30, 1, 3_600)),
-            RelayMinBackoff = TimeSpan.FromMilliseconds(SettingValues.Int(configuration, RelayMinBackoffKey, 200, 1, 3_600_000)),
-            RelayMaxBackoff = TimeSpan.FromMilliseconds(SettingValues.Int(configuration, RelayMaxBackoffKey, 30_000, 1, 3_600_000)),
-            OutboxRetention = TimeSpan.FromHours(SettingValues.Int(configuration, OutboxRetentionKey, 24, 0, 24 * 365)),
-            ConsumerEnabled = SettingValues.Bool(configuration, ConsumerEnabledKey, true),
-            ConsumerGroup = configuration[ConsumerGroupKey] is { Length: > 0 } group ? group.Trim() : appName,
-            MaxAttempts = SettingValues.Int(configuration, ConsumerMaxAttemptsKey, 5, 1, 100),
-            RetryBackoff = TimeSpan.FromMilliseconds(SettingValues.Int(configuration, ConsumerRetryBackoffKey, 200, 0, 600_000)),
-            CommitInterval = TimeSpan.FromMilliseconds(SettingValues.Int(configuration, ConsumerCommitIntervalKey, 1000, 0, 600_000)),
-            InboxRetention = TimeSpan.FromDays(SettingValues.Int(configuration, InboxRetentionKey, 7, 1, 3650)),
-            ErrorLogInterval = TimeSpan.FromSeconds(SettingValues.Int(configuration, ErrorLogIntervalKey, 30, 0, 86_400)),
+            // Optional for Kafka:* as such (the revocation listener runs only with it), required for the bus.
+            BootstrapServers = kafka.BootstrapServers
+                ?? throw new StartupConfigurationException(BootstrapServersKey, "is required: the Kafka brokers as host:port[,host:port] (./estore up passes the local broker's)."),
+            Partitions = kafka.Partitions,
+            ReplicationFactor = kafka.ReplicationFactor,
+            CreateTopics = kafka.CreateTopics,
+            ClientProperties = kafka.ClientProperties,
+            ProducerProperties = kafka.Producer,
+            ConsumerProperties = kafka.Consumer,
+            RelayEnabled = relay.Enabled,
+            RelayBatchSize = relay.BatchSize,
+            RelayPollInterval = TimeSpan.FromMilliseconds(relay.PollIntervalMs),
+            RelayLease = TimeSpan.FromSeconds(relay.LeaseSeconds),
+            PublishTimeout = TimeSpan.FromSeconds(relay.PublishTimeoutSeconds),
+            RelayMinBackoff = TimeSpan.FromMilliseconds(relay.MinBackoffMs),
+            RelayMaxBackoff = TimeSpan.FromMilliseconds(relay.MaxBackoffMs),
+            OutboxRetention = TimeSpan.FromHours(messaging.Outbox.RetentionHours),
+            ConsumerEnabled = consumer.Enabled,
+            ConsumerGroup = consumer.GroupId ?? appName,
+            MaxAttempts = consumer.MaxAttempts,
+            RetryBackoff = TimeSpan.FromMilliseconds(consumer.RetryBackoffMs),
+            CommitInterval = TimeSpan.FromMilliseconds(consumer.CommitIntervalMs),
+            InboxRetention = TimeSpan.FromDays(messaging.Inbox.RetentionDays),
+            ErrorLogInterval = TimeSpan.FromSeconds(messaging.ErrorLogIntervalSeconds),
         };
-
-        // A lease shorter than a publish could let a second relay publish rows the first still holds.
-        if (settings.RelayLease <= settings.PublishTimeout + TimeSpan.FromSeconds(5))
-        {
-            throw new StartupConfigurationException(RelayLeaseKey,
-                $"must exceed {RelayPublishTimeoutKey} by more than 5 seconds ({settings.RelayLease.TotalSeconds:0} <= {settings.PublishTimeout.TotalSeconds:0} + 5).");
-        }
-        if (settings.RelayMaxBackoff < settings.RelayMinBackoff)
-        {
-            throw new StartupConfigurationException(RelayMaxBackoffKey, $"must not be below {RelayMinBackoffKey}.");
-        }
-        return settings;
     }
-
-    /// <summary>
-    /// Adds the properties of <see cref="KafkaSecurityOptions"/> (<c>Kafka:SecurityProtocol</c>, <c>Kafka:Sasl*</c>) to
-    /// <paramref name="clientProperties"/>, which may name the same librdkafka properties only with the same values.
-    /// </summary>
-    /// <exception cref="StartupConfigurationException">The security settings are invalid or contradict <c>Kafka:Client</c>.</exception>
-    public static Dictionary<string, string> WithSecurity(IConfiguration configuration, IReadOnlyDictionary<string, string> clientProperties)
-    {
-        ArgumentNullException.ThrowIfNull(clientProperties);
-        var merged = new Dictionary<string, string>(clientProperties, StringComparer.Ordinal);
-        foreach (var (key, value) in KafkaSecurityOptions.FromConfiguration(configuration).ToClientProperties())
-        {
-            if (merged.TryGetValue(key, out var given) && !string.Equals(given, value, key == "sasl.password" ? StringComparison.Ordinal : StringComparison.OrdinalIgnoreCase))
-            {
-                // Named without its value: it may be the password.
-                throw new StartupConfigurationException($"{ClientSection}:{key}", "contradicts the Kafka:SecurityProtocol / Kafka:Sasl* settings; set it in one place.");
-            }
-            merged[key] = value;
-        }
-        return merged;
-    }
-
-    private static Dictionary<string, string> ReadProperties(IConfiguration configuration, string section, IReadOnlyDictionary<string, string> fixedValues)
-    {
-        var properties = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var child in configuration.GetSection(section).GetChildren())
-        {
-            if (child.Value is null)
-            {
-                continue;
-            }
-            if (fixedValues.TryGetValue(child.Key, out var required) && !IsSame(child.Key, child.Value.Trim(), required))
-            {
-                throw new StartupConfigurationException($"{section}:{child.Key}",
-                    $"must stay '{required}': the outbox and inbox guarantees depend on it.");
-            }
-            properties[child.Key] = child.Value.Trim();
-        }
-        return properties;
-    }
-
-    private static bool IsSame(string key, string value, string required) =>
-        string.Equals(value, required, StringComparison.OrdinalIgnoreCase) || (key == "acks" && value == "-1");
 }

@@ -27,12 +27,11 @@ public static class ObservabilityExtensions
     /// <exception cref="StartupConfigurationException">A <c>Tracing:*</c>, <c>Zipkin:*</c> or <c>Otlp:*</c> value is malformed.</exception>
     public static IHostApplicationBuilder AddObservability(this IHostApplicationBuilder builder)
     {
-        var settings = ObservabilitySettings.FromConfiguration(builder.Configuration);
-        var identity = ServiceIdentity.FromConfiguration(builder.Configuration);
+        // Needed now: whether tracing is registered at all, and the exporters.
+        var settings = builder.AddValidatedOptionsNow<ObservabilitySettings>(ObservabilitySettings.Section);
+        var identity = ServiceIdentity.Of(builder);
         var services = builder.Services;
-        services.TryAddSingleton(settings);
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton(identity);
         services.TryAddSingleton<MessagingTracing>();
         services.TryAddSingleton<ActuatorMetrics>();
         services.TryAddEnumerable(ServiceDescriptor.Transient<IStartupFilter, ObservabilityStartupFilter>());

@@ -1,32 +1,16 @@
-using System.Globalization;
 using EStore.Platform.Hosting;
-using Microsoft.Extensions.Configuration;
 
 namespace EStore.Platform.Observability;
 
 /// <summary>
-/// Tracing, Zipkin, OTLP and metrics settings, read once at startup from <c>Tracing:*</c>, <c>Zipkin:*</c>, <c>Otlp:*</c>
-/// and <c>Metrics:*</c>; a malformed value stops startup with one line naming the key.
+/// Tracing, Zipkin, OTLP and metrics settings, bound at startup from the sections <c>Tracing</c>, <c>Zipkin</c>,
+/// <c>Otlp</c> and <c>Metrics</c> (one options class over four small sections, hence bound at the root); a malformed
+/// value stops startup with one line naming the key. The flat properties are what the tracer and meters read.
 /// </summary>
-public sealed record ObservabilitySettings
+public sealed class ObservabilitySettings : IValidatedOptions
 {
-    /// <summary>Configuration key of the Zipkin span endpoint.</summary>
-    public const string ZipkinEndpointKey = "Zipkin:Endpoint";
-
-    /// <summary>Configuration key of the OTLP trace endpoint (unset: no OTLP export).</summary>
-    public const string OtlpEndpointKey = "Otlp:Endpoint";
-
-    /// <summary>Configuration key of the sampling ratio of new traces.</summary>
-    public const string SamplingRatioKey = "Tracing:SamplingRatio";
-
-    /// <summary>Configuration key that turns tracing off altogether.</summary>
-    public const string EnabledKey = "Tracing:Enabled";
-
-    /// <summary>Configuration key of the request paths never traced.</summary>
-    public const string ExcludedPathsKey = "Tracing:ExcludedPaths";
-
-    /// <summary>Configuration key that traces HTTP and database calls made outside any request or message.</summary>
-    public const string TraceBackgroundCallsKey = "Tracing:TraceBackgroundCalls";
+    /// <summary>Bound at the configuration root: the keys are <c>Tracing:*</c>, <c>Zipkin:*</c>, <c>Otlp:*</c> and <c>Metrics:*</c>.</summary>
+    public const string Section = "";
 
     /// <summary>Configuration key of the metrics left out of the actuator (comma-separated names; a name ending in '.' is a prefix).</summary>
     public const string ExcludedMetricsKey = "Metrics:Excluded";
@@ -44,77 +28,72 @@ public sealed record ObservabilitySettings
         "aspnetcore.rate_limiting.request_lease.duration",
     ];
 
+    private IReadOnlyList<string>? _excludedPaths;
+    private IReadOnlyList<string>? _excludedMetrics;
+
+    /// <summary><c>Tracing:*</c>.</summary>
+    public TracingOptions Tracing { get; set; } = new();
+
+    /// <summary><c>Zipkin:*</c>.</summary>
+    public ZipkinOptions Zipkin { get; set; } = new();
+
+    /// <summary><c>Otlp:*</c>.</summary>
+    public OtlpOptions Otlp { get; set; } = new();
+
+    /// <summary><c>Metrics:*</c>.</summary>
+    public MetricsOptions Metrics { get; set; } = new();
+
     /// <summary>Metric names (or prefixes ending in '.') not collected. Default <see cref="DefaultExcludedMetrics"/>.</summary>
-    public IReadOnlyList<string> ExcludedMetrics { get; init; } = DefaultExcludedMetrics;
+    public IReadOnlyList<string> ExcludedMetrics => _excludedMetrics ??= Metrics.Excluded is { } names ? Split(names) : DefaultExcludedMetrics;
 
     /// <summary>False turns tracing off: no spans are recorded or exported (log lines still carry ids). Default true.</summary>
-    public bool Enabled { get; init; } = true;
+    public bool Enabled => Tracing.Enabled;
 
     /// <summary>Share of new traces that are recorded, from 0 to 1; a caller's decision is always followed. Default 1.</summary>
-    public double SamplingRatio { get; init; } = 1.0;
+    public double SamplingRatio => Tracing.SamplingRatio;
 
     /// <summary>Request path prefixes never traced (health probes, Eureka traffic). Default <c>/actuator</c> and <c>/eureka</c>.</summary>
-    public IReadOnlyList<string> ExcludedPaths { get; init; } = ["/actuator", "/eureka"];
+    public IReadOnlyList<string> ExcludedPaths => _excludedPaths ??= Split(Tracing.ExcludedPaths);
 
     /// <summary>
     /// When false (the default), client spans with no parent (Eureka heartbeats, outbox polling) are not
     /// recorded, so Zipkin shows the work requests and messages cause rather than background noise.
     /// </summary>
-    public bool TraceBackgroundCalls { get; init; }
+    public bool TraceBackgroundCalls => Tracing.TraceBackgroundCalls;
 
-    /// <summary>Zipkin's <c>/api/v2/spans</c> URL; null exports nothing.</summary>
-    public Uri? ZipkinEndpoint { get; init; }
+    /// <summary>Zipkin's <c>/api/v2/spans</c> URL (a bare address gets that path); null exports nothing.</summary>
+    public Uri? ZipkinEndpoint => Zipkin.Endpoint is { } text && OptionsCheck.IsHttpUrl(text)
+        ? new Uri(text) is { AbsolutePath: "" or "/" } bare ? new Uri(bare, "/api/v2/spans") : new Uri(text)
+        : null;
 
     /// <summary>
     /// An OTLP collector's trace endpoint, or null (no OTLP export). A URL ending in <c>/v1/traces</c> is sent
     /// http/protobuf; any other (e.g. <c>http://collector:4317</c>) gRPC.
     /// </summary>
-    public Uri? OtlpEndpoint { get; init; }
+    public Uri? OtlpEndpoint => Otlp.Endpoint is { } text && OptionsCheck.IsHttpUrl(text) ? new Uri(text) : null;
 
     /// <summary>Spans held waiting for export, per exporter; more are dropped. Default 2048.</summary>
-    public int MaxQueueSize { get; init; } = 2048;
+    public int MaxQueueSize => Zipkin.MaxQueueSize;
 
-    /// <summary>Most spans in one POST. Default 512.</summary>
-    public int MaxExportBatchSize { get; init; } = 512;
+    /// <summary>Most spans in one POST. Default 512, or <see cref="MaxQueueSize"/> when that is smaller.</summary>
+    public int MaxExportBatchSize => Zipkin.MaxExportBatchSize ?? Math.Min(512, Zipkin.MaxQueueSize);
 
     /// <summary>Delay between exports. Default 1000 ms.</summary>
-    public int ScheduledDelayMilliseconds { get; init; } = 1000;
+    public int ScheduledDelayMilliseconds => Zipkin.ScheduledDelayMilliseconds;
 
     /// <summary>Time limit of one POST to Zipkin. Default 5000 ms.</summary>
-    public int ExportTimeoutMilliseconds { get; init; } = 5000;
+    public int ExportTimeoutMilliseconds => Zipkin.ExportTimeoutMilliseconds;
 
-    /// <summary>Reads and checks the settings.</summary>
-    /// <exception cref="StartupConfigurationException">A value is malformed.</exception>
-    public static ObservabilitySettings FromConfiguration(IConfiguration configuration)
+    /// <inheritdoc/>
+    public void Validate(OptionsCheck check)
     {
-        var settings = new ObservabilitySettings
-        {
-            Enabled = SettingValues.Bool(configuration, EnabledKey, true),
-            SamplingRatio = Ratio(configuration, SamplingRatioKey),
-            TraceBackgroundCalls = SettingValues.Bool(configuration, TraceBackgroundCallsKey, false),
-            ZipkinEndpoint = ZipkinSpans(Endpoint(configuration[ZipkinEndpointKey])),
-            OtlpEndpoint = Endpoint(configuration[OtlpEndpointKey], OtlpEndpointKey, "http://localhost:4317 (gRPC) or http://localhost:4318/v1/traces"),
-            MaxQueueSize = SettingValues.Int(configuration, "Zipkin:MaxQueueSize", 2048, 1, 1_000_000),
-            ScheduledDelayMilliseconds = SettingValues.Int(configuration, "Zipkin:ScheduledDelayMilliseconds", 1000, 1, 600_000),
-            ExportTimeoutMilliseconds = SettingValues.Int(configuration, "Zipkin:ExportTimeoutMilliseconds", 5000, 1, 600_000),
-        };
-        var batch = SettingValues.Int(configuration, "Zipkin:MaxExportBatchSize", 512, 1, 1_000_000);
-        settings = settings with { MaxExportBatchSize = Math.Min(batch, settings.MaxQueueSize) };
-        if (configuration[ExcludedMetricsKey] is { } metrics)
-        {
-            settings = settings with
-            {
-                ExcludedMetrics = metrics.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
-            };
-        }
-        if (configuration[ExcludedPathsKey] is { } paths)
-        {
-            settings = settings with
-            {
-                ExcludedPaths = paths.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
-            };
-        }
-        return settings;
+        check.Range(Tracing.SamplingRatio, 0, 1);
+        check.HttpUrl(Zipkin.Endpoint, "http://localhost:9411/api/v2/spans");
+        check.HttpUrl(Otlp.Endpoint, "http://localhost:4317 (gRPC) or http://localhost:4318/v1/traces");
+        check.Range(Zipkin.MaxQueueSize, 1, 1_000_000);
+        check.Range(Zipkin.MaxExportBatchSize, 1, Zipkin.MaxQueueSize);
+        check.Range(Zipkin.ScheduledDelayMilliseconds, 1, 600_000);
+        check.Range(Zipkin.ExportTimeoutMilliseconds, 1, 600_000);
     }
 
     /// <summary>True when <paramref name="name"/> is in <see cref="ExcludedMetrics"/> or under one of its prefixes.</summary>
@@ -144,32 +123,47 @@ public sealed record ObservabilitySettings
         return false;
     }
 
-    // A bare Zipkin address means its standard span endpoint.
-    private static Uri? ZipkinSpans(Uri? endpoint) =>
-        endpoint is { AbsolutePath: "" or "/" } ? new Uri(endpoint, "/api/v2/spans") : endpoint;
+    private static string[] Split(string names) => names.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
-    private static Uri? Endpoint(string? text, string key = ZipkinEndpointKey, string example = "http://localhost:9411/api/v2/spans")
+    /// <summary><c>Tracing:*</c>.</summary>
+    public sealed class TracingOptions
     {
-        if (string.IsNullOrWhiteSpace(text))
-        {
-            return null;
-        }
-        if (!Uri.TryCreate(text.Trim(), UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
-        {
-            throw new StartupConfigurationException(key, $"'{text}' is not an http(s) URL such as {example}.");
-        }
-        return uri;
+        /// <summary>See <see cref="ObservabilitySettings.Enabled"/>.</summary>
+        public bool Enabled { get; set; } = true;
+        /// <summary>See <see cref="ObservabilitySettings.SamplingRatio"/>.</summary>
+        public double SamplingRatio { get; set; } = 1.0;
+        /// <summary>Comma-separated; see <see cref="ObservabilitySettings.ExcludedPaths"/>.</summary>
+        public string ExcludedPaths { get; set; } = "/actuator,/eureka";
+        /// <summary>See <see cref="ObservabilitySettings.TraceBackgroundCalls"/>.</summary>
+        public bool TraceBackgroundCalls { get; set; }
     }
 
-    private static double Ratio(IConfiguration configuration, string key)
+    /// <summary><c>Zipkin:*</c>: the endpoint and the export queue of every exporter.</summary>
+    public sealed class ZipkinOptions
     {
-        var text = configuration[key];
-        if (string.IsNullOrWhiteSpace(text))
-        {
-            return 1.0;
-        }
-        return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && value is >= 0 and <= 1
-            ? value
-            : throw new StartupConfigurationException(key, $"'{text}' is not a number from 0 to 1.");
+        /// <summary>See <see cref="ObservabilitySettings.ZipkinEndpoint"/>.</summary>
+        public string? Endpoint { get; set; }
+        /// <summary>See <see cref="ObservabilitySettings.MaxQueueSize"/>.</summary>
+        public int MaxQueueSize { get; set; } = 2048;
+        /// <summary>Unset: 512 or the queue size, whichever is smaller; see <see cref="ObservabilitySettings.MaxExportBatchSize"/>.</summary>
+        public int? MaxExportBatchSize { get; set; }
+        /// <summary>See <see cref="ObservabilitySettings.ScheduledDelayMilliseconds"/>.</summary>
+        public int ScheduledDelayMilliseconds { get; set; } = 1000;
+        /// <summary>See <see cref="ObservabilitySettings.ExportTimeoutMilliseconds"/>.</summary>
+        public int ExportTimeoutMilliseconds { get; set; } = 5000;
+    }
+
+    /// <summary><c>Otlp:*</c>.</summary>
+    public sealed class OtlpOptions
+    {
+        /// <summary>See <see cref="ObservabilitySettings.OtlpEndpoint"/>.</summary>
+        public string? Endpoint { get; set; }
+    }
+
+    /// <summary><c>Metrics:*</c>.</summary>
+    public sealed class MetricsOptions
+    {
+        /// <summary>Comma-separated; see <see cref="ObservabilitySettings.ExcludedMetrics"/>.</summary>
+        public string? Excluded { get; set; }
     }
 }

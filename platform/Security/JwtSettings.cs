@@ -1,5 +1,4 @@
 using EStore.Platform.Hosting;
-using Microsoft.Extensions.Configuration;
 
 namespace EStore.Platform.Security;
 
@@ -7,26 +6,17 @@ namespace EStore.Platform.Security;
 /// How every EStore process validates access tokens, read from <c>Jwt:*</c>. The defaults work for
 /// the local mesh without configuration: identity-service issues for the same issuer and audience.
 /// </summary>
-public sealed record JwtSettings
+public sealed class JwtSettings : IValidatedOptions
 {
-    /// <summary>Configuration key of the expected <c>iss</c>.</summary>
-    public const string IssuerKey = "Jwt:Issuer";
-    /// <summary>Configuration key of the expected <c>aud</c>.</summary>
-    public const string AudienceKey = "Jwt:Audience";
+    /// <summary>Configuration section.</summary>
+    public const string Section = "Jwt";
+
     /// <summary>Configuration key of an explicit JWKS address (default: identity-service through discovery).</summary>
     public const string JwksUrlKey = "Jwt:JwksUrl";
     /// <summary>Configuration key of the tolerated clock difference, in seconds.</summary>
     public const string ClockSkewKey = "Jwt:ClockSkewSeconds";
-    /// <summary>Configuration key of how often known keys are fetched again, in seconds.</summary>
-    public const string JwksRefreshKey = "Jwt:JwksRefreshSeconds";
-    /// <summary>Configuration key of the shortest interval between two fetches caused by unknown <c>kid</c>s, in seconds.</summary>
-    public const string JwksMinRefreshKey = "Jwt:JwksMinRefreshSeconds";
-    /// <summary>Configuration key: how many validated tokens are remembered (0 checks every signature).</summary>
-    public const string ValidatedTokenCacheKey = "Jwt:ValidatedTokenCacheSize";
     /// <summary>Configuration key: how long a trusted signing key may be missing from fetched key sets before it is retired, in seconds.</summary>
     public const string KeyRetirementGraceKey = "Jwt:KeyRetirementGraceSeconds";
-    /// <summary>Configuration key that turns the <c>TokenRevoked</c> listener off (default on when Kafka is configured).</summary>
-    public const string RevocationListenerKey = "Jwt:Revocation:Enabled";
 
     /// <summary>The default issuer: identity-service's app name as a URL.</summary>
     public const string DefaultIssuer = "http://identity-service";
@@ -36,63 +26,54 @@ public sealed record JwtSettings
     public const string DefaultJwksUrl = "http://identity-service/.well-known/jwks.json";
 
     /// <summary>The expected <c>iss</c>.</summary>
-    public string Issuer { get; init; } = DefaultIssuer;
+    public string Issuer { get; set; } = DefaultIssuer;
     /// <summary>The expected <c>aud</c>.</summary>
-    public string Audience { get; init; } = DefaultAudience;
+    public string Audience { get; set; } = DefaultAudience;
     /// <summary>Where the signing keys come from.</summary>
-    public Uri JwksUrl { get; init; } = new(DefaultJwksUrl);
-    /// <summary>Tolerated clock difference on <c>exp</c> and <c>nbf</c> (default 30 s, at most 60 s).</summary>
-    public TimeSpan ClockSkew { get; init; } = TimeSpan.FromSeconds(30);
-    /// <summary>Age after which known keys are fetched again in the background (default 5 min).</summary>
-    public TimeSpan JwksRefreshInterval { get; init; } = TimeSpan.FromMinutes(5);
-    /// <summary>Shortest interval between fetches triggered by an unknown <c>kid</c> (default 30 s).</summary>
-    public TimeSpan JwksMinRefreshInterval { get; init; } = TimeSpan.FromSeconds(30);
+    public Uri JwksUrl { get; set; } = new(DefaultJwksUrl);
+    /// <summary>Tolerated clock difference on <c>exp</c> and <c>nbf</c>, in seconds (default 30, at most 60).</summary>
+    public int ClockSkewSeconds { get; set; } = 30;
+    /// <summary>Age after which known keys are fetched again in the background, in seconds (default 300).</summary>
+    public int JwksRefreshSeconds { get; set; } = 300;
+    /// <summary>Shortest interval between fetches triggered by an unknown <c>kid</c>, in seconds (default 30).</summary>
+    public int JwksMinRefreshSeconds { get; set; } = 30;
     /// <summary>
-    /// How long a trusted key may be missing from the fetched key sets before it is retired (default 15 min, the
-    /// lifetime of an access token; 60 s to 1 day). One bad fetch cannot drop every key; a key identity-service
+    /// How long a trusted key may be missing from the fetched key sets before it is retired, in seconds (default 900,
+    /// the lifetime of an access token; 60 to 86400). One bad fetch cannot drop every key; a key identity-service
     /// really withdrew stops working after this long.
     /// </summary>
-    public TimeSpan KeyRetirementGrace { get; init; } = TimeSpan.FromMinutes(15);
+    public int KeyRetirementGraceSeconds { get; set; } = 900;
     /// <summary>Validated tokens remembered so their signature is not checked again (default 4096, 0 = off).</summary>
-    public int ValidatedTokenCacheSize { get; init; } = 4096;
+    public int ValidatedTokenCacheSize { get; set; } = 4096;
+    /// <summary><c>Jwt:Revocation:*</c>.</summary>
+    public RevocationOptions Revocation { get; set; } = new();
+
+    /// <summary><see cref="ClockSkewSeconds"/> as a duration.</summary>
+    public TimeSpan ClockSkew => TimeSpan.FromSeconds(ClockSkewSeconds);
+    /// <summary><see cref="JwksRefreshSeconds"/> as a duration.</summary>
+    public TimeSpan JwksRefreshInterval => TimeSpan.FromSeconds(JwksRefreshSeconds);
+    /// <summary><see cref="JwksMinRefreshSeconds"/> as a duration.</summary>
+    public TimeSpan JwksMinRefreshInterval => TimeSpan.FromSeconds(JwksMinRefreshSeconds);
+    /// <summary><see cref="KeyRetirementGraceSeconds"/> as a duration.</summary>
+    public TimeSpan KeyRetirementGrace => TimeSpan.FromSeconds(KeyRetirementGraceSeconds);
     /// <summary>Whether revocations are read from <c>identity.events</c> (needs <c>Kafka:BootstrapServers</c>).</summary>
-    public bool RevocationListenerEnabled { get; init; } = true;
+    public bool RevocationListenerEnabled => Revocation.Enabled;
 
-    /// <summary>Reads and validates the settings.</summary>
-    /// <exception cref="StartupConfigurationException">A value is malformed.</exception>
-    public static JwtSettings FromConfiguration(IConfiguration configuration)
+    /// <inheritdoc/>
+    public void Validate(OptionsCheck check)
     {
-        ArgumentNullException.ThrowIfNull(configuration);
-        var settings = new JwtSettings
-        {
-            Issuer = ReadText(configuration, IssuerKey, DefaultIssuer),
-            Audience = ReadText(configuration, AudienceKey, DefaultAudience),
-            JwksUrl = ReadUrl(configuration, JwksUrlKey, DefaultJwksUrl),
-            ClockSkew = TimeSpan.FromSeconds(SettingValues.Int(configuration, ClockSkewKey, 30, 0, 60)),
-            JwksRefreshInterval = TimeSpan.FromSeconds(SettingValues.Int(configuration, JwksRefreshKey, 300, 10, 86_400)),
-            JwksMinRefreshInterval = TimeSpan.FromSeconds(SettingValues.Int(configuration, JwksMinRefreshKey, 30, 0, 3_600)),
-            KeyRetirementGrace = TimeSpan.FromSeconds(SettingValues.Int(configuration, KeyRetirementGraceKey, 900, 60, 86_400)),
-            RevocationListenerEnabled = SettingValues.Bool(configuration, RevocationListenerKey, true),
-            ValidatedTokenCacheSize = SettingValues.Int(configuration, ValidatedTokenCacheKey, 4096, 0, 1_000_000),
-        };
-        return settings;
+        check.HttpUrl(JwksUrl);
+        check.Range(ClockSkewSeconds, 0, 60);
+        check.Range(JwksRefreshSeconds, 10, 86_400);
+        check.Range(JwksMinRefreshSeconds, 0, 3_600);
+        check.Range(KeyRetirementGraceSeconds, 60, 86_400);
+        check.Range(ValidatedTokenCacheSize, 0, 1_000_000);
     }
 
-    private static string ReadText(IConfiguration configuration, string key, string fallback)
+    /// <summary>The <c>TokenRevoked</c> listener's switch.</summary>
+    public sealed class RevocationOptions
     {
-        var text = configuration[key];
-        return string.IsNullOrWhiteSpace(text) ? fallback : text.Trim();
-    }
-
-    private static Uri ReadUrl(IConfiguration configuration, string key, string fallback)
-    {
-        var text = configuration[key];
-        if (string.IsNullOrWhiteSpace(text))
-        {
-            return new Uri(fallback);
-        }
-        return Uri.TryCreate(text.Trim(), UriKind.Absolute, out var url) && (url.Scheme == Uri.UriSchemeHttp || url.Scheme == Uri.UriSchemeHttps)
-            ? url
-            : throw new StartupConfigurationException(key, $"'{text}' is not an absolute http(s) URL.");
+        /// <summary>Whether the listener runs (default true, when Kafka is configured).</summary>
+        public bool Enabled { get; set; } = true;
     }
 }

@@ -58,10 +58,10 @@ public static class ServiceAuthenticationExtensions
         {
             throw new InvalidOperationException("AddServiceAuthentication may be called once per service.");
         }
-        var settings = JwtSettings.FromConfiguration(builder.Configuration);
-        services.AddSingleton(settings);
+        // Needed now: whether the revocation listener runs.
+        var settings = builder.AddValidatedOptionsNow<JwtSettings>(JwtSettings.Section);
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton(ServiceIdentity.FromConfiguration(builder.Configuration));
+        ServiceIdentity.Of(builder);
         services.TryAddSingleton<ITokenRevocationList, TokenRevocationList>();
         services.AddHttpContextAccessor();
         services.TryAddSingleton<ICurrentUserAccessor, CurrentUserAccessor>();
@@ -78,13 +78,10 @@ public static class ServiceAuthenticationExtensions
             .AddPolicy(AuthorizationPolicies.ShopOwner, policy => policy.RequireAuthenticatedUser().RequireRole(UserRoles.ShopOwner))
             .SetDefaultPolicy(new AuthorizationPolicyBuilder(JwtBearerDefaults.AuthenticationScheme).RequireAuthenticatedUser().Build());
 
-        var bootstrap = builder.Configuration[MessagingSettings.BootstrapServersKey];
-        if (settings.RevocationListenerEnabled && !string.IsNullOrWhiteSpace(bootstrap))
+        var kafka = builder.Configuration.GetValidatedOptions<KafkaOptions>(KafkaOptions.Section);
+        if (settings.RevocationListenerEnabled && kafka.BootstrapServers is { } bootstrap)
         {
-            var client = MessagingSettings.WithSecurity(builder.Configuration, builder.Configuration.GetSection(MessagingSettings.ClientSection).GetChildren()
-                .Where(c => c.Value is not null)
-                .ToDictionary(c => c.Key, c => c.Value!.Trim(), StringComparer.Ordinal));
-            services.AddSingleton(new KafkaConnection(bootstrap.Trim(), client));
+            services.AddSingleton(new KafkaConnection(bootstrap, kafka.ClientProperties));
             services.AddHostedService<TokenRevocationListener>();
         }
         return builder;

@@ -28,7 +28,7 @@ builder.Services.AddScoped<ProductAdmin>();
 builder.Services.AddScoped<CategoryTree>();
 builder.Services.AddScoped<Inventory>();
 builder.Services.AddScoped<InventoryReport>();
-builder.Services.Configure<ReservationSettings>(builder.Configuration.GetSection("Reservations"));
+builder.AddValidatedOptions<ReservationOptions>(ReservationOptions.Section);
 builder.Services.AddSingleton<ReservationExpiry>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<ReservationExpiry>());
 

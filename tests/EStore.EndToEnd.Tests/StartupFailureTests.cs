@@ -76,22 +76,55 @@ public sealed class StartupFailureTests
         }
     }
 
+    [Fact]
+    public async Task Out_of_range_gateway_request_timeout_stops_startup_naming_the_key()
+    {
+        var (exitCode, lines) = await RunAsync("gateway", "EStore.Gateway", new() { ["Gateway__RequestTimeoutSeconds"] = "0" });
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains("crit: startup failed: Gateway:RequestTimeoutSeconds: '0' must be from 1 to 600.", lines);
+        AssertNoStackTrace(lines);
+    }
+
+    [Fact]
+    public async Task Out_of_range_reservation_expiry_stops_startup_naming_the_key()
+    {
+        var (exitCode, lines) = await RunProductServiceAsync(new() { ["Reservations__SweepSeconds"] = "0" });
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains("crit: startup failed: Reservations:SweepSeconds: '0' must be from 1 to 3600.", lines);
+        AssertNoStackTrace(lines);
+    }
+
+    [Fact]
+    public async Task Unparsable_setting_stops_startup_with_one_line_naming_the_key_and_the_value()
+    {
+        var (exitCode, lines) = await RunProductServiceAsync(new() { ["Reservations__TtlMinutes"] = "abc" });
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains("crit: startup failed: Reservations:TtlMinutes: 'abc' is not a whole number.", lines);
+        AssertNoStackTrace(lines);
+    }
+
     private static void AssertNoStackTrace(IEnumerable<string> lines)
     {
         Assert.DoesNotContain(lines, l => l.TrimStart().StartsWith("at ", StringComparison.Ordinal));
         Assert.DoesNotContain(lines, l => l.Contains("Unhandled exception", StringComparison.Ordinal));
     }
 
-    private static async Task<(int ExitCode, IReadOnlyList<string> Lines)> RunProductServiceAsync(Dictionary<string, string?> environment)
+    private static Task<(int ExitCode, IReadOnlyList<string> Lines)> RunProductServiceAsync(Dictionary<string, string?> environment) =>
+        RunAsync("product-service", "EStore.Product", environment);
+
+    private static async Task<(int ExitCode, IReadOnlyList<string> Lines)> RunAsync(string app, string assembly, Dictionary<string, string?> environment)
     {
         var layout = RepositoryLayout.Discover();
-        var dll = layout.FindDll("EStore.Product") ?? throw new InvalidOperationException("EStore.Product is not built");
+        var dll = layout.FindDll(assembly) ?? throw new InvalidOperationException($"{assembly} is not built");
         var lines = new ConcurrentQueue<string>();
-        var start = ManagedProcessStartInfo.ForDotnet("product-service", dll);
+        var start = ManagedProcessStartInfo.ForDotnet(app, dll);
         start.Environment["ASPNETCORE_URLS"] = "http://127.0.0.1:0";
         start.Environment["Eureka__Client__ShouldRegisterWithEureka"] = "false";
         start.Environment["Eureka__Client__ShouldFetchRegistry"] = "false";
-        // Required by product-service; nothing listens there, which only matters after startup.
+        // Required by services with messaging; nothing listens there, which only matters after startup.
         start.Environment["Kafka__BootstrapServers"] = "127.0.0.1:1";
         foreach (var (key, value) in environment)
         {

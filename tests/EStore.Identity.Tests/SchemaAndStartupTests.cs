@@ -45,14 +45,14 @@ public sealed class SchemaAndStartupTests(BrokerFixture broker) : IClassFixture<
     public void Malformed_settings_name_their_key(string key, string value)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { [key] = value }).Build();
-        var error = Assert.Throws<StartupConfigurationException>(() => IdentitySettings.FromConfiguration(configuration));
+        var error = Assert.Throws<StartupConfigurationException>(() => configuration.GetValidatedOptions<IdentitySettings>(IdentitySettings.Section));
         Assert.StartsWith("Identity:", error.Key);
     }
 
     [Fact]
     public async Task A_weak_admin_password_stops_startup_naming_the_key()
     {
-        var settings = new IdentitySettings { AdminEmail = "admin@example.test", AdminPassword = "password1" };
+        var settings = new IdentitySettings { Admin = { Email = "admin@example.test", Password = "password1" } };
         var bootstrapper = new AdminBootstrapper(null!, settings, new PasswordPolicy(settings), TimeProvider.System,
             Microsoft.Extensions.Logging.Abstractions.NullLogger<AdminBootstrapper>.Instance);
         var error = await Assert.ThrowsAsync<StartupConfigurationException>(() => bootstrapper.InitializeAsync(CancellationToken.None));

@@ -118,10 +118,10 @@ public sealed class UnitTests
     [Fact]
     public void Jwt_settings_default_to_the_mesh_and_reject_nonsense()
     {
-        var defaults = JwtSettings.FromConfiguration(new ConfigurationBuilder().Build());
+        var defaults = new ConfigurationBuilder().Build().GetValidatedOptions<JwtSettings>(JwtSettings.Section);
         Assert.Equal(new Uri(JwtSettings.DefaultJwksUrl), defaults.JwksUrl);
         Assert.Equal(TimeSpan.FromSeconds(30), defaults.ClockSkew);
         var bad = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { [JwtSettings.ClockSkewKey] = "300" }).Build();
-        Assert.Equal(JwtSettings.ClockSkewKey, Assert.Throws<StartupConfigurationException>(() => JwtSettings.FromConfiguration(bad)).Key);
+        Assert.Equal(JwtSettings.ClockSkewKey, Assert.Throws<StartupConfigurationException>(() => bad.GetValidatedOptions<JwtSettings>(JwtSettings.Section)).Key);
     }
 }

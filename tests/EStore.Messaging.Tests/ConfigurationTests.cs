@@ -38,7 +38,7 @@ public sealed class ConfigurationTests
             [key] = value,
         }).Build();
 
-        var error = Assert.Throws<StartupConfigurationException>(() => MessagingSettings.FromConfiguration(configuration, "order-service"));
+        var error = Assert.Throws<StartupConfigurationException>(() => Read(configuration));
 
         Assert.Equal(key, error.Key);
     }
@@ -53,11 +53,17 @@ public sealed class ConfigurationTests
             ["Kafka:Consumer:session.timeout.ms"] = "10000",
         }).Build();
 
-        var settings = MessagingSettings.FromConfiguration(configuration, "order-service");
+        var settings = Read(configuration);
 
         Assert.Equal(6, settings.Partitions);
         Assert.Equal("order-service", settings.ConsumerGroup);
         Assert.Equal("10000", settings.ConsumerProperties["session.timeout.ms"]);
         Assert.Equal(5, settings.MaxAttempts);
     }
+
+    // What AddKafkaMessaging resolves: both sections bound and validated, then combined.
+    private static MessagingSettings Read(IConfiguration configuration) => MessagingSettings.For(
+        configuration.GetValidatedOptions<KafkaOptions>(KafkaOptions.Section),
+        configuration.GetValidatedOptions<MessagingOptions>(MessagingOptions.Section),
+        "order-service");
 }

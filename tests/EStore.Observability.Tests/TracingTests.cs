@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
+using EStore.Platform.Hosting;
 using EStore.Platform.Observability;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -343,7 +344,7 @@ public sealed class TracingTests : IAsyncLifetime
     public void Settings_are_checked_and_a_bare_zipkin_address_gets_its_span_path()
     {
         static ObservabilitySettings Read(Dictionary<string, string?> values) =>
-            ObservabilitySettings.FromConfiguration(new ConfigurationBuilder().AddInMemoryCollection(values).Build());
+            new ConfigurationBuilder().AddInMemoryCollection(values).Build().GetValidatedOptions<ObservabilitySettings>(ObservabilitySettings.Section);
 
         var defaults = Read([]);
         Assert.Null(defaults.ZipkinEndpoint);
@@ -357,6 +358,21 @@ public sealed class TracingTests : IAsyncLifetime
         Assert.Null(defaults.OtlpEndpoint);
         Assert.Equal("http://collector:4317/", Read(new() { ["Otlp:Endpoint"] = "http://collector:4317" }).OtlpEndpoint!.ToString());
         Assert.Equal("Otlp:Endpoint", Assert.Throws<EStore.Platform.Hosting.StartupConfigurationException>(() => Read(new() { ["Otlp:Endpoint"] = "collector:4317" })).Key);
+    }
+
+    [Fact]
+    public void An_export_batch_larger_than_the_queue_stops_startup_instead_of_being_cut_down()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Zipkin:MaxQueueSize"] = "16",
+            ["Zipkin:MaxExportBatchSize"] = "64",
+        }).Build();
+
+        var error = Assert.Throws<EStore.Platform.Hosting.StartupConfigurationException>(() =>
+            configuration.GetValidatedOptions<ObservabilitySettings>(ObservabilitySettings.Section));
+
+        Assert.Equal("Zipkin:MaxExportBatchSize: '64' must be from 1 to 16.", error.Message);
     }
 
     private static JsonElement Single(IReadOnlyList<JsonElement> spans, string kind, string service) =>

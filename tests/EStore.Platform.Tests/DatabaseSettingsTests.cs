@@ -9,7 +9,7 @@ public sealed class DatabaseSettingsTests
     [Fact]
     public void No_configuration_means_a_SQLite_file_named_after_the_app()
     {
-        var settings = DatabaseSettings.FromConfiguration(Config(), "product-service");
+        var settings = Read(Config());
 
         Assert.Equal(DatabaseProvider.Sqlite, settings.Provider);
         Assert.Contains("product-service.db", settings.ConnectionString, StringComparison.Ordinal);
@@ -21,8 +21,7 @@ public sealed class DatabaseSettingsTests
     [InlineData("POSTGRES")]
     public void Provider_name_is_case_insensitive(string provider)
     {
-        var settings = DatabaseSettings.FromConfiguration(
-            Config(("Database:Provider", provider), ("ConnectionStrings:Default", "Host=db;Database=products;Username=u;Password=p")), "product-service");
+        var settings = Read(Config(("Database:Provider", provider), ("ConnectionStrings:Default", "Host=db;Database=products;Username=u;Password=p")));
 
         Assert.Equal(DatabaseProvider.Postgres, settings.Provider);
     }
@@ -31,7 +30,7 @@ public sealed class DatabaseSettingsTests
     public void Unknown_provider_fails_naming_the_key_and_the_allowed_values()
     {
         var error = Assert.Throws<StartupConfigurationException>(() =>
-            DatabaseSettings.FromConfiguration(Config(("Database:Provider", "MySql")), "product-service"));
+            Read(Config(("Database:Provider", "MySql"))));
 
         Assert.Equal("Database:Provider", error.Key);
         Assert.Contains("'MySql'", error.Message, StringComparison.Ordinal);
@@ -43,7 +42,7 @@ public sealed class DatabaseSettingsTests
     public void Postgres_without_connection_string_fails_naming_the_connection_string_key()
     {
         var error = Assert.Throws<StartupConfigurationException>(() =>
-            DatabaseSettings.FromConfiguration(Config(("Database:Provider", "Postgres")), "product-service"));
+            Read(Config(("Database:Provider", "Postgres"))));
 
         Assert.Equal("ConnectionStrings:Default", error.Key);
     }
@@ -52,7 +51,7 @@ public sealed class DatabaseSettingsTests
     public void Malformed_connection_string_fails_naming_the_key()
     {
         var error = Assert.Throws<StartupConfigurationException>(() =>
-            DatabaseSettings.FromConfiguration(Config(("Database:Provider", "Postgres"), ("ConnectionStrings:Default", "Hots=x;;=;Nonsense")), "product-service"));
+            Read(Config(("Database:Provider", "Postgres"), ("ConnectionStrings:Default", "Hots=x;;=;Nonsense"))));
 
         Assert.Equal("ConnectionStrings:Default", error.Key);
     }
@@ -60,12 +59,14 @@ public sealed class DatabaseSettingsTests
     [Fact]
     public void Description_never_contains_the_password()
     {
-        var settings = DatabaseSettings.FromConfiguration(
-            Config(("Database:Provider", "Postgres"), ("ConnectionStrings:Default", "Host=db;Port=5433;Database=products;Username=u;Password=hunter2")), "product-service");
+        var settings = Read(Config(("Database:Provider", "Postgres"), ("ConnectionStrings:Default", "Host=db;Port=5433;Database=products;Username=u;Password=hunter2")));
 
         Assert.DoesNotContain("hunter2", settings.Describe(), StringComparison.Ordinal);
         Assert.Contains("db:5433", settings.Describe(), StringComparison.Ordinal);
     }
+
+    private static DatabaseSettings Read(IConfiguration configuration) =>
+        DatabaseSettings.For(configuration.GetValidatedOptions<DatabaseOptions>(DatabaseOptions.Section), "product-service");
 
     private static IConfiguration Config(params (string Key, string Value)[] values) =>
         new ConfigurationBuilder().AddInMemoryCollection(values.Select(v => new KeyValuePair<string, string?>(v.Key, v.Value))).Build();

@@ -13,7 +13,7 @@ public sealed class KafkaSecurityOptionsTests
     [Fact]
     public void Without_settings_clients_get_no_security_properties()
     {
-        var settings = MessagingSettings.FromConfiguration(Configuration(), "product-service");
+        var settings = Messaging(Configuration());
 
         Assert.DoesNotContain(settings.ClientProperties.Keys, k => k.StartsWith("sasl.", StringComparison.Ordinal) || k == "security.protocol");
     }
@@ -21,10 +21,10 @@ public sealed class KafkaSecurityOptionsTests
     [Fact]
     public void Sasl_scram_settings_reach_every_client_through_the_shared_properties()
     {
-        var settings = MessagingSettings.FromConfiguration(Configuration(
+        var settings = Messaging(Configuration(
             (KafkaSecurityOptions.SecurityProtocolKey, "sasl_plaintext"),
             (KafkaSecurityOptions.SaslUsernameKey, "product-service"),
-            (KafkaSecurityOptions.SaslPasswordKey, Password)), "product-service");
+            (KafkaSecurityOptions.SaslPasswordKey, Password)));
 
         // Producer, consumers and the admin client are all built on ClientProperties (KafkaClients.Merge).
         Assert.Equal("SASL_PLAINTEXT", settings.ClientProperties["security.protocol"]);
@@ -49,7 +49,7 @@ public sealed class KafkaSecurityOptionsTests
             (KafkaSecurityOptions.SaslUsernameKey, user),
             (KafkaSecurityOptions.SaslPasswordKey, password));
 
-        var error = Assert.Throws<StartupConfigurationException>(() => KafkaSecurityOptions.FromConfiguration(configuration));
+        var error = Assert.Throws<StartupConfigurationException>(() => Security(configuration));
 
         Assert.Equal(expectedKey, error.Key);
         Assert.DoesNotContain(Password, error.Message, StringComparison.Ordinal);
@@ -64,7 +64,7 @@ public sealed class KafkaSecurityOptionsTests
             (KafkaSecurityOptions.SaslPasswordKey, Password),
             ("Kafka:Client:sasl.password", "other-secret"));
 
-        var error = Assert.Throws<StartupConfigurationException>(() => MessagingSettings.FromConfiguration(configuration, "product-service"));
+        var error = Assert.Throws<StartupConfigurationException>(() => Messaging(configuration));
 
         Assert.Equal("Kafka:Client:sasl.password", error.Key);
         Assert.DoesNotContain(Password, error.Message, StringComparison.Ordinal);
@@ -74,7 +74,7 @@ public sealed class KafkaSecurityOptionsTests
     [Fact]
     public void The_options_print_without_the_password()
     {
-        var options = KafkaSecurityOptions.FromConfiguration(Configuration(
+        var options = Security(Configuration(
             (KafkaSecurityOptions.SecurityProtocolKey, "SASL_PLAINTEXT"),
             (KafkaSecurityOptions.SaslUsernameKey, "gateway"),
             (KafkaSecurityOptions.SaslPasswordKey, Password)));
@@ -111,7 +111,7 @@ public sealed class KafkaSecurityOptionsTests
         await using var service = await TestService.StartAsync(settings: values);
 
         var options = service.Services.GetRequiredService<IOptions<KafkaSecurityOptions>>().Value;
-        var clients = MessagingSettings.FromConfiguration(Configuration([.. values.Select(v => (v.Key, v.Value))]), "gateway");
+        var clients = Messaging(Configuration([.. values.Select(v => (v.Key, v.Value))]));
 
         var expected = options.ToClientProperties();
         Assert.Equal(4, expected.Count);
@@ -121,6 +121,13 @@ public sealed class KafkaSecurityOptionsTests
         }
         Assert.Equal(" " + Password, options.SaslPassword);
     }
+
+    private static KafkaSecurityOptions Security(IConfiguration configuration) =>
+        configuration.GetValidatedOptions<KafkaSecurityOptions>(KafkaSecurityOptions.Section);
+
+    // The client properties as AddKafkaMessaging resolves them.
+    private static MessagingSettings Messaging(IConfiguration configuration) => MessagingSettings.For(
+        configuration.GetValidatedOptions<KafkaOptions>(KafkaOptions.Section), new MessagingOptions(), "product-service");
 
     private static IConfiguration Configuration(params (string Key, string? Value)[] values)
     {

@@ -1,5 +1,5 @@
 using EStore.Contracts.Events;
-using Microsoft.Extensions.Options;
+using EStore.Platform.Hosting;
 
 namespace EStore.Identity.Services;
 
@@ -7,36 +7,34 @@ namespace EStore.Identity.Services;
 /// <c>AccountTokens:*</c>: the key that seals verification and reset tokens in events
 /// (<see cref="SealedToken"/>); identity-service and notification-service hold it, nobody else on the bus.
 /// </summary>
-public sealed class AccountTokenOptions
+public sealed class AccountTokenOptions : IValidatedOptions
 {
     public const string SectionName = "AccountTokens";
     public const string EncryptionKeyKey = "AccountTokens:EncryptionKey";
 
     /// <summary>Base64 of 32 random bytes (<c>openssl rand -base64 32</c>).</summary>
+    [Secret]
     public string? EncryptionKey { get; set; }
 
     /// <summary>The parsed key (valid after start-up validation).</summary>
     public byte[] Key => SealedToken.ParseKey(EncryptionKey) ?? throw new InvalidOperationException($"{EncryptionKeyKey} is not valid.");
-}
 
-/// <summary>
-/// Fails validation (checked at start by <c>ValidateOnStart</c>) with "Key: problem" when the key is missing or is not
-/// base64 of 32 bytes; the platform's <c>StartupFailureReporter</c> turns that into its one line naming the key.
-/// </summary>
-internal sealed class AccountTokenOptionsValidator : IValidateOptions<AccountTokenOptions>
-{
-    public ValidateOptionsResult Validate(string? name, AccountTokenOptions options)
+    /// <summary>
+    /// The key is required and must be base64 of 32 bytes; the platform's startup reporter turns the failure into
+    /// its one line naming the key (never the value).
+    /// </summary>
+    public void Validate(OptionsCheck check)
     {
-        if (string.IsNullOrWhiteSpace(options.EncryptionKey))
+        if (string.IsNullOrWhiteSpace(EncryptionKey))
         {
-            return ValidateOptionsResult.Fail(
-                $"{AccountTokenOptions.EncryptionKeyKey}: is required: base64 of 32 random bytes, shared with notification-service only.");
+            check.Fail(nameof(EncryptionKey), "is required: base64 of 32 random bytes, shared with notification-service only.");
         }
-        if (SealedToken.ParseKey(options.EncryptionKey) is null)
+        else if (SealedToken.ParseKey(EncryptionKey) is null)
         {
-            return ValidateOptionsResult.Fail(
-                $"{AccountTokenOptions.EncryptionKeyKey}: must be base64 of exactly {SealedToken.KeySize} bytes.");
+            check.Fail(nameof(EncryptionKey), $"must be base64 of exactly {SealedToken.KeySize} bytes.");
         }
-        return ValidateOptionsResult.Success;
     }
 }
+
+/// <summary>The rules of <see cref="AccountTokenOptions.Validate"/>, as a validator of its own (for unit tests).</summary>
+internal sealed class AccountTokenOptionsValidator() : ValidatedOptionsValidator<AccountTokenOptions>(AccountTokenOptions.SectionName);

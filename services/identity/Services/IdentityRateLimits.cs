@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Threading.RateLimiting;
+using EStore.Platform.Hosting;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
 
@@ -19,7 +20,7 @@ public sealed class RateWindow
 /// <c>X-Forwarded-For</c> is believed only from <c>TrustedProxies</c> (the gateway), and then only its last
 /// entry, the one the gateway wrote.
 /// </summary>
-public sealed class IdentityRateLimitOptions
+public sealed class IdentityRateLimitOptions : IValidatedOptions
 {
     public const string SectionName = "Identity:RateLimits";
 
@@ -45,40 +46,24 @@ public sealed class IdentityRateLimitOptions
         (nameof(Login), Login), (nameof(Register), Register), (nameof(ForgotPassword), ForgotPassword),
         (nameof(ResetPassword), ResetPassword), (nameof(ResendVerification), ResendVerification),
     ];
-}
 
-/// <summary>
-/// Fails validation (checked at start by <c>ValidateOnStart</c>) with "Key: problem" for a bad limit or proxy address;
-/// the platform's <c>StartupFailureReporter</c> turns that into its one line naming the key.
-/// </summary>
-internal sealed class IdentityRateLimitOptionsValidator : IValidateOptions<IdentityRateLimitOptions>
-{
-    public ValidateOptionsResult Validate(string? name, IdentityRateLimitOptions options)
+    public void Validate(OptionsCheck check)
     {
-        foreach (var (policy, window) in options.Windows)
+        foreach (var (policy, window) in Windows)
         {
-            if (window.PermitLimit is < 1 or > 1_000_000)
-            {
-                return ValidateOptionsResult.Fail(
-                    $"{IdentityRateLimitOptions.SectionName}:{policy}:PermitLimit: '{window.PermitLimit}' is not a whole number from 1 to 1000000.");
-            }
-            if (window.WindowSeconds is < 1 or > 86_400)
-            {
-                return ValidateOptionsResult.Fail(
-                    $"{IdentityRateLimitOptions.SectionName}:{policy}:WindowSeconds: '{window.WindowSeconds}' is not a whole number from 1 to 86400.");
-            }
+            check.Range(window.PermitLimit, 1, 1_000_000, $"{policy}:{nameof(RateWindow.PermitLimit)}");
+            check.Range(window.WindowSeconds, 1, 86_400, $"{policy}:{nameof(RateWindow.WindowSeconds)}");
         }
-        foreach (var proxy in options.TrustedProxyList)
+        foreach (var proxy in TrustedProxyList)
         {
-            if (IdentityRateLimits.ParseProxy(proxy) is null)
-            {
-                return ValidateOptionsResult.Fail(
-                    $"{IdentityRateLimitOptions.SectionName}:TrustedProxies: '{proxy}' is not an IP address or CIDR network (comma-separated, or 'none').");
-            }
+            check.Require(IdentityRateLimits.ParseProxy(proxy) is not null, nameof(TrustedProxies),
+                $"'{proxy}' is not an IP address or CIDR network (comma-separated, or 'none').");
         }
-        return ValidateOptionsResult.Success;
     }
 }
+
+/// <summary>The rules of <see cref="IdentityRateLimitOptions.Validate"/>, as a validator of its own (for unit tests).</summary>
+internal sealed class IdentityRateLimitOptionsValidator() : ValidatedOptionsValidator<IdentityRateLimitOptions>(IdentityRateLimitOptions.SectionName);
 
 /// <summary>Registers the limiter and names the policies the endpoints use.</summary>
 public static class IdentityRateLimits
@@ -91,10 +76,7 @@ public static class IdentityRateLimits
 
     public static WebApplicationBuilder AddIdentityRateLimits(this WebApplicationBuilder builder)
     {
-        builder.Services.AddOptions<IdentityRateLimitOptions>()
-            .Bind(builder.Configuration.GetSection(IdentityRateLimitOptions.SectionName))
-            .ValidateOnStart();
-        builder.Services.AddSingleton<IValidateOptions<IdentityRateLimitOptions>, IdentityRateLimitOptionsValidator>();
+        builder.AddValidatedOptions<IdentityRateLimitOptions>(IdentityRateLimitOptions.SectionName);
         builder.Services.AddRateLimiter(limiter =>
         {
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;

@@ -3,7 +3,6 @@ using EStore.Platform.Hosting;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace EStore.Identity.Services;
@@ -48,8 +47,7 @@ public static class IdentityServiceExtensions
                 o.IterationCount = iterations;
             }
         });
-        builder.Services.AddOptions<AccountTokenOptions>().Bind(builder.Configuration.GetSection(AccountTokenOptions.SectionName)).ValidateOnStart();
-        builder.Services.AddSingleton<IValidateOptions<AccountTokenOptions>, AccountTokenOptionsValidator>();
+        builder.AddValidatedOptions<AccountTokenOptions>(AccountTokenOptions.SectionName);
         builder.Services.AddSingleton<IPasswordHasher<User>, PasswordHasher<User>>();
         builder.Services.AddSingleton<DummyPasswordHash>();
         builder.Services.AddSingleton<PasswordPolicy>();
@@ -63,14 +61,8 @@ public static class IdentityServiceExtensions
         return builder;
     }
 
-    private static IdentitySettings AddIdentitySettings(this WebApplicationBuilder builder)
-    {
-        if (builder.Services.FirstOrDefault(d => d.ServiceType == typeof(IdentitySettings))?.ImplementationInstance is IdentitySettings known)
-        {
-            return known;
-        }
-        var settings = IdentitySettings.FromConfiguration(builder.Configuration);
-        builder.Services.TryAddSingleton(settings);
-        return settings;
-    }
+    // Needed now: the key ring's place and the hasher's iterations are set while services are registered.
+    private static IdentitySettings AddIdentitySettings(this WebApplicationBuilder builder) =>
+        builder.Services.FirstOrDefault(d => d.ServiceType == typeof(IdentitySettings))?.ImplementationInstance as IdentitySettings
+            ?? builder.AddValidatedOptionsNow<IdentitySettings>(IdentitySettings.Section);
 }

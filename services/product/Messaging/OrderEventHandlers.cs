@@ -7,22 +7,12 @@ using Microsoft.Extensions.Options;
 
 namespace EStore.Product.Messaging;
 
-/// <summary><c>Reservations:*</c> configuration.</summary>
-public sealed class ReservationSettings
-{
-    /// <summary>How long an unconfirmed reservation holds stock.</summary>
-    public int TtlMinutes { get; set; } = 15;
-
-    /// <summary>How often expired reservations are released.</summary>
-    public int SweepSeconds { get; set; } = 30;
-}
-
 /// <summary>
 /// The checkout saga's stock side. Runs inside the consumer's transaction (inbox row, effects and outbox commit
 /// together); each reservation is a conditional UPDATE whose row lock serialises concurrent orders across
 /// instances, so available stock never goes below zero.
 /// </summary>
-public sealed class OrderEventHandlers(ProductDbContext db, IEventOutbox outbox, IOptions<ReservationSettings> settings, TimeProvider time) :
+public sealed class OrderEventHandlers(ProductDbContext db, IEventOutbox outbox, IOptions<ReservationOptions> settings, TimeProvider time) :
     IEventHandler<OrderCreated>, IEventHandler<OrderCancelled>, IEventHandler<OrderConfirmed>
 {
     public async Task HandleAsync(OrderCreated @event, EventContext context, CancellationToken cancellationToken)

@@ -8,12 +8,12 @@ using Microsoft.Extensions.Options;
 namespace EStore.Product.Messaging;
 
 /// <summary>Releases reservations whose order was neither confirmed nor cancelled in time.</summary>
-public sealed partial class ReservationExpiry(IServiceScopeFactory scopes, IOptions<ReservationSettings> settings, TimeProvider time, ILogger<ReservationExpiry> logger)
+public sealed partial class ReservationExpiry(IServiceScopeFactory scopes, IOptions<ReservationOptions> settings, TimeProvider time, ILogger<ReservationExpiry> logger)
     : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(Math.Max(1, settings.Value.SweepSeconds)), time);
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(settings.Value.SweepSeconds), time);
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
             try

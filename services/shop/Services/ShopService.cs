@@ -13,7 +13,7 @@ using Microsoft.Extensions.Options;
 namespace EStore.Shop.Services;
 
 /// <summary>Registers, lists, edits and moderates shops; every change and its event commit together.</summary>
-public sealed class ShopService(ShopDbContext db, IEventOutbox outbox, IOptions<ShopSettings> settings, TimeProvider time)
+public sealed class ShopService(ShopDbContext db, IEventOutbox outbox, IOptions<ShopOptions> settings, TimeProvider time)
 {
     public async Task<Result<ShopDto>> CreateAsync(CurrentUser caller, ShopRequest request, CancellationToken cancellationToken)
     {

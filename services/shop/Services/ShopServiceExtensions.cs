@@ -1,5 +1,6 @@
 using EStore.Platform.Hosting;
 using EStore.Platform.Security;
+using Microsoft.Extensions.Options;
 
 namespace EStore.Shop.Services;
 
@@ -8,21 +9,20 @@ public static class ShopServiceExtensions
 {
     public static IHostApplicationBuilder AddShopServices(this IHostApplicationBuilder builder)
     {
-        builder.Services.Configure<ShopSettings>(builder.Configuration.GetSection("Shops"));
+        builder.AddValidatedOptions<ShopOptions>(ShopOptions.Section);
         builder.Services.AddScoped<ShopService>();
         builder.Services.AddScoped<ShopDashboard>();
-        // A dashboard or a shop registration should not hang on a slow neighbour: a short limit, then degrade.
-        var timeout = TimeSpan.FromSeconds(SettingValues.Int(builder.Configuration, "Shops:DependencyTimeoutSeconds", 3, 1, 60));
-        builder.Services.AddHttpClient<InventoryClient>(http =>
-        {
-            http.BaseAddress = new Uri($"http://{InventoryClient.AppName}/");
-            http.Timeout = timeout;
-        }).AddServiceDiscovery().ForwardCallerToken();
-        builder.Services.AddHttpClient<AccountClient>(http =>
-        {
-            http.BaseAddress = new Uri($"http://{AccountClient.AppName}/");
-            http.Timeout = timeout;
-        }).AddServiceDiscovery().ForwardCallerToken();
+        builder.Services.AddHttpClient<InventoryClient>((sp, http) => Configure(sp, http, InventoryClient.AppName))
+            .AddServiceDiscovery().ForwardCallerToken();
+        builder.Services.AddHttpClient<AccountClient>((sp, http) => Configure(sp, http, AccountClient.AppName))
+            .AddServiceDiscovery().ForwardCallerToken();
         return builder;
+    }
+
+    // A dashboard or a shop registration should not hang on a slow neighbour: a short limit, then degrade.
+    private static void Configure(IServiceProvider services, HttpClient http, string appName)
+    {
+        http.BaseAddress = new Uri($"http://{appName}/");
+        http.Timeout = TimeSpan.FromSeconds(services.GetRequiredService<IOptions<ShopOptions>>().Value.DependencyTimeoutSeconds);
     }
 }

@@ -30,8 +30,8 @@ public sealed class JwksKeyRetirementTests : IDisposable
         {
             JwksUrl = _server.Url,
             // Every lookup of an unknown kid fetches, so each step below fetches exactly once.
-            JwksMinRefreshInterval = TimeSpan.Zero,
-            KeyRetirementGrace = Grace,
+            JwksMinRefreshSeconds = 0,
+            KeyRetirementGraceSeconds = (int)Grace.TotalSeconds,
         };
         _source = new JwksSigningKeySource(new PlainHttpClients(), settings, _clock, NullLogger<JwksSigningKeySource>.Instance);
     }
@@ -111,12 +111,14 @@ public sealed class JwksKeyRetirementTests : IDisposable
     [Fact]
     public void The_grace_is_read_from_configuration_with_a_default_and_bounds()
     {
-        Assert.Equal(TimeSpan.FromMinutes(15), JwtSettings.FromConfiguration(Configuration()).KeyRetirementGrace);
-        Assert.Equal(TimeSpan.FromSeconds(120), JwtSettings.FromConfiguration(Configuration("120")).KeyRetirementGrace);
-        var error = Assert.Throws<StartupConfigurationException>(() => JwtSettings.FromConfiguration(Configuration("0")));
+        Assert.Equal(TimeSpan.FromMinutes(15), Read(Configuration()).KeyRetirementGrace);
+        Assert.Equal(TimeSpan.FromSeconds(120), Read(Configuration("120")).KeyRetirementGrace);
+        var error = Assert.Throws<StartupConfigurationException>(() => Read(Configuration("0")));
         Assert.Equal(JwtSettings.KeyRetirementGraceKey, error.Key);
-        Assert.Throws<StartupConfigurationException>(() => JwtSettings.FromConfiguration(Configuration("soon")));
+        Assert.Throws<StartupConfigurationException>(() => Read(Configuration("soon")));
     }
+
+    private static JwtSettings Read(IConfiguration configuration) => configuration.GetValidatedOptions<JwtSettings>(JwtSettings.Section);
 
     private static IConfiguration Configuration(string? grace = null) =>
         new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { [JwtSettings.KeyRetirementGraceKey] = grace }).Build();

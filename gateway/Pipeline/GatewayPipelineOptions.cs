@@ -1,0 +1,32 @@
+using EStore.Platform.Hosting;
+
+namespace EStore.Gateway.Pipeline;
+
+/// <summary>The edge settings of <c>Gateway:*</c>: body size, request timeout, CORS origins, socket scheduling.</summary>
+public sealed class GatewayPipelineOptions : IValidatedOptions
+{
+    public const string Section = "Gateway";
+
+    /// <summary>Largest accepted request body in bytes (routes may lower or raise it with <c>MaxRequestBodySize</c>).</summary>
+    public long MaxRequestBodyBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>Default timeout of a proxied request, in seconds (routes may set <c>Timeout</c>).</summary>
+    public int RequestTimeoutSeconds { get; set; } = 30;
+
+    public CorsOptions Cors { get; set; } = new();
+
+    /// <summary>Socket completions and Kestrel continuations run inline (<see cref="GatewayTransport"/>).</summary>
+    public bool InlineScheduling { get; set; } = true;
+
+    public void Validate(OptionsCheck check)
+    {
+        check.AtLeast(MaxRequestBodyBytes, 1);
+        check.Range(RequestTimeoutSeconds, 1, 600);
+    }
+
+    public sealed class CorsOptions
+    {
+        /// <summary>The default CORS policy's origins; none allows no cross-origin calls.</summary>
+        public string[] AllowedOrigins { get; set; } = [];
+    }
+}
