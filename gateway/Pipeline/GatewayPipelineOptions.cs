@@ -2,7 +2,7 @@ using EStore.Platform.Hosting;
 
 namespace EStore.Gateway.Pipeline;
 
-/// <summary>The edge settings of <c>Gateway:*</c>: body size, request timeout, CORS origins, socket scheduling.</summary>
+/// <summary>The edge settings of <c>Gateway:*</c>: body size, request timeout, CORS origins, socket scheduling, public reads.</summary>
 public sealed class GatewayPipelineOptions : IValidatedOptions
 {
     public const string Section = "Gateway";
@@ -17,6 +17,9 @@ public sealed class GatewayPipelineOptions : IValidatedOptions
 
     /// <summary>Socket completions and Kestrel continuations run inline (<see cref="GatewayTransport"/>).</summary>
     public bool InlineScheduling { get; set; } = true;
+
+    /// <summary>Routes marked <c>PublicRead</c> (product, category and shop reads) need a token too.</summary>
+    public bool RequireAuthForPublicReads { get; set; }
 
     public void Validate(OptionsCheck check)
     {

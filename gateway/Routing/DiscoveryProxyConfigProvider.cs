@@ -1,4 +1,6 @@
+using EStore.Gateway.Pipeline;
 using EStore.Platform.Discovery;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
 using Yarp.ReverseProxy.Configuration;
 
@@ -18,13 +20,15 @@ namespace EStore.Gateway.Routing;
 public sealed class DiscoveryProxyConfigProvider : IProxyConfigProvider, IDisposable
 {
     private readonly IConfiguration _configuration;
+    private readonly IOptionsMonitor<GatewayPipelineOptions> _options;
     private readonly EurekaRegistryCache _registry;
     private readonly Lock _gate = new();
     private DiscoveryProxyConfig _current;
 
-    public DiscoveryProxyConfigProvider(IConfiguration configuration, EurekaRegistryCache registry)
+    public DiscoveryProxyConfigProvider(IConfiguration configuration, IOptionsMonitor<GatewayPipelineOptions> options, EurekaRegistryCache registry)
     {
         _configuration = configuration;
+        _options = options;
         _registry = registry;
         _current = Build();
         _registry.Changed += Refresh;
@@ -52,9 +56,9 @@ public sealed class DiscoveryProxyConfigProvider : IProxyConfigProvider, IDispos
     private DiscoveryProxyConfig Build()
     {
         var section = _configuration.GetSection("ReverseProxy");
-        var requireAuthForCatalog = _configuration.GetValue(GatewayRouteDefaults.RequireAuthForCatalogKey, false);
+        var requireAuthForPublicReads = _options.CurrentValue.RequireAuthForPublicReads;
         var routes = section.GetSection("Routes").GetChildren()
-            .Select(r => GatewayRouteDefaults.Apply((r.Get<RouteConfig>() ?? new RouteConfig()) with { RouteId = r.Key }, requireAuthForCatalog))
+            .Select(r => GatewayRouteDefaults.Apply((r.Get<RouteConfig>() ?? new RouteConfig()) with { RouteId = r.Key }, requireAuthForPublicReads))
             .ToList();
         var clusterIds = routes.Select(r => r.ClusterId).OfType<string>()
             .Concat(section.GetSection("Clusters").GetChildren().Select(c => c.Key))

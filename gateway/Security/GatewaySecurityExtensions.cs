@@ -13,8 +13,8 @@ public static class GatewaySecurityExtensions
     /// <summary>The roles of the validated token, comma-separated.</summary>
     public const string UserRolesHeader = "X-User-Roles";
 
-    /// <summary>Policy of catalog writes: <c>shop_owner</c> or <c>admin</c>.</summary>
-    public const string CatalogWriterPolicy = "catalog_writer";
+    /// <summary>Policy of product and inventory writes: <c>shop_owner</c> or <c>admin</c>.</summary>
+    public const string ProductWriterPolicy = "product_writer";
 
     /// <summary>Headers only the gateway may set; whatever a client sends under these names is dropped.</summary>
     public static IReadOnlyList<string> IdentityHeaders { get; } = [UserIdHeader, UserEmailHeader, UserRolesHeader];
@@ -27,8 +27,8 @@ public static class GatewaySecurityExtensions
     public static IReverseProxyBuilder AddGatewaySecurity(this IReverseProxyBuilder proxy, WebApplicationBuilder builder)
     {
         builder.AddServiceAuthentication();
-        // Catalog writes: shop owners manage their own products (ownership checked by product-service), admins any.
-        builder.Services.AddAuthorizationBuilder().AddPolicy(CatalogWriterPolicy,
+        // Product writes: shop owners manage their own products (ownership checked by product-service), admins any.
+        builder.Services.AddAuthorizationBuilder().AddPolicy(ProductWriterPolicy,
             policy => policy.RequireAuthenticatedUser().RequireRole(UserRoles.ShopOwner, UserRoles.Admin));
         return proxy.AddTransforms(context => context.AddRequestTransform(transform =>
         {

@@ -139,7 +139,7 @@ public sealed class ApiDocsTests(GatewayMeshFixture mesh)
     public async Task Document_is_kept_for_the_configured_time_then_fetched_again()
     {
         // Gateway #2 keeps documents GatewayMeshFixture.ApiDocsCacheSeconds; the echo service serves the document we set.
-        var gateway = mesh.CatalogLockedGateway;
+        var gateway = mesh.PublicReadsLockedGateway;
         try
         {
             mesh.Echo.OpenApiDocument = MinimalDocument("first");
@@ -175,10 +175,10 @@ public sealed class ApiDocsTests(GatewayMeshFixture mesh)
     }
 
     [Fact]
-    public async Task Api_docs_stay_public_when_catalog_reads_need_a_token()
+    public async Task Api_docs_stay_public_when_public_reads_need_a_token()
     {
-        using var list = await mesh.CatalogLockedGateway.GetAsync("/api-docs");
-        using var document = await mesh.CatalogLockedGateway.GetAsync("/api-docs/product-service");
+        using var list = await mesh.PublicReadsLockedGateway.GetAsync("/api-docs");
+        using var document = await mesh.PublicReadsLockedGateway.GetAsync("/api-docs/product-service");
 
         Assert.Equal(HttpStatusCode.OK, list.StatusCode);
         Assert.Equal(HttpStatusCode.OK, document.StatusCode);

@@ -5,7 +5,7 @@ using EStore.Mesh;
 namespace EStore.Gateway.Tests;
 
 /// <summary>
-/// Broker, discovery, three gateways (the second with <c>Gateway:RequireAuthForCatalog=true</c> and a short API
+/// Broker, discovery, three gateways (the second with <c>Gateway:RequireAuthForPublicReads=true</c> and a short API
 /// document cache, the third trusting the test's own signing key instead of identity-service's, with a small
 /// per-user rate limit), identity-service
 /// and product-service as real processes on PostgreSQL, plus the in-test <see cref="EchoService"/> routed at
@@ -38,14 +38,14 @@ public sealed class GatewayMeshFixture : IAsyncLifetime
 
     public EchoService Echo { get; private set; } = null!;
 
-    /// <summary>Gateway #1: catalog reads are public.</summary>
+    /// <summary>Gateway #1: public reads are public.</summary>
     public HttpClient Gateway { get; private set; } = null!;
 
     /// <summary>Gateway #1's management port: <c>/actuator/gateway/routes</c>, metrics, info.</summary>
     public HttpClient GatewayManagement { get; private set; } = null!;
 
-    /// <summary>Gateway #2: catalog reads need a token.</summary>
-    public HttpClient CatalogLockedGateway { get; private set; } = null!;
+    /// <summary>Gateway #2: public reads need a token.</summary>
+    public HttpClient PublicReadsLockedGateway { get; private set; } = null!;
 
     /// <summary>Gateway #3: trusts only <see cref="Tokens"/>' key, so tests can sign any token it must judge.</summary>
     public HttpClient TestKeyGateway { get; private set; } = null!;
@@ -108,7 +108,7 @@ public sealed class GatewayMeshFixture : IAsyncLifetime
         {
             if (env.Definition.AppName == "gateway" && env.Index == 2)
             {
-                env.Variables["Gateway__RequireAuthForCatalog"] = "true";
+                env.Variables["Gateway__RequireAuthForPublicReads"] = "true";
                 env.Variables["Gateway__ApiDocs__CacheSeconds"] = ApiDocsCacheSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
             }
             if (env.Definition.AppName == "gateway" && env.Index == 3)
@@ -122,7 +122,7 @@ public sealed class GatewayMeshFixture : IAsyncLifetime
         var gateways = Mesh.GetInstances("gateway");
         Gateway = new HttpClient { BaseAddress = gateways[0].BaseUrl, Timeout = TimeSpan.FromSeconds(30) };
         GatewayManagement = new HttpClient { BaseAddress = gateways[0].ManagementUrl, Timeout = TimeSpan.FromSeconds(30) };
-        CatalogLockedGateway = new HttpClient { BaseAddress = gateways[1].BaseUrl, Timeout = TimeSpan.FromSeconds(30) };
+        PublicReadsLockedGateway = new HttpClient { BaseAddress = gateways[1].BaseUrl, Timeout = TimeSpan.FromSeconds(30) };
         TestKeyGateway = new HttpClient { BaseAddress = gateways[2].BaseUrl, Timeout = TimeSpan.FromSeconds(30) };
         Echo = await EchoService.StartAsync(EchoEurekaUrl, timeout.Token);
         foreach (var gateway in gateways)
@@ -135,7 +135,7 @@ public sealed class GatewayMeshFixture : IAsyncLifetime
     {
         Gateway?.Dispose();
         GatewayManagement?.Dispose();
-        CatalogLockedGateway?.Dispose();
+        PublicReadsLockedGateway?.Dispose();
         TestKeyGateway?.Dispose();
         if (Echo is not null)
         {

@@ -14,7 +14,7 @@ public sealed class GatewayTests(GatewayMeshFixture mesh, ITestOutputHelper outp
     private HttpClient Gateway => mesh.Gateway;
 
     [Fact]
-    public async Task Anonymous_catalog_read_is_proxied_to_product_service()
+    public async Task Anonymous_product_read_is_proxied_to_product_service()
     {
         using var response = await Gateway.GetAsync("/api/products");
 
@@ -107,12 +107,12 @@ public sealed class GatewayTests(GatewayMeshFixture mesh, ITestOutputHelper outp
     }
 
     [Fact]
-    public async Task RequireAuthForCatalog_makes_catalog_reads_need_a_token()
+    public async Task RequireAuthForPublicReads_makes_product_reads_need_a_token()
     {
         var customer = await NewCustomerAsync(Gateway);
 
-        using var anonymous = await mesh.CatalogLockedGateway.GetAsync("/api/products");
-        using var withToken = await mesh.CatalogLockedGateway.SendAsync(Authorized(HttpMethod.Get, "/api/products", customer.AccessToken));
+        using var anonymous = await mesh.PublicReadsLockedGateway.GetAsync("/api/products");
+        using var withToken = await mesh.PublicReadsLockedGateway.SendAsync(Authorized(HttpMethod.Get, "/api/products", customer.AccessToken));
 
         Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
         await anonymous.AssertProblemAsync(HttpStatusCode.Unauthorized);
