@@ -76,7 +76,7 @@ allow product-service Write shop.events.dlq order.events.dlq
 groups product-service
 
 # order-service and payment-service are not built yet; their rights follow the checkout saga
-# (shared/design/architecture.md) and are revisited when they arrive.
+# (docs/architecture.md) and are revisited when they arrive.
 principal order-service "$KAFKA_PASSWORD_ORDER"
 allow order-service Write order.events
 allow order-service Read identity.events product.events payment.events

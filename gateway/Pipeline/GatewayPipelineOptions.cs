@@ -21,10 +21,14 @@ public sealed class GatewayPipelineOptions : IValidatedOptions
     /// <summary>Routes marked <c>PublicRead</c> (product, category and shop reads) need a token too.</summary>
     public bool RequireAuthForPublicReads { get; set; }
 
+    /// <summary>The old name of <see cref="RequireAuthForPublicReads"/>: still set, it stops startup rather than open reads.</summary>
+    public string? RequireAuthForCatalog { get; set; }
+
     public void Validate(OptionsCheck check)
     {
         check.AtLeast(MaxRequestBodyBytes, 1);
         check.Range(RequestTimeoutSeconds, 1, 600);
+        check.Require(RequireAuthForCatalog is null, nameof(RequireAuthForCatalog), "was renamed Gateway:RequireAuthForPublicReads; set that key instead.");
     }
 
     public sealed class CorsOptions

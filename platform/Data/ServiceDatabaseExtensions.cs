@@ -18,9 +18,10 @@ public static class ServiceDatabaseExtensions
     /// the schema is created from the model, as it always is on SQLite.
     /// </summary>
     /// <param name="builder">The host builder.</param>
-    /// <param name="seed">Fills an empty database with initial data; must be idempotent.</param>
+    /// <param name="startupSteps">Run in order at every startup once the schema is in place (backfills, then the seed of an
+    /// empty database), under the initializer's lock; each must be idempotent; null steps are skipped.</param>
     /// <exception cref="StartupConfigurationException">The database configuration is invalid.</exception>
-    public static IHostApplicationBuilder AddServiceDatabase<TContext>(this IHostApplicationBuilder builder, Func<TContext, CancellationToken, Task>? seed = null)
+    public static IHostApplicationBuilder AddServiceDatabase<TContext>(this IHostApplicationBuilder builder, params Func<TContext, CancellationToken, Task>?[] startupSteps)
         where TContext : DbContext
     {
         // Needed now: the provider chooses how the context is registered.
@@ -28,6 +29,14 @@ public static class ServiceDatabaseExtensions
         var settings = DatabaseSettings.For(options, ServiceIdentity.Of(builder).AppName);
         builder.Services.AddSingleton(settings);
         builder.Services.AddDbContext<TContext>(settings.Configure);
+        var steps = startupSteps.OfType<Func<TContext, CancellationToken, Task>>().ToArray();
+        Func<TContext, CancellationToken, Task>? seed = steps.Length == 0 ? null : async (context, cancellationToken) =>
+        {
+            foreach (var step in steps)
+            {
+                await step(context, cancellationToken);
+            }
+        };
         builder.Services.AddSingleton<IStartupInitializer>(sp => new DatabaseInitializer<TContext>(
             sp.GetRequiredService<IServiceScopeFactory>(),
             settings,

@@ -26,7 +26,7 @@ public interface IValidatedOptions
 }
 
 /// <summary>
-/// Marks a secret (a password, a key): bound exactly as given, without trimming, and never printed in an error.
+/// Marks a secret (a password, a key): bound without trimming (a blank one counts as unset) and never printed in an error.
 /// </summary>
 [AttributeUsage(AttributeTargets.Property)]
 public sealed class SecretAttribute : Attribute;
@@ -137,8 +137,10 @@ public sealed class OptionsCheck
 /// The one way settings are read: an <see cref="IValidatedOptions"/> class per section, bound with the configuration
 /// binder and checked at start, so a bad value stops the process with one line naming the key and the value
 /// (<see cref="StartupConfigurationException"/>, printed by the platform's startup failure reporter).
-/// Blank values count as unset (the property keeps its default) and values are trimmed, except <see cref="SecretAttribute"/>
-/// ones; a value the binder cannot convert (<c>abc</c> for a number) fails the same way.
+/// A blank value counts as unset (the property keeps its default), except for a text whose default is not empty: there
+/// a blank value is an empty text, because several settings give "empty" a meaning (no discovery peers, no excluded
+/// paths, nothing excluded from metrics). Values are trimmed, except <see cref="SecretAttribute"/> ones; a value the
+/// binder cannot convert (<c>abc</c> for a number) fails the same way.
 /// </summary>
 public static class ValidatedOptionsExtensions
 {
@@ -202,9 +204,18 @@ public static class ValidatedOptionsExtensions
         var values = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
         foreach (var (key, value) in source.AsEnumerable())
         {
+            if (value is null)
+            {
+                continue;
+            }
+            var path = Relative(key, section);
             if (!string.IsNullOrWhiteSpace(value))
             {
-                values[key] = IsSecret(type, Relative(key, section)) ? value : value.Trim();
+                values[key] = IsSecret(type, path) ? value : value.Trim();
+            }
+            else if (PropertyType(type, path) == typeof(string) && DefaultText(type, path) is { Length: > 0 })
+            {
+                values[key] = "";
             }
         }
         var cleaned = new ConfigurationBuilder().AddInMemoryCollection(values).Build();
@@ -271,6 +282,17 @@ public static class ValidatedOptionsExtensions
         // An entry of a collection or dictionary property: its element type.
         var owner = Property(type, path[..Math.Max(0, path.LastIndexOf(':'))]);
         return owner?.PropertyType.GetGenericArguments().LastOrDefault() ?? owner?.PropertyType.GetElementType();
+    }
+
+    // The text a fresh options object holds at the path, or null (no default, or not a plain property).
+    private static string? DefaultText(Type type, string path)
+    {
+        object? value = Activator.CreateInstance(type);
+        foreach (var name in path.Split(':'))
+        {
+            value = value?.GetType().GetProperty(name, BindingFlags.Public | BindingFlags.Instance | BindingFlags.IgnoreCase)?.GetValue(value);
+        }
+        return value as string;
     }
 
     private static PropertyInfo? Property(Type type, string path)

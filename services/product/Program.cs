@@ -11,7 +11,7 @@ using EStore.Product.Services;
 
 var builder = ServiceHost.CreateBuilder(args);
 builder.AddServiceDefaults();
-builder.AddServiceDatabase<ProductDbContext>(ShopNameKeys.ThenSeed(DemoData.IsEnabled(builder.Configuration) ? DemoCatalog.SeedAsync : null));
+builder.AddServiceDatabase<ProductDbContext>(ShopNameKeys.RecomputeAsync, DemoData.IsEnabled(builder.Configuration) ? DemoCatalog.SeedAsync : null);
 builder.AddKafkaMessaging<ProductDbContext>(messaging =>
 {
     messaging.Publishes(Topics.Product);
@@ -23,14 +23,7 @@ builder.AddKafkaMessaging<ProductDbContext>(messaging =>
     messaging.Consumes<OrderConfirmed, OrderEventHandlers>();
 });
 builder.AddServiceAuthentication();
-builder.Services.AddScoped<ProductCatalog>();
-builder.Services.AddScoped<ProductAdmin>();
-builder.Services.AddScoped<CategoryTree>();
-builder.Services.AddScoped<Inventory>();
-builder.Services.AddScoped<InventoryReport>();
-builder.AddValidatedOptions<ReservationOptions>(ReservationOptions.Section);
-builder.Services.AddSingleton<ReservationExpiry>();
-builder.Services.AddHostedService(sp => sp.GetRequiredService<ReservationExpiry>());
+builder.AddProductServices();
 
 var app = builder.Build();
 app.MapServiceDefaults();

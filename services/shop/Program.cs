@@ -10,7 +10,7 @@ using EStore.Shop.Services;
 var builder = ServiceHost.CreateBuilder(args);
 builder.AddServiceDefaults();
 // Shops from before the name-skeleton column get theirs, then the demo shops (when on) are seeded.
-builder.AddServiceDatabase<ShopDbContext>(ShopSkeletons.ThenSeed(DemoData.IsEnabled(builder.Configuration) ? DemoShops.SeedAsync : null));
+builder.AddServiceDatabase<ShopDbContext>(ShopSkeletons.BackfillAsync, DemoData.IsEnabled(builder.Configuration) ? DemoShops.SeedAsync : null);
 builder.AddKafkaMessaging<ShopDbContext>(messaging => messaging.Publishes(Topics.Shop));
 builder.AddServiceAuthentication();
 builder.AddShopServices();

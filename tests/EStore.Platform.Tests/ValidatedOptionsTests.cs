@@ -1,3 +1,4 @@
+using EStore.Platform.Discovery;
 using EStore.Platform.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -6,7 +7,7 @@ using Microsoft.Extensions.Options;
 
 namespace EStore.Platform.Tests;
 
-/// <summary>The one way settings are read: bound per section, blank means default, every failure one line naming the key.</summary>
+/// <summary>The one way settings are read: bound per section, a blank number means default, every failure one line naming the key.</summary>
 public sealed class ValidatedOptionsTests
 {
     [Fact]
@@ -17,6 +18,23 @@ public sealed class ValidatedOptionsTests
         Assert.Equal(7, options.Count);
         Assert.Equal("shop", options.Name);
         Assert.Equal(" pass ", options.Password);
+    }
+
+    [Fact]
+    public void A_blank_text_with_a_default_is_empty_text_so_that_empty_can_mean_none()
+    {
+        var options = Configuration(("Sample:Peers", " "), ("Sample:Name", " ")).GetValidatedOptions<SampleOptions>("Sample");
+
+        Assert.Equal("", options.Peers);
+        Assert.Null(options.Name);
+    }
+
+    [Fact]
+    public void A_discovery_server_with_an_empty_service_url_has_no_peers()
+    {
+        var options = Configuration(("Eureka:Client:ServiceUrl", "")).GetValidatedOptions<EurekaClientOptions>(EurekaClientOptions.Section);
+
+        Assert.Empty(options.ServiceUrls);
     }
 
     [Fact]
@@ -50,6 +68,8 @@ public sealed class ValidatedOptionsTests
         public int Count { get; set; } = 7;
 
         public string? Name { get; set; }
+
+        public string Peers { get; set; } = "http://localhost:8761/eureka/";
 
         [Secret]
         public string? Password { get; set; }

@@ -12,17 +12,6 @@ namespace EStore.Product.Data;
 /// </summary>
 public static partial class ShopNameKeys
 {
-    /// <summary>Recomputes the keys, then runs <paramref name="next"/> (the demo seed) if any.</summary>
-    public static Func<ProductDbContext, CancellationToken, Task> ThenSeed(Func<ProductDbContext, CancellationToken, Task>? next) =>
-        async (db, cancellationToken) =>
-        {
-            await RecomputeAsync(db, cancellationToken);
-            if (next is not null)
-            {
-                await next(db, cancellationToken);
-            }
-        };
-
     /// <summary>Sets every shop's key to <see cref="ShopRecord.KeyOf"/> its name; returns how many changed.</summary>
     public static async Task<int> RecomputeAsync(ProductDbContext db, CancellationToken cancellationToken)
     {

@@ -13,17 +13,6 @@ namespace EStore.Shop.Data;
 /// </summary>
 public static partial class ShopSkeletons
 {
-    /// <summary>Computes the missing skeletons, then runs <paramref name="next"/> (the demo seed) if any.</summary>
-    public static Func<ShopDbContext, CancellationToken, Task> ThenSeed(Func<ShopDbContext, CancellationToken, Task>? next) =>
-        async (db, cancellationToken) =>
-        {
-            await BackfillAsync(db, cancellationToken);
-            if (next is not null)
-            {
-                await next(db, cancellationToken);
-            }
-        };
-
     /// <summary>Computes the skeleton of every shop that has none; returns how many were filled.</summary>
     public static async Task<int> BackfillAsync(ShopDbContext db, CancellationToken cancellationToken)
     {
