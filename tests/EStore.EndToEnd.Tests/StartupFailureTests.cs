@@ -87,6 +87,16 @@ public sealed class StartupFailureTests
     }
 
     [Fact]
+    public async Task The_old_public_reads_key_stops_the_gateway_instead_of_opening_reads()
+    {
+        var (exitCode, lines) = await RunAsync("gateway", "EStore.Gateway", new() { ["Gateway__RequireAuthForCatalog"] = "true" });
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains("crit: startup failed: Gateway:RequireAuthForCatalog: was renamed Gateway:RequireAuthForPublicReads; set that key instead.", lines);
+        AssertNoStackTrace(lines);
+    }
+
+    [Fact]
     public async Task Out_of_range_reservation_expiry_stops_startup_naming_the_key()
     {
         var (exitCode, lines) = await RunProductServiceAsync(new() { ["Reservations__SweepSeconds"] = "0" });
