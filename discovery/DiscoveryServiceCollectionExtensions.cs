@@ -4,6 +4,7 @@ using EStore.Discovery.Health;
 using EStore.Discovery.Registry;
 using EStore.Discovery.Replication;
 using EStore.Discovery.Security;
+using EStore.Platform.Hosting;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -15,23 +16,24 @@ public static class DiscoveryServiceCollectionExtensions
     /// <summary>
     /// The registry with its leases, eviction and self-preservation; the response cache; peer
     /// replication and the startup copy from a peer; the <c>registry</c> health component.
-    /// Configured by <c>Discovery:*</c> (credentials under <c>Discovery:Security</c>); peers come
+    /// Configured by <c>Discovery:*</c> (credentials under <c>Discovery:Security</c>, validated at start); peers come
     /// from <c>Eureka:Client:ServiceUrl</c>, whose userinfo is the credential sent to each peer.
     /// </summary>
-    public static IServiceCollection AddDiscoveryServer(this IServiceCollection services, IConfiguration configuration)
+    public static IHostApplicationBuilder AddDiscoveryServer(this IHostApplicationBuilder builder)
     {
-        services.AddOptions<DiscoveryServerOptions>()
-            .Bind(configuration.GetSection(DiscoveryServerOptions.SectionName))
-            .Validate(o => o.EvictionIntervalSeconds > 0, "Discovery:EvictionIntervalSeconds: must be positive.")
-            .Validate(o => o.DeltaRetentionSeconds > 0, "Discovery:DeltaRetentionSeconds: must be positive.")
-            .Validate(o => o.SelfPreservation.RenewalPercentThreshold is > 0 and <= 1, "Discovery:SelfPreservation:RenewalPercentThreshold: must be in (0, 1].")
-            .Validate(o => o.SelfPreservation.ExpectedClientRenewalIntervalSeconds > 0, "Discovery:SelfPreservation:ExpectedClientRenewalIntervalSeconds: must be positive.")
-            .Validate(o => o.Peers.MaxBatchSize > 0, "Discovery:Peers:MaxBatchSize: must be positive.")
-            .Validate(o => string.IsNullOrWhiteSpace(o.MyUrl) || Uri.TryCreate(o.MyUrl, UriKind.Absolute, out _), "Discovery:MyUrl: must be an absolute URL.")
-            // Every failure reads "Key: problem": the platform's startup reporter turns the first into
-            // one line naming the key (crit: startup failed: Key: problem) and exit code 1.
-            .ValidateOnStart();
-        services.AddSingleton<IValidateOptions<DiscoveryServerOptions>, DiscoveryOptionsValidator>();
+        ArgumentNullException.ThrowIfNull(builder);
+        var apps = builder.Configuration.GetSection($"{DiscoveryServerOptions.Section}:Security:Apps");
+        builder.AddValidatedOptions<DiscoveryServerOptions>(DiscoveryServerOptions.Section)
+            // The binder drops a blank value as unset; a blank app secret is more likely a lost one, so keep it
+            // as empty for the rule that stops startup naming it.
+            .Configure(options =>
+            {
+                foreach (var app in apps.GetChildren().Where(app => app.Value is { } value && string.IsNullOrWhiteSpace(value)))
+                {
+                    options.Security.Apps.TryAdd(app.Key, "");
+                }
+            });
+        var services = builder.Services;
         services.AddSingleton<DiscoveryAuthenticator>();
         // Tests replace this with a controllable clock.
         services.TryAddSingleton(TimeProvider.System);
@@ -63,6 +65,6 @@ public static class DiscoveryServiceCollectionExtensions
         services.AddHostedService(sp => sp.GetRequiredService<RegistrySyncService>());
 
         services.AddHealthChecks().AddCheck<RegistryHealthCheck>("registry");
-        return services;
+        return builder;
     }
 }

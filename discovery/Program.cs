@@ -8,7 +8,7 @@ using EStore.Platform.Hosting;
 // Eureka:Client:ServiceUrl list names the peer discovery nodes (see README.md beside this file).
 var builder = ServiceHost.CreateBuilder(args);
 builder.AddServiceDefaults();
-builder.Services.AddDiscoveryServer(builder.Configuration);
+builder.AddDiscoveryServer();
 
 var app = builder.Build();
 app.MapServiceDefaults();

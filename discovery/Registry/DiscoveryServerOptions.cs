@@ -1,13 +1,15 @@
+using EStore.Platform.Hosting;
+
 namespace EStore.Discovery.Registry;
 
 /// <summary>
 /// Server settings, bound from the <c>Discovery</c> configuration section. Defaults are
 /// Eureka's (Spring Cloud's where the two differ); discovery/README.md documents every key.
 /// </summary>
-public sealed class DiscoveryServerOptions
+public sealed class DiscoveryServerOptions : IValidatedOptions
 {
     /// <summary>The configuration section.</summary>
-    public const string SectionName = "Discovery";
+    public const string Section = "Discovery";
 
     /// <summary>How often expired leases are evicted (Eureka's <c>evictionIntervalTimerInMs</c>, 60 s).</summary>
     public int EvictionIntervalSeconds { get; set; } = 60;
@@ -48,6 +50,20 @@ public sealed class DiscoveryServerOptions
 
     /// <summary>Replication to the other discovery nodes (Eureka §4, §6).</summary>
     public PeerOptions Peers { get; set; } = new();
+
+    void IValidatedOptions.Validate(OptionsCheck check)
+    {
+        check.AtLeast(EvictionIntervalSeconds, 1);
+        check.AtLeast(DeltaRetentionSeconds, 1);
+        var threshold = SelfPreservation.RenewalPercentThreshold;
+        check.Require(threshold is > 0 and <= 1, "SelfPreservation.RenewalPercentThreshold", FormattableString.Invariant($"'{threshold}' must be in (0, 1]."));
+        check.AtLeast(SelfPreservation.ExpectedClientRenewalIntervalSeconds, 1);
+        check.AtLeast(Peers.MaxBatchSize, 1);
+        check.Require(MyUrl is null || Uri.TryCreate(MyUrl, UriKind.Absolute, out _), nameof(MyUrl), $"'{MyUrl}' is not an absolute URL.");
+        check.AtLeast(MaxClockSkewSeconds, 0);
+        check.AtLeast(MaxLeaseDurationSeconds, 1);
+        Security.Validate(check);
+    }
 }
 
 /// <summary>When too few renewals arrive, stop evicting: the network is more likely broken than the instances dead.</summary>
@@ -149,4 +165,20 @@ public sealed class DiscoverySecurityOptions
 
     /// <summary>Also require a valid credential (any principal) for reads and the dashboard.</summary>
     public bool ProtectReads { get; set; }
+
+    internal void Validate(OptionsCheck check)
+    {
+        if (!Enabled)
+        {
+            return;
+        }
+        // Secrets are never printed; a blank one is kept as empty by AddDiscoveryServer so that it is refused here.
+        foreach (var (principal, secret) in Apps)
+        {
+            check.Require(!string.IsNullOrWhiteSpace(secret), $"Security:Apps:{principal}", "is empty; give it a secret or remove it.");
+        }
+        check.Require(Apps.Values.Any(s => !string.IsNullOrWhiteSpace(s)), "Security:Apps",
+            "names no secret while Discovery:Security:Enabled is true; "
+            + "set Discovery:Security:Apps:<app-name> (plus 'discovery' and 'admin'), or Discovery:Security:Enabled=false.");
+    }
 }

@@ -35,10 +35,11 @@ public sealed class InstanceRegistry
     {
         _time = time;
         _selfPreservation = selfPreservation;
-        _deltaRetentionMs = Math.Max(1, options.Value.DeltaRetentionSeconds) * 1000L;
-        _renewalPercentThreshold = Math.Clamp(options.Value.SelfPreservation.RenewalPercentThreshold, 0, 1);
-        _maxClockSkewMs = Math.Max(0, options.Value.MaxClockSkewSeconds) * 1000L;
-        _maxLeaseDurationSeconds = options.Value.MaxLeaseDurationSeconds > 0 ? options.Value.MaxLeaseDurationSeconds : int.MaxValue;
+        // Validated at start (DiscoveryServerOptions.Validate): taken as they are.
+        _deltaRetentionMs = options.Value.DeltaRetentionSeconds * 1000L;
+        _renewalPercentThreshold = options.Value.SelfPreservation.RenewalPercentThreshold;
+        _maxClockSkewMs = options.Value.MaxClockSkewSeconds * 1000L;
+        _maxLeaseDurationSeconds = options.Value.MaxLeaseDurationSeconds;
         StartedAt = time.GetUtcNow();
     }
 

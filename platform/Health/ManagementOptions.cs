@@ -1,5 +1,4 @@
-using System.Globalization;
-using Microsoft.Extensions.Options;
+using EStore.Platform.Hosting;
 
 namespace EStore.Platform.Health;
 
@@ -8,10 +7,10 @@ namespace EStore.Platform.Health;
 /// <c>/actuator/prometheus</c>, <c>/actuator/gateway/*</c>) answer, read from <c>Management:*</c>.
 /// <c>/actuator/health</c> and its sub-paths stay public on every port.
 /// </summary>
-public sealed class ManagementOptions
+public sealed class ManagementOptions : IValidatedOptions
 {
     /// <summary>Configuration section.</summary>
-    public const string SectionName = "Management";
+    public const string Section = "Management";
 
     /// <summary>Configuration key of the management port.</summary>
     public const string PortKey = "Management:Port";
@@ -23,23 +22,6 @@ public sealed class ManagementOptions
     /// </summary>
     public int? Port { get; set; }
 
-    // The raw text, kept so that a malformed value is reported by the validator instead of failing in the binder.
-    internal string? PortText { get; set; }
-
-    internal static void Read(ManagementOptions options, string? text)
-    {
-        options.PortText = text;
-        options.Port = string.IsNullOrWhiteSpace(text)
-            ? null
-            : int.TryParse(text.Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var port) ? port : -1;
-    }
-}
-
-/// <summary>Checks <see cref="ManagementOptions"/> at startup.</summary>
-internal sealed class ManagementOptionsValidator : IValidateOptions<ManagementOptions>
-{
-    public ValidateOptionsResult Validate(string? name, ManagementOptions options) =>
-        options.Port is { } port && (port < 0 || port > 65_535)
-            ? ValidateOptionsResult.Fail($"{ManagementOptions.PortKey}: '{options.PortText}' is not a port from 0 to 65535.")
-            : ValidateOptionsResult.Success;
+    void IValidatedOptions.Validate(OptionsCheck check) =>
+        check.Require(Port is null or (>= 0 and <= 65_535), nameof(Port), $"'{Port}' is not a port from 0 to 65535.");
 }

@@ -6,7 +6,6 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 
 namespace EStore.Platform.Health;
 
@@ -47,7 +46,7 @@ public sealed class ManagementPort
     }
 
     /// <summary>
-    /// Registers <see cref="ManagementOptions"/> (validated at start) and, when <c>Management:Port</c> is set,
+    /// Registers <see cref="ManagementOptions"/> (read and validated now) and, when <c>Management:Port</c> is set,
     /// makes Kestrel listen on the main addresses (<c>urls</c>, <c>http_ports</c>) and on the management port.
     /// The management port binds on the host of the first main address.
     /// </summary>
@@ -55,16 +54,9 @@ public sealed class ManagementPort
     {
         var management = new ManagementPort();
         builder.Services.AddSingleton(management);
-        builder.Services.AddSingleton<IValidateOptions<ManagementOptions>, ManagementOptionsValidator>();
-        builder.Services.AddOptions<ManagementOptions>()
-            .Configure<IConfiguration>((options, configuration) => ManagementOptions.Read(options, configuration[ManagementOptions.PortKey]))
-            .ValidateOnStart();
-
-        var probe = new ManagementOptions();
-        ManagementOptions.Read(probe, builder.Configuration[ManagementOptions.PortKey]);
-        if (probe.Port is not { } port || port < 0 || port > 65_535)
+        // Needed now: Kestrel's listeners are configured before the host is built.
+        if (builder.AddValidatedOptionsNow<ManagementOptions>(ManagementOptions.Section).Port is not { } port)
         {
-            // Unset, or malformed: the validator stops the process at start with the key named.
             return;
         }
 

@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using EStore.Platform.Discovery;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace EStore.Discovery.Tests;
@@ -156,6 +157,18 @@ public sealed class DiscoverySecurityTests
         Assert.Equal("Discovery:Security:Apps:cart-service", key);
     }
 
+    [Theory]
+    [InlineData("Discovery:SelfPreservation:RenewalPercentThreshold", "1.5", "'1.5' must be in (0, 1].")]
+    [InlineData("Discovery:EvictionIntervalSeconds", "0", "'0' must be at least 1.")]
+    [InlineData("Discovery:MaxClockSkewSeconds", "-1", "'-1' must be at least 0.")]
+    [InlineData("Discovery:MyUrl", "discovery-1/eureka", "'discovery-1/eureka' is not an absolute URL.")]
+    public void Out_of_range_setting_stops_startup_naming_the_key_and_value(string key, string value, string problem)
+    {
+        var line = StartupError(new Dictionary<string, string?>(TestCredentials.Settings) { [key] = value });
+
+        Assert.Equal($"{key}: {problem}", line);
+    }
+
     [Fact]
     public async Task Hijacking_a_live_instance_id_with_another_port_and_a_far_future_dirty_stamp_is_refused_and_the_real_record_stays()
     {
@@ -273,15 +286,20 @@ public sealed class DiscoverySecurityTests
     // platform's one startup line, "crit: startup failed: Key: problem"; the key is what precedes ": ".
     private static string StartupErrorKey(Dictionary<string, string?> settings)
     {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
-        var services = new ServiceCollection().AddLogging();
-        services.AddDiscoveryServer(configuration);
-        using var provider = services.BuildServiceProvider();
-        var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IStartupValidator>().Validate());
-        var first = error.Failures.First();
+        var first = StartupError(settings);
         var colon = first.IndexOf(": ", StringComparison.Ordinal);
         Assert.True(colon > 0, $"'{first}' does not start with its key");
         return first[..colon];
+    }
+
+    private static string StartupError(Dictionary<string, string?> settings)
+    {
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Configuration.AddInMemoryCollection(settings);
+        builder.AddDiscoveryServer();
+        using var provider = builder.Services.AddLogging().BuildServiceProvider();
+        var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IStartupValidator>().Validate());
+        return error.Failures.First();
     }
 
     private static HttpClient Own(DiscoveryFactory factory) => As(factory, "identity-service", TestCredentials.IdentitySecret);

@@ -8,7 +8,6 @@ using EStore.Platform.Security;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
@@ -163,7 +162,16 @@ public sealed class ManagementEndpointTests
         var failure = StartupFailureReporter.Unwrap(error);
         Assert.NotNull(failure);
         Assert.Equal(ManagementOptions.PortKey, failure.Key);
-        Assert.IsType<OptionsValidationException>(failure.InnerException);
+        Assert.Equal("Management:Port: 'ninety' is not a whole number.", failure.Message);
+    }
+
+    [Fact]
+    public async Task Out_of_range_management_port_stops_startup_naming_the_key_and_value()
+    {
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => TestService.StartAsync(settings: new Dictionary<string, string?> { ["Management:Port"] = "70000" }));
+        var failure = StartupFailureReporter.Unwrap(error);
+        Assert.NotNull(failure);
+        Assert.Equal("Management:Port: '70000' is not a port from 0 to 65535.", failure.Message);
     }
 
     [Fact]
