@@ -71,16 +71,12 @@ public sealed partial class LauncherTests
         Assert.Contains(lines, l => l.Contains("warehouse-service", StringComparison.Ordinal) && l.Contains("product-service", StringComparison.Ordinal));
     }
 
-    private static async Task AssertAllGoneAsync(IEnumerable<int> pids)
+    private static Task AssertAllGoneAsync(IEnumerable<int> pids)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        var alive = pids.ToList();
-        while (alive.Count > 0 && DateTime.UtcNow < deadline)
-        {
-            alive = alive.Where(pid => Directory.Exists($"/proc/{pid}") && !IsZombie(pid)).ToList();
-            await Task.Delay(100);
-        }
-        Assert.True(alive.Count == 0, $"still running: {string.Join(", ", alive)}");
+        var launched = pids.ToList();
+        return Eventually.GetAsync(() => Task.FromResult(launched.Where(pid => Directory.Exists($"/proc/{pid}") && !IsZombie(pid)).ToList()),
+            alive => alive.Count == 0, "the launched processes to exit", TimeSpan.FromSeconds(10),
+            describe: alive => $"still running: {string.Join(", ", alive)}");
     }
 
     private static bool IsZombie(int pid)

@@ -93,25 +93,10 @@ public sealed class OversellMeshFixture : IAsyncLifetime
             .Select(r => new ProductEvent(Encoding.UTF8.GetString(r.Result.Message.Headers.GetLastBytes(EventHeaders.EventType)), r.OrderId, r.Result.Message.Value))];
 
     /// <summary>Polls until <paramref name="done"/> holds for the product events about <paramref name="orderIds"/>.</summary>
-    public async Task<List<ProductEvent>> WaitForProductEventsAsync(
-        IReadOnlySet<Guid> orderIds, Func<List<ProductEvent>, bool> done, string what)
-    {
-        var deadline = DateTime.UtcNow + Bounded;
-        while (true)
-        {
-            var events = ProductEventsFor(orderIds);
-            if (done(events))
-            {
-                return events;
-            }
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"timed out waiting for {what}; got {events.Count} events: "
-                    + string.Join(", ", events.GroupBy(e => e.Type).Select(g => $"{g.Key} x{g.Count()}")));
-            }
-            await Task.Delay(100);
-        }
-    }
+    public Task<List<ProductEvent>> WaitForProductEventsAsync(
+        IReadOnlySet<Guid> orderIds, Func<List<ProductEvent>, bool> done, string what) =>
+        Eventually.GetAsync(() => Task.FromResult(ProductEventsFor(orderIds)), done, what, Bounded,
+            describe: events => $"{events.Count} events: " + string.Join(", ", events.GroupBy(e => e.Type).Select(g => $"{g.Key} x{g.Count()}")));
 
     /// <summary>Inserts a shop, a product and one variant with <paramref name="stock"/> units into product-service's database.</summary>
     public async Task<(Guid ProductId, Guid VariantId, Guid ShopId)> SeedVariantAsync(int stock)
@@ -187,29 +172,23 @@ public sealed class OversellMeshFixture : IAsyncLifetime
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
         var instances = Mesh.GetInstances("product-service");
-        var last = "";
-        while (true)
-        {
-            var assigned = new List<int>();
-            foreach (var instance in instances)
+        // shop.events and order.events, 6 partitions each, split between the two members.
+        await Eventually.GetAsync(
+            async () =>
             {
-                // Health details (assigned partitions) answer on the management port only.
-                using var response = await http.GetAsync(new Uri(instance.ManagementUrl ?? instance.BaseUrl, "actuator/health/kafka"), cancellationToken);
-                var body = await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken);
-                assigned.Add(body.TryGetProperty("details", out var details) && details.TryGetProperty("assignedPartitions", out var count) ? count.GetInt32() : 0);
-            }
-            last = string.Join("/", assigned);
-            // shop.events and order.events, 6 partitions each, split between the two members.
-            if (assigned.All(a => a > 0) && assigned.Sum() == 12)
-            {
-                return;
-            }
-            if (cancellationToken.IsCancellationRequested)
-            {
-                throw new TimeoutException($"the two product-service instances never split the partitions (assigned {last})");
-            }
-            await Task.Delay(200, CancellationToken.None);
-        }
+                var assigned = new List<int>();
+                foreach (var instance in instances)
+                {
+                    // Health details (assigned partitions) answer on the management port only.
+                    using var response = await http.GetAsync(new Uri(instance.ManagementUrl ?? instance.BaseUrl, "actuator/health/kafka"), cancellationToken);
+                    var body = await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken);
+                    assigned.Add(body.TryGetProperty("details", out var details) && details.TryGetProperty("assignedPartitions", out var count) ? count.GetInt32() : 0);
+                }
+                return assigned;
+            },
+            assigned => assigned.All(a => a > 0) && assigned.Sum() == 12,
+            "the two product-service instances to split the partitions", Timeout.InfiniteTimeSpan, TimeSpan.FromMilliseconds(200),
+            assigned => "assigned " + string.Join("/", assigned), cancellationToken);
     }
 
     private void ReadProductEvents()

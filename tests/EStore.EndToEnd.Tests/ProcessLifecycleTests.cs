@@ -44,13 +44,13 @@ public sealed class ProcessLifecycleTests
 
     private static async Task<string> WaitForFileAsync(string path, ManagedProcess process)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (!File.Exists(path))
-        {
-            Assert.False(process.HasExited, string.Join('\n', process.GetRecentLines()));
-            Assert.True(DateTime.UtcNow < deadline, "the service never announced its address");
-            await Task.Delay(100);
-        }
+        await Eventually.TrueAsync(
+            () =>
+            {
+                Assert.False(process.HasExited, string.Join('\n', process.GetRecentLines()));
+                return File.Exists(path);
+            },
+            "the service to announce its address", TimeSpan.FromSeconds(60));
         return await File.ReadAllTextAsync(path);
     }
 }

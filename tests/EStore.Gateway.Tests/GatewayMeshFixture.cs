@@ -157,17 +157,12 @@ public sealed class GatewayMeshFixture : IAsyncLifetime
     public static async Task WaitRoutedAsync(Uri gateway, string clusterId, CancellationToken cancellationToken, int destinations = 1)
     {
         using var http = new HttpClient { BaseAddress = gateway, Timeout = TimeSpan.FromSeconds(5) };
-        for (var attempt = 0; attempt < 300; attempt++)
-        {
-            var routes = await http.GetFromJsonAsync<JsonElement>("actuator/gateway/routes", cancellationToken);
-            if (routes.GetProperty("clusters").EnumerateArray().Any(c =>
-                    string.Equals(c.GetProperty("clusterId").GetString(), clusterId, StringComparison.OrdinalIgnoreCase)
-                    && c.GetProperty("destinations").GetArrayLength() >= destinations))
-            {
-                return;
-            }
-            await Task.Delay(100, cancellationToken);
-        }
-        throw new TimeoutException($"gateway {gateway} never routed {clusterId}");
+        await Eventually.GetAsync(
+            async () => (await http.GetFromJsonAsync<JsonElement>("actuator/gateway/routes", cancellationToken)).GetProperty("clusters").EnumerateArray()
+                .Where(c => string.Equals(c.GetProperty("clusterId").GetString(), clusterId, StringComparison.OrdinalIgnoreCase))
+                .Select(c => c.GetProperty("destinations").GetArrayLength())
+                .DefaultIfEmpty(0).Max(),
+            routed => routed >= destinations, $"gateway {gateway} to route {clusterId} to {destinations} destination(s)", TimeSpan.FromSeconds(30),
+            describe: routed => $"{routed} destination(s)", cancellationToken: cancellationToken);
     }
 }

@@ -249,23 +249,15 @@ public sealed class GatewayTests(GatewayMeshFixture mesh, ITestOutputHelper outp
     }
 
     // Out of rotation: unhealthy by active probe or passive observation, or gone from the registry.
-    private async Task WaitUntilOutOfRotationAsync(int port, CancellationToken cancellationToken)
-    {
-        while (!cancellationToken.IsCancellationRequested)
-        {
-            var routes = await mesh.GatewayManagement.GetFromJsonAsync<JsonElement>("/actuator/gateway/routes", cancellationToken);
-            var destination = routes.GetProperty("clusters").EnumerateArray()
+    private Task WaitUntilOutOfRotationAsync(int port, CancellationToken cancellationToken) =>
+        Eventually.GetAsync(
+            async () => (await mesh.GatewayManagement.GetFromJsonAsync<JsonElement>("/actuator/gateway/routes", cancellationToken)).GetProperty("clusters").EnumerateArray()
                 .Where(c => c.GetProperty("clusterId").GetString() == "product-service")
                 .SelectMany(c => c.GetProperty("destinations").EnumerateArray())
-                .FirstOrDefault(d => new Uri(d.GetProperty("address").GetString()!).Port == port);
-            if (destination.ValueKind == JsonValueKind.Undefined
-                || destination.GetProperty("health").GetRawText().Contains("Unhealthy", StringComparison.Ordinal))
-            {
-                return;
-            }
-            await Task.Delay(100, cancellationToken);
-        }
-    }
+                .FirstOrDefault(d => new Uri(d.GetProperty("address").GetString()!).Port == port),
+            destination => destination.ValueKind == JsonValueKind.Undefined
+                || destination.GetProperty("health").GetRawText().Contains("Unhealthy", StringComparison.Ordinal),
+            $"the killed instance on port {port} to leave rotation", Timeout.InfiniteTimeSpan, cancellationToken: cancellationToken);
 
     [Fact]
     public async Task Route_timeout_answers_504_problem_when_the_service_is_too_slow()
