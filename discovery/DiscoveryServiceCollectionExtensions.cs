@@ -22,17 +22,8 @@ public static class DiscoveryServiceCollectionExtensions
     public static IHostApplicationBuilder AddDiscoveryServer(this IHostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        var apps = builder.Configuration.GetSection($"{DiscoveryServerOptions.Section}:Security:Apps");
-        builder.AddValidatedOptions<DiscoveryServerOptions>(DiscoveryServerOptions.Section)
-            // The binder drops a blank value as unset; a blank app secret is more likely a lost one, so keep it
-            // as empty for the rule that stops startup naming it.
-            .Configure(options =>
-            {
-                foreach (var app in apps.GetChildren().Where(app => app.Value is { } value && string.IsNullOrWhiteSpace(value)))
-                {
-                    options.Security.Apps.TryAdd(app.Key, "");
-                }
-            });
+        // A blank app secret binds as an empty entry (the mechanism keeps blank entries), which its rule refuses by name.
+        builder.AddValidatedOptions<DiscoveryServerOptions>(DiscoveryServerOptions.Section);
         var services = builder.Services;
         services.AddSingleton<DiscoveryAuthenticator>();
         // Tests replace this with a controllable clock.

@@ -137,9 +137,9 @@ public sealed class OptionsCheck
 /// The one way settings are read: an <see cref="IValidatedOptions"/> class per section, bound with the configuration
 /// binder and checked at start, so a bad value stops the process with one line naming the key and the value
 /// (<see cref="StartupConfigurationException"/>, printed by the platform's startup failure reporter).
-/// A blank value counts as unset (the property keeps its default), except for a text whose default is not empty: there
-/// a blank value is an empty text, because several settings give "empty" a meaning (no discovery peers, no excluded
-/// paths, nothing excluded from metrics). Values are trimmed, except <see cref="SecretAttribute"/> ones; a value the
+/// A blank value counts as unset (the property keeps its default), except for a text whose default is not empty and for
+/// a text entry of a dictionary or list: there a blank value is an empty text, because several settings give "empty" a
+/// meaning (no discovery peers, no excluded paths, nothing excluded from metrics, an app whose secret was lost). Values are trimmed, except <see cref="SecretAttribute"/> ones; a value the
 /// binder cannot convert (<c>abc</c> for a number) fails the same way.
 /// </summary>
 public static class ValidatedOptionsExtensions
@@ -213,7 +213,7 @@ public static class ValidatedOptionsExtensions
             {
                 values[key] = IsSecret(type, path) ? value : value.Trim();
             }
-            else if (PropertyType(type, path) == typeof(string) && DefaultText(type, path) is { Length: > 0 })
+            else if (PropertyType(type, path) == typeof(string) && (Property(type, path) is null || DefaultText(type, path) is { Length: > 0 }))
             {
                 values[key] = "";
             }

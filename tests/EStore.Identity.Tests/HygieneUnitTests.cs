@@ -1,6 +1,7 @@
 using System.Text;
 using EStore.Contracts.Events;
 using EStore.Identity.Services;
+using EStore.Platform.Hosting;
 
 namespace EStore.Identity.Tests;
 
@@ -116,7 +117,7 @@ public sealed class HygieneUnitTests
     [InlineData("AAAAAAAAAAAAAAAAAAAAAA==")]
     public void A_missing_or_malformed_token_key_stops_startup_naming_the_key(string? key)
     {
-        var result = new AccountTokenOptionsValidator().Validate(null, new AccountTokenOptions { EncryptionKey = key });
+        var result = new ValidatedOptionsValidator<AccountTokenOptions>(AccountTokenOptions.SectionName).Validate(null, new AccountTokenOptions { EncryptionKey = key });
         Assert.Equal(AccountTokenOptions.EncryptionKeyKey, StartupKey<AccountTokenOptions>(result));
     }
 
@@ -181,7 +182,7 @@ public sealed class HygieneUnitTests
         var options = new IdentityRateLimitOptions();
         var window = (RateWindow)typeof(IdentityRateLimitOptions).GetProperty(policy)!.GetValue(options)!;
         typeof(RateWindow).GetProperty(field)!.SetValue(window, value);
-        var result = new IdentityRateLimitOptionsValidator().Validate(null, options);
+        var result = new ValidatedOptionsValidator<IdentityRateLimitOptions>(IdentityRateLimitOptions.SectionName).Validate(null, options);
         Assert.Equal($"Identity:RateLimits:{policy}:{field}", StartupKey<IdentityRateLimitOptions>(result));
     }
 }

@@ -35,6 +35,3 @@ public sealed class AccountTokenOptions : IValidatedOptions
         }
     }
 }
-
-/// <summary>The rules of <see cref="AccountTokenOptions.Validate"/>, as a validator of its own (for unit tests).</summary>
-internal sealed class AccountTokenOptionsValidator() : ValidatedOptionsValidator<AccountTokenOptions>(AccountTokenOptions.SectionName);

@@ -62,9 +62,6 @@ public sealed class IdentityRateLimitOptions : IValidatedOptions
     }
 }
 
-/// <summary>The rules of <see cref="IdentityRateLimitOptions.Validate"/>, as a validator of its own (for unit tests).</summary>
-internal sealed class IdentityRateLimitOptionsValidator() : ValidatedOptionsValidator<IdentityRateLimitOptions>(IdentityRateLimitOptions.SectionName);
-
 /// <summary>Registers the limiter and names the policies the endpoints use.</summary>
 public static class IdentityRateLimits
 {
