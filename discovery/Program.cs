@@ -1,7 +1,7 @@
 using EStore.Discovery;
 using EStore.Discovery.Dashboard;
 using EStore.Discovery.Endpoints;
-using EStore.Platform.Hosting;
+using EStore.ServiceDefaults;
 
 // EStore.Discovery: the Eureka-compatible registry every process registers with (port 8761).
 // appsettings.json keeps the platform's Eureka client from registering with itself; its

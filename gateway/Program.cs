@@ -2,7 +2,7 @@ using EStore.Gateway.OpenApi;
 using EStore.Gateway.Pipeline;
 using EStore.Gateway.Routing;
 using EStore.Gateway.Security;
-using EStore.Platform.Hosting;
+using EStore.ServiceDefaults;
 
 var builder = ServiceHost.CreateBuilder(args);
 builder.AddServiceDefaults();

@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Diagnostics;
-using EStore.Platform.Hosting;
 using EStore.Platform.Security;
+using EStore.ServiceDefaults;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 

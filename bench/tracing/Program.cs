@@ -6,7 +6,8 @@
 //   product-service --database CONNECTION-STRING --zipkin URL --ready-file FILE [--traced-instance 2|1|0]
 //             EStore's product-service twice on that PostgreSQL database (see ProductServicePair), "off=URL" and
 //             "on=URL" lines in FILE once both are up; stops on SIGTERM
-using EStore.Platform.Hosting;
+using EStore.Platform.Data;
+using EStore.ServiceDefaults;
 
 var mode = args.FirstOrDefault() ?? "";
 string? Option(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
@@ -45,6 +46,7 @@ if (mode == "service")
     builder.Configuration.AddInMemoryCollection(settings);
     builder.WebHost.UseUrls("http://127.0.0.1:0");
     builder.AddServiceDefaults();
+    builder.Services.AddDatabaseTelemetry();
     app = builder.Build();
     app.MapServiceDefaults();
     app.MapGet("/api/products/{id:int}", (int id) => Results.Json(new Product(id, $"Product {id}", 9.99m + id, 100 - (id % 100))));

@@ -4,6 +4,9 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Npgsql;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
 
 namespace EStore.Platform.Data;
 
@@ -12,7 +15,7 @@ public static class ServiceDatabaseExtensions
 {
     /// <summary>
     /// Registers <typeparamref name="TContext"/> on the engine named by <c>Database:Provider</c>
-    /// (<c>Postgres</c> or <c>Sqlite</c>, default SQLite), the <c>db</c> health component, and
+    /// (<c>Postgres</c> or <c>Sqlite</c>, default SQLite), the <c>db</c> health component, database spans and metrics, and
     /// schema work plus optional seeding at startup (run by <c>RunServiceAsync</c>): on PostgreSQL the context's
     /// EF Core migrations are applied when its assembly has any (<c>build/add-migration.sh</c> adds one), otherwise
     /// the schema is created from the model, as it always is on SQLite.
@@ -44,6 +47,19 @@ public static class ServiceDatabaseExtensions
             sp.GetService<TimeProvider>() ?? TimeProvider.System,
             sp.GetRequiredService<ILogger<DatabaseInitializer<TContext>>>()));
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck<TContext>>("db", tags: [ActuatorEndpoints.ReadinessTag]);
+        builder.Services.AddDatabaseTelemetry();
         return builder;
+    }
+
+    /// <summary>
+    /// Adds Npgsql's spans (CLIENT, remote service <c>postgresql</c>) and metrics to the process's telemetry
+    /// (platform Observability), if it records any. <see cref="AddServiceDatabase"/> calls it; a process that opens
+    /// PostgreSQL connections of its own calls it directly.
+    /// </summary>
+    public static IServiceCollection AddDatabaseTelemetry(this IServiceCollection services)
+    {
+        services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddNpgsql());
+        services.ConfigureOpenTelemetryMeterProvider(metrics => metrics.AddNpgsqlInstrumentation());
+        return services;
     }
 }

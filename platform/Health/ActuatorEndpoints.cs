@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace EStore.Platform.Health;
@@ -21,6 +22,26 @@ public static class ActuatorEndpoints
 
     /// <summary>Health check tag of the readiness group.</summary>
     public const string ReadinessTag = "ready";
+
+    /// <summary>
+    /// Adds the liveness and readiness state checks and the management port (<c>Management:*</c>, read and
+    /// validated now: Kestrel's listeners are configured before the host is built).
+    /// </summary>
+    public static WebApplicationBuilder AddActuator(this WebApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddHealthChecks()
+            .AddCheck<LivenessStateHealthCheck>("livenessState", tags: [LivenessTag])
+            .AddCheck<ReadinessStateHealthCheck>("readinessState", tags: [ReadinessTag]);
+        ManagementPort.AddTo(builder);
+        return builder;
+    }
+
+    /// <summary>
+    /// Decides who reaches <c>/actuator</c>, before routing: health for everyone, the rest on the management port or
+    /// for admin tokens (see <see cref="ManagementAuthentication"/>).
+    /// </summary>
+    public static IApplicationBuilder UseManagementAccess(this IApplicationBuilder app) => app.UseMiddleware<ManagementAccess>();
 
     /// <summary>Maps the actuator endpoints.</summary>
     public static IEndpointRouteBuilder MapActuatorEndpoints(this IEndpointRouteBuilder endpoints)

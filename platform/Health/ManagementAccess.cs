@@ -1,7 +1,5 @@
 using EStore.Platform.Errors;
-using EStore.Platform.Security;
 using Microsoft.AspNetCore.Authentication;
-using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -80,10 +78,10 @@ internal sealed class ManagementAccess(RequestDelegate next, ManagementPort mana
                 await NotFound(http);
                 return;
             case AdminCheck.Unauthenticated:
-                await http.ChallengeAsync(JwtBearerDefaults.AuthenticationScheme);
+                await http.ChallengeAsync(http.RequestServices.GetRequiredService<ManagementAuthentication>().Scheme);
                 return;
             case AdminCheck.NotAdmin:
-                await http.ForbidAsync(JwtBearerDefaults.AuthenticationScheme);
+                await http.ForbidAsync(http.RequestServices.GetRequiredService<ManagementAuthentication>().Scheme);
                 return;
             default:
                 await next(http);
@@ -115,17 +113,16 @@ internal sealed class ManagementAccess(RequestDelegate next, ManagementPort mana
     // Authenticates the bearer token, if the process validates tokens; on success the principal becomes http.User.
     private static async Task<AdminCheck> AdminCheckAsync(HttpContext http)
     {
-        var schemes = http.RequestServices.GetService<IAuthenticationSchemeProvider>();
-        if (schemes is null || await schemes.GetSchemeAsync(JwtBearerDefaults.AuthenticationScheme) is null)
+        if (http.RequestServices.GetService<ManagementAuthentication>() is not { } authentication)
         {
             return AdminCheck.NoValidation;
         }
-        var result = await http.AuthenticateAsync(JwtBearerDefaults.AuthenticationScheme);
+        var result = await http.AuthenticateAsync(authentication.Scheme);
         if (!result.Succeeded || result.Principal is not { } principal)
         {
             return AdminCheck.Unauthenticated;
         }
-        if (!principal.IsInRole(UserRoles.Admin))
+        if (!principal.IsInRole(authentication.AdminRole))
         {
             return AdminCheck.NotAdmin;
         }
@@ -136,3 +133,11 @@ internal sealed class ManagementAccess(RequestDelegate next, ManagementPort mana
     private static Task NotFound(HttpContext http) =>
         ProblemResponses.NotFound("Not found.").ExecuteAsync(http);
 }
+
+/// <summary>
+/// How a process that validates tokens recognises an administrator at the management endpoints: the authentication
+/// scheme and the role. The security building block registers it; without it no caller can prove to be one.
+/// </summary>
+/// <param name="Scheme">The authentication scheme that reads the caller's token.</param>
+/// <param name="AdminRole">The role an administrator's token carries.</param>
+public sealed record ManagementAuthentication(string Scheme, string AdminRole);

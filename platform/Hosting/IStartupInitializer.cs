@@ -2,7 +2,7 @@ namespace EStore.Platform.Hosting;
 
 /// <summary>
 /// Work that must finish before a process accepts requests (schema creation, seeding).
-/// <see cref="ServiceDefaultsExtensions.RunServiceAsync"/> runs every registered initializer in
+/// <c>RunServiceAsync</c> (EStore.ServiceDefaults) runs every registered initializer in
 /// registration order. Throw <see cref="StartupConfigurationException"/> for configuration faults.
 /// </summary>
 public interface IStartupInitializer

@@ -4,7 +4,9 @@ namespace EStore.Platform.Hosting;
 /// Lets one log line through per interval and counts the rest, so an outage (broker, Zipkin) produces
 /// a line every interval instead of thousands (REL-26). Thread-safe.
 /// </summary>
-internal sealed class LogThrottle(TimeProvider time, TimeSpan interval)
+/// <param name="time">The clock.</param>
+/// <param name="interval">At most one line per interval.</param>
+public sealed class LogThrottle(TimeProvider time, TimeSpan interval)
 {
     private readonly Lock _gate = new();
     private DateTimeOffset _next = DateTimeOffset.MinValue;

@@ -8,7 +8,7 @@ namespace EStore.Platform.Hosting;
 /// The response headers every EStore answer carries: <c>X-Content-Type-Options: nosniff</c>,
 /// <c>Referrer-Policy: no-referrer</c>, <c>X-Frame-Options: DENY</c> and a Content-Security-Policy
 /// (<see cref="ApiPolicy"/> for data, <see cref="HtmlPolicy"/> for HTML pages). Kestrel's <c>Server</c> header is
-/// turned off by <see cref="ServiceDefaultsExtensions.AddServiceDefaults"/>.
+/// turned off by <c>AddServiceDefaults</c> (EStore.ServiceDefaults).
 /// </summary>
 public static class SecurityHeaders
 {

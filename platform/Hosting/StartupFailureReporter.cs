@@ -4,10 +4,11 @@ namespace EStore.Platform.Hosting;
 /// Turns an unhandled <see cref="StartupConfigurationException"/> into one clear line on
 /// standard error and exit code 1, instead of the runtime's stack trace.
 /// </summary>
-internal static class StartupFailureReporter
+public static class StartupFailureReporter
 {
     private static int s_installed;
 
+    /// <summary>Reports an unhandled startup failure on any thread as one line and exits with code 1 (once per process).</summary>
     public static void Install()
     {
         if (Interlocked.Exchange(ref s_installed, 1) == 1)
@@ -24,6 +25,7 @@ internal static class StartupFailureReporter
         };
     }
 
+    /// <summary>Writes <paramref name="failure"/> as one <c>crit: startup failed: Key: problem</c> line on standard error.</summary>
     public static void Report(StartupConfigurationException failure)
     {
         Console.Out.Flush();
@@ -34,6 +36,7 @@ internal static class StartupFailureReporter
     private static StartupConfigurationException FromValidation(Microsoft.Extensions.Options.OptionsValidationException invalid) =>
         StartupConfigurationException.FromLine(invalid.Failures.FirstOrDefault() ?? invalid.Message, invalid.OptionsType.Name, invalid);
 
+    /// <summary>The configuration failure inside <paramref name="exception"/> (options validation included), or null.</summary>
     public static StartupConfigurationException? Unwrap(Exception? exception) => exception switch
     {
         StartupConfigurationException failure => failure,

@@ -1,5 +1,6 @@
 using EStore.Platform.Health;
 using EStore.Platform.Hosting;
+using EStore.Platform.Kafka;
 using EStore.Platform.Observability;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,6 +1,5 @@
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
-using Npgsql;
 using OpenTelemetry.Metrics;
 
 namespace EStore.Platform.Observability;
@@ -17,7 +16,6 @@ internal static class MetricsRegistration
             .AddAspNetCoreInstrumentation()
             .AddHttpClientInstrumentation()
             .AddRuntimeInstrumentation()
-            .AddNpgsqlInstrumentation()
             .AddMeter("Microsoft.AspNetCore.*", "EStore.*")
             // Histograms have no _max series in its output (our old writer had one); MAX stays in /actuator/metrics.
             .AddPrometheusExporter(options => options.ScrapeResponseCacheDurationMilliseconds = 0)

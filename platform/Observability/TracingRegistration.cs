@@ -8,7 +8,6 @@ using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Npgsql;
 using OpenTelemetry;
 using OpenTelemetry.Exporter;
 using OpenTelemetry.Trace;
@@ -28,7 +27,6 @@ internal static class TracingRegistration
                 options.EnrichWithHttpResponse = RecordHandledException;
             })
             .AddHttpClientInstrumentation()
-            .AddNpgsql()
             .AddSource("EStore.*");
         // YARP's "Yarp.ReverseProxy" source is not listened to: its proxy.forwarder span has kind SERVER, which
         // Zipkin would draw as a gateway -> gateway call; the forward is the HttpClient CLIENT span under the request.

@@ -1,5 +1,6 @@
+using EStore.Platform.Health;
 using EStore.Platform.Hosting;
-using EStore.Platform.Messaging;
+using EStore.Platform.Kafka;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.DependencyInjection;
@@ -69,6 +70,8 @@ public static class ServiceAuthenticationExtensions
         services.AddSingleton<ServiceJwtBearerEvents>();
 
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
+        // The management endpoints (platform Health) let admin tokens in on the application port.
+        services.AddSingleton(new ManagementAuthentication(JwtBearerDefaults.AuthenticationScheme, UserRoles.Admin));
         // Configured from DI so the validators can use the key source and the clock.
         services.AddSingleton<IConfigureOptions<JwtBearerOptions>, ConfigureJwtBearer>();
 

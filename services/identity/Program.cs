@@ -5,9 +5,9 @@ using EStore.Identity.Data;
 using EStore.Identity.Messaging;
 using EStore.Identity.Services;
 using EStore.Platform.Data;
-using EStore.Platform.Hosting;
 using EStore.Platform.Messaging;
 using EStore.Platform.Security;
+using EStore.ServiceDefaults;
 
 var builder = ServiceHost.CreateBuilder(args);
 builder.AddServiceDefaults();

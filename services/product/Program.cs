@@ -1,13 +1,13 @@
 using EStore.Contracts;
 using EStore.Contracts.Events;
 using EStore.Platform.Data;
-using EStore.Platform.Hosting;
 using EStore.Platform.Messaging;
 using EStore.Platform.Security;
 using EStore.Product.Apis;
 using EStore.Product.Data;
 using EStore.Product.Messaging;
 using EStore.Product.Services;
+using EStore.ServiceDefaults;
 
 var builder = ServiceHost.CreateBuilder(args);
 builder.AddServiceDefaults();

@@ -1,8 +1,8 @@
 using EStore.Contracts;
 using EStore.Platform.Data;
-using EStore.Platform.Hosting;
 using EStore.Platform.Messaging;
 using EStore.Platform.Security;
+using EStore.ServiceDefaults;
 using EStore.Shop.Apis;
 using EStore.Shop.Data;
 using EStore.Shop.Services;

@@ -1,5 +1,6 @@
 using EStore.Messaging.Tests.Infrastructure;
 using EStore.Platform.Hosting;
+using EStore.Platform.Kafka;
 using EStore.Platform.Messaging;
 using Microsoft.Extensions.Configuration;
 

@@ -1,5 +1,5 @@
 using EStore.Messaging.Tests.Infrastructure;
-using EStore.Platform.Hosting;
+using EStore.ServiceDefaults;
 
 namespace EStore.Messaging.Tests;
 

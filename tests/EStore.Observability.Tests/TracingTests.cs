@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
+using EStore.Platform.Data;
 using EStore.Platform.Hosting;
 using EStore.Platform.Observability;
 using Microsoft.AspNetCore.Builder;
@@ -254,7 +255,8 @@ public sealed class TracingTests : IAsyncLifetime
     {
         // Npgsql's own source name and tags (stable DB semconv, Npgsql 10), without needing a server.
         using var npgsql = new ActivitySource("Npgsql");
-        await using var app = await TestApp.StartAsync("db-service", TestApp.Exporting(_zipkin.Endpoint), map: a =>
+        // AddServiceDatabase adds the database telemetry; this app has no database of its own.
+        await using var app = await TestApp.StartAsync("db-service", TestApp.Exporting(_zipkin.Endpoint), configure: b => b.Services.AddDatabaseTelemetry(), map: a =>
             a.MapGet("/query", () =>
             {
                 using (npgsql.StartActivity(ActivityKind.Client, tags: [new("db.system.name", "postgresql"), new("db.namespace", "orders"), new("server.address", "10.1.2.3"), new("server.port", 5433)], name: "SELECT orders"))

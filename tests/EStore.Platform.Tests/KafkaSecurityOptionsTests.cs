@@ -1,8 +1,8 @@
 using EStore.Platform.Hosting;
+using EStore.Platform.Kafka;
 using EStore.Platform.Messaging;
+using EStore.Platform.Security;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 
 namespace EStore.Platform.Tests;
 
@@ -84,13 +84,13 @@ public sealed class KafkaSecurityOptionsTests
     }
 
     [Fact]
-    public async Task Every_process_validates_the_kafka_security_settings_at_start()
+    public async Task A_process_that_reads_revocations_from_kafka_validates_the_kafka_security_settings_at_start()
     {
         var error = await Assert.ThrowsAnyAsync<Exception>(() => TestService.StartAsync(settings: new Dictionary<string, string?>
         {
             [KafkaSecurityOptions.SaslUsernameKey] = "gateway",
             [KafkaSecurityOptions.SaslPasswordKey] = Password,
-        }));
+        }, configure: builder => builder.AddServiceAuthentication()));
 
         var failure = StartupFailureReporter.Unwrap(error);
         Assert.NotNull(failure);
@@ -99,7 +99,7 @@ public sealed class KafkaSecurityOptionsTests
     }
 
     [Fact]
-    public async Task The_options_a_process_validates_are_the_ones_its_kafka_clients_use()
+    public void The_security_settings_reach_the_kafka_clients_as_validated()
     {
         var values = new Dictionary<string, string?>
         {
@@ -108,10 +108,10 @@ public sealed class KafkaSecurityOptionsTests
             [KafkaSecurityOptions.SaslUsernameKey] = "gateway",
             [KafkaSecurityOptions.SaslPasswordKey] = " " + Password,
         };
-        await using var service = await TestService.StartAsync(settings: values);
+        var configuration = Configuration([.. values.Select(v => (v.Key, v.Value))]);
 
-        var options = service.Services.GetRequiredService<IOptions<KafkaSecurityOptions>>().Value;
-        var clients = Messaging(Configuration([.. values.Select(v => (v.Key, v.Value))]));
+        var options = Security(configuration);
+        var clients = Messaging(configuration);
 
         var expected = options.ToClientProperties();
         Assert.Equal(4, expected.Count);

@@ -1,4 +1,4 @@
-using EStore.Platform.Hosting;
+using EStore.ServiceDefaults;
 
 namespace EStore.Platform.Tests;
 

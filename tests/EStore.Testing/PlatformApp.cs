@@ -1,5 +1,5 @@
 using EStore.Platform.Health;
-using EStore.Platform.Hosting;
+using EStore.ServiceDefaults;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;

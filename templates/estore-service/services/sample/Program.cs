@@ -4,9 +4,9 @@ using EStore.Contracts;
 using EStore.Sample.Apis;
 using EStore.Sample.Data;
 using EStore.Platform.Data;
-using EStore.Platform.Hosting;
 using EStore.Platform.Messaging;
 using EStore.Platform.Security;
+using EStore.ServiceDefaults;
 
 var builder = ServiceHost.CreateBuilder(args);
 builder.AddServiceDefaults();

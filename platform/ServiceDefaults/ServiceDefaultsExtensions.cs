@@ -2,14 +2,14 @@ using System.Text.Json.Serialization;
 using EStore.Platform.Discovery;
 using EStore.Platform.Errors;
 using EStore.Platform.Health;
-using EStore.Platform.Messaging;
+using EStore.Platform.Hosting;
 using EStore.Platform.Observability;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace EStore.Platform.Hosting;
+namespace EStore.ServiceDefaults;
 
 /// <summary>The one-line setup every EStore process calls.</summary>
 public static class ServiceDefaultsExtensions
@@ -39,16 +39,9 @@ public static class ServiceDefaultsExtensions
         builder.Services.AddProblemResponses();
         builder.Services.AddServiceOpenApi();
 
-        builder.Services.AddHealthChecks()
-            .AddCheck<LivenessStateHealthCheck>("livenessState", tags: [ActuatorEndpoints.LivenessTag])
-            .AddCheck<ReadinessStateHealthCheck>("readinessState", tags: [ActuatorEndpoints.ReadinessTag]);
-
-        // Kafka credentials are checked at start in every process, whether or not it uses Kafka yet, by the same
-        // rules as the Kafka clients' options (KafkaOptions extends them).
-        builder.AddValidatedOptions<KafkaSecurityOptions>(KafkaSecurityOptions.Section);
-
-        // The management port (or admin-only management endpoints) and no Server header on any answer.
-        ManagementPort.AddTo(builder);
+        // Liveness and readiness, the management port (or admin-only management endpoints).
+        builder.AddActuator();
+        // No Server header on any answer.
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
 
         builder.AddEurekaDiscovery();
@@ -70,7 +63,7 @@ public static class ServiceDefaultsExtensions
         app.UseSecurityHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
-        app.UseMiddleware<ManagementAccess>();
+        app.UseManagementAccess();
         if (bufferSmallResponses)
         {
             app.UseMiddleware<SmallResponseBuffering>();

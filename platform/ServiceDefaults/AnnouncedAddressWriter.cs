@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
-namespace EStore.Platform.Hosting;
+namespace EStore.ServiceDefaults;
 
 /// <summary>
 /// When <c>Mesh:AnnounceFile</c> is set, writes the base URL the server actually listens on

@@ -3,7 +3,7 @@ using System.IO.Pipelines;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 
-namespace EStore.Platform.Hosting;
+namespace EStore.ServiceDefaults;
 
 /// <summary>
 /// Holds a response body back until the endpoint is done, up to <see cref="Limit"/> bytes, and sends it with a

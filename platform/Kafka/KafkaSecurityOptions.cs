@@ -1,14 +1,14 @@
 using EStore.Platform.Hosting;
 
-namespace EStore.Platform.Messaging;
+namespace EStore.Platform.Kafka;
 
 /// <summary>
 /// How every Kafka client of a process (producer, consumers, admin client, the token revocation listener)
 /// authenticates to the brokers, read from <c>Kafka:SecurityProtocol</c>, <c>Kafka:SaslMechanism</c>,
 /// <c>Kafka:SaslUsername</c> and <c>Kafka:SaslPassword</c>. All optional: without them clients speak plaintext
-/// without authentication (the local mock broker, which listens on loopback only). Every process validates them at
-/// start; services with messaging bind them as part of <see cref="KafkaOptions"/>, so the validated values and the
-/// ones the Kafka clients use are the same.
+/// without authentication (the local mock broker, which listens on loopback only). Every process with a Kafka client
+/// validates them at start as part of <see cref="KafkaOptions"/>, so the validated values and the ones the Kafka
+/// clients use are the same.
 /// </summary>
 public class KafkaSecurityOptions : IValidatedOptions
 {

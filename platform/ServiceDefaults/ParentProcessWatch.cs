@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
-namespace EStore.Platform.Hosting;
+namespace EStore.ServiceDefaults;
 
 /// <summary>
 /// When <c>Mesh:ExitOnStdinClose</c> is true, stops the process gracefully once standard input

@@ -1,4 +1,5 @@
-namespace EStore.Platform.Hosting;
+using EStore.Platform.Hosting;
+namespace EStore.ServiceDefaults;
 
 /// <summary><c>Mesh:*</c>: how a process started by the launcher or a test fixture talks back to it.</summary>
 public sealed class MeshOptions : IValidatedOptions

@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Configuration.Memory;
 
-namespace EStore.Platform.Hosting;
+namespace EStore.ServiceDefaults;
 
 /// <summary>Creates the builder of an EStore process.</summary>
 public static class ServiceHost
