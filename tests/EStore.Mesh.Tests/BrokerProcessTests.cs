@@ -29,17 +29,11 @@ public sealed class BrokerProcessTests
         }
 
         // A separate client instance in its own consumer group, as a service in another process would be.
-        using var consumer = new ConsumerBuilder<string, string>(new ConsumerConfig
-        {
-            BootstrapServers = broker.BootstrapServers,
-            GroupId = "mesh-tests-" + Guid.NewGuid().ToString("N"),
-            AutoOffsetReset = AutoOffsetReset.Earliest,
-            EnableAutoCommit = false,
-        }).Build();
-        consumer.Subscribe("mesh.test.events");
+        using var consumer = TopicReader.Subscribe(broker.BootstrapServers, "mesh.test.events");
         try
         {
-            var result = ConsumeUntil(consumer, r => r.Message.Key == key, Bounded);
+            var result = TopicReader.ConsumeUntil(consumer, r => r.Message.Key == key, Bounded);
+            Assert.NotNull(result);
             Assert.Equal("{\"total\":42}", result.Message.Value);
             Assert.Equal("OrderCreated", Encoding.UTF8.GetString(result.Message.Headers.GetLastBytes("event-type")));
             Assert.Equal(key, Encoding.UTF8.GetString(result.Message.Headers.GetLastBytes("event-id")));
@@ -96,20 +90,5 @@ public sealed class BrokerProcessTests
 
         Assert.Equal(2, await process.Exited.WaitAsync(Bounded));
         Assert.Contains(process.GetRecentLines(50), l => l.Contains("--brokers must be a whole number", StringComparison.Ordinal));
-    }
-
-    private static ConsumeResult<string, string> ConsumeUntil(IConsumer<string, string> consumer, Func<ConsumeResult<string, string>, bool> match, TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (DateTime.UtcNow < deadline)
-        {
-            var result = consumer.Consume(TimeSpan.FromMilliseconds(500));
-            if (result is not null && match(result))
-            {
-                return result;
-            }
-        }
-
-        throw new TimeoutException($"no matching message within {timeout.TotalSeconds}s");
     }
 }

@@ -110,48 +110,22 @@ public abstract class ServiceStack<TEntryPoint> : IAsyncLifetime
         where T : class, IIntegrationEvent
     {
         var type = EventTypeRegistry.Default.Get<T>();
-        using var consumer = new ConsumerBuilder<string, string>(new ConsumerConfig
-        {
-            BootstrapServers = Broker.BootstrapServers,
-            GroupId = $"{_name}-tests-{Guid.NewGuid():N}",
-            AutoOffsetReset = AutoOffsetReset.Earliest,
-            EnableAutoCommit = false,
-        }).Build();
-        consumer.Subscribe(type.Topic);
-        var deadline = DateTime.UtcNow + timeout;
+        T? Read(ConsumeResult<string, string> result) =>
+            result.Message.Headers.TryGetLastBytes(EventHeaders.EventType, out var name) && Encoding.UTF8.GetString(name) == type.Name
+                ? (T)EventJson.Deserialize(Encoding.UTF8.GetBytes(result.Message.Value), typeof(T))
+                : null;
+
+        using var consumer = TopicReader.Subscribe(Broker.BootstrapServers, type.Topic);
         try
         {
-            while (DateTime.UtcNow < deadline)
-            {
-                ConsumeResult<string, string>? result;
-                try
-                {
-                    result = consumer.Consume(TimeSpan.FromMilliseconds(500));
-                }
-                catch (ConsumeException ex) when (ex.Error.Code == ErrorCode.UnknownTopicOrPart)
-                {
-                    // Confluent.Kafka 2.x reports a subscribed topic that is not there yet; the first event creates it.
-                    continue;
-                }
-                if (result?.Message is null
-                    || !result.Message.Headers.TryGetLastBytes(EventHeaders.EventType, out var name)
-                    || Encoding.UTF8.GetString(name) != type.Name)
-                {
-                    continue;
-                }
-                var @event = (T)EventJson.Deserialize(Encoding.UTF8.GetBytes(result.Message.Value), typeof(T));
-                if (match(@event))
-                {
-                    return @event;
-                }
-            }
+            var result = TopicReader.ConsumeUntil(consumer, r => Read(r) is { } @event && match(@event), timeout);
+            Assert.True(result is not null, $"no matching {type.Name} on {type.Topic} within {timeout}");
+            return Read(result)!;
         }
         finally
         {
             consumer.Close();
         }
-        Assert.Fail($"no matching {type.Name} on {type.Topic} within {timeout}");
-        return null!;
     }
 
     public async Task DisposeAsync()

@@ -80,34 +80,8 @@ public static partial class TestKafka
     }
 
     /// <summary>Reads a topic from the beginning (in a fresh group) until <paramref name="expected"/> messages arrived.</summary>
-    public static List<ConsumeResult<string, string>> ReadTopic(string bootstrapServers, string topic, int expected, TimeSpan? timeout = null)
-    {
-        using var consumer = new ConsumerBuilder<string, string>(new ConsumerConfig
-        {
-            BootstrapServers = bootstrapServers,
-            GroupId = "test-reader-" + Guid.NewGuid().ToString("N"),
-            AutoOffsetReset = AutoOffsetReset.Earliest,
-            EnableAutoCommit = false,
-        }).Build();
-        consumer.Subscribe(topic);
-        var results = new List<ConsumeResult<string, string>>();
-        var deadline = DateTime.UtcNow + (timeout ?? Bounded);
-        try
-        {
-            while (results.Count < expected && DateTime.UtcNow < deadline)
-            {
-                if (consumer.Consume(TimeSpan.FromMilliseconds(250)) is { IsPartitionEOF: false } result)
-                {
-                    results.Add(result);
-                }
-            }
-        }
-        finally
-        {
-            consumer.Close();
-        }
-        return results;
-    }
+    public static List<ConsumeResult<string, string>> ReadTopic(string bootstrapServers, string topic, int expected, TimeSpan? timeout = null) =>
+        TopicReader.Read(bootstrapServers, topic, expected, timeout ?? Bounded);
 
     /// <summary>The group's committed offsets for every partition of <paramref name="topic"/> (without joining the group).</summary>
     public static Dictionary<int, long> Committed(string bootstrapServers, string group, string topic)
