@@ -1,5 +1,8 @@
 using EStore.Cart.Apis;
 using EStore.Cart.Data;
+using EStore.Cart.Messaging;
+using EStore.Cart.Services;
+using EStore.Contracts.Events;
 using EStore.Platform.Data;
 using EStore.Platform.Hosting;
 using EStore.Platform.Messaging;
@@ -8,9 +11,10 @@ using EStore.Platform.Security;
 var builder = ServiceHost.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddServiceDatabase<CartDbContext>();
-// No topic of its own yet: add messaging.Publishes(...) and messaging.Consumes<TEvent, THandler>() here when it has one.
-builder.AddKafkaMessaging<CartDbContext>(_ => { });
+// No topic of its own: it only listens for confirmed orders, to empty the cart they were placed from.
+builder.AddKafkaMessaging<CartDbContext>(messaging => messaging.Consumes<OrderConfirmed, OrderConfirmedHandler>());
 builder.AddServiceAuthentication();
+builder.AddCartServices();
 
 var app = builder.Build();
 app.MapServiceDefaults();

@@ -1,14 +1,12 @@
 using System.Net;
 using EStore.Cart.Data;
+using EStore.Cart.Tests.Infrastructure;
 using EStore.Platform.Messaging;
 using EStore.Platform.Security;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace EStore.Cart.Tests;
-
-/// <summary>cart-service in a <see cref="ServiceStack{TEntryPoint}"/>: PostgreSQL, the mock broker, test tokens.</summary>
-public sealed class CartStack() : ServiceStack<Program>("cart");
 
 /// <summary>cart-service starts as the mesh runs it, before any domain code: database, health, OpenAPI, its route prefix.</summary>
 public sealed class ServiceStartTests(CartStack stack) : IClassFixture<CartStack>
