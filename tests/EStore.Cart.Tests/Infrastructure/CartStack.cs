@@ -2,6 +2,7 @@ extern alias product;
 
 using EStore.Contracts.Events;
 using EStore.Platform.Security;
+using Microsoft.Extensions.DependencyInjection;
 using ProductApp = EStore.Testing.ServiceApp<product::Program>;
 
 namespace EStore.Cart.Tests.Infrastructure;
@@ -46,14 +47,14 @@ public sealed class CartStack() : ServiceStack<Program>("cart"), IAsyncLifetime
     /// Another cart-service instance on the same database and broker; <paramref name="productServiceUrl"/> replaces
     /// product-service's address (a dead one makes product-service "down" for it).
     /// </summary>
-    public ServiceApp<Program> StartInstance(Uri? productServiceUrl = null)
+    public ServiceApp<Program> StartInstance(Uri? productServiceUrl = null, Action<IServiceCollection>? testServices = null)
     {
         var settings = new Dictionary<string, string?>(_settings);
         if (productServiceUrl is not null)
         {
             settings["Carts:ProductServiceUrl"] = productServiceUrl.ToString();
         }
-        return ServiceApp<Program>.Start(settings);
+        return ServiceApp<Program>.Start(settings, testServices);
     }
 
     /// <summary>A new customer: id and token.</summary>
