@@ -89,10 +89,11 @@ allow payment-service Read identity.events order.events
 allow payment-service Write order.events.dlq
 groups payment-service
 
-# cart-service: TODO fill in its topic rights from its Program.cs: Write its own topic, Read each topic it consumes and
-# Write that topic's .dlq. It validates tokens, so it reads identity.events (TokenRevoked).
+# cart-service publishes nothing; it reads order.events (OrderConfirmed empties the cart) and identity.events
+# (TokenRevoked, as every token validator).
 principal cart-service "$KAFKA_PASSWORD_CART"
-allow cart-service Read identity.events
+allow cart-service Read identity.events order.events
+allow cart-service Write order.events.dlq
 groups cart-service
 
 echo "kafka security ready"
