@@ -86,7 +86,7 @@ gateway) has a cart of 10 lines, each a different demo variant.
 
 (a) \`GET /api/carts/{id}\` through the gateway with the shopper's JWT: the gateway validates the token and proxies,
 cart-service reads the cart and asks product-service once for all 10 variants (\`GET /api/products/variants?ids=\`,
-through discovery, with the forwarded token), then prices the lines and totals per currency.
+through discovery, anonymous: public data), then prices the lines and totals per currency.
 (b) \`GET /api/products/{id}\` through the gateway, anonymous: one product-service read.
 
 | Connections | (a) cart req/s | (b) product req/s | a/b | p99 (a) ms | p99 (b) ms | p99 a/b | Target (a/b >= 0.5, p99 a/b < 2) |

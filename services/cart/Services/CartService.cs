@@ -90,7 +90,7 @@ public sealed class CartService(CartDbContext db, ProductClient products, IOptio
     public async Task<Result<CartView>> GetAsync(CartKey key, CancellationToken cancellationToken)
     {
         var found = await LocateAsync(key, change: false, cancellationToken);
-        return found.Error is { } error ? error : await ViewAsync(found.Value!, cancellationToken);
+        return found.Error is { } error ? error : await ViewAsync(found.Value!, found.Value!.Lines, cancellationToken);
     }
 
     /// <summary>Adds units of a variant: to its line when the cart has one, else as a new line.</summary>
@@ -135,7 +135,7 @@ public sealed class CartService(CartDbContext db, ProductClient products, IOptio
         {
             return LineNotFound(variantId);
         }
-        await TouchAsync(cart.Id, cancellationToken);
+        await TouchAsync(cart, cancellationToken);
         return Result.Success;
     }
 
@@ -147,7 +147,7 @@ public sealed class CartService(CartDbContext db, ProductClient products, IOptio
             return error;
         }
         await db.Lines.Where(l => l.CartId == found.Value!.Id).ExecuteDeleteAsync(cancellationToken);
-        await TouchAsync(found.Value!.Id, cancellationToken);
+        await TouchAsync(found.Value!, cancellationToken);
         return Result.Success;
     }
 
@@ -177,7 +177,7 @@ public sealed class CartService(CartDbContext db, ProductClient products, IOptio
         await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
         {
             // Lock both carts; a second merge of the same guest cart waits, then finds it gone.
-            if (await TouchAsync(target.Id, cancellationToken) == 0 || await TouchAsync(guest.Value!.Id, cancellationToken) == 0)
+            if (await TouchAsync(target, cancellationToken) == 0 || await TouchAsync(guest.Value!, cancellationToken) == 0)
             {
                 return CartErrors.GuestCartNotFound;
             }
@@ -238,7 +238,7 @@ public sealed class CartService(CartDbContext db, ProductClient products, IOptio
                 : "This variant is no longer for sale.");
         }
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        if (await TouchAsync(cart.Id, cancellationToken) == 0)
+        if (await TouchAsync(cart, cancellationToken) == 0)
         {
             return key is GuestCartKey ? CartErrors.GuestCartNotFound : CartErrors.CartNotFound(cart.Id);
         }
@@ -297,7 +297,7 @@ public sealed class CartService(CartDbContext db, ProductClient products, IOptio
         switch (key)
         {
             case UserCartKey(var caller, var id):
-                var cart = await db.Carts.SingleOrDefaultAsync(c => c.Id == id, cancellationToken);
+                var cart = await Carts(change).SingleOrDefaultAsync(c => c.Id == id, cancellationToken);
                 if (cart is not null && cart.OwnerId == caller.Id)
                 {
                     return cart;
@@ -309,12 +309,15 @@ public sealed class CartService(CartDbContext db, ProductClient products, IOptio
                 return change ? CartErrors.ReadOnlyForAdmins : cart;
             case GuestCartKey(var token):
                 var hash = HashToken(token);
-                var guest = await db.Carts.SingleOrDefaultAsync(c => c.GuestTokenHash == hash && c.OwnerId == null, cancellationToken);
+                var guest = await Carts(change).SingleOrDefaultAsync(c => c.GuestTokenHash == hash && c.OwnerId == null, cancellationToken);
                 return guest is null || Expired(guest) ? CartErrors.GuestCartNotFound : guest;
             default:
                 throw new ArgumentOutOfRangeException(nameof(key), key, "an unknown kind of cart key");
         }
     }
+
+    // A read takes the lines in the same query; a change works on the cart row alone, tracked.
+    private IQueryable<Data.Cart> Carts(bool change) => change ? db.Carts : db.Carts.AsNoTracking().Include(c => c.Lines);
 
     private bool Expired(Data.Cart guest) => guest.UpdatedAt + TimeSpan.FromDays(Limits.GuestCartLifetimeDays) <= time.GetUtcNow();
 
@@ -341,17 +344,19 @@ public sealed class CartService(CartDbContext db, ProductClient products, IOptio
     }
 
     /// <summary>Marks the cart changed now; the UPDATE also locks its row until the transaction ends. 0 when it is gone.</summary>
-    private Task<int> TouchAsync(Guid cartId, CancellationToken cancellationToken)
+    private Task<int> TouchAsync(Data.Cart cart, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        return db.Carts.Where(c => c.Id == cartId).ExecuteUpdateAsync(s => s.SetProperty(c => c.UpdatedAt, now), cancellationToken);
+        cart.UpdatedAt = now;
+        return db.Carts.Where(c => c.Id == cart.Id).ExecuteUpdateAsync(s => s.SetProperty(c => c.UpdatedAt, now), cancellationToken);
     }
 
-    private async Task<CartView> ViewAsync(Data.Cart cart, CancellationToken cancellationToken)
+    private async Task<CartView> ViewAsync(Data.Cart cart, CancellationToken cancellationToken) =>
+        await ViewAsync(cart, await db.Lines.AsNoTracking().Where(l => l.CartId == cart.Id).ToListAsync(cancellationToken), cancellationToken);
+
+    private async Task<CartView> ViewAsync(Data.Cart cart, IReadOnlyList<CartLine> stored, CancellationToken cancellationToken)
     {
-        var lines = await db.Lines.AsNoTracking().Where(l => l.CartId == cart.Id).OrderBy(l => l.AddedAt).ThenBy(l => l.VariantId)
-            .ToListAsync(cancellationToken);
-        var updatedAt = await db.Carts.AsNoTracking().Where(c => c.Id == cart.Id).Select(c => c.UpdatedAt).FirstOrDefaultAsync(cancellationToken);
+        var lines = stored.OrderBy(l => l.AddedAt).ThenBy(l => l.VariantId).ToList();
         var live = await products.LookupAsync([.. lines.Select(l => l.VariantId)], cancellationToken);
         var views = lines.Select(line => LineView(line, live)).ToList();
         var totals = views.Where(v => v.LineTotal is not null)
@@ -359,8 +364,7 @@ public sealed class CartService(CartDbContext db, ProductClient products, IOptio
             .OrderBy(g => g.Key, StringComparer.Ordinal)
             .Select(g => new MoneyTotal(g.Key, g.Sum(v => v.LineTotal!.Value)))
             .ToList();
-        return new CartView(cart.Id, cart.Name, cart.IsDefault, cart.OwnerId is null, views, totals, lines.Sum(l => l.Quantity), live is null,
-            updatedAt == default ? cart.UpdatedAt : updatedAt);
+        return new CartView(cart.Id, cart.Name, cart.IsDefault, cart.OwnerId is null, views, totals, lines.Sum(l => l.Quantity), live is null, cart.UpdatedAt);
     }
 
     private static CartLineView LineView(CartLine line, IReadOnlyDictionary<Guid, ProductVariant>? live)

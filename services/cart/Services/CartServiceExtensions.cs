@@ -1,5 +1,4 @@
 using EStore.Platform.Hosting;
-using EStore.Platform.Security;
 using Microsoft.Extensions.Options;
 
 namespace EStore.Cart.Services;
@@ -11,13 +10,14 @@ public static class CartServiceExtensions
     {
         builder.AddValidatedOptions<CartOptions>(CartOptions.Section);
         builder.Services.AddScoped<CartService>();
-        // Through discovery, with the caller's token when there is one; a slow product-service gets a short limit.
+        // Through discovery; the lookup is public data, so no caller token travels with it (nor needs validating
+        // again). A slow product-service gets a short limit.
         builder.Services.AddHttpClient<ProductClient>((sp, http) =>
         {
             var options = sp.GetRequiredService<IOptions<CartOptions>>().Value;
             http.BaseAddress = options.ProductServiceUrl;
             http.Timeout = TimeSpan.FromSeconds(options.DependencyTimeoutSeconds);
-        }).AddServiceDiscovery().ForwardCallerToken();
+        }).AddServiceDiscovery();
         builder.Services.AddSingleton<GuestCartSweep>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<GuestCartSweep>());
         return builder;

@@ -27,8 +27,8 @@ public sealed record ProductVariant(
 }
 
 /// <summary>
-/// product-service's variant lookup: one call for any number of a cart's lines, with the caller's token when there is
-/// one (the data is public, so guests call anonymously). Any failure (no instance, timeout, error status, malformed
+/// product-service's variant lookup: one call for any number of a cart's lines, anonymous (public data: no caller
+/// token travels, and product-service need not validate one again). Any failure (no instance, timeout, error status, malformed
 /// answer) is "unavailable": null, never an exception.
 /// </summary>
 public sealed partial class ProductClient(HttpClient http, ILogger<ProductClient> logger)
