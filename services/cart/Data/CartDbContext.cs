@@ -1,5 +1,6 @@
 using EStore.Platform.Messaging;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 namespace EStore.Cart.Data;
 
@@ -33,6 +34,16 @@ public sealed class CartDbContext(DbContextOptions<CartDbContext> options) : DbC
         line.Property(l => l.ShopName).HasMaxLength(CartLimits.ProductName);
         line.Property(l => l.Currency).HasMaxLength(3);
         line.Property(l => l.PriceWhenAdded).HasPrecision(18, 2);
+
+        if (Database.IsSqlite())
+        {
+            // SQLite cannot compare or sort DateTimeOffset text (the guest-cart sweep compares UpdatedAt): stored as
+            // sortable integers there. PostgreSQL keeps timestamptz.
+            var converter = new DateTimeOffsetToBinaryConverter();
+            cart.Property(c => c.CreatedAt).HasConversion(converter);
+            cart.Property(c => c.UpdatedAt).HasConversion(converter);
+            line.Property(l => l.AddedAt).HasConversion(converter);
+        }
     }
 }
 

@@ -45,11 +45,16 @@ public sealed class CartStack() : ServiceStack<Program>("cart"), IAsyncLifetime
 
     /// <summary>
     /// Another cart-service instance on the same database and broker; <paramref name="productServiceUrl"/> replaces
-    /// product-service's address (a dead one makes product-service "down" for it).
+    /// product-service's address (a dead one makes product-service "down" for it); <paramref name="overrides"/> other settings.
     /// </summary>
-    public ServiceApp<Program> StartInstance(Uri? productServiceUrl = null, Action<IServiceCollection>? testServices = null)
+    public ServiceApp<Program> StartInstance(
+        Uri? productServiceUrl = null, Action<IServiceCollection>? testServices = null, IDictionary<string, string?>? overrides = null)
     {
         var settings = new Dictionary<string, string?>(_settings);
+        foreach (var (key, value) in overrides ?? new Dictionary<string, string?>())
+        {
+            settings[key] = value;
+        }
         if (productServiceUrl is not null)
         {
             settings["Carts:ProductServiceUrl"] = productServiceUrl.ToString();
