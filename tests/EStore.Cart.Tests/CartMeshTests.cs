@@ -1,7 +1,6 @@
 using System.Net;
-using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using System.Text.Json;
+using EStore.Cart.Tests.Infrastructure;
 using EStore.Mesh;
 using EStore.Platform.Security;
 
@@ -60,19 +59,7 @@ public sealed class CartMeshTests(CartMeshFixture mesh) : IClassFixture<CartMesh
     private async Task<(HttpStatusCode Status, JsonElement Body, HttpResponseMessage Response)> SendAsync(
         HttpMethod method, string path, object? body, string? token = null, string? cartToken = null)
     {
-        using var request = new HttpRequestMessage(method, path);
-        if (body is not null)
-        {
-            request.Content = JsonContent.Create(body);
-        }
-        if (token is not null)
-        {
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        }
-        if (cartToken is not null)
-        {
-            request.Headers.Add("X-Cart-Token", cartToken);
-        }
+        using var request = CartHelpers.Request(method, path, body, token, cartToken);
         var response = await mesh.Gateway.SendAsync(request);
         var text = await response.Content.ReadAsStringAsync();
         return (response.StatusCode, text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone(), response);

@@ -65,20 +65,20 @@ public static class CartHelpers
     public static async Task<HttpResponseMessage> SendWithCartTokenAsync(
         this CartStack stack, HttpMethod method, string path, object? body, string? token, string? cartToken, HttpClient? via = null)
     {
-        using var request = new HttpRequestMessage(method, path);
-        if (body is not null)
-        {
-            request.Content = body as HttpContent ?? JsonContent.Create(body);
-        }
-        if (token is not null)
-        {
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        }
+        using var request = Request(method, path, body, token, cartToken);
+        return await (via ?? stack.App.Http).SendAsync(request);
+    }
+
+    /// <summary>A request with a JSON body (or the content given), a bearer token and a guest cart token, each optional.</summary>
+    public static HttpRequestMessage Request(HttpMethod method, string path, object? body, string? token, string? cartToken)
+    {
+        var request = new HttpRequestMessage(method, path) { Content = body is null ? null : body as HttpContent ?? JsonContent.Create(body) };
+        request.Headers.Authorization = token is null ? null : new AuthenticationHeaderValue("Bearer", token);
         if (cartToken is not null)
         {
             request.Headers.Add("X-Cart-Token", cartToken);
         }
-        return await (via ?? stack.App.Http).SendAsync(request);
+        return request;
     }
 
     /// <summary>The caller's default cart id (made on first use).</summary>
