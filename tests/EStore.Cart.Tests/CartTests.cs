@@ -98,6 +98,24 @@ public sealed class CartTests(CartStack stack)
         Assert.DoesNotContain(cart, (await stack.GetAsync("/api/carts", stranger)).EnumerateArray().Select(c => c.GetProperty("id").GetGuid()));
     }
 
+    [Fact]
+    public async Task An_admin_lists_another_users_carts_and_a_customer_cannot()
+    {
+        var (owner, ownerToken) = stack.Customer();
+        var (_, stranger) = stack.Customer();
+        var cart = await stack.DefaultCartAsync(ownerToken);
+
+        var listed = await stack.GetAsync($"/api/carts?userId={owner}", stack.Admin);
+        using var byStranger = await stack.SendAsync(HttpMethod.Get, $"/api/carts?userId={owner}", null, stranger);
+        using var malformed = await stack.SendAsync(HttpMethod.Get, "/api/carts?userId=not-a-uuid", null, stack.Admin);
+
+        Assert.Equal([cart], listed.EnumerateArray().Select(c => c.GetProperty("id").GetGuid()));
+        await byStranger.AssertProblemAsync(HttpStatusCode.Forbidden);
+        await malformed.AssertProblemAsync(HttpStatusCode.BadRequest);
+        // Listing for support makes nothing: a user who never used carts has none.
+        Assert.Empty((await stack.GetAsync($"/api/carts?userId={Guid.NewGuid()}", stack.Admin)).EnumerateArray());
+    }
+
     // Every endpoint on one cart, reads first; DELETE of the cart last.
     private static (HttpMethod, string, object?)[] Changes(Guid cart, Guid variant) =>
     [

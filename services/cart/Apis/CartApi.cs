@@ -19,7 +19,7 @@ public static class CartApi
     {
         var group = endpoints.MapGroup("/api/carts").WithTags("Cart")
             .RequireAuthorization(AuthorizationPolicies.Authenticated);
-        group.MapGet("", async (CurrentUser caller, CartService carts, CancellationToken ct) => TypedResults.Ok(await carts.ListAsync(caller, ct)));
+        group.MapGet("", async (Guid? userId, CurrentUser caller, CartService carts, CancellationToken ct) => (await carts.ListAsync(caller, userId, ct)).AsOk());
         group.MapPost("", CreateAsync);
         group.MapPost("/merge", async (CurrentUser caller, HttpContext http, CartService carts, CancellationToken ct) =>
             (await carts.MergeAsync(caller, GuestToken(http), ct)).AsOk());

@@ -23,9 +23,21 @@ public sealed class CartService(CartDbContext db, ProductClient products, IOptio
 
     private CartOptions Limits => settings.Value;
 
-    /// <summary>The caller's carts, default first; the default one is made on first use.</summary>
-    public async Task<IReadOnlyList<CartSummary>> ListAsync(CurrentUser caller, CancellationToken cancellationToken)
+    /// <summary>
+    /// The caller's carts, default first; the default one is made on first use. An administrator may list another
+    /// user's carts (<paramref name="userId"/>) for support, without making any; anyone else naming another user gets 403.
+    /// </summary>
+    public async Task<Result<IReadOnlyList<CartSummary>>> ListAsync(CurrentUser caller, Guid? userId, CancellationToken cancellationToken)
     {
+        if (userId is { } other && other != caller.Id)
+        {
+            if (!caller.IsAdmin)
+            {
+                return Error.Forbidden("Only administrators may list another user's carts.");
+            }
+            return await Summaries(db.Carts.Where(c => c.OwnerId == other).OrderByDescending(c => c.IsDefault).ThenBy(c => c.Id))
+                .ToListAsync(cancellationToken);
+        }
         await DefaultCartAsync(caller.Id, cancellationToken);
         return await Summaries(db.Carts.Where(c => c.OwnerId == caller.Id).OrderByDescending(c => c.IsDefault).ThenBy(c => c.Id))
             .ToListAsync(cancellationToken);
