@@ -89,4 +89,11 @@ allow payment-service Read identity.events order.events
 allow payment-service Write order.events.dlq
 groups payment-service
 
+# cart-service publishes nothing; it reads order.events (OrderConfirmed empties the cart) and identity.events
+# (TokenRevoked, as every token validator).
+principal cart-service "$KAFKA_PASSWORD_CART"
+allow cart-service Read identity.events order.events
+allow cart-service Write order.events.dlq
+groups cart-service
+
 echo "kafka security ready"

@@ -18,6 +18,38 @@ public sealed record ProductDto(
 /// <summary>A variant with its stock level.</summary>
 public sealed record VariantDto(Guid Id, string Sku, string Name, decimal Price, int Stock, int LowStockThreshold, string StockStatus);
 
+/// <summary>
+/// One variant of <c>GET /api/products/variants?ids=</c>. <see cref="State"/> is <c>AVAILABLE</c> (every member set),
+/// <c>DELETED</c> (the product was deleted) or <c>HIDDEN</c> (its shop is not active); the last two carry only the id.
+/// </summary>
+public sealed record VariantLookupDto(
+    Guid VariantId,
+    string State,
+    Guid? ProductId,
+    string? ProductName,
+    string? VariantName,
+    Guid? ShopId,
+    string? ShopName,
+    decimal? Price,
+    string? Currency,
+    int? Available,
+    string? StockStatus)
+{
+    /// <summary>A variant that is no longer for sale: only its id and why.</summary>
+    public static VariantLookupDto Unavailable(Guid variantId, string state) => new(variantId, state, null, null, null, null, null, null, null, null, null);
+}
+
+/// <summary>The states of <see cref="VariantLookupDto.State"/>.</summary>
+public static class VariantStates
+{
+    public const string Available = "AVAILABLE";
+    public const string Deleted = "DELETED";
+    public const string Hidden = "HIDDEN";
+
+    /// <summary>The most ids one lookup takes (a cart's line limit).</summary>
+    public const int MaxIds = 100;
+}
+
 /// <summary>One page of a list, with the total count for pagination.</summary>
 public sealed record PagedResult<T>(IReadOnlyList<T> Items, int Page, int Size, int Total);
 

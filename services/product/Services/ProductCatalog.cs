@@ -103,6 +103,37 @@ public sealed class ProductCatalog(ProductDbContext db)
         return (await ToDtosAsync([product], cancellationToken))[0];
     }
 
+    /// <summary>
+    /// Several variants in one query, for other services (cart-service reads a whole cart with one call). A deleted
+    /// product's or a hidden shop's variant answers only its id and state, never its details; unknown ids are left out.
+    /// </summary>
+    public async Task<IReadOnlyList<VariantLookupDto>> LookupVariantsAsync(IReadOnlyCollection<Guid> variantIds, CancellationToken cancellationToken)
+    {
+        var rows = await db.Variants.AsNoTracking()
+            .Where(v => variantIds.Contains(v.Id))
+            .Join(db.Products.AsNoTracking(), v => v.ProductId, p => p.Id, (v, p) => new
+            {
+                Variant = v,
+                Product = p,
+                Shop = db.Shops.Where(s => s.Id == p.ShopId).Select(s => new { s.Name, s.Status }).FirstOrDefault(),
+            })
+            .ToListAsync(cancellationToken);
+        return [.. rows.Select(r =>
+        {
+            if (r.Product.DeletedAt is not null)
+            {
+                return VariantLookupDto.Unavailable(r.Variant.Id, VariantStates.Deleted);
+            }
+            if (r.Product.ShopId is not null && r.Shop?.Status != ShopStatus.Active)
+            {
+                return VariantLookupDto.Unavailable(r.Variant.Id, VariantStates.Hidden);
+            }
+            var available = r.Variant.Stock - r.Variant.Reserved;
+            return new VariantLookupDto(r.Variant.Id, VariantStates.Available, r.Product.Id, r.Product.Name, r.Variant.Name,
+                r.Product.ShopId, r.Shop?.Name, r.Variant.Price, r.Product.Currency, available, StockLevels.Of(available, r.Variant.LowStockThreshold));
+        })];
+    }
+
     // SQLite has no ranking: products whose name holds the first word come first, then the second word, and so on.
     private static IOrderedQueryable<Data.Product> ByNameMatches(IQueryable<Data.Product> products, IReadOnlyList<string> words)
     {
