@@ -1,5 +1,8 @@
 using EStore.Address.Apis;
 using EStore.Address.Data;
+using EStore.Address.Messaging;
+using EStore.Address.Services;
+using EStore.Contracts.Events;
 using EStore.Platform.Data;
 using EStore.Platform.Hosting;
 using EStore.Platform.Messaging;
@@ -8,9 +11,10 @@ using EStore.Platform.Security;
 var builder = ServiceHost.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddServiceDatabase<AddressDbContext>();
-// No topic of its own yet: add messaging.Publishes(...) and messaging.Consumes<TEvent, THandler>() here when it has one.
-builder.AddKafkaMessaging<AddressDbContext>(_ => { });
+// Publishes nothing: no other service needs to hear of address changes (orders keep their own snapshot).
+builder.AddKafkaMessaging<AddressDbContext>(messaging => messaging.Consumes<UserDisabled, UserDisabledHandler>());
 builder.AddServiceAuthentication();
+builder.AddAddressServices();
 
 var app = builder.Build();
 app.MapServiceDefaults();

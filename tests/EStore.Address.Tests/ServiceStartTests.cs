@@ -1,14 +1,12 @@
 using System.Net;
 using EStore.Address.Data;
+using EStore.Address.Tests.Infrastructure;
 using EStore.Platform.Messaging;
 using EStore.Platform.Security;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace EStore.Address.Tests;
-
-/// <summary>address-service in a <see cref="ServiceStack{TEntryPoint}"/>: PostgreSQL, the mock broker, test tokens.</summary>
-public sealed class AddressStack() : ServiceStack<Program>("address");
 
 /// <summary>address-service starts as the mesh runs it, before any domain code: database, health, OpenAPI, its route prefix.</summary>
 public sealed class ServiceStartTests(AddressStack stack) : IClassFixture<AddressStack>
