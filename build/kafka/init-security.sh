@@ -89,10 +89,10 @@ allow payment-service Read identity.events order.events
 allow payment-service Write order.events.dlq
 groups payment-service
 
-# address-service: TODO fill in its topic rights from its Program.cs: Write its own topic, Read each topic it consumes and
-# Write that topic's .dlq. It validates tokens, so it reads identity.events (TokenRevoked).
+# address-service publishes nothing; it consumes identity.events (UserDisabled, and TokenRevoked as every validator).
 principal address-service "$KAFKA_PASSWORD_ADDRESS"
 allow address-service Read identity.events
+allow address-service Write identity.events.dlq
 groups address-service
 
 echo "kafka security ready"
