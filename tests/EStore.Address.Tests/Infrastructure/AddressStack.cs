@@ -6,8 +6,13 @@ using EStore.Platform.Security;
 namespace EStore.Address.Tests.Infrastructure;
 
 /// <summary>address-service in a <see cref="ServiceStack{TEntryPoint}"/>: PostgreSQL, the mock broker, test tokens.</summary>
-public sealed class AddressStack() : ServiceStack<Program>("address")
+public class AddressStack(string name) : ServiceStack<Program>(name)
 {
+    public AddressStack()
+        : this("address")
+    {
+    }
+
     public const string Prefix = "/api/addresses";
 
     /// <summary>A new customer: their id and a token.</summary>
