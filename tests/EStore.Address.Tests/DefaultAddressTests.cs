@@ -177,22 +177,31 @@ public sealed class DefaultAddressTests(AddressStack stack) : IClassFixture<Addr
     }
 
     [Fact]
-    public async Task Concurrent_adds_never_pass_the_limit()
+    public async Task Concurrent_adds_on_two_instances_never_pass_the_limit()
     {
+        var settings = ServiceApp<Program>.Settings(stack.Broker.BootstrapServers, stack.Database, stack.Tokens.JwksUrl);
+        await using var second = ServiceApp<Program>.Start(settings);
+        HttpClient[] instances = [stack.App.Http, second.Http];
         var (_, token) = stack.Customer();
         for (var i = 0; i < 17; i++)
         {
             await stack.AddAsync(token, AddressBodies.Valid($"Address {i}"));
         }
+        using var start = new SemaphoreSlim(0);
 
-        var answers = await Task.WhenAll(Enumerable.Range(0, 6).Select(async i =>
+        var pending = Enumerable.Range(0, 24).Select(async i =>
         {
-            using var response = await stack.SendAsync(HttpMethod.Post, Prefix, AddressBodies.Valid($"Late {i}"), token);
+            using var request = new HttpRequestMessage(HttpMethod.Post, Prefix) { Content = AddressStack.Json(AddressBodies.Valid($"Late {i}")) };
+            request.Headers.Authorization = new("Bearer", token);
+            await start.WaitAsync();
+            using var response = await instances[i % 2].SendAsync(request);
             return response.StatusCode;
-        }));
+        }).ToList();
+        start.Release(pending.Count);
+        var answers = await Task.WhenAll(pending);
 
         Assert.Equal(3, answers.Count(s => s == HttpStatusCode.Created));
-        Assert.Equal(3, answers.Count(s => s == HttpStatusCode.Conflict));
+        Assert.Equal(21, answers.Count(s => s == HttpStatusCode.Conflict));
         Assert.Equal(20, (await stack.ListAsync(token)).Length);
     }
 

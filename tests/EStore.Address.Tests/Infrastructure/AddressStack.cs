@@ -6,10 +6,16 @@ using EStore.Platform.Security;
 namespace EStore.Address.Tests.Infrastructure;
 
 /// <summary>address-service in a <see cref="ServiceStack{TEntryPoint}"/>: PostgreSQL, the mock broker, test tokens.</summary>
-public class AddressStack(string name) : ServiceStack<Program>(name)
+public class AddressStack : ServiceStack<Program>
 {
     public AddressStack()
-        : this("address")
+        : base("address")
+    {
+    }
+
+    /// <summary>For stacks with other settings (xunit needs one public constructor per fixture).</summary>
+    protected AddressStack(string name)
+        : base(name)
     {
     }
 
