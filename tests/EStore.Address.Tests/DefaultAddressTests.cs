@@ -126,8 +126,7 @@ public sealed class DefaultAddressTests(AddressStack stack) : IClassFixture<Addr
     [Fact]
     public async Task Concurrent_first_adds_on_two_instances_end_with_exactly_one_default_of_each()
     {
-        var settings = ServiceApp<Program>.Settings(stack.Broker.BootstrapServers, stack.Database, stack.Tokens.JwksUrl);
-        await using var second = ServiceApp<Program>.Start(settings);
+        await using var second = stack.SecondInstance();
         HttpClient[] instances = [stack.App.Http, second.Http];
         for (var round = 0; round < 5; round++)
         {
@@ -154,8 +153,7 @@ public sealed class DefaultAddressTests(AddressStack stack) : IClassFixture<Addr
     [Fact]
     public async Task Concurrent_default_changes_on_two_instances_leave_exactly_one_default()
     {
-        var settings = ServiceApp<Program>.Settings(stack.Broker.BootstrapServers, stack.Database, stack.Tokens.JwksUrl);
-        await using var second = ServiceApp<Program>.Start(settings);
+        await using var second = stack.SecondInstance();
         HttpClient[] instances = [stack.App.Http, second.Http];
         var (_, token) = stack.Customer();
         var ids = new List<Guid>();
@@ -179,8 +177,7 @@ public sealed class DefaultAddressTests(AddressStack stack) : IClassFixture<Addr
     [Fact]
     public async Task Concurrent_adds_on_two_instances_never_pass_the_limit()
     {
-        var settings = ServiceApp<Program>.Settings(stack.Broker.BootstrapServers, stack.Database, stack.Tokens.JwksUrl);
-        await using var second = ServiceApp<Program>.Start(settings);
+        await using var second = stack.SecondInstance();
         HttpClient[] instances = [stack.App.Http, second.Http];
         var (_, token) = stack.Customer();
         for (var i = 0; i < 17; i++)

@@ -73,11 +73,9 @@ public sealed class AddressMesh : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
+        // The processes stop before their databases are dropped.
+        await (Mesh?.DisposeAsync() ?? ValueTask.CompletedTask);
         Gateway?.Dispose();
-        if (Mesh is not null)
-        {
-            await Mesh.DisposeAsync();
-        }
         await TestPostgres.DropAsync(_identityDatabase);
         await TestPostgres.DropAsync(AddressDatabase);
     }

@@ -45,6 +45,10 @@ public class AddressStack : ServiceStack<Program>
     /// <summary>Reads an address the caller may see.</summary>
     public Task<JsonElement> ReadAsync(string token, Guid id) => GetAsync($"{Prefix}/{id}", token);
 
+    /// <summary>Another instance of the service on the same database and broker (the caller disposes it).</summary>
+    public ServiceApp<Program> SecondInstance() =>
+        ServiceApp<Program>.Start(ServiceApp<Program>.Settings(Broker.BootstrapServers, Database, Tokens.JwksUrl));
+
     /// <summary>A JSON body sent as it is written, for bodies a typed client could not produce.</summary>
     public static StringContent Raw(string json) => new(json, System.Text.Encoding.UTF8, "application/json");
 
