@@ -96,4 +96,10 @@ allow cart-service Read identity.events order.events
 allow cart-service Write order.events.dlq
 groups cart-service
 
+# address-service publishes nothing; it consumes identity.events (UserDisabled, and TokenRevoked as every validator).
+principal address-service "$KAFKA_PASSWORD_ADDRESS"
+allow address-service Read identity.events
+allow address-service Write identity.events.dlq
+groups address-service
+
 echo "kafka security ready"

@@ -4,9 +4,9 @@ using EStore.Cart.Messaging;
 using EStore.Cart.Services;
 using EStore.Contracts.Events;
 using EStore.Platform.Data;
-using EStore.ServiceDefaults;
 using EStore.Platform.Messaging;
 using EStore.Platform.Security;
+using EStore.ServiceDefaults;
 
 var builder = ServiceHost.CreateBuilder(args);
 builder.AddServiceDefaults();
