@@ -141,6 +141,8 @@ public sealed class CartTests(CartStack stack)
         { "GET", "/api/carts/not-a-uuid", null, HttpStatusCode.NotFound },
         { "POST", "/api/carts/not-a-uuid/items", "{\"variantId\": \"{variant}\", \"quantity\": 1}", HttpStatusCode.NotFound },
         { "POST", "/api/carts/{cart}/items", "", HttpStatusCode.BadRequest },
+        { "POST", "/api/carts/{cart}/items", null, HttpStatusCode.BadRequest },
+        { "PUT", "/api/carts/{cart}/items/{variant}", null, HttpStatusCode.BadRequest },
         { "POST", "/api/carts/{cart}/items", "not json", HttpStatusCode.BadRequest },
         { "POST", "/api/carts/{cart}/items", "{\"variantId\": \"not-a-uuid\", \"quantity\": 1}", HttpStatusCode.BadRequest },
         { "POST", "/api/carts/{cart}/items", "{\"variantId\": \"{variant}\", \"quantity\": \"two\"}", HttpStatusCode.BadRequest },

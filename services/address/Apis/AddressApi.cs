@@ -3,7 +3,6 @@ using EStore.Address.Services;
 using EStore.Platform.Errors;
 using EStore.Platform.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Http.Metadata;
 
 namespace EStore.Address.Apis;
 
@@ -30,17 +29,10 @@ public static class AddressApi
             (await book.SetDefaultAsync(id, DefaultKind.Billing, caller, ct)).ToOk());
 
         // The whole prefix is behind a token here too, not only at the gateway: a path no endpoint serves answers 401
-        // without one and the platform's 404 problem with one. Specific routes always win over these catch-alls. The
-        // one for methods with a body declares optional JSON like the endpoints: without that, a POST or PUT that has
-        // no Content-Type would land here (404) instead of at its endpoint (400: a body is required).
-        group.MapMethods("{**path}", [HttpMethods.Get, HttpMethods.Head, HttpMethods.Delete, HttpMethods.Options], NotFound)
-            .WithOrder(int.MaxValue).ExcludeFromDescription();
-        group.MapMethods("{**path}", [HttpMethods.Post, HttpMethods.Put, HttpMethods.Patch], NotFound)
-            .WithOrder(int.MaxValue).ExcludeFromDescription().WithMetadata(new AcceptsMetadata(["application/json"], isOptional: true));
+        // without one and the platform's 404 problem with one.
+        group.MapUnknownPaths();
         return endpoints;
     }
-
-    private static NotFound NotFound() => TypedResults.NotFound();
 
     private static async Task<Results<Created<AddressDto>, ProblemResult>> CreateAsync(
         AddressCaller caller, AddressRequest request, AddressBookService book, CancellationToken cancellationToken) =>

@@ -43,8 +43,8 @@ public static class CartApi
         MapCart(guest, http => new GuestCartKey(GuestToken(http)));
 
         // The whole prefix is behind a token here too, not only at the gateway: a path no endpoint serves answers 401
-        // without one and the platform's 404 problem with one. Specific routes always win over this catch-all.
-        group.MapFallback("{**path}", () => TypedResults.NotFound()).ExcludeFromDescription();
+        // without one and the platform's 404 problem with one.
+        group.MapUnknownPaths();
         return endpoints;
     }
 

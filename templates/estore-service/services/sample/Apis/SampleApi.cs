@@ -1,3 +1,4 @@
+using EStore.Platform.Errors;
 using EStore.Platform.Security;
 
 namespace EStore.Sample.Apis;
@@ -12,8 +13,8 @@ public static class SampleApi
         // Map the service's endpoints on the group here.
 
         // The whole prefix is behind a token here too, not only at the gateway: a path no endpoint serves answers 401
-        // without one and the platform's 404 problem with one. Specific routes always win over this catch-all.
-        group.MapFallback("{**path}", () => TypedResults.NotFound()).ExcludeFromDescription();
+        // without one and the platform's 404 problem with one.
+        group.MapUnknownPaths();
         return endpoints;
     }
 }
