@@ -12,35 +12,23 @@ namespace EStore.Address.Tests;
 /// Discovery, the gateway, identity-service and address-service as real processes on PostgreSQL, driven through the
 /// gateway with tokens identity-service signed: what a shopper and an administrator meet.
 /// </summary>
-public sealed class AddressMesh : IAsyncLifetime
+public sealed class AddressMesh() : MeshFixture("addrmesh", "identity-service", "address-service")
 {
     public const string AdminEmail = "root@address-mesh.test";
     public const string AdminPassword = "admin password for address mesh tests";
     private const string Password = "correct horse battery staple";
 
-    private readonly string _identityDatabase = TestPostgres.NewDatabase("addrmesh_identity");
+    public string AddressDatabase => DatabaseOf("address-service");
 
-    public string AddressDatabase { get; } = TestPostgres.NewDatabase("addrmesh_address");
-
-    public MeshHost Mesh { get; private set; } = null!;
-
-    public HttpClient Gateway { get; private set; } = null!;
-
-    public async Task InitializeAsync()
+    protected override Task ConfigureAsync(MeshHostOptions options)
     {
-        var options = MeshHostOptions.ForTests();
-        options.Apps = ["identity-service", "address-service"];
-        options.Databases["identity-service"] = new MeshDatabase("Postgres", _identityDatabase);
-        options.Databases["address-service"] = new MeshDatabase("Postgres", AddressDatabase);
         options.Environment["Messaging__Relay__PollIntervalMs"] = "100";
         options.Environment["Jwt__JwksMinRefreshSeconds"] = "1";
         var identity = new Dictionary<string, string?> { ["Identity__Admin__Email"] = AdminEmail, ["Identity__Admin__Password"] = AdminPassword };
         MeshSettings.RaiseIdentityRateLimits(identity);
         options.AppEnvironment["identity-service"] = identity;
         options.AppEnvironment["gateway"] = new Dictionary<string, string?> { ["Gateway__RateLimits__Strict__PermitLimit"] = "1000" };
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        Mesh = await MeshHost.StartAsync(options, timeout.Token);
-        Gateway = new HttpClient { BaseAddress = Mesh.GatewayUrl, Timeout = TimeSpan.FromSeconds(30) };
+        return Task.CompletedTask;
     }
 
     /// <summary>Registers a customer and logs them in: their id and access token.</summary>
@@ -69,15 +57,6 @@ public sealed class AddressMesh : IAsyncLifetime
         var text = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == status, $"{method} {path}: expected {(int)status}, got {(int)response.StatusCode}: {text}");
         return text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone();
-    }
-
-    public async Task DisposeAsync()
-    {
-        // The processes stop before their databases are dropped.
-        await (Mesh?.DisposeAsync() ?? ValueTask.CompletedTask);
-        Gateway?.Dispose();
-        await TestPostgres.DropAsync(_identityDatabase);
-        await TestPostgres.DropAsync(AddressDatabase);
     }
 }
 

@@ -11,44 +11,15 @@ namespace EStore.Cart.Tests;
 /// cart-service finds product-service through discovery, and shoppers reach carts through the gateway's routes.
 /// Tokens come from <see cref="TestTokens"/>, whose JWKS every process trusts.
 /// </summary>
-public sealed class CartMeshFixture : IAsyncLifetime
+public sealed class CartMeshFixture() : MeshFixture("cartmesh", "product-service", "cart-service")
 {
-    private readonly string _productDatabase = TestPostgres.NewDatabase("cartmesh_product");
-    private readonly string _cartDatabase = TestPostgres.NewDatabase("cartmesh_cart");
-
-    public MeshHost Mesh { get; private set; } = null!;
-
     public TestTokens Tokens { get; private set; } = null!;
 
-    public HttpClient Gateway { get; private set; } = null!;
-
-    public async Task InitializeAsync()
+    protected override async Task ConfigureAsync(MeshHostOptions options)
     {
-        Tokens = await TestTokens.StartAsync();
-        var options = MeshHostOptions.ForTests();
-        options.Apps = ["product-service", "cart-service"];
+        Tokens = Own(await TestTokens.StartAsync());
         options.SeedDemoData = true;
-        options.Databases["product-service"] = new MeshDatabase("Postgres", _productDatabase);
-        options.Databases["cart-service"] = new MeshDatabase("Postgres", _cartDatabase);
         options.Environment["Jwt__JwksUrl"] = Tokens.JwksUrl.ToString();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        Mesh = await MeshHost.StartAsync(options, timeout.Token);
-        Gateway = new HttpClient { BaseAddress = Mesh.GatewayUrl, Timeout = TimeSpan.FromSeconds(30) };
-    }
-
-    public async Task DisposeAsync()
-    {
-        Gateway?.Dispose();
-        if (Mesh is not null)
-        {
-            await Mesh.DisposeAsync();
-        }
-        if (Tokens is not null)
-        {
-            await Tokens.DisposeAsync();
-        }
-        await TestPostgres.DropAsync(_productDatabase);
-        await TestPostgres.DropAsync(_cartDatabase);
     }
 }
 

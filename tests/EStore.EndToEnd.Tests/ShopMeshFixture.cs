@@ -15,7 +15,7 @@ namespace EStore.EndToEnd.Tests;
 /// service on its own PostgreSQL database, every process exporting spans to an in-test
 /// <see cref="ZipkinCollector"/>. Driven through the gateway like a client would; shared by the shop tests.
 /// </summary>
-public sealed class ShopMeshFixture : IAsyncLifetime
+public sealed class ShopMeshFixture() : MeshFixture("shopmesh", "identity-service", "product-service", "shop-service")
 {
     public const string AdminEmail = "root@shop-mesh.test";
     public const string AdminPassword = "admin password for shop mesh tests";
@@ -24,24 +24,11 @@ public sealed class ShopMeshFixture : IAsyncLifetime
     /// <summary>How long anything that crosses Kafka or a span batch may take here.</summary>
     public static readonly TimeSpan Bounded = TimeSpan.FromSeconds(45);
 
-    private readonly string _identityDatabase = TestPostgres.NewDatabase("shopmesh_identity");
-    private readonly string _shopDatabase = TestPostgres.NewDatabase("shopmesh_shop");
-    private readonly string _productDatabase = TestPostgres.NewDatabase("shopmesh_product");
-
-    public MeshHost Mesh { get; private set; } = null!;
-
     public ZipkinCollector Zipkin { get; private set; } = null!;
 
-    public HttpClient Gateway { get; private set; } = null!;
-
-    public async Task InitializeAsync()
+    protected override async Task ConfigureAsync(MeshHostOptions options)
     {
-        Zipkin = await ZipkinCollector.StartAsync();
-        var options = MeshHostOptions.ForTests();
-        options.Apps = ["identity-service", "product-service", "shop-service"];
-        options.Databases["identity-service"] = new MeshDatabase("Postgres", _identityDatabase);
-        options.Databases["shop-service"] = new MeshDatabase("Postgres", _shopDatabase);
-        options.Databases["product-service"] = new MeshDatabase("Postgres", _productDatabase);
+        Zipkin = Own(await ZipkinCollector.StartAsync());
         options.ReadyTimeout = TimeSpan.FromSeconds(90);
         options.ZipkinEndpoint = Zipkin.Endpoint.ToString();
         // Spans are batched: export often so the trace test does not wait a second per hop.
@@ -61,25 +48,6 @@ public sealed class ShopMeshFixture : IAsyncLifetime
             // Every test registers and logs in several users from one address.
             ["Gateway__RateLimits__Strict__PermitLimit"] = "1000",
         };
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        Mesh = await MeshHost.StartAsync(options, timeout.Token);
-        Gateway = new HttpClient { BaseAddress = Mesh.GatewayUrl, Timeout = TimeSpan.FromSeconds(30) };
-    }
-
-    public async Task DisposeAsync()
-    {
-        Gateway?.Dispose();
-        if (Mesh is not null)
-        {
-            await Mesh.DisposeAsync();
-        }
-        if (Zipkin is not null)
-        {
-            await Zipkin.DisposeAsync();
-        }
-        await TestPostgres.DropAsync(_identityDatabase);
-        await TestPostgres.DropAsync(_shopDatabase);
-        await TestPostgres.DropAsync(_productDatabase);
     }
 
     public static string NewEmail(string prefix) => $"{prefix}-{Guid.NewGuid():N}@example.test";
@@ -171,7 +139,7 @@ public sealed class ShopMeshFixture : IAsyncLifetime
     /// <summary>The newest verification token identity-service put in its outbox for the mail to <paramref name="userId"/>.</summary>
     private async Task<string> VerificationTokenAsync(Guid userId)
     {
-        await using var connection = new NpgsqlConnection(_identityDatabase);
+        await using var connection = new NpgsqlConnection(DatabaseOf("identity-service"));
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(
             $"SELECT payload FROM {MessagingModelBuilderExtensions.OutboxTable} WHERE aggregate_key = @key AND event_type = @type ORDER BY id DESC LIMIT 1",
