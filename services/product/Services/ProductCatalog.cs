@@ -109,28 +109,38 @@ public sealed class ProductCatalog(ProductDbContext db)
     /// </summary>
     public async Task<IReadOnlyList<VariantLookupDto>> LookupVariantsAsync(IReadOnlyCollection<Guid> variantIds, CancellationToken cancellationToken)
     {
+        // Only the columns a cart line shows: no descriptions or search vectors travel for a cart read.
         var rows = await db.Variants.AsNoTracking()
             .Where(v => variantIds.Contains(v.Id))
             .Join(db.Products.AsNoTracking(), v => v.ProductId, p => p.Id, (v, p) => new
             {
-                Variant = v,
-                Product = p,
+                v.Id,
+                VariantName = v.Name,
+                v.Price,
+                v.Stock,
+                v.Reserved,
+                v.LowStockThreshold,
+                ProductId = p.Id,
+                ProductName = p.Name,
+                p.Currency,
+                p.ShopId,
+                p.DeletedAt,
                 Shop = db.Shops.Where(s => s.Id == p.ShopId).Select(s => new { s.Name, s.Status }).FirstOrDefault(),
             })
             .ToListAsync(cancellationToken);
         return [.. rows.Select(r =>
         {
-            if (r.Product.DeletedAt is not null)
+            if (r.DeletedAt is not null)
             {
-                return VariantLookupDto.Unavailable(r.Variant.Id, VariantStates.Deleted);
+                return VariantLookupDto.Unavailable(r.Id, VariantStates.Deleted);
             }
-            if (r.Product.ShopId is not null && r.Shop?.Status != ShopStatus.Active)
+            if (r.ShopId is not null && r.Shop?.Status != ShopStatus.Active)
             {
-                return VariantLookupDto.Unavailable(r.Variant.Id, VariantStates.Hidden);
+                return VariantLookupDto.Unavailable(r.Id, VariantStates.Hidden);
             }
-            var available = r.Variant.Stock - r.Variant.Reserved;
-            return new VariantLookupDto(r.Variant.Id, VariantStates.Available, r.Product.Id, r.Product.Name, r.Variant.Name,
-                r.Product.ShopId, r.Shop?.Name, r.Variant.Price, r.Product.Currency, available, StockLevels.Of(available, r.Variant.LowStockThreshold));
+            var available = r.Stock - r.Reserved;
+            return new VariantLookupDto(r.Id, VariantStates.Available, r.ProductId, r.ProductName, r.VariantName,
+                r.ShopId, r.Shop?.Name, r.Price, r.Currency, available, StockLevels.Of(available, r.LowStockThreshold));
         })];
     }
 
