@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Makes a new service from templates/estore-service and wires it into the mesh (README.md, "Adding a service").
-#   ./estore new-service <name>      e.g. ./estore new-service cart
+#   ./estore new-service <name>      e.g. ./estore new-service order
 # <name> is a planned service of tools/EStore.Mesh/ServiceCatalog.cs (app <name>-service) that does not exist yet.
 # All or nothing: every check runs before the first change, and when a step fails the files it edited are put back
 # and the folders it made removed, so the repository is as before and the command can simply run again.
@@ -13,7 +13,7 @@ fail() {
   exit 1
 }
 
-[ $# -eq 1 ] || { echo "usage: ./estore new-service <name>   (e.g. cart: a service ServiceCatalog lists that is not built yet)" >&2; exit 2; }
+[ $# -eq 1 ] || { echo "usage: ./estore new-service <name>   (e.g. order: a service ServiceCatalog lists that is not built yet)" >&2; exit 2; }
 name="$1"
 app="$name-service"
 catalog=tools/EStore.Mesh/ServiceCatalog.cs

@@ -75,7 +75,9 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b + 0 == 0) print "n/a"; else pri
 CPU=$(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)
 RPS_RATIO=$(ratio "$C_RPS" "$P_RPS")
 P99_RATIO=$(ratio "$C_P99" "$P_P99")
-verdict() { awk -v r="$RPS_RATIO" -v p="$P99_RATIO" 'BEGIN { print (r >= 0.5 && p < 2) ? "met" : "not met" }'; }
+# Fast error answers would inflate req/s: any non-2xx answer or socket error means the run proves nothing.
+verdict() { awk -v r="$RPS_RATIO" -v p="$P99_RATIO" -v ce="$C_ERR" -v pe="$P_ERR" \
+  'BEGIN { print (ce == "none" && pe == "none" && r >= 0.5 && p < 2) ? "met" : "not met" }'; }
 cat >"$RESULTS" <<MD
 # Cart benchmark
 

@@ -22,6 +22,9 @@ public enum ErrorKind
 
     /// <summary>422: well-formed but invalid fields.</summary>
     Validation,
+
+    /// <summary>503: a service this operation depends on cannot answer now; nothing was changed, try again.</summary>
+    Unavailable,
 }
 
 /// <summary>
@@ -34,6 +37,12 @@ public enum ErrorKind
 /// <param name="Challenge">The <c>WWW-Authenticate</c> value a 401 carries.</param>
 public sealed record Error(ErrorKind Kind, string Message, IReadOnlyDictionary<string, string[]>? Fields = null, string? Challenge = null)
 {
+    /// <summary>
+    /// Members the problem carries beside the standard ones, for what a client acts on (a 409's <c>available</c>
+    /// count, for example): <c>Error.Conflict(message) with { Extensions = ... }</c>.
+    /// </summary>
+    public IReadOnlyDictionary<string, object?>? Extensions { get; init; }
+
     /// <summary>The message of every validation error.</summary>
     public const string InvalidFields = "One or more fields are invalid.";
 
@@ -45,6 +54,7 @@ public sealed record Error(ErrorKind Kind, string Message, IReadOnlyDictionary<s
         ErrorKind.Forbidden => StatusCodes.Status403Forbidden,
         ErrorKind.NotFound => StatusCodes.Status404NotFound,
         ErrorKind.Conflict => StatusCodes.Status409Conflict,
+        ErrorKind.Unavailable => StatusCodes.Status503ServiceUnavailable,
         _ => StatusCodes.Status422UnprocessableEntity,
     };
 
@@ -65,6 +75,9 @@ public sealed record Error(ErrorKind Kind, string Message, IReadOnlyDictionary<s
 
     /// <summary>A 409: the request conflicts with the current state.</summary>
     public static Error Conflict(string message) => new(ErrorKind.Conflict, message);
+
+    /// <summary>A 503: a dependency cannot answer now; nothing was changed.</summary>
+    public static Error Unavailable(string message) => new(ErrorKind.Unavailable, message);
 
     /// <summary>A 422 listing the invalid fields.</summary>
     public static Error Validation(IDictionary<string, string[]> fields) =>

@@ -62,13 +62,20 @@ public static class ProblemResponses
         return new ProblemResult(error.ToProblemDetails(), error.Kind == ErrorKind.Unauthorized ? error.Challenge : null);
     }
 
-    /// <summary>The problem for <paramref name="error"/>: its status and message, and its fields under <c>errors</c>.</summary>
+    /// <summary>
+    /// The problem for <paramref name="error"/>: its status and message, its fields under <c>errors</c> and its
+    /// <see cref="Error.Extensions"/> as members of their own.
+    /// </summary>
     public static ProblemDetails ToProblemDetails(this Error error)
     {
         ArgumentNullException.ThrowIfNull(error);
         var problem = error.Fields is null ? new ProblemDetails() : new HttpValidationProblemDetails(new Dictionary<string, string[]>(error.Fields));
         problem.Status = error.Status;
         problem.Detail = error.Message;
+        foreach (var (name, value) in error.Extensions ?? new Dictionary<string, object?>())
+        {
+            problem.Extensions[name] = value;
+        }
         return problem;
     }
 

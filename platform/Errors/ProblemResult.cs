@@ -18,7 +18,7 @@ public sealed class ProblemResult : IResult, IStatusCodeHttpResult, IValueHttpRe
     private static readonly int[] DeclaredStatuses =
     [
         StatusCodes.Status400BadRequest, StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound,
-        StatusCodes.Status409Conflict, StatusCodes.Status422UnprocessableEntity,
+        StatusCodes.Status409Conflict, StatusCodes.Status422UnprocessableEntity, StatusCodes.Status503ServiceUnavailable,
     ];
 
     private readonly string? _challenge;

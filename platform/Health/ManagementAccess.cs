@@ -71,17 +71,18 @@ internal sealed class ManagementAccess(RequestDelegate next, ManagementPort mana
 
     private async Task RequireAdminAsync(HttpContext http)
     {
-        switch (await AdminCheckAsync(http))
+        var authentication = http.RequestServices.GetService<ManagementAuthentication>();
+        switch (await AdminCheckAsync(http, authentication))
         {
             case AdminCheck.NoValidation:
                 // No token validation here, so no caller can prove to be an administrator.
                 await NotFound(http);
                 return;
             case AdminCheck.Unauthenticated:
-                await http.ChallengeAsync(http.RequestServices.GetRequiredService<ManagementAuthentication>().Scheme);
+                await http.ChallengeAsync(authentication!.Scheme);
                 return;
             case AdminCheck.NotAdmin:
-                await http.ForbidAsync(http.RequestServices.GetRequiredService<ManagementAuthentication>().Scheme);
+                await http.ForbidAsync(authentication!.Scheme);
                 return;
             default:
                 await next(http);
@@ -99,7 +100,7 @@ internal sealed class ManagementAccess(RequestDelegate next, ManagementPort mana
         {
             return true;
         }
-        return await AdminCheckAsync(http) == AdminCheck.Admin;
+        return await AdminCheckAsync(http, http.RequestServices.GetService<ManagementAuthentication>()) == AdminCheck.Admin;
     }
 
     private enum AdminCheck
@@ -111,9 +112,9 @@ internal sealed class ManagementAccess(RequestDelegate next, ManagementPort mana
     }
 
     // Authenticates the bearer token, if the process validates tokens; on success the principal becomes http.User.
-    private static async Task<AdminCheck> AdminCheckAsync(HttpContext http)
+    private static async Task<AdminCheck> AdminCheckAsync(HttpContext http, ManagementAuthentication? authentication)
     {
-        if (http.RequestServices.GetService<ManagementAuthentication>() is not { } authentication)
+        if (authentication is null)
         {
             return AdminCheck.NoValidation;
         }

@@ -5,7 +5,7 @@ using OpenTelemetry.Metrics;
 namespace EStore.Platform.Observability;
 
 /// <summary>
-/// The MeterProvider's sources (ASP.NET Core and Kestrel, HttpClient, the runtime, Npgsql and <c>EStore.*</c> meters),
+/// The MeterProvider's sources (ASP.NET Core and Kestrel, HttpClient, the runtime and <c>EStore.*</c> meters; platform Data adds Npgsql's),
 /// minus <see cref="ObservabilitySettings.ExcludedMetrics"/>, read by the Prometheus exporter and <see cref="ActuatorMetrics"/>.
 /// </summary>
 internal static class MetricsRegistration

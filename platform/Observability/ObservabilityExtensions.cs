@@ -19,7 +19,7 @@ namespace EStore.Platform.Observability;
 public static class ObservabilityExtensions
 {
     /// <summary>
-    /// Adds tracing on the OpenTelemetry SDK (spans for requests, HttpClient calls, Npgsql commands and <c>EStore.*</c>
+    /// Adds tracing on the OpenTelemetry SDK (spans for requests, HttpClient calls and <c>EStore.*</c>
     /// sources, exported to <c>Zipkin:Endpoint</c> and/or <c>Otlp:Endpoint</c>), W3C propagation that also accepts
     /// inbound B3, <see cref="MessagingTracing"/>, the metrics, and trace and span ids on every log line
     /// (JSON console logs when <c>Logging:Console:FormatterName</c> is <c>json</c>).

@@ -16,7 +16,7 @@ public sealed class OrderAndConcurrencyTests(CartStack stack)
         new(order, user, cart, Guid.NewGuid(), new Money(10m, "EUR")) { OccurredAt = DateTimeOffset.UtcNow };
 
     [Fact]
-    public async Task A_cart_is_emptied_when_its_order_is_confirmed_not_when_it_is_cancelled_and_a_redelivery_changes_nothing()
+    public async Task A_cart_is_emptied_when_its_order_is_confirmed_not_when_it_is_placed_or_cancelled_and_a_redelivery_changes_nothing()
     {
         var (user, token) = stack.Customer();
         var variant = await stack.NewVariantAsync();
@@ -26,9 +26,15 @@ public sealed class OrderAndConcurrencyTests(CartStack stack)
         await stack.AddAsync(marker, token, variant, 1);
         var order = Guid.NewGuid();
 
-        // A failed payment cancels the order; then the same order's key confirms another cart. Same key, same
-        // partition: once the marker cart is empty, the cancellation has been read too.
+        // The order is placed from the cart (OrderCreated names it), its payment fails and it is cancelled; then the
+        // same order's key confirms another cart. Same key, same partition: once the marker cart is empty, the
+        // placement and the cancellation have been read too, and neither may have touched the ordered cart.
+        var placed = new OrderCreated(order, user, cart, Guid.NewGuid(),
+            [new OrderLine(Guid.NewGuid(), Guid.NewGuid(), variant, Guid.NewGuid(), "Anything", 2, new Money(5m, "EUR"))],
+            new Money(10m, "EUR"), new AddressSnapshot("A Shopper", "1 Main St", null, "Springfield", "12345", "US"))
+        { OccurredAt = DateTimeOffset.UtcNow };
         await stack.PublishAsync(
+            placed,
             new OrderCancelled(order, user, CancelledBy.System, "payment failed") { OccurredAt = DateTimeOffset.UtcNow },
             Confirmed(order, user, marker));
         await Eventually.TrueAsync(async () => (await stack.LinesInDatabaseAsync(marker)).Count == 0, "the marker cart to be emptied", Bounded);

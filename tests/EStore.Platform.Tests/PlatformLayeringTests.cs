@@ -62,6 +62,22 @@ public sealed class PlatformLayeringTests
     }
 
     [Fact]
+    public void Platform_projects_reference_only_the_blocks_below_them()
+    {
+        // The project files decide what a process carries (packages come with a reference even when no code uses it).
+        var allowed = Allowed.ToDictionary(a => a.Key.GetName().Name!, a => a.Value.Select(b => b.GetName().Name!).ToHashSet());
+        foreach (var project in Directory.GetFiles(Path.Combine(Layout.Root, "platform"), "*.csproj", SearchOption.AllDirectories))
+        {
+            var name = Path.GetFileNameWithoutExtension(project);
+            var referenced = XDocument.Load(project).Descendants("ProjectReference")
+                .Select(r => Path.GetFileNameWithoutExtension((string)r.Attribute("Include")!))
+                .Where(allowed.ContainsKey)
+                .ToList();
+            Assert.True(referenced.All(allowed[name].Contains), $"{name} references {string.Join(", ", referenced)}; allowed: {string.Join(", ", allowed[name])}");
+        }
+    }
+
+    [Fact]
     public void Each_platform_assembly_holds_the_one_namespace_named_after_it()
     {
         foreach (var assembly in Allowed.Keys)

@@ -19,17 +19,17 @@ public static class CartApi
     {
         var group = endpoints.MapGroup("/api/carts").WithTags("Cart")
             .RequireAuthorization(AuthorizationPolicies.Authenticated);
-        group.MapGet("", async (Guid? userId, CurrentUser caller, CartService carts, CancellationToken ct) => (await carts.ListAsync(caller, userId, ct)).AsOk());
+        group.MapGet("", async (Guid? userId, CurrentUser caller, CartService carts, CancellationToken ct) => (await carts.ListAsync(caller, userId, ct)).ToOk());
         group.MapPost("", CreateAsync);
         group.MapPost("/merge", async (CurrentUser caller, HttpContext http, CartService carts, CancellationToken ct) =>
-            (await carts.MergeAsync(caller, GuestToken(http), ct)).AsOk());
+            (await carts.MergeAsync(caller, GuestToken(http), ct)).ToOk());
 
         // Another user's cart answers 404 like a missing one; an administrator may read it (403 on a change).
         var owned = group.MapGroup("/{id:guid}");
         owned.MapPut("", async (Guid id, CurrentUser caller, CartRequest request, CartService carts, CancellationToken ct) =>
-            (await carts.RenameAsync(caller, id, request, ct)).AsOk());
+            (await carts.RenameAsync(caller, id, request, ct)).ToOk());
         owned.MapDelete("", async (Guid id, CurrentUser caller, CartService carts, CancellationToken ct) =>
-            (await carts.DeleteAsync(caller, id, ct)).AsNoContent());
+            (await carts.DeleteAsync(caller, id, ct)).ToNoContent());
         MapCart(owned, http => new UserCartKey(CurrentUser.FromPrincipal(http.User)!, Guid.Parse((string)http.Request.RouteValues["id"]!)));
 
         // Anonymous at the gateway too (rate limited there); the token alone finds the cart.
@@ -48,25 +48,25 @@ public static class CartApi
         return endpoints;
     }
 
-    private static async Task<Results<Created<CartSummary>, ProblemHttpResult>> CreateAsync(
+    private static async Task<Results<Created<CartSummary>, ProblemResult>> CreateAsync(
         CurrentUser caller, CartRequest request, CartService carts, CancellationToken cancellationToken)
     {
         var result = await carts.CreateAsync(caller, request, cancellationToken);
-        return result.Error is { } error ? error.AsProblem() : TypedResults.Created($"/api/carts/{result.Value!.Id}", result.Value);
+        return result.ToHttpResult(cart => TypedResults.Created($"/api/carts/{cart.Id}", cart));
     }
 
     // Reading a cart and changing its lines, the same for a user's cart and a guest's.
     private static void MapCart(RouteGroupBuilder cart, Func<HttpContext, CartKey> key)
     {
-        cart.MapGet("", async (HttpContext http, CartService carts, CancellationToken ct) => (await carts.GetAsync(key(http), ct)).AsOk());
+        cart.MapGet("", async (HttpContext http, CartService carts, CancellationToken ct) => (await carts.GetAsync(key(http), ct)).ToOk());
         cart.MapPost("/items", async (HttpContext http, AddItemRequest request, CartService carts, CancellationToken ct) =>
-            (await carts.AddItemAsync(key(http), request, ct)).AsOk());
+            (await carts.AddItemAsync(key(http), request, ct)).ToOk());
         cart.MapPut("/items/{variantId:guid}", async (Guid variantId, HttpContext http, SetQuantityRequest request, CartService carts, CancellationToken ct) =>
-            (await carts.SetQuantityAsync(key(http), variantId, request, ct)).AsOk());
+            (await carts.SetQuantityAsync(key(http), variantId, request, ct)).ToOk());
         cart.MapDelete("/items/{variantId:guid}", async (Guid variantId, HttpContext http, CartService carts, CancellationToken ct) =>
-            (await carts.RemoveItemAsync(key(http), variantId, ct)).AsNoContent());
+            (await carts.RemoveItemAsync(key(http), variantId, ct)).ToNoContent());
         cart.MapDelete("/items", async (HttpContext http, CartService carts, CancellationToken ct) =>
-            (await carts.EmptyAsync(key(http), ct)).AsNoContent());
+            (await carts.EmptyAsync(key(http), ct)).ToNoContent());
     }
 
     private static string GuestToken(HttpContext http) =>

@@ -25,6 +25,7 @@ public sealed class ResultMappingTests
     [InlineData("taken", 409, "Conflict", "Thing taken is taken.")]
     [InlineData("locked", 403, "Forbidden", "Thing locked is not yours to change.")]
     [InlineData("odd", 400, "Bad Request", "Thing odd is malformed.")]
+    [InlineData("away", 503, "Service Unavailable", "Thing away cannot be checked now.")]
     public async Task Each_error_kind_answers_its_status_as_a_problem_with_the_message(string name, int status, string error, string message)
     {
         await using var service = await StartAsync();
@@ -118,6 +119,18 @@ public sealed class ResultMappingTests
     }
 
     [Fact]
+    public async Task An_errors_extensions_are_members_of_the_problem()
+    {
+        await using var service = await StartAsync();
+
+        using var response = await service.Client.GetAsync("/things/scarce");
+
+        var body = await AssertProblemAsync(response, 409);
+        Assert.Equal(3, body.GetProperty("available").GetInt32());
+        Assert.Equal("Only 3 left.", body.GetProperty("message").GetString());
+    }
+
+    [Fact]
     public async Task The_openapi_document_lists_the_success_and_the_problem_answers()
     {
         await using var service = await StartAsync();
@@ -125,7 +138,7 @@ public sealed class ResultMappingTests
         using var response = await service.Client.GetAsync("/openapi/v1.json");
 
         var responses = (await ReadJsonAsync(response)).GetProperty("paths").GetProperty("/things/{name}").GetProperty("get").GetProperty("responses");
-        foreach (var status in new[] { "200", "400", "404", "409", "422" })
+        foreach (var status in new[] { "200", "400", "404", "409", "422", "503" })
         {
             Assert.True(responses.TryGetProperty(status, out _), $"no {status} in {responses}");
         }
@@ -140,6 +153,8 @@ public sealed class ResultMappingTests
         "taken" => Error.Conflict($"Thing {name} is taken."),
         "locked" => Error.Forbidden($"Thing {name} is not yours to change."),
         "odd" => Error.BadRequest($"Thing {name} is malformed."),
+        "away" => Error.Unavailable($"Thing {name} cannot be checked now."),
+        "scarce" => Error.Conflict("Only 3 left.") with { Extensions = new Dictionary<string, object?> { ["available"] = 3 } },
         "invalid" => Error.Validation("name", "Required."),
         "gone" => Error.Unauthorized("A valid access token is required.", "Bearer error=\"invalid_token\""),
         _ => new Thing(name),
