@@ -2,9 +2,10 @@
 # Cart benchmark (loopback only, bounded): in ONE run, requests/s and p99 of (a) reading a cart of 10 lines through the
 # gateway (JWT, routing, cart-service, one batched call to product-service through discovery) and (b) one
 # GET /api/products/{id} through the gateway (anonymous), at the same concurrency for the same time. The ratio a/b and
-# the p99s go to bench/results/cart.md (target: a/b >= 0.5, p99 (a) < 2x p99 (b)).
+# the p99s go to bench/results/cart.md (target: a/b >= 0.5, p99 (a) < 2x p99 (b)): medians of ROUNDS alternating rounds
+# after a warm-up.
 # The mesh (broker, discovery, gateway, identity-, product- and cart-service on PostgreSQL) is started by
-# bench/cart's MeshHost program (Release build). Usage: bench/cart/run.sh   (env: DURATION=10 CONNECTIONS=16)
+# bench/cart's MeshHost program (Release build). Usage: bench/cart/run.sh   (env: DURATION=10 CONNECTIONS=16 WARMUP=10 ROUNDS=3)
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -13,6 +14,8 @@ RESULTS="$ROOT/bench/results/cart.md"
 DURATION=${DURATION:-10}
 CONNECTIONS=${CONNECTIONS:-16}
 THREADS=${THREADS:-2}
+WARMUP=${WARMUP:-10}
+ROUNDS=${ROUNDS:-3}
 source "$ROOT/bench/lib.sh"
 bench_setup cart
 bench_database cart
@@ -61,23 +64,40 @@ wrk_run() {
 }
 AUTH=(-H "Authorization: Bearer $TOKEN")
 
-echo "== warm-up"
-DURATION=3 wrk_run warm-cart "$GATEWAY/api/carts/$CART" "${AUTH[@]}" >/dev/null
-DURATION=3 wrk_run warm-product "$GATEWAY/api/products/$PRODUCT" >/dev/null
+# The first seconds after start are JIT tiering and the services' own start-up work; measuring them would compare
+# warm-up, not steady state.
+echo "== warm-up (${WARMUP}s each)"
+DURATION=$WARMUP wrk_run warm-cart "$GATEWAY/api/carts/$CART" "${AUTH[@]}" >/dev/null
+DURATION=$WARMUP wrk_run warm-product "$GATEWAY/api/products/$PRODUCT" >/dev/null
 
-echo "== ${DURATION}s each, $CONNECTIONS connections"
-read -r C_RPS C_P99 C_ERR < <(wrk_run cart "$GATEWAY/api/carts/$CART" "${AUTH[@]}")
-read -r P_RPS P_P99 P_ERR < <(wrk_run product "$GATEWAY/api/products/$PRODUCT")
+echo "== $ROUNDS rounds alternating, ${DURATION}s each, $CONNECTIONS connections"
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b + 0 == 0) print "n/a"; else printf "%.2f", a / b }'; }
+ROWS=""
+: >"$WORK/rounds"
+for round in $(seq 1 "$ROUNDS"); do
+  read -r c_rps c_p99 c_err < <(wrk_run "cart-$round" "$GATEWAY/api/carts/$CART" "${AUTH[@]}")
+  read -r p_rps p_p99 p_err < <(wrk_run "product-$round" "$GATEWAY/api/products/$PRODUCT")
+  echo "round $round: cart $c_rps req/s p99 $c_p99 ms ($c_err), product $p_rps req/s p99 $p_p99 ms ($p_err)"
+  echo "$c_rps $c_p99 $p_rps $p_p99 $c_err $p_err" >>"$WORK/rounds"
+  ROWS+="| $round | $c_rps | $p_rps | $(ratio "$c_rps" "$p_rps") | $c_p99 | $p_p99 | $(ratio "$c_p99" "$p_p99") |"$'\n'
+done
+median() { sort -g | awk '{ v[NR] = $1 } END { printf "%.2f\n", (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+C_RPS=$(awk '{print $1}' "$WORK/rounds" | median)
+C_P99=$(awk '{print $2}' "$WORK/rounds" | median)
+P_RPS=$(awk '{print $3}' "$WORK/rounds" | median)
+P_P99=$(awk '{print $4}' "$WORK/rounds" | median)
+# Every round must be free of errors: a fast error answer would inflate req/s.
+C_ERR=$(awk '{ for (i = 5; i <= NF; i++) if ($i != "none") bad = 1 } END { print bad ? "errors" : "none" }' "$WORK/rounds")
+P_ERR=$C_ERR
 
 LOAD_END=$(cut -d' ' -f1-3 /proc/loadavg)
 ELAPSED=$(( $(date +%s) - START ))
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b + 0 == 0) print "n/a"; else printf "%.2f", a / b }'; }
 CPU=$(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)
 RPS_RATIO=$(ratio "$C_RPS" "$P_RPS")
 P99_RATIO=$(ratio "$C_P99" "$P_P99")
-# Fast error answers would inflate req/s: any non-2xx answer or socket error means the run proves nothing.
 verdict() { awk -v r="$RPS_RATIO" -v p="$P99_RATIO" -v ce="$C_ERR" -v pe="$P_ERR" \
   'BEGIN { print (ce == "none" && pe == "none" && r >= 0.5 && p < 2) ? "met" : "not met" }'; }
+
 cat >"$RESULTS" <<MD
 # Cart benchmark
 
@@ -91,17 +111,23 @@ cart-service reads the cart and asks product-service once for all 10 variants (\
 through discovery, anonymous: public data), then prices the lines and totals per currency.
 (b) \`GET /api/products/{id}\` through the gateway, anonymous: one product-service read.
 
+Medians of $ROUNDS rounds, each round (a) then (b) for ${DURATION} s at $CONNECTIONS connections, after a ${WARMUP} s warm-up of each:
+
 | Connections | (a) cart req/s | (b) product req/s | a/b | p99 (a) ms | p99 (b) ms | p99 a/b | Target (a/b >= 0.5, p99 a/b < 2) |
 |---|---|---|---|---|---|---|---|
 | $CONNECTIONS | $C_RPS | $P_RPS | $RPS_RATIO | $C_P99 | $P_P99 | $P99_RATIO | $(verdict) |
 
-Non-2xx answers: cart ${C_ERR}, product ${P_ERR}.
+Every round:
 
-Machine: $(nproc) cores ($CPU), .NET SDK $(dotnet --version), wrk with $THREADS threads, ${DURATION} s per measurement
-after a 3 s warm-up each. Load average at the start: $LOAD_START; at the end: $LOAD_END. wrk, the mesh, PostgreSQL and
+| Round | (a) cart req/s | (b) product req/s | a/b | p99 (a) ms | p99 (b) ms | p99 a/b |
+|---|---|---|---|---|---|---|
+${ROWS}
+Non-2xx answers or socket errors in any round: ${C_ERR}.
+
+Machine: $(nproc) cores ($CPU), .NET SDK $(dotnet --version), wrk with $THREADS threads. Load average at the start: $LOAD_START; at the end: $LOAD_END. wrk, the mesh, PostgreSQL and
 (on a shared development machine) other work share the same cores: compare ratios, not absolute figures.
 
-Reproduce: \`bench/cart/run.sh\` (optional: \`DURATION=30 CONNECTIONS=32 bench/cart/run.sh\`).
+Reproduce: \`bench/cart/run.sh\` (optional: \`DURATION=30 CONNECTIONS=32 ROUNDS=5 bench/cart/run.sh\`).
 MD
 echo "== results written to ${RESULTS#$ROOT/}"
 cat "$RESULTS"

@@ -31,7 +31,8 @@ public static class ServiceDatabaseExtensions
         var options = builder.AddValidatedOptionsNow<DatabaseOptions>(DatabaseOptions.Section);
         var settings = DatabaseSettings.For(options, ServiceIdentity.Of(builder).AppName);
         builder.Services.AddSingleton(settings);
-        builder.Services.AddDbContext<TContext>(settings.Configure);
+        // Pooled: a request takes a ready context (services resolved, change tracker reset) instead of building one.
+        builder.Services.AddDbContextPool<TContext>(settings.Configure);
         var steps = startupSteps.OfType<Func<TContext, CancellationToken, Task>>().ToArray();
         Func<TContext, CancellationToken, Task>? seed = steps.Length == 0 ? null : async (context, cancellationToken) =>
         {

@@ -1,6 +1,7 @@
 using EStore.Platform.Data;
 using EStore.Platform.Hosting;
 using Microsoft.Extensions.Configuration;
+using Npgsql;
 
 namespace EStore.Platform.Tests;
 
@@ -24,6 +25,28 @@ public sealed class DatabaseSettingsTests
         var settings = Read(Config(("Database:Provider", provider), ("ConnectionStrings:Default", "Host=db;Database=products;Username=u;Password=p")));
 
         Assert.Equal(DatabaseProvider.Postgres, settings.Provider);
+    }
+
+    [Fact]
+    public void Postgres_connections_prepare_repeated_statements_and_skip_the_reset_on_return_by_default()
+    {
+        var settings = Read(Config(("Database:Provider", "Postgres"), ("ConnectionStrings:Default", "Host=db;Database=products;Username=u;Password=p")));
+
+        var connection = new NpgsqlConnectionStringBuilder(settings.ConnectionString);
+        Assert.Equal(64, connection.MaxAutoPrepare);
+        Assert.True(connection.NoResetOnClose);
+    }
+
+    [Theory]
+    [InlineData("Max Auto Prepare=0;No Reset On Close=false")]
+    [InlineData("maxautoprepare=0;noresetonclose=false")]
+    public void A_connection_string_that_sets_preparing_or_resetting_keeps_its_values(string given)
+    {
+        var settings = Read(Config(("Database:Provider", "Postgres"), ("ConnectionStrings:Default", $"Host=db;Database=products;Username=u;Password=p;{given}")));
+
+        var connection = new NpgsqlConnectionStringBuilder(settings.ConnectionString);
+        Assert.Equal(0, connection.MaxAutoPrepare);
+        Assert.False(connection.NoResetOnClose);
     }
 
     [Fact]
