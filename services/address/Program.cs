@@ -12,7 +12,9 @@ var builder = ServiceHost.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddServiceDatabase<AddressDbContext>();
 // Publishes nothing: no other service needs to hear of address changes (orders keep their own snapshot).
-builder.AddKafkaMessaging<AddressDbContext>(messaging => messaging.Consumes<UserDisabled, UserDisabledHandler>());
+builder.AddKafkaMessaging<AddressDbContext>(messaging => messaging
+    .Consumes<UserDisabled, UserDisabledHandler>()
+    .Consumes<UserEnabled, UserEnabledHandler>());
 builder.AddServiceAuthentication();
 builder.AddAddressServices();
 

@@ -52,6 +52,7 @@ public sealed class EventTypeRegistry
         EventType.Of<PasswordResetRequested>("PasswordResetRequested", Topics.Identity),
         EventType.Of<UserRoleChanged>("UserRoleChanged", Topics.Identity),
         EventType.Of<UserDisabled>("UserDisabled", Topics.Identity),
+        EventType.Of<UserEnabled>("UserEnabled", Topics.Identity),
         EventType.Of<TokenRevoked>("TokenRevoked", Topics.Identity),
 
         EventType.Of<ShopCreated>("ShopCreated", Topics.Shop),

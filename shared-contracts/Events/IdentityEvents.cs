@@ -57,6 +57,14 @@ public sealed record UserDisabled(Guid UserId, string Reason) : IntegrationEvent
     public override string AggregateKey => UserId.ToString();
 }
 
+/// <summary>An administrator enabled a disabled user again; what was held for them comes back.</summary>
+/// <param name="UserId">The user.</param>
+public sealed record UserEnabled(Guid UserId) : IntegrationEvent
+{
+    /// <inheritdoc />
+    public override string AggregateKey => UserId.ToString();
+}
+
 /// <summary>An access token was revoked (logout); the gateway rejects its <c>jti</c> until it expires.</summary>
 /// <param name="UserId">The token's subject.</param>
 /// <param name="TokenId">The token's <c>jti</c>.</param>

@@ -90,6 +90,36 @@ public sealed class RetentionTests(AddressStack stack) : IClassFixture<AddressSt
     }
 
     [Fact]
+    public async Task A_user_enabled_again_keeps_their_addresses_past_the_retention_without_signing_in()
+    {
+        var (user, token) = stack.Customer();
+        var id = (await stack.AddAsync(token)).GetProperty("id").GetGuid();
+        var disabledAt = await DisableAsync(user);
+
+        await stack.PublishAsync(new UserEnabled(user) { OccurredAt = disabledAt.AddMinutes(5) });
+        await Eventually.TrueAsync(async () => !await BookHeldAsync(user), "the UserEnabled event to lift the hold");
+        await stack.App.Services.GetRequiredService<DisabledAddressEraser>().EraseDueAsync(disabledAt.AddDays(31), CancellationToken.None);
+
+        Assert.Equal(1, await CountAsync(user));
+        // Served again, even with the token from before the disabling.
+        Assert.Equal(id, Assert.Single(await stack.ListAsync(token)).GetProperty("id").GetGuid());
+    }
+
+    [Fact]
+    public async Task An_enabling_older_than_the_hold_leaves_it_in_place()
+    {
+        var (user, token) = stack.Customer();
+        await stack.AddAsync(token);
+        var disabledAt = await DisableAsync(user);
+
+        var stale = new UserEnabled(user) { OccurredAt = disabledAt.AddDays(-1) };
+        await PublishAndWaitAsync(stale, "the older UserEnabled to be handled");
+
+        Assert.True(await BookHeldAsync(user));
+        Assert.Empty(await stack.ListAsync(token));
+    }
+
+    [Fact]
     public async Task A_late_older_UserDisabled_keeps_the_first_hold()
     {
         var (user, token) = stack.Customer();
@@ -98,18 +128,24 @@ public sealed class RetentionTests(AddressStack stack) : IClassFixture<AddressSt
         var held = await BookAsync(user);
 
         var older = new UserDisabled(user, "older") { OccurredAt = disabledAt.AddDays(-3) };
-        await stack.PublishAsync(older);
-        await Eventually.TrueAsync(async () =>
-        {
-            using var scope = stack.App.Services.CreateScope();
-            var db = scope.ServiceProvider.GetRequiredService<AddressDbContext>();
-            return await db.Set<InboxMessage>().AnyAsync(m => m.EventId == older.EventId);
-        }, "the older UserDisabled to be handled");
+        await PublishAndWaitAsync(older, "the older UserDisabled to be handled");
 
         var after = await BookAsync(user);
         Assert.Equal(held.DisabledAt, after.DisabledAt);
         Assert.Equal(held.EraseAfter, after.EraseAfter);
         Assert.Equal(disabledAt.AddDays(30).ToUnixTimeMilliseconds(), after.EraseAfter!.Value.ToUnixTimeMilliseconds());
+    }
+
+    /// <summary>Publishes <paramref name="event"/> and waits until the inbox recorded it as handled.</summary>
+    private async Task PublishAndWaitAsync(IntegrationEvent @event, string what)
+    {
+        await stack.PublishAsync(@event);
+        await Eventually.TrueAsync(async () =>
+        {
+            using var scope = stack.App.Services.CreateScope();
+            var db = scope.ServiceProvider.GetRequiredService<AddressDbContext>();
+            return await db.Set<InboxMessage>().AnyAsync(m => m.EventId == @event.EventId);
+        }, what);
     }
 
     private async Task<AddressBook> BookAsync(Guid user)

@@ -179,6 +179,8 @@ public sealed class AdminTests(IdentityStack stack)
         using var enable = await _client.SendAsync(HttpMethod.Post, $"/api/users/{user.Id}/enable", null, admin);
         Assert.Equal("Active", (await enable.Content.ReadFromJsonAsync<AdminUserDto>())!.Status);
         await _client.LoginAsync(user.Email);
+        // Services holding the user's data since UserDisabled hear that it is theirs again.
+        Assert.Single(await _client.EventsAsync<UserEnabled>(user.Id));
     }
 
     private async Task<HttpStatusCode> ProbeAsync(string accessToken, string path)

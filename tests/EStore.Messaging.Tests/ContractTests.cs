@@ -10,7 +10,7 @@ public sealed class ContractTests
 {
     public static TheoryData<string, string> ArchitectureTopicTable => new()
     {
-        { Topics.Identity, "UserRegistered EmailVerificationRequested PasswordResetRequested UserRoleChanged UserDisabled TokenRevoked" },
+        { Topics.Identity, "UserRegistered EmailVerificationRequested PasswordResetRequested UserRoleChanged UserDisabled UserEnabled TokenRevoked" },
         { Topics.Shop, "ShopCreated ShopUpdated ShopStatusChanged" },
         { Topics.Product, "StockReserved StockReservationFailed StockReleased LowStockDetected ProductChanged" },
         { Topics.Order, "OrderCreated OrderConfirmed OrderCancelled OrderShipped OrderDelivered" },
@@ -29,12 +29,13 @@ public sealed class ContractTests
     public void Every_event_record_in_the_contracts_assembly_is_registered_under_its_type_name()
     {
         var records = typeof(IIntegrationEvent).Assembly.GetTypes()
-            .Where(t => typeof(IIntegrationEvent).IsAssignableFrom(t) && !t.IsAbstract && !t.IsInterface);
+            .Where(t => typeof(IIntegrationEvent).IsAssignableFrom(t) && !t.IsAbstract && !t.IsInterface).ToList();
         foreach (var type in records)
         {
             Assert.Equal(type.Name, EventTypeRegistry.Default.Get(type).Name);
         }
-        Assert.Equal(22, EventTypeRegistry.Default.All.Count);
+        // Nothing registered that is not a record of the assembly.
+        Assert.Equal(records.Count, EventTypeRegistry.Default.All.Count);
     }
 
     [Fact]

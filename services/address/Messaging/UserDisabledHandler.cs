@@ -10,7 +10,8 @@ namespace EStore.Address.Messaging;
 /// <summary>
 /// The retention rule for disabled users (identity-service's <c>UserDisabled</c>, sent when an administrator disables
 /// a user and when users deactivate themselves; identity publishes no deletion): their addresses are kept but not served
-/// for <c>Addresses:DisabledRetentionDays</c>, then erased. A token issued after the disabling lifts the hold.
+/// for <c>Addresses:DisabledRetentionDays</c>, then erased. <c>UserEnabled</c> (<see cref="UserEnabledHandler"/>) or a
+/// token issued after the disabling lifts the hold.
 /// </summary>
 public sealed class UserDisabledHandler(AddressDbContext db, IOptions<AddressOptions> settings) : IEventHandler<UserDisabled>
 {

@@ -4,7 +4,8 @@ namespace EStore.Address.Services;
 
 /// <summary>
 /// The caller and when their token was issued: a token issued after identity-service disabled the user means it has
-/// enabled them again (it issues none to a disabled user, and publishes no event when it enables one).
+/// enabled them again (it issues none to a disabled user). That lifts the hold at once, even before identity's
+/// <c>UserEnabled</c> arrives (<see cref="Messaging.UserEnabledHandler"/>).
 /// </summary>
 public sealed record AddressCaller(CurrentUser User, DateTimeOffset? IssuedAt)
 {

@@ -121,6 +121,11 @@ public sealed partial class UserAdminService(
         var now = time.GetUtcNow().UtcDateTime;
         if (user.Status != UserStatus.Active || user.LockoutEnd is not null)
         {
+            if (user.Status != UserStatus.Active)
+            {
+                // Services holding the user's data since UserDisabled (address-service) release it.
+                outbox.Add(new UserEnabled(user.Id) { OccurredAt = UserMapping.Utc(now) });
+            }
             user.Status = UserStatus.Active;
             user.StatusReason = null;
             user.FailedLoginCount = 0;
