@@ -162,6 +162,24 @@ public sealed class LineTests(CartStack stack)
     }
 
     [Fact]
+    public async Task Prices_and_names_sent_by_the_client_are_ignored()
+    {
+        var (_, token) = stack.Customer();
+        var cart = await stack.DefaultCartAsync(token);
+        var (_, variants) = await stack.NewProductAsync(price: 25.00m);
+
+        var added = await stack.SendExpectingAsync(HttpStatusCode.OK, HttpMethod.Post, $"/api/carts/{cart}/items",
+            new { variantId = variants[0], quantity = 2, unitPrice = 0.01m, price = 0.01m, priceWhenAdded = 0.01m, currency = "XXX", productName = "Free" }, token);
+
+        var line = Assert.Single(added.GetProperty("lines").EnumerateArray());
+        Assert.Equal(25.00m, line.GetProperty("unitPrice").GetDecimal());
+        Assert.Equal(25.00m, line.GetProperty("priceWhenAdded").GetDecimal());
+        Assert.Equal("EUR", line.GetProperty("currency").GetString());
+        Assert.StartsWith("Item ", line.GetProperty("productName").GetString(), StringComparison.Ordinal);
+        Assert.Equal(50.00m, Assert.Single(added.GetProperty("totals").EnumerateArray()).GetProperty("amount").GetDecimal());
+    }
+
+    [Fact]
     public async Task A_cart_read_asks_product_service_once_whatever_the_number_of_lines()
     {
         var calls = new List<string>();
