@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Net;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using EStore.Launcher;
@@ -47,10 +48,23 @@ async Task<bool> WasSignalledAsync() =>
 var options = launch.ToHostOptions();
 options.OnOutput = console.Log;
 options.OnProgress = console.Progress;
-options.ZipkinEndpoint = await ZipkinEndpointAsync();
+options.ZipkinEndpoint = await ListensAsync(9411) ? "http://127.0.0.1:9411/api/v2/spans" : null;
 if (options.ZipkinEndpoint is not null)
 {
     console.Progress($"Zipkin found, traces go to {options.ZipkinEndpoint}");
+}
+
+// Mail goes to smtp4dev, started with the mesh; an SMTP server of the developer's own on the usual port wins
+// (with --ports auto the mesh keeps to free ports and always starts its own).
+var smtpPort = MeshMailPorts.Fixed.Smtp;
+if (options.Ports == MeshPortMode.Fixed && await ListensAsync(smtpPort))
+{
+    options.SmtpServer = new DnsEndPoint("127.0.0.1", smtpPort);
+    console.Progress($"an SMTP server listens on 127.0.0.1:{smtpPort}: mail goes there, smtp4dev is not started");
+}
+else
+{
+    options.StartMailServer = true;
 }
 
 MeshHost host;
@@ -99,6 +113,11 @@ void PrintStatus(MeshHost mesh)
         rows.Add(("broker", firstPort, "-", broker.Process.Pid.ToString(CultureInfo.InvariantCulture), "UP"));
     }
 
+    if (mesh.MailServer is { } mail)
+    {
+        rows.Add(("smtp4dev", mail.Ports.Smtp.ToString(CultureInfo.InvariantCulture), "-", mail.Process.Pid.ToString(CultureInfo.InvariantCulture), "UP"));
+    }
+
     foreach (var instance in mesh.Instances)
     {
         // Metrics, prometheus, info and the gateway's routes answer on the management port only.
@@ -115,22 +134,31 @@ void PrintStatus(MeshHost mesh)
         console.Raw($"  {name.PadRight(nameWidth)}  {port,-6} {management,-6} {pid,-8} {status}");
     }
 
+    if (mesh.MailServer is { } inbox)
+    {
+        console.Raw($"  Mail inbox: {inbox.InboxUrl}   (SMTP {inbox.SmtpEndPoint.Host}:{inbox.Ports.Smtp}; IMAP {inbox.Ports.Imap}, POP3 {inbox.Ports.Pop3})");
+    }
+    else if (mesh.SmtpEndPoint is { } smtp)
+    {
+        console.Raw($"  Mail: the SMTP server already on {smtp.Host}:{smtp.Port} (not started by EStore)");
+    }
+
     console.Raw("  Press Ctrl+C to stop.");
     console.Raw("");
 }
 
-// Traces go to a local Zipkin when one listens on its usual port; nothing is configured otherwise.
-static async Task<string?> ZipkinEndpointAsync()
+// Whether something of the developer's own (Zipkin, an SMTP server) listens on its usual local port.
+static async Task<bool> ListensAsync(int port)
 {
     using var client = new TcpClient();
     using var timeout = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
     try
     {
-        await client.ConnectAsync("127.0.0.1", 9411, timeout.Token);
-        return "http://127.0.0.1:9411/api/v2/spans";
+        await client.ConnectAsync("127.0.0.1", port, timeout.Token);
+        return true;
     }
     catch (Exception ex) when (ex is SocketException or OperationCanceledException)
     {
-        return null;
+        return false;
     }
 }
