@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
+using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using EStore.Mesh;
@@ -34,6 +35,22 @@ public sealed partial class LauncherTests
             var voltNames = JsonDocument.Parse(await volt.Content.ReadAsStringAsync()).RootElement.GetProperty("items").EnumerateArray()
                 .Select(p => p.GetProperty("name").GetString());
             Assert.Equal(["Noise-Cancelling Headphones", "USB-C Charger 65W"], voltNames);
+
+            // The status table prints one demo login per role, and each logs in through the gateway with its role.
+            var logins = launcher.Lines.Select(l => DemoLoginLine().Match(l)).Where(m => m.Success)
+                .ToDictionary(m => m.Groups["role"].Value, m => (Email: m.Groups["email"].Value, Password: m.Groups["password"].Value));
+            Assert.Equal(["admin", "shop owner", "shopper"], logins.Keys.Order(StringComparer.Ordinal));
+            foreach (var (role, expected) in new[] { ("admin", "admin"), ("shop owner", "shop_owner"), ("shopper", "customer") })
+            {
+                using var login = await gateway.PostAsJsonAsync("/api/auth/login", new { email = logins[role].Email, password = logins[role].Password });
+                Assert.Equal(HttpStatusCode.OK, login.StatusCode);
+                var token = (await login.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString()!;
+                using var me = new HttpRequestMessage(HttpMethod.Get, "/api/users/me") { Headers = { Authorization = new("Bearer", token) } };
+                using var meResponse = await gateway.SendAsync(me);
+                var account = await meResponse.Content.ReadFromJsonAsync<JsonElement>();
+                Assert.True(account.GetProperty("emailVerified").GetBoolean(), $"{role} is verified");
+                Assert.Contains(expected, account.GetProperty("roles").EnumerateArray().Select(r => r.GetString()));
+            }
         }
 
         Process.GetProcessById(launcher.Pids["product-service#1"]).Kill();
@@ -104,6 +121,9 @@ public sealed partial class LauncherTests
 
     [GeneratedRegex(@"^\s+(?<name>[a-z0-9-]+(#\d+)?)\s+(?<port>\d+)\s+(?<management>\d+|-)\s+(?<pid>\d+)\s+UP\s*$")]
     private static partial Regex StatusRow();
+
+    [GeneratedRegex(@"^\s+(?<role>admin|shop owner|shopper)\s+(?<email>\S+@\S+)\s+(?<password>\S+)")]
+    private static partial Regex DemoLoginLine();
 
     [GeneratedRegex(@"Gateway: (?<url>http://\S+)")]
     private static partial Regex GatewayLine();

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
+using EStore.Contracts;
 using EStore.Launcher;
 using EStore.Mesh;
 
@@ -141,6 +142,18 @@ void PrintStatus(MeshHost mesh)
     else if (mesh.SmtpEndPoint is { } smtp)
     {
         console.Raw($"  Mail: the SMTP server already on {smtp.Host}:{smtp.Port} (not started by EStore)");
+    }
+
+    // Demo data is on (ToHostOptions): identity-service has seeded one verified login per role.
+    if (options.SeedDemoData && mesh.GetInstances("identity-service").Count > 0)
+    {
+        var emailWidth = DemoAccounts.All.Max(a => a.Email.Length);
+        console.Raw("  Demo logins (POST /api/auth/login; demo data only, never in production):");
+        foreach (var (role, account) in new[] { ("admin", DemoAccounts.Admin), ("shop owner", DemoAccounts.ShopOwner), ("shopper", DemoAccounts.Shopper) })
+        {
+            var note = account == DemoAccounts.ShopOwner ? "   (owns Summit Outfitters)" : "";
+            console.Raw($"    {role,-10}  {account.Email.PadRight(emailWidth)}  {account.Password}{note}");
+        }
     }
 
     console.Raw("  Press Ctrl+C to stop.");
