@@ -40,6 +40,18 @@ public sealed class MailServerTests
     }
 
     [Fact]
+    public void Only_notification_service_is_pointed_at_the_mesh_SMTP_server_over_plain_SMTP()
+    {
+        var smtp = new DnsEndPoint("127.0.0.1", 1025);
+
+        Assert.Equal(
+            new Dictionary<string, string> { ["Smtp__Host"] = "127.0.0.1", ["Smtp__Port"] = "1025", ["Smtp__Security"] = "None" },
+            MeshHost.SmtpEnvironment("notification-service", smtp));
+        Assert.Empty(MeshHost.SmtpEnvironment("identity-service", smtp));
+        Assert.Empty(MeshHost.SmtpEnvironment("notification-service", null));
+    }
+
+    [Fact]
     public void The_tool_manifest_pins_smtp4dev_and_its_restored_entry_assembly_is_found()
     {
         var layout = RepositoryLayout.Discover();

@@ -577,12 +577,9 @@ public sealed class MeshHost : IAsyncDisposable
             env["Zipkin__Endpoint"] = zipkin;
         }
 
-        // A local development server: plain SMTP on loopback, no login.
-        if (definition.AppName == "notification-service" && SmtpEndPoint is { } smtp)
+        foreach (var (key, value) in SmtpEnvironment(definition.AppName, SmtpEndPoint))
         {
-            env["Smtp__Host"] = smtp.Host;
-            env["Smtp__Port"] = Invariant(smtp.Port);
-            env["Smtp__Security"] = "None";
+            env[key] = value;
         }
 
         foreach (var (key, value) in _options.Environment)
@@ -601,6 +598,20 @@ public sealed class MeshHost : IAsyncDisposable
         _options.ConfigureEnvironment?.Invoke(new MeshInstanceEnvironment(definition, index, name, port, env));
         return env;
     }
+
+    /// <summary>
+    /// What notification-service (the one app that sends mail) is told about the mesh's SMTP server: a local
+    /// development server, so plain SMTP on loopback without a login. Nothing for other apps or without a server.
+    /// </summary>
+    internal static Dictionary<string, string> SmtpEnvironment(string appName, DnsEndPoint? smtp) =>
+        appName != "notification-service" || smtp is null
+            ? []
+            : new()
+            {
+                ["Smtp__Host"] = smtp.Host,
+                ["Smtp__Port"] = Invariant(smtp.Port),
+                ["Smtp__Security"] = "None",
+            };
 
     private async Task WaitRegisteredAsync(MeshInstance instance, CancellationToken token)
     {
