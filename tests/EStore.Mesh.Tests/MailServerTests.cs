@@ -40,6 +40,35 @@ public sealed class MailServerTests
     }
 
     [Fact]
+    public async Task An_SMTP_server_already_on_the_port_is_used_with_fixed_ports_and_smtp4dev_starts_otherwise()
+    {
+        var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        try
+        {
+            var fixedPorts = new MeshHostOptions { Ports = MeshPortMode.Fixed };
+            Assert.Equal(new DnsEndPoint("127.0.0.1", port), await MeshMailServer.ChooseAsync(fixedPorts, port));
+            Assert.Equal(new DnsEndPoint("127.0.0.1", port), fixedPorts.SmtpServer);
+            Assert.False(fixedPorts.StartMailServer);
+
+            // Free ports keep the mesh to itself: its own smtp4dev, whatever listens on the usual port.
+            var freePorts = new MeshHostOptions { Ports = MeshPortMode.Auto };
+            Assert.Null(await MeshMailServer.ChooseAsync(freePorts, port));
+            Assert.True(freePorts.StartMailServer);
+            Assert.Null(freePorts.SmtpServer);
+        }
+        finally
+        {
+            listener.Stop();
+        }
+
+        var nothingThere = new MeshHostOptions { Ports = MeshPortMode.Fixed };
+        Assert.Null(await MeshMailServer.ChooseAsync(nothingThere, port));
+        Assert.True(nothingThere.StartMailServer);
+    }
+
+    [Fact]
     public void Only_notification_service_is_pointed_at_the_mesh_SMTP_server_over_plain_SMTP()
     {
         var smtp = new DnsEndPoint("127.0.0.1", 1025);

@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using EStore.Contracts;
 using EStore.Launcher;
@@ -49,23 +47,17 @@ async Task<bool> WasSignalledAsync() =>
 var options = launch.ToHostOptions();
 options.OnOutput = console.Log;
 options.OnProgress = console.Progress;
-options.ZipkinEndpoint = await ListensAsync(9411) ? "http://127.0.0.1:9411/api/v2/spans" : null;
+// Traces go to a local Zipkin when one listens on its usual port; nothing is configured otherwise.
+options.ZipkinEndpoint = await LoopbackPort.IsListeningAsync(9411) ? "http://127.0.0.1:9411/api/v2/spans" : null;
 if (options.ZipkinEndpoint is not null)
 {
     console.Progress($"Zipkin found, traces go to {options.ZipkinEndpoint}");
 }
 
-// Mail goes to smtp4dev, started with the mesh; an SMTP server of the developer's own on the usual port wins
-// (with --ports auto the mesh keeps to free ports and always starts its own).
-var smtpPort = MeshMailPorts.Fixed.Smtp;
-if (options.Ports == MeshPortMode.Fixed && await ListensAsync(smtpPort))
+// Mail goes to smtp4dev, started with the mesh, unless an SMTP server of the developer's own listens on 1025.
+if (await MeshMailServer.ChooseAsync(options, MeshMailPorts.Fixed.Smtp) is { } ownSmtp)
 {
-    options.SmtpServer = new DnsEndPoint("127.0.0.1", smtpPort);
-    console.Progress($"an SMTP server listens on 127.0.0.1:{smtpPort}: mail goes there, smtp4dev is not started");
-}
-else
-{
-    options.StartMailServer = true;
+    console.Progress($"an SMTP server listens on {ownSmtp.Host}:{ownSmtp.Port}: mail goes there, smtp4dev is not started");
 }
 
 MeshHost host;
@@ -158,20 +150,4 @@ void PrintStatus(MeshHost mesh)
 
     console.Raw("  Press Ctrl+C to stop.");
     console.Raw("");
-}
-
-// Whether something of the developer's own (Zipkin, an SMTP server) listens on its usual local port.
-static async Task<bool> ListensAsync(int port)
-{
-    using var client = new TcpClient();
-    using var timeout = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
-    try
-    {
-        await client.ConnectAsync("127.0.0.1", port, timeout.Token);
-        return true;
-    }
-    catch (Exception ex) when (ex is SocketException or OperationCanceledException)
-    {
-        return false;
-    }
 }

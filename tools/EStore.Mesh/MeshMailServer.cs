@@ -137,6 +137,27 @@ public sealed class MeshMailServer : IAsyncDisposable
     }
 
     /// <summary>
+    /// Chooses the mesh's mail server and sets <paramref name="options"/> for it: with fixed ports, an SMTP server
+    /// already listening on 127.0.0.1:<paramref name="smtpPort"/> (a mail catcher of the developer's own) is used and
+    /// smtp4dev is not started, as Zipkin is found; otherwise, and always with free ports, smtp4dev starts.
+    /// </summary>
+    /// <returns>The SMTP server found, or null when smtp4dev will start.</returns>
+    public static async Task<DnsEndPoint?> ChooseAsync(MeshHostOptions options, int smtpPort, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.Ports == MeshPortMode.Fixed && await LoopbackPort.IsListeningAsync(smtpPort, cancellationToken).ConfigureAwait(false))
+        {
+            options.SmtpServer = new DnsEndPoint("127.0.0.1", smtpPort);
+            options.StartMailServer = false;
+            return options.SmtpServer;
+        }
+
+        options.SmtpServer = null;
+        options.StartMailServer = true;
+        return null;
+    }
+
+    /// <summary>
     /// smtp4dev's entry assembly as <c>dotnet tool restore</c> left it in the NuGet packages folder, for the version
     /// the manifest pins; null when the manifest names no smtp4dev or it is not restored.
     /// </summary>
