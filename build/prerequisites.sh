@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs and starts what EStore needs on Debian. Idempotent: does nothing that is already done.
-#   build/prerequisites.sh runtime   the .NET SDK only (the Kafka client's native library comes from NuGet:
-#                                    librdkafka.redist, whose centos8 build needs only glibc on Debian 12)
+#   build/prerequisites.sh runtime   the .NET SDK and the repository's .NET tools (smtp4dev; the Kafka client's native
+#                                    library comes from NuGet: librdkafka.redist, whose centos8 build needs only glibc
+#                                    on Debian 12)
 #   build/prerequisites.sh test      the above, plus PostgreSQL running with an 'estore' role
 set -euo pipefail
 mode="${1:-runtime}"
@@ -15,6 +16,10 @@ if ! command -v dotnet >/dev/null; then
   echo "prerequisites: the .NET 10 SDK (dotnet) is not on PATH; install it first" >&2
   exit 1
 fi
+
+# The repository's .NET tools (.config/dotnet-tools.json: smtp4dev, the local mail inbox of ./estore up and its
+# tests) from the NuGet registry; quick when they are restored already.
+(cd "$(dirname "${BASH_SOURCE[0]}")/.." && dotnet tool restore >/dev/null) || { echo "prerequisites: 'dotnet tool restore' failed (.config/dotnet-tools.json)" >&2; exit 1; }
 
 packages=()
 [ "$mode" = test ] && packages+=(postgresql)

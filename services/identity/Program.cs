@@ -11,7 +11,7 @@ using EStore.ServiceDefaults;
 
 var builder = ServiceHost.CreateBuilder(args);
 builder.AddServiceDefaults();
-builder.AddServiceDatabase<IdentityDbContext>();
+builder.AddServiceDatabase<IdentityDbContext>(DemoData.IsEnabled(builder.Configuration) ? DemoUsers.SeedAsync : null);
 builder.AddKafkaMessaging<IdentityDbContext>(messaging =>
 {
     messaging.Publishes(Topics.Identity);

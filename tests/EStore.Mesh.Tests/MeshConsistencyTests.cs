@@ -64,6 +64,21 @@ public sealed partial class MeshConsistencyTests
     }
 
     [Fact]
+    public void Docker_compose_runs_smtp4dev_and_gives_every_service_its_SMTP_address()
+    {
+        var compose = Read("docker-compose.yml");
+
+        Assert.Contains("smtp4dev", ComposeServiceName().Matches(compose).Select(m => m.Groups[1].Value));
+        Assert.Contains("image: rnwood/smtp4dev:", compose, StringComparison.Ordinal);
+        // In the environment every service merges (x-service), so notification-service gets it too.
+        var serviceEnvironment = compose[compose.IndexOf("x-service: &service", StringComparison.Ordinal)..compose.IndexOf("\nservices:", StringComparison.Ordinal)];
+        Assert.Contains("Smtp__Host: smtp4dev", serviceEnvironment, StringComparison.Ordinal);
+        Assert.Contains("Smtp__Port: \"25\"", serviceEnvironment, StringComparison.Ordinal);
+        // The inbox shows every mail: published on the host's loopback only.
+        Assert.Contains("\"127.0.0.1:8025:80\"", compose, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Every_built_service_has_a_Kafka_principal_on_the_secured_broker()
     {
         var script = Read("build/kafka/init-security.sh");

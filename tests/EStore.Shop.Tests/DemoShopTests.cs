@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using EStore.Contracts;
 using EStore.Contracts.Events;
 using EStore.Shop.Data;
 using EStore.Shop.Tests.Infrastructure;
@@ -30,17 +31,19 @@ public sealed class DemoShopTests(ShopStack stack)
                         $"{DemoShops.VoltElectronics} Volt Electronics Electronics ACTIVE",
                     ],
                     Describe(page));
-                // Each has its own (made-up) owner, which only an administrator sees: public answers carry no owner id.
+                // Each has its own owner, which only an administrator sees: public answers carry no owner id. Summit
+                // Outfitters belongs to identity-service's demo shop owner, the others to made-up users.
                 Assert.All(page.GetProperty("items").EnumerateArray(), s => Assert.False(s.TryGetProperty("ownerId", out _)));
-                var owners = new HashSet<Guid>();
+                var owners = new Dictionary<Guid, Guid>();
                 foreach (var id in new[] { DemoShops.SummitOutfitters, DemoShops.DailyGrindKitchen, DemoShops.VoltElectronics })
                 {
                     using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/shops/{id}");
                     request.Headers.Authorization = new("Bearer", stack.Admin);
                     using var response = await shop.Http.SendAsync(request);
-                    owners.Add((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("ownerId").GetGuid());
+                    owners[id] = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("ownerId").GetGuid();
                 }
-                Assert.Equal(3, owners.Count);
+                Assert.Equal(3, owners.Values.Distinct().Count());
+                Assert.Equal(DemoAccounts.ShopOwner.Id, owners[DemoShops.SummitOutfitters]);
 
                 // Consumed while the service runs: its outbox relay publishes the seeded events.
                 var announced = stack.ConsumeEvent<ShopCreated>(e => e.ShopId == DemoShops.VoltElectronics, TimeSpan.FromSeconds(30));

@@ -1,6 +1,6 @@
 using System.Globalization;
-using System.Net.Sockets;
 using System.Runtime.InteropServices;
+using EStore.Contracts;
 using EStore.Launcher;
 using EStore.Mesh;
 
@@ -47,10 +47,17 @@ async Task<bool> WasSignalledAsync() =>
 var options = launch.ToHostOptions();
 options.OnOutput = console.Log;
 options.OnProgress = console.Progress;
-options.ZipkinEndpoint = await ZipkinEndpointAsync();
+// Traces go to a local Zipkin when one listens on its usual port; nothing is configured otherwise.
+options.ZipkinEndpoint = await LoopbackPort.IsListeningAsync(9411) ? "http://127.0.0.1:9411/api/v2/spans" : null;
 if (options.ZipkinEndpoint is not null)
 {
     console.Progress($"Zipkin found, traces go to {options.ZipkinEndpoint}");
+}
+
+// Mail goes to smtp4dev, started with the mesh, unless an SMTP server of the developer's own listens on 1025.
+if (await MeshMailServer.ChooseAsync(options, MeshMailPorts.Fixed.Smtp) is { } ownSmtp)
+{
+    console.Progress($"an SMTP server listens on {ownSmtp.Host}:{ownSmtp.Port}: mail goes there, smtp4dev is not started");
 }
 
 MeshHost host;
@@ -99,6 +106,11 @@ void PrintStatus(MeshHost mesh)
         rows.Add(("broker", firstPort, "-", broker.Process.Pid.ToString(CultureInfo.InvariantCulture), "UP"));
     }
 
+    if (mesh.MailServer is { } mail)
+    {
+        rows.Add(("smtp4dev", mail.Ports.Smtp.ToString(CultureInfo.InvariantCulture), "-", mail.Process.Pid.ToString(CultureInfo.InvariantCulture), "UP"));
+    }
+
     foreach (var instance in mesh.Instances)
     {
         // Metrics, prometheus, info and the gateway's routes answer on the management port only.
@@ -115,22 +127,27 @@ void PrintStatus(MeshHost mesh)
         console.Raw($"  {name.PadRight(nameWidth)}  {port,-6} {management,-6} {pid,-8} {status}");
     }
 
+    if (mesh.MailServer is { } inbox)
+    {
+        console.Raw($"  Mail inbox: {inbox.InboxUrl}   (SMTP {inbox.SmtpEndPoint.Host}:{inbox.Ports.Smtp}; IMAP {inbox.Ports.Imap}, POP3 {inbox.Ports.Pop3})");
+    }
+    else if (mesh.SmtpEndPoint is { } smtp)
+    {
+        console.Raw($"  Mail: the SMTP server already on {smtp.Host}:{smtp.Port} (not started by EStore)");
+    }
+
+    // Demo data is on (ToHostOptions): identity-service has seeded one verified login per role.
+    if (options.SeedDemoData && mesh.GetInstances("identity-service").Count > 0)
+    {
+        var emailWidth = DemoAccounts.All.Max(a => a.Email.Length);
+        console.Raw("  Demo logins (POST /api/auth/login; demo data only, never in production):");
+        foreach (var (role, account) in new[] { ("admin", DemoAccounts.Admin), ("shop owner", DemoAccounts.ShopOwner), ("shopper", DemoAccounts.Shopper) })
+        {
+            var note = account == DemoAccounts.ShopOwner ? "   (owns Summit Outfitters)" : "";
+            console.Raw($"    {role,-10}  {account.Email.PadRight(emailWidth)}  {account.Password}{note}");
+        }
+    }
+
     console.Raw("  Press Ctrl+C to stop.");
     console.Raw("");
-}
-
-// Traces go to a local Zipkin when one listens on its usual port; nothing is configured otherwise.
-static async Task<string?> ZipkinEndpointAsync()
-{
-    using var client = new TcpClient();
-    using var timeout = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
-    try
-    {
-        await client.ConnectAsync("127.0.0.1", 9411, timeout.Token);
-        return "http://127.0.0.1:9411/api/v2/spans";
-    }
-    catch (Exception ex) when (ex is SocketException or OperationCanceledException)
-    {
-        return null;
-    }
 }

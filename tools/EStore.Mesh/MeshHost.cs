@@ -48,6 +48,7 @@ public sealed class MeshHost : IAsyncDisposable
     private readonly CancellationTokenSource _lifetime = new();
     private readonly MeshCredentials _credentials = new();
     private MeshBroker? _broker;
+    private MeshMailServer? _mailServer;
     private volatile bool _stopping;
     private int _disposed;
 
@@ -100,6 +101,15 @@ public sealed class MeshHost : IAsyncDisposable
 
     /// <summary>The mock broker, unless <see cref="MeshHostOptions.KafkaBootstrapServers"/> was given.</summary>
     public MeshBroker? Broker => _broker;
+
+    /// <summary>smtp4dev when <see cref="MeshHostOptions.StartMailServer"/> started it.</summary>
+    public MeshMailServer? MailServer => _mailServer;
+
+    /// <summary>
+    /// Where notification-service sends mail (<c>Smtp__Host</c>, <c>Smtp__Port</c>): the started mail server or
+    /// <see cref="MeshHostOptions.SmtpServer"/>; null when there is none.
+    /// </summary>
+    public DnsEndPoint? SmtpEndPoint => _mailServer?.SmtpEndPoint ?? _options.SmtpServer;
 
     /// <summary>
     /// <c>AccountTokens:EncryptionKey</c> of this run (base64 of 32 random bytes): sealed account tokens on the bus
@@ -344,7 +354,7 @@ public sealed class MeshHost : IAsyncDisposable
         Directory.CreateDirectory(DataDirectory);
         Directory.CreateDirectory(_runDirectory);
 
-        await RunStageAsync([StartBrokerAsync], token).ConfigureAwait(false);
+        await RunStageAsync([StartBrokerAsync, StartMailServerAsync], token).ConfigureAwait(false);
 
         var discovery = _plan.Single(p => p.Definition.Role == MeshRole.Discovery).Definition;
         await RunStageAsync([async t => DiscoveryUrl = (await LaunchAsync(discovery, t).ConfigureAwait(false)).BaseUrl], token)
@@ -394,6 +404,29 @@ public sealed class MeshHost : IAsyncDisposable
         Track(_broker.Process, BrokerTier);
         KafkaBootstrapServers = _broker.BootstrapServers;
         Progress($"broker ready in {Seconds(clock)} at {KafkaBootstrapServers}");
+    }
+
+    private async Task StartMailServerAsync(CancellationToken token)
+    {
+        if (!_options.StartMailServer || _options.SmtpServer is not null)
+        {
+            return;
+        }
+
+        var clock = Stopwatch.StartNew();
+        Progress("starting smtp4dev (local SMTP server and web inbox)");
+        _mailServer = await MeshMailServer.StartAsync(new MeshMailServerOptions
+        {
+            Layout = Layout,
+            DataDirectory = DataDirectory,
+            Ports = _options.Ports == MeshPortMode.Fixed ? MeshMailPorts.Fixed : MeshMailPorts.Free(),
+            StartTimeout = _options.ReadyTimeout,
+            OnOutput = _options.OnOutput,
+            OnProgress = Progress,
+        }, token).ConfigureAwait(false);
+        // Stopped with the broker, after the services that send mail.
+        Track(_mailServer.Process, BrokerTier);
+        Progress($"smtp4dev ready in {Seconds(clock)}: SMTP {_mailServer.SmtpEndPoint.Host}:{_mailServer.Ports.Smtp}, inbox {_mailServer.InboxUrl}");
     }
 
     private async Task StartAppAsync(MeshServiceDefinition definition, int count, CancellationToken token)
@@ -544,6 +577,11 @@ public sealed class MeshHost : IAsyncDisposable
             env["Zipkin__Endpoint"] = zipkin;
         }
 
+        foreach (var (key, value) in SmtpEnvironment(definition.AppName, SmtpEndPoint))
+        {
+            env[key] = value;
+        }
+
         foreach (var (key, value) in _options.Environment)
         {
             env[key] = value;
@@ -560,6 +598,20 @@ public sealed class MeshHost : IAsyncDisposable
         _options.ConfigureEnvironment?.Invoke(new MeshInstanceEnvironment(definition, index, name, port, env));
         return env;
     }
+
+    /// <summary>
+    /// What notification-service (the one app that sends mail) is told about the mesh's SMTP server: a local
+    /// development server, so plain SMTP on loopback without a login. Nothing for other apps or without a server.
+    /// </summary>
+    internal static Dictionary<string, string> SmtpEnvironment(string appName, DnsEndPoint? smtp) =>
+        appName != "notification-service" || smtp is null
+            ? []
+            : new()
+            {
+                ["Smtp__Host"] = smtp.Host,
+                ["Smtp__Port"] = Invariant(smtp.Port),
+                ["Smtp__Security"] = "None",
+            };
 
     private async Task WaitRegisteredAsync(MeshInstance instance, CancellationToken token)
     {

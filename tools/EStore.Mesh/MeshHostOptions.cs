@@ -108,6 +108,19 @@ public sealed class MeshHostOptions
     /// <summary>Passed as <c>Zipkin__Endpoint</c> when set.</summary>
     public string? ZipkinEndpoint { get; set; }
 
+    /// <summary>
+    /// Start smtp4dev (<see cref="MeshMailServer"/>) with the mesh, its data under <see cref="DataDirectory"/>: on
+    /// <see cref="MeshMailPorts.Fixed"/> ports, or free ones with <see cref="MeshPortMode.Auto"/>. notification-service
+    /// sends to it.
+    /// </summary>
+    public bool StartMailServer { get; set; }
+
+    /// <summary>
+    /// An SMTP server already running (plain SMTP, no TLS) that notification-service sends to instead; the mail
+    /// server is then not started. The launcher sets it when something listens on 127.0.0.1:1025.
+    /// </summary>
+    public System.Net.DnsEndPoint? SmtpServer { get; set; }
+
     /// <summary><c>Eureka__Instance__LeaseRenewalIntervalInSeconds</c>.</summary>
     public int LeaseRenewalIntervalSeconds { get; set; } = 5;
 

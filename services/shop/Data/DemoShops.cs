@@ -1,3 +1,4 @@
+using EStore.Contracts;
 using EStore.Contracts.Events;
 using EStore.Platform.Messaging;
 using EStore.Platform.Text;
@@ -9,7 +10,8 @@ namespace EStore.Shop.Data;
 
 /// <summary>
 /// The demo shops a fresh database starts with when <c>Demo:SeedData</c> is on (the local launcher): three
-/// <c>ACTIVE</c> shops with fixed ids, each owned by its own (made-up) user. product-service's demo catalog
+/// <c>ACTIVE</c> shops with fixed ids, each owned by its own user: Summit Outfitters by the demo shop owner
+/// (<see cref="DemoAccounts.ShopOwner"/>), the others by made-up users. product-service's demo catalog
 /// (services/product/Data/DemoCatalog.cs) puts its products into these same shops.
 /// </summary>
 public static class DemoShops
@@ -47,8 +49,9 @@ public static class DemoShops
             var shop = new Shop
             {
                 Id = item.Id,
-                // Made-up owners (no such users in identity-service): only admins manage the demo shops.
-                OwnerId = new Guid($"00000000-0000-4000-c000-{index + 1:D12}"),
+                // Summit Outfitters belongs to identity-service's demo shop owner (seeded under the same setting);
+                // the others to made-up users, so only admins manage them.
+                OwnerId = item.Id == SummitOutfitters ? DemoAccounts.ShopOwner.Id : new Guid($"00000000-0000-4000-c000-{index + 1:D12}"),
                 Name = item.Name,
                 NormalizedName = UnicodeText.ComparisonKey(item.Name),
                 NameSkeleton = UnicodeText.Skeleton(item.Name),

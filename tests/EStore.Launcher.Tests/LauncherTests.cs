@@ -1,11 +1,12 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
+using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using EStore.Mesh;
 
-namespace EStore.EndToEnd.Tests;
+namespace EStore.Launcher.Tests;
 
 /// <summary>What a developer sees when running <c>./estore up</c>: the launcher as a real process.</summary>
 public sealed partial class LauncherTests
@@ -34,6 +35,22 @@ public sealed partial class LauncherTests
             var voltNames = JsonDocument.Parse(await volt.Content.ReadAsStringAsync()).RootElement.GetProperty("items").EnumerateArray()
                 .Select(p => p.GetProperty("name").GetString());
             Assert.Equal(["Noise-Cancelling Headphones", "USB-C Charger 65W"], voltNames);
+
+            // The status table prints one demo login per role, and each logs in through the gateway with its role.
+            var logins = launcher.Lines.Select(l => DemoLoginLine().Match(l)).Where(m => m.Success)
+                .ToDictionary(m => m.Groups["role"].Value, m => (Email: m.Groups["email"].Value, Password: m.Groups["password"].Value));
+            Assert.Equal(["admin", "shop owner", "shopper"], logins.Keys.Order(StringComparer.Ordinal));
+            foreach (var (role, expected) in new[] { ("admin", "admin"), ("shop owner", "shop_owner"), ("shopper", "customer") })
+            {
+                using var login = await gateway.PostAsJsonAsync("/api/auth/login", new { email = logins[role].Email, password = logins[role].Password });
+                Assert.Equal(HttpStatusCode.OK, login.StatusCode);
+                var token = (await login.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString()!;
+                using var me = new HttpRequestMessage(HttpMethod.Get, "/api/users/me") { Headers = { Authorization = new("Bearer", token) } };
+                using var meResponse = await gateway.SendAsync(me);
+                var account = await meResponse.Content.ReadFromJsonAsync<JsonElement>();
+                Assert.True(account.GetProperty("emailVerified").GetBoolean(), $"{role} is verified");
+                Assert.Contains(expected, account.GetProperty("roles").EnumerateArray().Select(r => r.GetString()));
+            }
         }
 
         Process.GetProcessById(launcher.Pids["product-service#1"]).Kill();
@@ -45,9 +62,20 @@ public sealed partial class LauncherTests
     }
 
     [Fact]
-    public async Task Launcher_stops_every_child_on_interrupt_and_exits_zero()
+    public async Task Launcher_delivers_mail_to_its_smtp4dev_inbox_then_stops_every_child_including_smtp4dev_on_interrupt_and_exits_zero()
     {
         await using var launcher = await RunningLauncher.StartAsync();
+
+        // The status table names smtp4dev's SMTP port and inbox; what is sent there shows up in the inbox's API.
+        var smtpPort = launcher.Ports["smtp4dev"];
+        var inbox = launcher.Lines.Select(l => InboxLine().Match(l)).Single(m => m.Success);
+        Assert.Equal(smtpPort, int.Parse(inbox.Groups["smtp"].Value, System.Globalization.CultureInfo.InvariantCulture));
+        var subject = "launcher mail " + Guid.NewGuid().ToString("N")[..8];
+        await Smtp4devInbox.SendAsync("127.0.0.1", smtpPort, "shop@estore.example", "shopper@estore.example", subject, "hello");
+        var mail = await Smtp4devInbox.WaitForAsync(new Uri(inbox.Groups["url"].Value), subject);
+        Assert.Equal("shopper@estore.example", mail.GetProperty("to")[0].GetString());
+        // Its database lives in the run's data directory.
+        Assert.True(File.Exists(Path.Combine(launcher.DataDirectory, "smtp4dev", "smtp4dev.db")), "smtp4dev.db in the data directory");
 
         using (var kill = Process.Start("kill", ["-INT", launcher.Process.Pid.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
         {
@@ -91,24 +119,30 @@ public sealed partial class LauncherTests
         }
     }
 
-    [GeneratedRegex(@"^\s+(?<name>[a-z-]+(#\d+)?)\s+(?<port>\d+)\s+(?<management>\d+|-)\s+(?<pid>\d+)\s+UP\s*$")]
+    [GeneratedRegex(@"^\s+(?<name>[a-z0-9-]+(#\d+)?)\s+(?<port>\d+)\s+(?<management>\d+|-)\s+(?<pid>\d+)\s+UP\s*$")]
     private static partial Regex StatusRow();
+
+    [GeneratedRegex(@"^\s+(?<role>admin|shop owner|shopper)\s+(?<email>\S+@\S+)\s+(?<password>\S+)")]
+    private static partial Regex DemoLoginLine();
 
     [GeneratedRegex(@"Gateway: (?<url>http://\S+)")]
     private static partial Regex GatewayLine();
 
+    [GeneratedRegex(@"Mail inbox: (?<url>http://\S+)\s+\(SMTP 127\.0\.0\.1:(?<smtp>\d+);")]
+    private static partial Regex InboxLine();
+
     /// <summary>The launcher started with free ports and a throwaway data folder, up and ready.</summary>
     private sealed class RunningLauncher : IAsyncDisposable
     {
-        private readonly string _data;
-
-        private RunningLauncher(ManagedProcess process, ConcurrentQueue<string> lines, Uri gatewayUrl, Dictionary<string, int> pids, string data)
+        private RunningLauncher(ManagedProcess process, ConcurrentQueue<string> lines, Uri gatewayUrl, Dictionary<string, int> pids,
+            Dictionary<string, int> ports, string data)
         {
             Process = process;
             Lines = lines;
             GatewayUrl = gatewayUrl;
             Pids = pids;
-            _data = data;
+            Ports = ports;
+            DataDirectory = data;
         }
 
         public static string Dll => RepositoryLayout.Discover().FindDll("EStore.Launcher") ?? throw new InvalidOperationException("EStore.Launcher is not built");
@@ -120,6 +154,11 @@ public sealed partial class LauncherTests
         public Uri GatewayUrl { get; }
 
         public Dictionary<string, int> Pids { get; }
+
+        /// <summary>The PORT column by row name (<c>smtp4dev</c>: its SMTP port).</summary>
+        public Dictionary<string, int> Ports { get; }
+
+        public string DataDirectory { get; }
 
         public static async Task<RunningLauncher> StartAsync()
         {
@@ -147,12 +186,14 @@ public sealed partial class LauncherTests
             await Task.Delay(500);
             var rows = lines.Select(l => StatusRow().Match(l)).Where(m => m.Success).ToList();
             var pids = rows.ToDictionary(m => m.Groups["name"].Value, m => int.Parse(m.Groups["pid"].Value, System.Globalization.CultureInfo.InvariantCulture));
-            // Every process but the broker shows the management port its metrics and routes answer on.
-            Assert.All(rows.Where(m => m.Groups["name"].Value != "broker"), m => Assert.Matches(@"^\d+$", m.Groups["management"].Value));
+            var ports = rows.ToDictionary(m => m.Groups["name"].Value, m => int.Parse(m.Groups["port"].Value, System.Globalization.CultureInfo.InvariantCulture));
+            // Every process but the broker and smtp4dev shows the management port its metrics and routes answer on.
+            Assert.All(rows.Where(m => m.Groups["name"].Value is not ("broker" or "smtp4dev")), m => Assert.Matches(@"^\d+$", m.Groups["management"].Value));
             Assert.Contains("product-service#1", pids.Keys);
             Assert.Contains("gateway#1", pids.Keys);
             Assert.Contains("discovery#1", pids.Keys);
-            return new RunningLauncher(process, lines, await ready.Task, pids, data);
+            Assert.Contains("smtp4dev", pids.Keys);
+            return new RunningLauncher(process, lines, await ready.Task, pids, ports, data);
         }
 
         /// <summary>The launcher's exit code; on timeout, fails with its last lines (which process did not stop).</summary>
@@ -182,9 +223,9 @@ public sealed partial class LauncherTests
                 {
                 }
             }
-            if (Directory.Exists(_data))
+            if (Directory.Exists(DataDirectory))
             {
-                Directory.Delete(_data, recursive: true);
+                Directory.Delete(DataDirectory, recursive: true);
             }
         }
     }
