@@ -102,4 +102,10 @@ allow address-service Read identity.events
 allow address-service Write identity.events.dlq
 groups address-service
 
+# notification-service: TODO fill in its topic rights from its Program.cs: Write its own topic, Read each topic it consumes and
+# Write that topic's .dlq. It validates tokens, so it reads identity.events (TokenRevoked).
+principal notification-service "$KAFKA_PASSWORD_NOTIFICATION"
+allow notification-service Read identity.events
+groups notification-service
+
 echo "kafka security ready"
