@@ -102,10 +102,10 @@ allow address-service Read identity.events
 allow address-service Write identity.events.dlq
 groups address-service
 
-# notification-service: TODO fill in its topic rights from its Program.cs: Write its own topic, Read each topic it consumes and
-# Write that topic's .dlq. It validates tokens, so it reads identity.events (TokenRevoked).
+# notification-service publishes nothing; it mails from every other topic (and reads identity.events for TokenRevoked too).
 principal notification-service "$KAFKA_PASSWORD_NOTIFICATION"
-allow notification-service Read identity.events
+allow notification-service Read identity.events shop.events product.events order.events payment.events
+allow notification-service Write identity.events.dlq shop.events.dlq product.events.dlq order.events.dlq payment.events.dlq
 groups notification-service
 
 echo "kafka security ready"

@@ -1,5 +1,8 @@
+using EStore.Contracts.Events;
 using EStore.Notification.Apis;
 using EStore.Notification.Data;
+using EStore.Notification.Messaging;
+using EStore.Notification.Services;
 using EStore.Platform.Data;
 using EStore.Platform.Messaging;
 using EStore.Platform.Security;
@@ -8,9 +11,18 @@ using EStore.ServiceDefaults;
 var builder = ServiceHost.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddServiceDatabase<NotificationDbContext>();
-// No topic of its own yet: add messaging.Publishes(...) and messaging.Consumes<TEvent, THandler>() here when it has one.
-builder.AddKafkaMessaging<NotificationDbContext>(_ => { });
+// Publishes nothing; every mail starts as an event of another service, written as a row with the inbox record.
+builder.AddKafkaMessaging<NotificationDbContext>(messaging => messaging
+    .Consumes<UserRegistered, AccountEventHandlers>().Consumes<EmailVerificationRequested, AccountEventHandlers>()
+    .Consumes<PasswordResetRequested, AccountEventHandlers>().Consumes<EmailVerified, AccountEventHandlers>()
+    .Consumes<ShopCreated, ShopEventHandlers>().Consumes<ShopUpdated, ShopEventHandlers>()
+    .Consumes<ShopStatusChanged, ShopEventHandlers>().Consumes<LowStockDetected, ShopEventHandlers>()
+    .Consumes<OrderCreated, OrderEventHandlers>().Consumes<OrderConfirmed, OrderEventHandlers>()
+    .Consumes<OrderCancelled, OrderEventHandlers>().Consumes<OrderShipped, OrderEventHandlers>()
+    .Consumes<OrderDelivered, OrderEventHandlers>().Consumes<PaymentFailed, OrderEventHandlers>()
+    .Consumes<PaymentRefunded, OrderEventHandlers>());
 builder.AddServiceAuthentication();
+builder.AddNotificationServices();
 
 var app = builder.Build();
 app.MapServiceDefaults();

@@ -10,7 +10,7 @@ public sealed class ContractTests
 {
     public static TheoryData<string, string> ArchitectureTopicTable => new()
     {
-        { Topics.Identity, "UserRegistered EmailVerificationRequested PasswordResetRequested UserRoleChanged UserDisabled TokenRevoked" },
+        { Topics.Identity, "UserRegistered EmailVerificationRequested EmailVerified PasswordResetRequested UserRoleChanged UserDisabled TokenRevoked" },
         { Topics.Shop, "ShopCreated ShopUpdated ShopStatusChanged" },
         { Topics.Product, "StockReserved StockReservationFailed StockReleased LowStockDetected ProductChanged" },
         { Topics.Order, "OrderCreated OrderConfirmed OrderCancelled OrderShipped OrderDelivered" },
@@ -34,7 +34,7 @@ public sealed class ContractTests
         {
             Assert.Equal(type.Name, EventTypeRegistry.Default.Get(type).Name);
         }
-        Assert.Equal(22, EventTypeRegistry.Default.All.Count);
+        Assert.Equal(23, EventTypeRegistry.Default.All.Count);
     }
 
     [Fact]
