@@ -75,7 +75,7 @@ public sealed partial class MailDeliveryWorker(
         }
         catch (Exception ex) when (IsDeliveryFailure(ex))
         {
-            connectError = $"connect: {ex.Message}";
+            connectError = $"connect: {Describe(ex)}";
         }
         try
         {
@@ -91,7 +91,7 @@ public sealed partial class MailDeliveryWorker(
                     }
                     catch (Exception ex) when (IsDeliveryFailure(ex))
                     {
-                        error = ex.Message;
+                        error = Describe(ex);
                     }
                 }
                 if (error is not null)
@@ -192,6 +192,13 @@ public sealed partial class MailDeliveryWorker(
         mail.NextAttemptAt = time.GetUtcNow().UtcDateTime + wait;
         LogRetry(mail.Id, mail.Kind, mail.Attempts, wait.TotalSeconds, mail.LastError);
     }
+
+    // The server's reply code says whether it refused for now (4xx) or for good (5xx); MailKit's message may be empty.
+    private static string Describe(Exception ex) => ex switch
+    {
+        MailKit.Net.Smtp.SmtpCommandException smtp => $"SMTP {(int)smtp.StatusCode} ({smtp.ErrorCode}): {smtp.Message}".TrimEnd(' ', ':'),
+        _ => $"{ex.GetType().Name}: {ex.Message}",
+    };
 
     private static string Cut(string text) => text.Length <= NotificationLimits.Error ? text : text[..NotificationLimits.Error];
 

@@ -17,10 +17,11 @@ public sealed class SmtpMailer(IOptions<SmtpOptions> options)
         var client = new SmtpClient { Timeout = smtp.TimeoutSeconds * 1000 };
         try
         {
-            var security = smtp.Security switch
+            // Validated at start (any case): anything but the two TLS modes is None.
+            var security = smtp.Security.ToUpperInvariant() switch
             {
-                "StartTls" => SecureSocketOptions.StartTls,
-                "SslOnConnect" => SecureSocketOptions.SslOnConnect,
+                "STARTTLS" => SecureSocketOptions.StartTls,
+                "SSLONCONNECT" => SecureSocketOptions.SslOnConnect,
                 _ => SecureSocketOptions.None,
             };
             await client.ConnectAsync(smtp.Host, smtp.Port, security, cancellationToken);
