@@ -59,7 +59,8 @@ public sealed class PreferenceTests(NotificationStack stack)
         await stack.PublishAsync(
             new PasswordResetRequested(owner, ownerEmail, reset, now.AddHours(1)) { OccurredAt = now },
             new OrderCreated(Guid.NewGuid(), Guid.NewGuid(), null, Guid.NewGuid(), [line], new Money(5m, "EUR"),
-                new AddressSnapshot("A", "B", null, "C", "D", "DE")) { OccurredAt = now });
+                new AddressSnapshot("A", "B", null, "C", "D", "DE"))
+            { OccurredAt = now });
 
         await stack.Smtp.WaitForAsync(ownerEmail, "Reset your");
         await stack.Smtp.WaitForAsync(shopEmail, "New order");
