@@ -86,6 +86,12 @@ public class NotificationStack() : ServiceStack<Program>("notification"), IAsync
         {
             await Smtp.DisposeAsync();
         }
+        AfterStop();
+    }
+
+    /// <summary>Runs once the service and the SMTP server have stopped.</summary>
+    protected virtual void AfterStop()
+    {
     }
 }
 
