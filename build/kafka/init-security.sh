@@ -102,4 +102,10 @@ allow address-service Read identity.events
 allow address-service Write identity.events.dlq
 groups address-service
 
+# notification-service publishes nothing; it mails from every other topic (and reads identity.events for TokenRevoked too).
+principal notification-service "$KAFKA_PASSWORD_NOTIFICATION"
+allow notification-service Read identity.events shop.events product.events order.events payment.events
+allow notification-service Write identity.events.dlq shop.events.dlq product.events.dlq order.events.dlq payment.events.dlq
+groups notification-service
+
 echo "kafka security ready"

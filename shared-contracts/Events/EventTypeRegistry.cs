@@ -49,6 +49,7 @@ public sealed class EventTypeRegistry
     [
         EventType.Of<UserRegistered>("UserRegistered", Topics.Identity),
         EventType.Of<EmailVerificationRequested>("EmailVerificationRequested", Topics.Identity),
+        EventType.Of<EmailVerified>("EmailVerified", Topics.Identity),
         EventType.Of<PasswordResetRequested>("PasswordResetRequested", Topics.Identity),
         EventType.Of<UserRoleChanged>("UserRoleChanged", Topics.Identity),
         EventType.Of<UserDisabled>("UserDisabled", Topics.Identity),

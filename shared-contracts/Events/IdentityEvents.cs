@@ -25,6 +25,16 @@ public sealed record EmailVerificationRequested(Guid UserId, string Email, strin
     public override string AggregateKey => UserId.ToString();
 }
 
+/// <summary>A user confirmed their e-mail address with the link of <see cref="EmailVerificationRequested"/>; notification-service welcomes them.</summary>
+/// <param name="UserId">The user.</param>
+/// <param name="Email">The address now verified.</param>
+/// <param name="DisplayName">The name shown to others.</param>
+public sealed record EmailVerified(Guid UserId, string Email, string DisplayName) : IntegrationEvent
+{
+    /// <inheritdoc />
+    public override string AggregateKey => UserId.ToString();
+}
+
 /// <summary>A user asked to reset their password; notification-service sends the link.</summary>
 /// <param name="UserId">The user.</param>
 /// <param name="Email">Where to send the link.</param>

@@ -80,7 +80,10 @@ public sealed record StockReleased(Guid OrderId, IReadOnlyList<StockLine> Lines,
 /// <param name="ShopId">The shop that sells it.</param>
 /// <param name="Available">Units still available.</param>
 /// <param name="Threshold">The configured low-stock threshold.</param>
-public sealed record LowStockDetected(Guid ProductId, Guid? VariantId, Guid ShopId, int Available, int Threshold) : IntegrationEvent
+/// <param name="ProductName">
+/// The product's name, for the shop owner's mail. Added later, so optional: null from older producers.
+/// </param>
+public sealed record LowStockDetected(Guid ProductId, Guid? VariantId, Guid ShopId, int Available, int Threshold, string? ProductName = null) : IntegrationEvent
 {
     /// <inheritdoc />
     public override string AggregateKey => ProductId.ToString();

@@ -186,6 +186,9 @@ public sealed class RegistrationTests(IdentityStack stack)
         using var reused = await _client.PostAsync("/api/auth/verify-email", new { token });
         var problem = await reused.AssertProblemAsync(HttpStatusCode.BadRequest);
         Assert.Equal("The verification token is invalid, expired or already used.", problem.GetProperty("message").GetString());
+        // One EmailVerified (notification-service's welcome mail), for the change only.
+        var announced = Assert.Single(await _client.EventsAsync<EmailVerified>(user.Id));
+        Assert.Equal(user.Email, announced.Email);
     }
 
     [Theory]

@@ -10,7 +10,7 @@ public sealed class ContractTests
 {
     public static TheoryData<string, string> ArchitectureTopicTable => new()
     {
-        { Topics.Identity, "UserRegistered EmailVerificationRequested PasswordResetRequested UserRoleChanged UserDisabled UserEnabled TokenRevoked" },
+        { Topics.Identity, "UserRegistered EmailVerificationRequested EmailVerified PasswordResetRequested UserRoleChanged UserDisabled UserEnabled TokenRevoked" },
         { Topics.Shop, "ShopCreated ShopUpdated ShopStatusChanged" },
         { Topics.Product, "StockReserved StockReservationFailed StockReleased LowStockDetected ProductChanged" },
         { Topics.Order, "OrderCreated OrderConfirmed OrderCancelled OrderShipped OrderDelivered" },

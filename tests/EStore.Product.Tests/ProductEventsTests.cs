@@ -32,6 +32,7 @@ public sealed class ProductEventsTests(ProductStack stack)
         {
             Assert.Equal(variant, e.VariantId);
             Assert.Equal(shop, e.ShopId);
+            Assert.Equal($"Lamp {tag}", e.ProductName); // for the shop owner's mail
         });
     }
 

@@ -127,6 +127,8 @@ public sealed partial class AccountService(
         {
             user.EmailVerified = true;
             Touch(user);
+            // Once, on the change: notification-service sends the welcome mail.
+            outbox.Add(new EmailVerified(user.Id, user.Email, user.Name) { OccurredAt = time.GetUtcNow() });
         }
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);

@@ -162,9 +162,9 @@ public sealed class OrderEventHandlers(ProductDbContext db, IEventOutbox outbox,
         var after = await (from v in db.Variants
                            join p in db.Products on v.ProductId equals p.Id
                            where v.Id == variantId
-                           select new { Available = v.Stock - v.Reserved, v.LowStockThreshold, p.ShopId })
+                           select new { Available = v.Stock - v.Reserved, v.LowStockThreshold, p.ShopId, p.Name })
             .SingleAsync(cancellationToken);
-        ProductSignals.LowStockIfCrossed(outbox, productId, variantId, after.ShopId,
+        ProductSignals.LowStockIfCrossed(outbox, productId, after.Name, variantId, after.ShopId,
             (after.Available - availableChange, after.LowStockThreshold), (after.Available, after.LowStockThreshold), now);
     }
 }

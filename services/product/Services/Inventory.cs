@@ -83,7 +83,7 @@ public sealed class Inventory(ProductDbContext db, IEventOutbox outbox, TimeProv
         var availableAfter = variant.Stock - variant.Reserved;
         var availableBefore = availableAfter - delta;
         var product = owned.Product;
-        ProductSignals.LowStockIfCrossed(outbox, product.Id, variantId, product.ShopId,
+        ProductSignals.LowStockIfCrossed(outbox, product.Id, product.Name, variantId, product.ShopId,
             (availableBefore, thresholdBefore), (availableAfter, variant.LowStockThreshold), now);
         // The product's availability flips when this variant gains its first or loses its last unit and no other has any.
         if ((availableBefore > 0) != (availableAfter > 0))

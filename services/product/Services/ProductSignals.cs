@@ -16,12 +16,12 @@ public static class ProductSignals
     /// threshold to at or below it: once per crossing, not again while it stays low.
     /// </summary>
     public static void LowStockIfCrossed(
-        IEventOutbox outbox, Guid productId, Guid variantId, Guid? shopId,
+        IEventOutbox outbox, Guid productId, string productName, Guid variantId, Guid? shopId,
         (int Available, int Threshold) before, (int Available, int Threshold) after, DateTimeOffset now)
     {
         if (shopId is { } shop && before.Available > before.Threshold && after.Available <= after.Threshold)
         {
-            outbox.Add(new LowStockDetected(productId, variantId, shop, after.Available, after.Threshold) { OccurredAt = now });
+            outbox.Add(new LowStockDetected(productId, variantId, shop, after.Available, after.Threshold, productName) { OccurredAt = now });
         }
     }
 

@@ -1,0 +1,237 @@
+using System.Text.Json;
+using EStore.Contracts.Events;
+using EStore.Notification.Data;
+using EStore.Notification.Services;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace EStore.Notification.Delivery;
+
+/// <summary>
+/// Sends pending mails: claims a batch of due rows (a lease, so several instances never send one row at once), sends
+/// them over one SMTP connection, and records each outcome. A failure waits <see cref="RetrySchedule"/> (doubling, on
+/// <see cref="TimeProvider"/>) and after the last attempt the mail is failed. Delivery is at least once: a crash
+/// between the server's acceptance and the row's update sends that mail again when its lease runs out.
+/// </summary>
+public sealed partial class MailDeliveryWorker(
+    IServiceScopeFactory scopes,
+    SmtpMailer mailer,
+    MailTemplates templates,
+    IOptions<NotificationOptions> options,
+    IOptions<AccountTokenKeyOptions> keys,
+    TimeProvider time,
+    ILogger<MailDeliveryWorker> logger) : BackgroundService
+{
+    private readonly RetrySchedule _schedule = RetrySchedule.From(options.Value);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var poll = TimeSpan.FromMilliseconds(options.Value.PollIntervalMs);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var claimed = 0;
+            try
+            {
+                claimed = await SendDueAsync(stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex) when (ex is DbUpdateException or System.Data.Common.DbException or InvalidOperationException or TimeoutException)
+            {
+                // The database is away: the rows wait for it, nothing is lost.
+                LogDatabaseError(ex.GetType().Name, ex.Message);
+            }
+            if (claimed == 0)
+            {
+                try
+                {
+                    await MailSignal.WaitAsync(poll, time, stoppingToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+        }
+    }
+
+    /// <summary>Sends one batch of due mails; answers how many it claimed.</summary>
+    internal async Task<int> SendDueAsync(CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<NotificationDbContext>();
+        var mails = await ClaimAsync(db, cancellationToken);
+        if (mails.Count == 0)
+        {
+            return 0;
+        }
+        SmtpMailer.Session? session = null;
+        string? connectError = null;
+        try
+        {
+            session = await mailer.OpenAsync(cancellationToken);
+        }
+        catch (Exception ex) when (IsDeliveryFailure(ex))
+        {
+            connectError = $"connect: {Describe(ex)}";
+        }
+        try
+        {
+            foreach (var mail in mails)
+            {
+                var error = connectError;
+                if (error is null && session is not null)
+                {
+                    try
+                    {
+                        var reply = await session.SendAsync(mail, Render(mail), cancellationToken);
+                        Sent(mail, reply);
+                    }
+                    catch (Exception ex) when (IsDeliveryFailure(ex))
+                    {
+                        error = Describe(ex);
+                    }
+                }
+                if (error is not null)
+                {
+                    Failed(mail, error);
+                }
+                await db.SaveChangesAsync(CancellationToken.None);
+            }
+        }
+        finally
+        {
+            if (session is not null)
+            {
+                await session.DisposeAsync();
+            }
+        }
+        return mails.Count;
+    }
+
+    private async Task<List<Mail>> ClaimAsync(NotificationDbContext db, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        var due = await db.Mails
+            .Where(m => m.Status == MailStatus.Pending && m.NextAttemptAt <= now && (m.LeaseUntil == null || m.LeaseUntil < now))
+            .OrderBy(m => m.NextAttemptAt).Select(m => m.Id).Take(options.Value.BatchSize).ToListAsync(cancellationToken);
+        if (due.Count == 0)
+        {
+            return [];
+        }
+        // Conditional: a row another instance claimed in between keeps its lease and is not ours.
+        var claim = Guid.NewGuid();
+        var until = now.AddSeconds(options.Value.LeaseSeconds);
+        await db.Mails
+            .Where(m => due.Contains(m.Id) && m.Status == MailStatus.Pending && (m.LeaseUntil == null || m.LeaseUntil < now))
+            .ExecuteUpdateAsync(s => s.SetProperty(m => m.LeaseUntil, until).SetProperty(m => m.LeaseOwner, claim), cancellationToken);
+        return await db.Mails.Where(m => m.LeaseOwner == claim).OrderBy(m => m.NextAttemptAt).ToListAsync(cancellationToken);
+    }
+
+    /// <summary>The mail's bodies, with the layout's values and, for account mails, the link with the opened token.</summary>
+    internal RenderedMail Render(Mail mail)
+    {
+        var settings = options.Value;
+        var values = JsonSerializer.Deserialize<Dictionary<string, string>>(mail.Model) ?? [];
+        var storeUrl = settings.StoreUrl.TrimEnd('/');
+        values["name"] = mail.ToName;
+        values["storeName"] = settings.StoreName;
+        values["storeUrl"] = storeUrl;
+        if (values.Remove(MailModel.SealedToken, out var sealedToken))
+        {
+            var (purpose, path) = mail.Kind == MailKinds.PasswordReset
+                ? (SealedToken.PasswordResetPurpose, settings.ResetPasswordPath)
+                : (SealedToken.EmailVerificationPurpose, settings.VerifyEmailPath);
+            if (mail.UserId is not { } userId || !SealedToken.TryOpen(keys.Value.Key, purpose, userId, sealedToken, out var token))
+            {
+                throw new MailRenderException("the sealed token does not open (is AccountTokens:EncryptionKey identity-service's?)");
+            }
+            values["link"] = $"{storeUrl}{path}?token={Uri.EscapeDataString(token)}";
+        }
+        else if (values.Remove(MailModel.Path, out var linkPath))
+        {
+            values["link"] = storeUrl + linkPath;
+        }
+        try
+        {
+            return templates.Render(mail.Kind, values);
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException)
+        {
+            throw new MailRenderException(ex.Message);
+        }
+    }
+
+    private void Sent(Mail mail, string reply)
+    {
+        mail.Status = MailStatus.Sent;
+        mail.Attempts++;
+        mail.SentAt = time.GetUtcNow().UtcDateTime;
+        mail.ProviderMessageId = Cut(string.IsNullOrWhiteSpace(reply) ? mail.Id.ToString("N") : reply.Trim());
+        mail.LastError = null;
+        mail.LeaseUntil = null;
+        mail.LeaseOwner = null;
+        LogSent(mail.Id, mail.Kind, mail.Attempts);
+    }
+
+    private void Failed(Mail mail, string error)
+    {
+        mail.Attempts++;
+        mail.LastError = Cut(error);
+        mail.LeaseUntil = null;
+        mail.LeaseOwner = null;
+        if (_schedule.IsExhausted(mail.Attempts))
+        {
+            mail.Status = MailStatus.Failed;
+            LogGaveUp(mail.Id, mail.Kind, mail.Attempts, mail.LastError);
+            return;
+        }
+        var wait = _schedule.DelayAfter(mail.Attempts);
+        mail.NextAttemptAt = time.GetUtcNow().UtcDateTime + wait;
+        LogRetry(mail.Id, mail.Kind, mail.Attempts, wait.TotalSeconds, mail.LastError);
+    }
+
+    // The server's reply code says whether it refused for now (4xx) or for good (5xx); MailKit's message may be empty.
+    private static string Describe(Exception ex) => ex switch
+    {
+        MailKit.Net.Smtp.SmtpCommandException smtp => $"SMTP {(int)smtp.StatusCode} ({smtp.ErrorCode}): {smtp.Message}".TrimEnd(' ', ':'),
+        _ => $"{ex.GetType().Name}: {ex.Message}",
+    };
+
+    private static string Cut(string text) => text.Length <= NotificationLimits.Error ? text : text[..NotificationLimits.Error];
+
+    // What an SMTP server that is down, refuses or misbehaves throws (and a mail that cannot be rendered): the mail is
+    // retried. Anything else is a bug and ends the batch.
+    private static bool IsDeliveryFailure(Exception ex) =>
+        ex is IOException or System.Net.Sockets.SocketException or TimeoutException or MailRenderException
+            or MailKit.ProtocolException or MailKit.Net.Smtp.SmtpCommandException or MailKit.Security.AuthenticationException
+            or MailKit.Security.SslHandshakeException or MailKit.ServiceNotConnectedException or MailKit.ServiceNotAuthenticatedException
+            or OperationCanceledException { CancellationToken.IsCancellationRequested: false };
+
+    [LoggerMessage(EventId = 10, Level = LogLevel.Information, Message = "mail {MailId} ({Kind}) sent after {Attempts} attempt(s)")]
+    private partial void LogSent(Guid mailId, string kind, int attempts);
+
+    [LoggerMessage(EventId = 11, Level = LogLevel.Warning, Message = "mail {MailId} ({Kind}) attempt {Attempts} failed; next in {Seconds} s: {Error}")]
+    private partial void LogRetry(Guid mailId, string kind, int attempts, double seconds, string error);
+
+    [LoggerMessage(EventId = 12, Level = LogLevel.Error, Message = "mail {MailId} ({Kind}) failed after {Attempts} attempts: {Error}")]
+    private partial void LogGaveUp(Guid mailId, string kind, int attempts, string error);
+
+    [LoggerMessage(EventId = 13, Level = LogLevel.Warning, Message = "mail delivery cannot reach its database: {Type}: {Message}")]
+    private partial void LogDatabaseError(string type, string message);
+}
+
+/// <summary>A mail that cannot be rendered (a template without a value, a token that does not open).</summary>
+public sealed class MailRenderException(string message) : Exception(message);
+
+/// <summary>Model keys the worker turns into the <c>link</c> at send time.</summary>
+public static class MailModel
+{
+    /// <summary>A sealed account token (verification, reset): opened only to render the link.</summary>
+    public const string SealedToken = "sealedToken";
+
+    /// <summary>A path in the storefront (<c>/orders/...</c>): the link is the store's URL and it.</summary>
+    public const string Path = "path";
+}

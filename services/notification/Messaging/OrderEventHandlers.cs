@@ -1,0 +1,69 @@
+using System.Globalization;
+using EStore.Contracts.Events;
+using EStore.Notification.Services;
+using EStore.Platform.Messaging;
+using static EStore.Notification.Services.MailComposer;
+
+namespace EStore.Notification.Messaging;
+
+/// <summary>
+/// <c>order.events</c> and <c>payment.events</c>: the customer's order and payment mails, and each shop's new-order
+/// mail with its own lines. Order mails cannot be turned off.
+/// </summary>
+public sealed class OrderEventHandlers(MailComposer mails)
+    : IEventHandler<OrderCreated>, IEventHandler<OrderConfirmed>, IEventHandler<OrderCancelled>, IEventHandler<OrderShipped>,
+      IEventHandler<OrderDelivered>, IEventHandler<PaymentFailed>, IEventHandler<PaymentRefunded>
+{
+    public async Task HandleAsync(OrderCreated @event, EventContext context, CancellationToken cancellationToken)
+    {
+        await mails.ToUserAsync(context, MailKinds.OrderPlaced, @event.UserId,
+            new(Order(@event.OrderId)) { ["lines"] = Lines(@event.Lines), ["total"] = Format(@event.Total) }, cancellationToken);
+        foreach (var shop in @event.Lines.GroupBy(l => l.ShopId))
+        {
+            await mails.ToShopAsync(context, MailKinds.ShopNewOrder, shop.Key, new()
+            {
+                ["orderNumber"] = OrderNumber(@event.OrderId),
+                ["lines"] = Lines([.. shop]),
+                [Delivery.MailModel.Path] = $"/shops/{shop.Key}/orders",
+            }, cancellationToken);
+        }
+    }
+
+    public Task HandleAsync(OrderConfirmed @event, EventContext context, CancellationToken cancellationToken) =>
+        mails.ToUserAsync(context, MailKinds.OrderConfirmed, @event.UserId,
+            new(Order(@event.OrderId)) { ["total"] = Format(@event.Total) }, cancellationToken);
+
+    public Task HandleAsync(OrderCancelled @event, EventContext context, CancellationToken cancellationToken) =>
+        mails.ToUserAsync(context, MailKinds.OrderCancelled, @event.UserId,
+            new(Order(@event.OrderId)) { ["reason"] = @event.Reason }, cancellationToken);
+
+    public async Task HandleAsync(OrderShipped @event, EventContext context, CancellationToken cancellationToken) =>
+        await mails.ToUserAsync(context, MailKinds.OrderShipped, @event.UserId, new(Order(@event.OrderId))
+        {
+            ["shopName"] = await mails.ShopNameAsync(@event.ShopId, cancellationToken),
+            ["items"] = @event.LineIds.Count.ToString(CultureInfo.InvariantCulture),
+            ["tracking"] = @event.TrackingNumber,
+        }, cancellationToken);
+
+    public async Task HandleAsync(OrderDelivered @event, EventContext context, CancellationToken cancellationToken) =>
+        await mails.ToUserAsync(context, MailKinds.OrderDelivered, @event.UserId, new(Order(@event.OrderId))
+        {
+            ["shopName"] = await mails.ShopNameAsync(@event.ShopId, cancellationToken),
+            ["items"] = @event.LineIds.Count.ToString(CultureInfo.InvariantCulture),
+        }, cancellationToken);
+
+    public Task HandleAsync(PaymentFailed @event, EventContext context, CancellationToken cancellationToken) =>
+        mails.ToUserAsync(context, MailKinds.PaymentFailed, @event.UserId,
+            new(Order(@event.OrderId)) { ["amount"] = Format(@event.Amount), ["reason"] = @event.Reason }, cancellationToken);
+
+    public Task HandleAsync(PaymentRefunded @event, EventContext context, CancellationToken cancellationToken) =>
+        mails.ToUserAsync(context, MailKinds.RefundIssued, @event.UserId,
+            new(Order(@event.OrderId)) { ["amount"] = Format(@event.Amount), ["reason"] = @event.Reason }, cancellationToken);
+
+    // The values every order mail has: its number and the link to the order.
+    private static Dictionary<string, string> Order(Guid orderId) =>
+        new() { ["orderNumber"] = OrderNumber(orderId), [Delivery.MailModel.Path] = $"/orders/{orderId}" };
+
+    private static string Lines(IReadOnlyList<OrderLine> lines) =>
+        string.Join('\n', lines.Select(l => $"{l.Quantity} x {l.ProductName} at {Format(l.UnitPrice)}"));
+}
