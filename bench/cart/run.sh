@@ -5,7 +5,7 @@
 # the p99s go to bench/results/cart.md (target: a/b >= 0.5, p99 (a) < 2x p99 (b)): medians of ROUNDS alternating rounds
 # after a warm-up.
 # The mesh (broker, discovery, gateway, identity-, product- and cart-service on PostgreSQL) is started by
-# bench/cart's MeshHost program (Release build). Usage: bench/cart/run.sh   (env: DURATION=10 CONNECTIONS=16 WARMUP=10 ROUNDS=3)
+# bench/cart's MeshHost program (Release build). Usage: bench/cart/run.sh   (env: DURATION=10 CONNECTIONS=16 WARMUP=20 ROUNDS=5)
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -14,8 +14,8 @@ RESULTS="$ROOT/bench/results/cart.md"
 DURATION=${DURATION:-10}
 CONNECTIONS=${CONNECTIONS:-16}
 THREADS=${THREADS:-2}
-WARMUP=${WARMUP:-10}
-ROUNDS=${ROUNDS:-3}
+WARMUP=${WARMUP:-20}
+ROUNDS=${ROUNDS:-5}
 source "$ROOT/bench/lib.sh"
 bench_setup cart
 bench_database cart
