@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using EStore.Contracts.Events;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 
 namespace EStore.Platform.Messaging;
 
@@ -94,4 +95,21 @@ internal sealed class OutboxSignal
 
     /// <summary>Waits for a wake-up or the timeout; true when woken.</summary>
     public Task<bool> WaitAsync(TimeSpan timeout, CancellationToken cancellationToken) => _signal.WaitAsync(timeout, cancellationToken);
+}
+
+/// <summary>The outbox of a context in hand.</summary>
+public static class EventOutboxExtensions
+{
+    /// <summary>
+    /// An outbox that adds to <paramref name="context"/> itself, for code that has a context but no scope, such as the
+    /// startup steps of <c>AddServiceDatabase</c>. Contexts are pooled, so <c>context.GetService&lt;IEventOutbox&gt;()</c>
+    /// would resolve from the root provider and bind another context: its events would never be saved.
+    /// </summary>
+    public static IEventOutbox Outbox<TContext>(this TContext context)
+        where TContext : DbContext
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return new EventOutbox<TContext>(context, context.GetService<EventTypeRegistry>(), context.GetService<MessagingTopology>(),
+            context.GetService<OutboxSignal>(), context.GetService<TimeProvider>());
+    }
 }

@@ -1,6 +1,7 @@
 using EStore.Contracts.Events;
 using EStore.Notification.Apis;
 using EStore.Notification.Data;
+using EStore.Notification.Delivery;
 using EStore.Notification.Messaging;
 using EStore.Notification.Services;
 using EStore.Platform.Data;
@@ -11,6 +12,8 @@ using EStore.ServiceDefaults;
 var builder = ServiceHost.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddServiceDatabase<NotificationDbContext>();
+// In the options, not OnConfiguring: the platform pools contexts.
+builder.Services.ConfigureDbContext<NotificationDbContext>(options => options.AddInterceptors(MailSignal.CommitInterceptor));
 // Publishes nothing; every mail starts as an event of another service, written as a row with the inbox record.
 builder.AddKafkaMessaging<NotificationDbContext>(messaging => messaging
     .Consumes<UserRegistered, AccountEventHandlers>().Consumes<EmailVerificationRequested, AccountEventHandlers>()

@@ -20,8 +20,8 @@ public static class DemoUsers
     /// <summary>Adds the demo logins that are missing, with their events in the outbox, in one transaction.</summary>
     public static async Task SeedAsync(IdentityDbContext db, CancellationToken cancellationToken)
     {
-        // The scope's outbox is bound to this same context, so users and events commit in one SaveChanges.
-        var outbox = db.GetService<IEventOutbox>();
+        // This context's own outbox, so users and events commit in one SaveChanges.
+        var outbox = db.Outbox();
         var hasher = db.GetService<IPasswordHasher<User>>();
         var now = db.GetService<TimeProvider>().GetUtcNow();
         var emails = DemoAccounts.All.Select(a => EmailAddresses.Normalize(a.Email)).ToList();

@@ -1,4 +1,3 @@
-using EStore.Notification.Delivery;
 using EStore.Platform.Messaging;
 using Microsoft.EntityFrameworkCore;
 
@@ -15,11 +14,8 @@ public sealed class NotificationDbContext(DbContextOptions<NotificationDbContext
 
     public DbSet<Preference> Preferences => Set<Preference>();
 
-    /// <summary>Set when this context adds a mail: its commit wakes the delivery worker (<see cref="MailSignal"/>).</summary>
+    /// <summary>Set when this context adds a mail: its commit wakes the delivery worker (<see cref="Delivery.MailSignal"/>).</summary>
     internal bool AddsMail { get; set; }
-
-    protected override void OnConfiguring(DbContextOptionsBuilder optionsBuilder) =>
-        optionsBuilder.AddInterceptors(MailSignal.CommitInterceptor);
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

@@ -18,6 +18,7 @@ public sealed partial class MailDeliveryWorker(
     SmtpMailer mailer,
     MailTemplates templates,
     IOptions<NotificationOptions> options,
+    IOptions<SmtpOptions> smtp,
     IOptions<AccountTokenKeyOptions> keys,
     TimeProvider time,
     ILogger<MailDeliveryWorker> logger) : BackgroundService
@@ -42,6 +43,12 @@ public sealed partial class MailDeliveryWorker(
             {
                 // The database is away: the rows wait for it, nothing is lost.
                 LogDatabaseError(ex.GetType().Name, ex.Message);
+            }
+            catch (Exception ex)
+            {
+                // Never out of the loop: a worker that stops takes the host with it. Claimed rows come back when their
+                // lease ends.
+                LogRoundFailed(ex);
             }
             if (claimed == 0)
             {
@@ -73,15 +80,26 @@ public sealed partial class MailDeliveryWorker(
         {
             session = await mailer.OpenAsync(cancellationToken);
         }
-        catch (Exception ex) when (IsDeliveryFailure(ex))
+        catch (Exception ex) when (IsDeliveryFailure(ex, cancellationToken))
         {
             connectError = $"connect: {Describe(ex)}";
         }
+        // A mail started this close to the lease's end could still be sending when another instance claims it. At most
+        // half the lease, so the first mail of a batch is always tried.
+        var margin = TimeSpan.FromSeconds(Math.Min(2 * smtp.Value.TimeoutSeconds, options.Value.LeaseSeconds / 2.0));
+        var sendBefore = mails[0].LeaseUntil!.Value - margin;
         try
         {
             foreach (var mail in mails)
             {
+                if (time.GetUtcNow().UtcDateTime >= sendBefore)
+                {
+                    Release(mail);
+                    await db.SaveChangesAsync(CancellationToken.None);
+                    continue;
+                }
                 var error = connectError;
+                var permanent = false;
                 if (error is null && session is not null)
                 {
                     try
@@ -89,14 +107,19 @@ public sealed partial class MailDeliveryWorker(
                         var reply = await session.SendAsync(mail, Render(mail), cancellationToken);
                         Sent(mail, reply);
                     }
-                    catch (Exception ex) when (IsDeliveryFailure(ex))
+                    catch (MailRenderException ex)
+                    {
+                        // Rendering it again gives the same result: failed now, for an admin to look at.
+                        (error, permanent) = ($"render: {ex.Message}", true);
+                    }
+                    catch (Exception ex) when (IsDeliveryFailure(ex, cancellationToken))
                     {
                         error = Describe(ex);
                     }
                 }
                 if (error is not null)
                 {
-                    Failed(mail, error);
+                    Failed(mail, error, permanent);
                 }
                 await db.SaveChangesAsync(CancellationToken.None);
             }
@@ -176,13 +199,13 @@ public sealed partial class MailDeliveryWorker(
         LogSent(mail.Id, mail.Kind, mail.Attempts);
     }
 
-    private void Failed(Mail mail, string error)
+    private void Failed(Mail mail, string error, bool permanent)
     {
         mail.Attempts++;
         mail.LastError = Cut(error);
         mail.LeaseUntil = null;
         mail.LeaseOwner = null;
-        if (_schedule.IsExhausted(mail.Attempts))
+        if (permanent || _schedule.IsExhausted(mail.Attempts))
         {
             mail.Status = MailStatus.Failed;
             LogGaveUp(mail.Id, mail.Kind, mail.Attempts, mail.LastError);
@@ -191,6 +214,13 @@ public sealed partial class MailDeliveryWorker(
         var wait = _schedule.DelayAfter(mail.Attempts);
         mail.NextAttemptAt = time.GetUtcNow().UtcDateTime + wait;
         LogRetry(mail.Id, mail.Kind, mail.Attempts, wait.TotalSeconds, mail.LastError);
+    }
+
+    // Not tried: its lease ends too soon. Free for the next claim, by any instance, at once.
+    private static void Release(Mail mail)
+    {
+        mail.LeaseUntil = null;
+        mail.LeaseOwner = null;
     }
 
     // The server's reply code says whether it refused for now (4xx) or for good (5xx); MailKit's message may be empty.
@@ -202,13 +232,11 @@ public sealed partial class MailDeliveryWorker(
 
     private static string Cut(string text) => text.Length <= NotificationLimits.Error ? text : text[..NotificationLimits.Error];
 
-    // What an SMTP server that is down, refuses or misbehaves throws (and a mail that cannot be rendered): the mail is
-    // retried. Anything else is a bug and ends the batch.
-    private static bool IsDeliveryFailure(Exception ex) =>
-        ex is IOException or System.Net.Sockets.SocketException or TimeoutException or MailRenderException
-            or MailKit.ProtocolException or MailKit.Net.Smtp.SmtpCommandException or MailKit.Security.AuthenticationException
-            or MailKit.Security.SslHandshakeException or MailKit.ServiceNotConnectedException or MailKit.ServiceNotAuthenticatedException
-            or OperationCanceledException { CancellationToken.IsCancellationRequested: false };
+    // Everything but the service stopping is this mail's failure, retried and in the end visible to admins: an SMTP
+    // server that is down or refuses, and also a setting it does not support (STARTTLS, AUTH) or an address it cannot
+    // take. Letting such an exception out would stop the worker, and the host with it, on every start.
+    private static bool IsDeliveryFailure(Exception ex, CancellationToken stopping) =>
+        ex is not OperationCanceledException || !stopping.IsCancellationRequested;
 
     [LoggerMessage(EventId = 10, Level = LogLevel.Information, Message = "mail {MailId} ({Kind}) sent after {Attempts} attempt(s)")]
     private partial void LogSent(Guid mailId, string kind, int attempts);
@@ -221,6 +249,9 @@ public sealed partial class MailDeliveryWorker(
 
     [LoggerMessage(EventId = 13, Level = LogLevel.Warning, Message = "mail delivery cannot reach its database: {Type}: {Message}")]
     private partial void LogDatabaseError(string type, string message);
+
+    [LoggerMessage(EventId = 14, Level = LogLevel.Error, Message = "a mail delivery round failed; it is tried again")]
+    private partial void LogRoundFailed(Exception exception);
 }
 
 /// <summary>A mail that cannot be rendered (a template without a value, a token that does not open).</summary>

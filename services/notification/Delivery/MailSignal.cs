@@ -6,7 +6,7 @@ namespace EStore.Notification.Delivery;
 
 /// <summary>
 /// Wakes the delivery worker once new mails are committed (the consumer commits them with the inbox row), so a mail
-/// goes out at once instead of at the next poll. Process-wide: the interceptor is added by the DbContext itself.
+/// goes out at once instead of at the next poll. Process-wide: Program.cs adds the interceptor to the context's options.
 /// </summary>
 public static class MailSignal
 {

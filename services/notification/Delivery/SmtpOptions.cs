@@ -39,6 +39,9 @@ public sealed class SmtpOptions : IValidatedOptions
         check.Require(MailboxAddress.TryParse(From, out _), nameof(From), $"'{From}' is not an e-mail address (\"Name <a@b.c>\" or \"a@b.c\").");
         check.Require(string.IsNullOrEmpty(Password) || !string.IsNullOrWhiteSpace(Username), nameof(Username), "is required when Smtp:Password is set.");
         check.Require(string.IsNullOrWhiteSpace(Username) || !string.IsNullOrEmpty(Password), nameof(Password), "is required when Smtp:Username is set.");
+        // A password over plain SMTP can be read by anyone on the way.
+        check.Require(string.IsNullOrWhiteSpace(Username) || !string.Equals(Security, "None", StringComparison.OrdinalIgnoreCase), nameof(Security),
+            "must be StartTls or SslOnConnect when Smtp:Username is set.");
         check.Range(TimeoutSeconds, 1, 600);
     }
 }

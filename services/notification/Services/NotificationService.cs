@@ -15,7 +15,7 @@ public sealed class NotificationService(NotificationDbContext db, TimeProvider t
 
     /// <summary>The caller's own mails, newest first.</summary>
     public Task<PagedResult<MailDto>> ListOwnAsync(CurrentUser caller, PageQuery paging, CancellationToken cancellationToken) =>
-        PageAsync(db.Mails.Where(m => m.UserId == caller.Id), paging, cancellationToken);
+        PageAsync(db.Mails.Where(m => m.UserId == caller.Id), paging, forAdmin: false, cancellationToken);
 
     /// <summary>Every mail, for administrators, filtered by status, kind, user and address.</summary>
     public async Task<Result<PagedResult<MailDto>>> ListAllAsync(
@@ -51,7 +51,7 @@ public sealed class NotificationService(NotificationDbContext db, TimeProvider t
             var address = to.Trim().ToLowerInvariant();
             mails = mails.Where(m => m.ToAddress.ToLower() == address);
         }
-        return await PageAsync(mails, paging, cancellationToken);
+        return await PageAsync(mails, paging, forAdmin: true, cancellationToken);
     }
 
     /// <summary>Sends a sent or failed mail again, from its first attempt; a pending one is on its way already (409).</summary>
@@ -69,6 +69,8 @@ public sealed class NotificationService(NotificationDbContext db, TimeProvider t
         mail.Status = MailStatus.Pending;
         mail.Attempts = 0;
         mail.LastError = null;
+        mail.SentAt = null;
+        mail.ProviderMessageId = null;
         mail.NextAttemptAt = time.GetUtcNow().UtcDateTime;
         await db.SaveChangesAsync(cancellationToken);
         MailSignal.Wake();
@@ -103,12 +105,14 @@ public sealed class NotificationService(NotificationDbContext db, TimeProvider t
         return ToDto(preference);
     }
 
-    private static async Task<PagedResult<MailDto>> PageAsync(IQueryable<Mail> mails, PageQuery paging, CancellationToken cancellationToken)
+    private static async Task<PagedResult<MailDto>> PageAsync(IQueryable<Mail> mails, PageQuery paging, bool forAdmin, CancellationToken cancellationToken)
     {
         var total = await mails.CountAsync(cancellationToken);
         var items = await mails.AsNoTracking().OrderByDescending(m => m.CreatedAt).ThenByDescending(m => m.Id)
             .Skip(paging.Offset).Take(paging.Size).ToListAsync(cancellationToken);
-        return new PagedResult<MailDto>([.. items.Select(ToDto)], paging.Page, paging.Size, total);
+        // The SMTP server's own words (relay names, other addresses) are for admins; a user sees the status.
+        return new PagedResult<MailDto>([.. items.Select(m => forAdmin ? ToDto(m) : ToDto(m) with { LastError = null, ProviderMessageId = null })],
+            paging.Page, paging.Size, total);
     }
 
     private static MailDto ToDto(Mail mail) => new(

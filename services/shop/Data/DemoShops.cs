@@ -4,7 +4,6 @@ using EStore.Platform.Messaging;
 using EStore.Platform.Text;
 using EStore.Shop.Services;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Infrastructure;
 
 namespace EStore.Shop.Data;
 
@@ -42,8 +41,8 @@ public static class DemoShops
         {
             return;
         }
-        // The scope's outbox is bound to this same context, so shops and events commit in one SaveChanges.
-        var outbox = db.GetService<IEventOutbox>();
+        // This context's own outbox, so shops and events commit in one SaveChanges.
+        var outbox = db.Outbox();
         foreach (var (item, index) in Items.Select((item, index) => (item, index)))
         {
             var shop = new Shop
