@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Net;
 using EStore.Contracts.Events;
 using EStore.Notification.Data;
@@ -58,6 +59,11 @@ public sealed class RecoveryTests(NotificationStack stack) : IClassFixture<Notif
             var item = Assert.Single(listed.GetProperty("items").EnumerateArray());
             Assert.Equal((mailId, "failed", NotificationStack.MaxAttempts),
                 (item.GetProperty("id").GetGuid(), item.GetProperty("status").GetString(), item.GetProperty("attempts").GetInt32()));
+            // The server's own words are for administrators; the user sees that it failed, not what the relay said.
+            Assert.StartsWith("SMTP 554", item.GetProperty("lastError").GetString());
+            var own = Assert.Single((await stack.GetAsync("/api/notifications", stack.Customer(user))).GetProperty("items").EnumerateArray());
+            Assert.Equal("failed", own.GetProperty("status").GetString());
+            Assert.True(!own.TryGetProperty("lastError", out var error) || error.ValueKind == JsonValueKind.Null);
         }
         finally
         {

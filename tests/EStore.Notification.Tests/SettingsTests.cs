@@ -41,6 +41,21 @@ public sealed class SettingsTests
         Assert.DoesNotContain(failures, f => f.Contains("secret-value", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData("None", false)]
+    [InlineData("StartTls", true)]
+    [InlineData("SslOnConnect", true)]
+    public void A_login_is_only_sent_over_tls(string security, bool accepted)
+    {
+        var result = Check(new SmtpOptions { Username = "mailer", Password = "secret-value", Security = security }, SmtpOptions.Section);
+
+        Assert.Equal(accepted, result.Succeeded);
+        if (!accepted)
+        {
+            Assert.Equal(["Smtp:Security: must be StartTls or SslOnConnect when Smtp:Username is set."], result.Failures!);
+        }
+    }
+
     [Fact]
     public void Bad_delivery_values_are_each_one_line()
     {
