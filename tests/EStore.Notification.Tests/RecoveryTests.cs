@@ -1,5 +1,5 @@
-using System.Text.Json;
 using System.Net;
+using System.Text.Json;
 using EStore.Contracts.Events;
 using EStore.Notification.Data;
 using EStore.Notification.Delivery;
