@@ -1,5 +1,6 @@
 using EStore.Contracts.Events;
 using EStore.Notification.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
 
 namespace EStore.Notification.Tests;
 
@@ -51,6 +52,33 @@ public sealed class OrderAndShopMailTests(NotificationStack stack)
         Assert.Contains("Tracking number: TRACK-123", shipped.TextBody);
         Assert.Contains("Lamps & Co shipped", shipped.TextBody);
         await stack.Smtp.WaitForAsync(email, $"Your order {number} was delivered");
+    }
+
+    [Fact]
+    public async Task Two_shops_of_one_order_sharing_a_contact_address_get_one_mail_with_both_shops_lines()
+    {
+        var (customer, email) = await stack.NewUserAsync();
+        var (lamps, owner, contact) = await stack.NewShopAsync("Lamps & Co");
+        // The same owner's second shop, with the same contact address.
+        var rugs = Guid.NewGuid();
+        await stack.PublishAsync(new ShopCreated(rugs, owner, "Rugs", contact, ShopStatus.Active) { OccurredAt = Now });
+        await Eventually.TrueAsync(async () => await stack.QueryAsync(db => db.Shops.AnyAsync(s => s.ShopId == rugs)), "the second shop known");
+        var order = Guid.NewGuid();
+        var number = order.ToString("N")[^12..].ToUpperInvariant();
+        OrderLine[] lines =
+        [
+            new(Guid.NewGuid(), Guid.NewGuid(), null, lamps, "Desk lamp", 1, new Money(12.5m, "EUR")),
+            new(Guid.NewGuid(), Guid.NewGuid(), null, rugs, "Wool rug", 1, new Money(80m, "EUR")),
+        ];
+
+        await stack.PublishAsync(new OrderCreated(order, customer, null, Guid.NewGuid(), lines, new Money(92.5m, "EUR"),
+            new AddressSnapshot("Ann", "Main St 1", null, "Berlin", "10115", "DE")) { OccurredAt = Now });
+
+        await stack.Smtp.WaitForAsync(email, $"We received your order {number}");
+        var shopMail = await stack.Smtp.WaitForAsync(contact, $"New order {number} for Lamps & Co, Rugs");
+        Assert.Contains("Desk lamp", shopMail.TextBody);
+        Assert.Contains("Wool rug", shopMail.TextBody);
+        Assert.Single(await stack.MailsToAsync(contact), m => m.Kind == "shop-new-order");
     }
 
     [Fact]

@@ -18,14 +18,24 @@ public sealed class OrderEventHandlers(MailComposer mails)
     {
         await mails.ToUserAsync(context, MailKinds.OrderPlaced, @event.UserId,
             new(Order(@event.OrderId)) { ["lines"] = Lines(@event.Lines), ["total"] = Format(@event.Total) }, cancellationToken);
-        foreach (var shop in @event.Lines.GroupBy(l => l.ShopId))
+        // One mail per contact address (a mail is unique by event, kind and address): shops that share one, such as
+        // two shops of one owner, get one mail with the lines of each.
+        var contacts = await mails.ShopContactsAsync([.. @event.Lines.Select(l => l.ShopId).Distinct()], cancellationToken);
+        var byAddress = @event.Lines.GroupBy(l => contacts.TryGetValue(l.ShopId, out var shop) ? shop.Email.ToUpperInvariant() : l.ShopId.ToString());
+        foreach (var lines in byAddress)
         {
-            await mails.ToShopAsync(context, MailKinds.ShopNewOrder, shop.Key, new()
+            var shopIds = lines.Select(l => l.ShopId).Distinct().ToList();
+            var model = new Dictionary<string, string>
             {
                 ["orderNumber"] = OrderNumber(@event.OrderId),
-                ["lines"] = Lines([.. shop]),
-                [Delivery.MailModel.Path] = $"/shops/{shop.Key}/orders",
-            }, cancellationToken);
+                ["lines"] = Lines([.. lines]),
+                [Delivery.MailModel.Path] = $"/shops/{shopIds[0]}/orders",
+            };
+            if (shopIds.Count > 1)
+            {
+                model["shopName"] = string.Join(", ", shopIds.Select(id => contacts[id].Name));
+            }
+            await mails.ToShopAsync(context, MailKinds.ShopNewOrder, shopIds[0], model, cancellationToken);
         }
     }
 

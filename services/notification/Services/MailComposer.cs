@@ -4,6 +4,7 @@ using EStore.Contracts.Events;
 using EStore.Notification.Data;
 using EStore.Notification.Delivery;
 using EStore.Platform.Messaging;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace EStore.Notification.Services;
@@ -57,7 +58,7 @@ public sealed partial class MailComposer(
         await AddAsync(context, kind, userId, to, recipient?.Name ?? to, model, cancellationToken);
     }
 
-    /// <summary>A mail to a shop's contact address, counted as its owner's; <c>shopName</c> is added to the model.</summary>
+    /// <summary>A mail to a shop's contact address, counted as its owner's; <c>shopName</c> is added to the model unless it has one.</summary>
     public async Task ToShopAsync(EventContext context, string kind, Guid shopId, Dictionary<string, string> model, CancellationToken cancellationToken)
     {
         var shop = await db.Shops.FindAsync([shopId], cancellationToken);
@@ -66,10 +67,14 @@ public sealed partial class MailComposer(
             LogUnknownShop(kind, context.EventId, shopId);
             return;
         }
-        model["shopName"] = shop.Name;
+        model.TryAdd("shopName", shop.Name);
         var owner = await db.Recipients.FindAsync([shop.OwnerId], cancellationToken);
         await AddAsync(context, kind, shop.OwnerId, shop.Email, owner?.Name ?? shop.Name, model, cancellationToken);
     }
+
+    /// <summary>The local copies of the shops named, by id; unknown ones are absent.</summary>
+    public async Task<Dictionary<Guid, ShopContact>> ShopContactsAsync(IReadOnlyCollection<Guid> shopIds, CancellationToken cancellationToken) =>
+        await db.Shops.AsNoTracking().Where(s => shopIds.Contains(s.ShopId)).ToDictionaryAsync(s => s.ShopId, cancellationToken);
 
     /// <summary>A shop's name from the local copy, or a neutral stand-in before its <c>ShopCreated</c> arrived.</summary>
     public async Task<string> ShopNameAsync(Guid shopId, CancellationToken cancellationToken) =>
