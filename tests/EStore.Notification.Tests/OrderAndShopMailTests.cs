@@ -72,7 +72,8 @@ public sealed class OrderAndShopMailTests(NotificationStack stack)
         ];
 
         await stack.PublishAsync(new OrderCreated(order, customer, null, Guid.NewGuid(), lines, new Money(92.5m, "EUR"),
-            new AddressSnapshot("Ann", "Main St 1", null, "Berlin", "10115", "DE")) { OccurredAt = Now });
+            new AddressSnapshot("Ann", "Main St 1", null, "Berlin", "10115", "DE"))
+        { OccurredAt = Now });
 
         await stack.Smtp.WaitForAsync(email, $"We received your order {number}");
         var shopMail = await stack.Smtp.WaitForAsync(contact, $"New order {number} for Lamps & Co, Rugs");
