@@ -41,7 +41,8 @@ public enum CancelledBy
 /// <param name="Lines">The priced lines.</param>
 /// <param name="Total">The amount to charge.</param>
 /// <param name="ShippingAddress">Where to ship.</param>
-public sealed record OrderCreated(Guid OrderId, Guid UserId, Guid? CartId, Guid PaymentMethodId, IReadOnlyList<OrderLine> Lines, Money Total, AddressSnapshot ShippingAddress) : IntegrationEvent
+/// <param name="CustomerEmail">The customer's e-mail address, so that notification-service can mail them without a local copy. Added later, so optional: null from older producers.</param>
+public sealed record OrderCreated(Guid OrderId, Guid UserId, Guid? CartId, Guid PaymentMethodId, IReadOnlyList<OrderLine> Lines, Money Total, AddressSnapshot ShippingAddress, string? CustomerEmail = null) : IntegrationEvent
 {
     /// <inheritdoc />
     public override string AggregateKey => OrderId.ToString();
@@ -53,7 +54,8 @@ public sealed record OrderCreated(Guid OrderId, Guid UserId, Guid? CartId, Guid 
 /// <param name="CartId">The cart to empty; null for a direct purchase.</param>
 /// <param name="PaymentId">The successful payment.</param>
 /// <param name="Total">The amount charged.</param>
-public sealed record OrderConfirmed(Guid OrderId, Guid UserId, Guid? CartId, Guid PaymentId, Money Total) : IntegrationEvent
+/// <param name="CustomerEmail">The customer's e-mail address, so that notification-service can mail them without a local copy. Added later, so optional: null from older producers.</param>
+public sealed record OrderConfirmed(Guid OrderId, Guid UserId, Guid? CartId, Guid PaymentId, Money Total, string? CustomerEmail = null) : IntegrationEvent
 {
     /// <inheritdoc />
     public override string AggregateKey => OrderId.ToString();
@@ -64,7 +66,8 @@ public sealed record OrderConfirmed(Guid OrderId, Guid UserId, Guid? CartId, Gui
 /// <param name="UserId">The customer.</param>
 /// <param name="CancelledBy">Who cancelled it.</param>
 /// <param name="Reason">Why, shown in the order's history.</param>
-public sealed record OrderCancelled(Guid OrderId, Guid UserId, CancelledBy CancelledBy, string Reason) : IntegrationEvent
+/// <param name="CustomerEmail">The customer's e-mail address, so that notification-service can mail them without a local copy. Added later, so optional: null from older producers.</param>
+public sealed record OrderCancelled(Guid OrderId, Guid UserId, CancelledBy CancelledBy, string Reason, string? CustomerEmail = null) : IntegrationEvent
 {
     /// <inheritdoc />
     public override string AggregateKey => OrderId.ToString();
@@ -76,7 +79,8 @@ public sealed record OrderCancelled(Guid OrderId, Guid UserId, CancelledBy Cance
 /// <param name="ShopId">The shop that shipped.</param>
 /// <param name="LineIds">The lines in this shipment.</param>
 /// <param name="TrackingNumber">The carrier's tracking number.</param>
-public sealed record OrderShipped(Guid OrderId, Guid UserId, Guid ShopId, IReadOnlyList<Guid> LineIds, string TrackingNumber) : IntegrationEvent
+/// <param name="CustomerEmail">The customer's e-mail address, so that notification-service can mail them without a local copy. Added later, so optional: null from older producers.</param>
+public sealed record OrderShipped(Guid OrderId, Guid UserId, Guid ShopId, IReadOnlyList<Guid> LineIds, string TrackingNumber, string? CustomerEmail = null) : IntegrationEvent
 {
     /// <inheritdoc />
     public override string AggregateKey => OrderId.ToString();
@@ -87,7 +91,8 @@ public sealed record OrderShipped(Guid OrderId, Guid UserId, Guid ShopId, IReadO
 /// <param name="UserId">The customer.</param>
 /// <param name="ShopId">The shop that delivered.</param>
 /// <param name="LineIds">The delivered lines.</param>
-public sealed record OrderDelivered(Guid OrderId, Guid UserId, Guid ShopId, IReadOnlyList<Guid> LineIds) : IntegrationEvent
+/// <param name="CustomerEmail">The customer's e-mail address, so that notification-service can mail them without a local copy. Added later, so optional: null from older producers.</param>
+public sealed record OrderDelivered(Guid OrderId, Guid UserId, Guid ShopId, IReadOnlyList<Guid> LineIds, string? CustomerEmail = null) : IntegrationEvent
 {
     /// <inheritdoc />
     public override string AggregateKey => OrderId.ToString();

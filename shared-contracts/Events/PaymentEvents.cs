@@ -6,7 +6,8 @@ namespace EStore.Contracts.Events;
 /// <param name="UserId">The customer.</param>
 /// <param name="Amount">The amount charged.</param>
 /// <param name="ProviderReference">The payment gateway's reference for the charge.</param>
-public sealed record PaymentSucceeded(Guid PaymentId, Guid OrderId, Guid UserId, Money Amount, string ProviderReference) : IntegrationEvent
+/// <param name="CustomerEmail">The customer's e-mail address, so that notification-service can mail them without a local copy. Added later, so optional: null from older producers.</param>
+public sealed record PaymentSucceeded(Guid PaymentId, Guid OrderId, Guid UserId, Money Amount, string ProviderReference, string? CustomerEmail = null) : IntegrationEvent
 {
     /// <inheritdoc />
     public override string AggregateKey => OrderId.ToString();
@@ -18,7 +19,8 @@ public sealed record PaymentSucceeded(Guid PaymentId, Guid OrderId, Guid UserId,
 /// <param name="UserId">The customer.</param>
 /// <param name="Amount">The amount that was due.</param>
 /// <param name="Reason">Why, shown in the order's history (never card details).</param>
-public sealed record PaymentFailed(Guid PaymentId, Guid OrderId, Guid UserId, Money Amount, string Reason) : IntegrationEvent
+/// <param name="CustomerEmail">The customer's e-mail address, so that notification-service can mail them without a local copy. Added later, so optional: null from older producers.</param>
+public sealed record PaymentFailed(Guid PaymentId, Guid OrderId, Guid UserId, Money Amount, string Reason, string? CustomerEmail = null) : IntegrationEvent
 {
     /// <inheritdoc />
     public override string AggregateKey => OrderId.ToString();
@@ -31,7 +33,8 @@ public sealed record PaymentFailed(Guid PaymentId, Guid OrderId, Guid UserId, Mo
 /// <param name="UserId">The customer.</param>
 /// <param name="Amount">The amount refunded.</param>
 /// <param name="Reason">Why.</param>
-public sealed record PaymentRefunded(Guid PaymentId, Guid RefundId, Guid OrderId, Guid UserId, Money Amount, string Reason) : IntegrationEvent
+/// <param name="CustomerEmail">The customer's e-mail address, so that notification-service can mail them without a local copy. Added later, so optional: null from older producers.</param>
+public sealed record PaymentRefunded(Guid PaymentId, Guid RefundId, Guid OrderId, Guid UserId, Money Amount, string Reason, string? CustomerEmail = null) : IntegrationEvent
 {
     /// <inheritdoc />
     public override string AggregateKey => OrderId.ToString();

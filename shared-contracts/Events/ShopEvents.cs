@@ -32,7 +32,8 @@ public sealed record ShopCreated(Guid ShopId, Guid OwnerId, string Name, string 
 /// <param name="ShopId">The shop.</param>
 /// <param name="Name">The shop's name after the change.</param>
 /// <param name="ContactEmail">The contact address after the change.</param>
-public sealed record ShopUpdated(Guid ShopId, string Name, string ContactEmail) : IntegrationEvent
+/// <param name="OwnerId">The shop's owner, so that a consumer that missed ShopCreated can still keep a copy. Added later, so optional: null from older producers.</param>
+public sealed record ShopUpdated(Guid ShopId, string Name, string ContactEmail, Guid? OwnerId = null) : IntegrationEvent
 {
     /// <inheritdoc />
     public override string AggregateKey => ShopId.ToString();

@@ -94,7 +94,7 @@ public sealed class ShopTests(ShopStack stack)
     [Fact]
     public async Task Only_the_owner_or_an_admin_can_edit_a_shop()
     {
-        var ownerToken = NewCustomer(out _);
+        var ownerToken = NewCustomer(out var owner);
         var otherToken = stack.Tokens.For(Guid.NewGuid(), [UserRoles.Customer, UserRoles.ShopOwner]);
         var name = Unique("Owned");
         var id = (await stack.CreateShopAsync(ownerToken, name)).GetProperty("id").GetGuid();
@@ -116,6 +116,10 @@ public sealed class ShopTests(ShopStack stack)
             Assert.EndsWith("-renamed", body.GetProperty("slug").GetString(), StringComparison.Ordinal);
             Assert.Equal("Mon-Fri 9-18", body.GetProperty("openingHours").GetString());
         }
+        // The event names the owner, so a consumer that missed ShopCreated can still keep a copy of the shop.
+        var updated = stack.ConsumeEvent<ShopUpdated>(e => e.ShopId == id, TimeSpan.FromSeconds(30));
+        Assert.Equal(owner, updated.OwnerId);
+        Assert.Equal("new@example.test", updated.ContactEmail);
         using (var byAdmin = await stack.SendAsync(HttpMethod.Put, $"/api/shops/{id}", update with { }, stack.Admin))
         {
             Assert.Equal(HttpStatusCode.OK, byAdmin.StatusCode);

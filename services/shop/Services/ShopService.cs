@@ -118,7 +118,7 @@ public sealed class ShopService(ShopDbContext db, IEventOutbox outbox, IOptions<
         shop.NameSkeleton = skeleton;
         shop.ContactEmail = clean.ContactEmail!;
         Apply(shop, clean, now);
-        outbox.Add(new ShopUpdated(shop.Id, shop.Name, shop.ContactEmail) { OccurredAt = now });
+        outbox.Add(new ShopUpdated(shop.Id, shop.Name, shop.ContactEmail, shop.OwnerId) { OccurredAt = now });
         return await SaveAsync(shop, cancellationToken);
     }
 
