@@ -143,4 +143,48 @@ public sealed class OrderAndShopMailTests(NotificationStack stack)
 
         Assert.Equal(0, await stack.QueryAsync(db => Task.FromResult(db.Mails.Count(m => m.UserId == stranger))));
     }
+
+    [Fact]
+    public async Task A_customer_this_service_never_saw_is_mailed_at_the_address_the_order_event_carries()
+    {
+        var stranger = Guid.NewGuid();
+        var email = $"stranger-{stranger:N}@example.test";
+        var order = Guid.NewGuid();
+
+        await stack.PublishAsync(
+            new OrderConfirmed(order, stranger, null, Guid.NewGuid(), new Money(9.99m, "EUR"), email) { OccurredAt = Now },
+            new PaymentRefunded(Guid.NewGuid(), Guid.NewGuid(), order, stranger, new Money(9.99m, "EUR"), "cancelled", email) { OccurredAt = Now });
+
+        var confirmed = await stack.Smtp.WaitForAsync(email, "is confirmed");
+        Assert.Contains("9.99 EUR", confirmed.TextBody);
+        await stack.Smtp.WaitForAsync(email, "Refund of 9.99 EUR");
+        Assert.All(await stack.MailsToAsync(email), m => Assert.Equal(stranger, m.UserId));
+    }
+
+    [Fact]
+    public async Task A_known_customer_is_mailed_at_their_current_address_not_the_one_in_an_older_event()
+    {
+        var (customer, email) = await stack.NewUserAsync();
+        var stale = $"old-{customer:N}@example.test";
+
+        await stack.PublishAsync(new OrderConfirmed(Guid.NewGuid(), customer, null, Guid.NewGuid(), new Money(5m, "EUR"), stale) { OccurredAt = Now });
+
+        await stack.Smtp.WaitForAsync(email, "is confirmed");
+        Assert.Empty(stack.Smtp.To(stale));
+    }
+
+    [Fact]
+    public async Task A_shop_first_seen_in_ShopUpdated_is_remembered_with_its_owner_and_gets_its_mails()
+    {
+        var shop = Guid.NewGuid();
+        var owner = Guid.NewGuid();
+        var email = $"late-{shop:N}@example.test";
+
+        await stack.PublishAsync(new ShopUpdated(shop, "Late Bloomers", email, owner) { OccurredAt = Now });
+        await Eventually.TrueAsync(async () => await stack.QueryAsync(db => db.Shops.AnyAsync(s => s.ShopId == shop && s.OwnerId == owner)), "the shop known");
+        await stack.PublishAsync(new ShopStatusChanged(shop, ShopStatus.Active, null) { OccurredAt = Now });
+
+        await stack.Smtp.WaitForAsync(email, "Late Bloomers is open");
+        Assert.All(await stack.MailsToAsync(email), m => Assert.Equal(owner, m.UserId));
+    }
 }

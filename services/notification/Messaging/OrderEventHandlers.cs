@@ -16,7 +16,7 @@ public sealed class OrderEventHandlers(MailComposer mails)
 {
     public async Task HandleAsync(OrderCreated @event, EventContext context, CancellationToken cancellationToken)
     {
-        await mails.ToUserAsync(context, MailKinds.OrderPlaced, @event.UserId,
+        await mails.ToCustomerAsync(context, MailKinds.OrderPlaced, @event.UserId, @event.CustomerEmail,
             new(Order(@event.OrderId)) { ["lines"] = Lines(@event.Lines), ["total"] = Format(@event.Total) }, cancellationToken);
         // One mail per contact address (a mail is unique by event, kind and address): shops that share one, such as
         // two shops of one owner, get one mail with the lines of each.
@@ -40,15 +40,15 @@ public sealed class OrderEventHandlers(MailComposer mails)
     }
 
     public Task HandleAsync(OrderConfirmed @event, EventContext context, CancellationToken cancellationToken) =>
-        mails.ToUserAsync(context, MailKinds.OrderConfirmed, @event.UserId,
+        mails.ToCustomerAsync(context, MailKinds.OrderConfirmed, @event.UserId, @event.CustomerEmail,
             new(Order(@event.OrderId)) { ["total"] = Format(@event.Total) }, cancellationToken);
 
     public Task HandleAsync(OrderCancelled @event, EventContext context, CancellationToken cancellationToken) =>
-        mails.ToUserAsync(context, MailKinds.OrderCancelled, @event.UserId,
+        mails.ToCustomerAsync(context, MailKinds.OrderCancelled, @event.UserId, @event.CustomerEmail,
             new(Order(@event.OrderId)) { ["reason"] = @event.Reason }, cancellationToken);
 
     public async Task HandleAsync(OrderShipped @event, EventContext context, CancellationToken cancellationToken) =>
-        await mails.ToUserAsync(context, MailKinds.OrderShipped, @event.UserId, new(Order(@event.OrderId))
+        await mails.ToCustomerAsync(context, MailKinds.OrderShipped, @event.UserId, @event.CustomerEmail, new(Order(@event.OrderId))
         {
             ["shopName"] = await mails.ShopNameAsync(@event.ShopId, cancellationToken),
             ["items"] = @event.LineIds.Count.ToString(CultureInfo.InvariantCulture),
@@ -56,18 +56,18 @@ public sealed class OrderEventHandlers(MailComposer mails)
         }, cancellationToken);
 
     public async Task HandleAsync(OrderDelivered @event, EventContext context, CancellationToken cancellationToken) =>
-        await mails.ToUserAsync(context, MailKinds.OrderDelivered, @event.UserId, new(Order(@event.OrderId))
+        await mails.ToCustomerAsync(context, MailKinds.OrderDelivered, @event.UserId, @event.CustomerEmail, new(Order(@event.OrderId))
         {
             ["shopName"] = await mails.ShopNameAsync(@event.ShopId, cancellationToken),
             ["items"] = @event.LineIds.Count.ToString(CultureInfo.InvariantCulture),
         }, cancellationToken);
 
     public Task HandleAsync(PaymentFailed @event, EventContext context, CancellationToken cancellationToken) =>
-        mails.ToUserAsync(context, MailKinds.PaymentFailed, @event.UserId,
+        mails.ToCustomerAsync(context, MailKinds.PaymentFailed, @event.UserId, @event.CustomerEmail,
             new(Order(@event.OrderId)) { ["amount"] = Format(@event.Amount), ["reason"] = @event.Reason }, cancellationToken);
 
     public Task HandleAsync(PaymentRefunded @event, EventContext context, CancellationToken cancellationToken) =>
-        mails.ToUserAsync(context, MailKinds.RefundIssued, @event.UserId,
+        mails.ToCustomerAsync(context, MailKinds.RefundIssued, @event.UserId, @event.CustomerEmail,
             new(Order(@event.OrderId)) { ["amount"] = Format(@event.Amount), ["reason"] = @event.Reason }, cancellationToken);
 
     // The values every order mail has: its number and the link to the order.

@@ -15,7 +15,7 @@ public sealed class ShopEventHandlers(MailComposer mails)
         mails.RememberShopAsync(@event.ShopId, @event.OwnerId, @event.Name, @event.ContactEmail, cancellationToken);
 
     public Task HandleAsync(ShopUpdated @event, EventContext context, CancellationToken cancellationToken) =>
-        mails.RememberShopAsync(@event.ShopId, null, @event.Name, @event.ContactEmail, cancellationToken);
+        mails.RememberShopAsync(@event.ShopId, @event.OwnerId, @event.Name, @event.ContactEmail, cancellationToken);
 
     public Task HandleAsync(ShopStatusChanged @event, EventContext context, CancellationToken cancellationToken)
     {

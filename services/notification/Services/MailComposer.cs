@@ -46,11 +46,24 @@ public sealed partial class MailComposer(
     }
 
     /// <summary>A mail to a user; <paramref name="address"/> when the event names it, else the local copy's.</summary>
-    public async Task ToUserAsync(
-        EventContext context, string kind, Guid userId, Dictionary<string, string> model, CancellationToken cancellationToken, string? address = null)
+    public Task ToUserAsync(
+        EventContext context, string kind, Guid userId, Dictionary<string, string> model, CancellationToken cancellationToken, string? address = null) =>
+        ToAsync(context, kind, userId, address, null, model, cancellationToken);
+
+    /// <summary>
+    /// A mail to a customer about an order or payment: the local copy's address (kept current by identity events),
+    /// else the one the event carries (<paramref name="eventAddress"/>), so a customer whose registration this
+    /// service never saw still hears of their order.
+    /// </summary>
+    public Task ToCustomerAsync(
+        EventContext context, string kind, Guid userId, string? eventAddress, Dictionary<string, string> model, CancellationToken cancellationToken) =>
+        ToAsync(context, kind, userId, null, eventAddress, model, cancellationToken);
+
+    private async Task ToAsync(
+        EventContext context, string kind, Guid userId, string? preferred, string? fallback, Dictionary<string, string> model, CancellationToken cancellationToken)
     {
         var recipient = await db.Recipients.FindAsync([userId], cancellationToken);
-        if ((address ?? recipient?.Email) is not { } to)
+        if ((preferred ?? recipient?.Email ?? fallback) is not { } to)
         {
             LogNoAddress(kind, context.EventId, userId);
             return;
