@@ -1,3 +1,4 @@
+using System.Net;
 using EStore.Contracts.Events;
 using EStore.Notification.Data;
 using EStore.Notification.Tests.Infrastructure;
@@ -75,6 +76,25 @@ public sealed class DeliveryTests(NotificationStack stack)
         // Opening it again would give the same answer: failed at the first attempt, not retried.
         Assert.Equal(1, rows[0].Attempts);
         Assert.Contains("sealed token does not open", rows[0].LastError);
+        Assert.Empty(stack.Smtp.To(email));
+    }
+
+    [Fact]
+    public async Task A_reset_link_that_expired_before_it_could_be_sent_is_not_sent_and_cannot_be_resent()
+    {
+        var (user, email) = await stack.NewUserAsync();
+        var sealedToken = SealedToken.Seal(NotificationStack.Key, SealedToken.PasswordResetPurpose, user, "expired-token-0123456789abcdefghijklmnopqrstu");
+
+        // As after a long SMTP outage: the link's hour is over by the time the mail could go.
+        await stack.PublishAsync(new PasswordResetRequested(user, email, sealedToken, DateTimeOffset.UtcNow.AddMinutes(-1)) { OccurredAt = DateTimeOffset.UtcNow });
+
+        var rows = await Eventually.GetAsync(() => stack.MailsToAsync(email), r => r.Count == 1 && r[0].Status == MailStatus.Failed,
+            "the mail to fail", TimeSpan.FromSeconds(30), describe: r => string.Join(", ", r.Select(m => $"{m.Status}/{m.Attempts}")));
+        Assert.Equal(1, rows[0].Attempts);
+        Assert.Contains("link expired", rows[0].LastError);
+        using var resend = await stack.SendAsync(HttpMethod.Post, $"/api/notifications/{rows[0].Id}/resend", null, stack.Admin);
+        var problem = await resend.AssertProblemAsync(HttpStatusCode.Conflict);
+        Assert.Contains("expired", problem.GetProperty("detail").GetString());
         Assert.Empty(stack.Smtp.To(email));
     }
 

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using EStore.Contracts.Events;
 using EStore.Notification.Data;
@@ -162,6 +163,12 @@ public sealed partial class MailDeliveryWorker(
         values["name"] = mail.ToName;
         values["storeName"] = settings.StoreName;
         values["storeUrl"] = storeUrl;
+        if (MailModel.LinkExpired(values, time.GetUtcNow()))
+        {
+            // A dead link helps nobody; the user asks for a new one.
+            throw new MailRenderException("the link expired before the mail could be sent");
+        }
+        values.Remove(MailModel.LinkExpiresAt);
         if (values.Remove(MailModel.SealedToken, out var sealedToken))
         {
             var (purpose, path) = mail.Kind == MailKinds.PasswordReset
@@ -265,4 +272,16 @@ public static class MailModel
 
     /// <summary>A path in the storefront (<c>/orders/...</c>): the link is the store's URL and it.</summary>
     public const string Path = "path";
+
+    /// <summary>When the sealed token's link stops working (ISO 8601): such a mail is never sent or resent later.</summary>
+    public const string LinkExpiresAt = "linkExpiresAt";
+
+    /// <summary>The value of <see cref="LinkExpiresAt"/> for a link that expires at <paramref name="at"/>.</summary>
+    public static string Expiry(DateTimeOffset at) => at.UtcDateTime.ToString("O", CultureInfo.InvariantCulture);
+
+    /// <summary>Whether the model holds a link that has expired by <paramref name="now"/>.</summary>
+    public static bool LinkExpired(IReadOnlyDictionary<string, string> model, DateTimeOffset now) =>
+        model.TryGetValue(LinkExpiresAt, out var value)
+        && DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var expires)
+        && expires <= now;
 }

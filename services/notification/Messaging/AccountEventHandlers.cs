@@ -21,6 +21,7 @@ public sealed class AccountEventHandlers(MailComposer mails)
         await mails.ToUserAsync(context, MailKinds.VerifyEmail, @event.UserId, new()
         {
             [MailModel.SealedToken] = @event.SealedVerificationToken,
+            [MailModel.LinkExpiresAt] = MailModel.Expiry(@event.ExpiresAt),
             ["expiresAt"] = MailComposer.Format(@event.ExpiresAt),
         }, cancellationToken, @event.Email);
     }
@@ -31,6 +32,7 @@ public sealed class AccountEventHandlers(MailComposer mails)
         await mails.ToUserAsync(context, MailKinds.PasswordReset, @event.UserId, new()
         {
             [MailModel.SealedToken] = @event.SealedResetToken,
+            [MailModel.LinkExpiresAt] = MailModel.Expiry(@event.ExpiresAt),
             ["expiresAt"] = MailComposer.Format(@event.ExpiresAt),
         }, cancellationToken, @event.Email);
     }

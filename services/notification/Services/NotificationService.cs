@@ -1,3 +1,4 @@
+using System.Text.Json;
 using EStore.Notification.Data;
 using EStore.Notification.Delivery;
 using EStore.Notification.Dtos;
@@ -65,6 +66,11 @@ public sealed class NotificationService(NotificationDbContext db, TimeProvider t
         if (mail.Status == MailStatus.Pending)
         {
             return Error.Conflict("This mail is still pending: it is sent (or retried) already.");
+        }
+        var model = JsonSerializer.Deserialize<Dictionary<string, string>>(mail.Model) ?? [];
+        if (MailModel.LinkExpired(model, time.GetUtcNow()))
+        {
+            return Error.Conflict("The link in this mail has expired: the user asks for a new one (resend verification, forgot password).");
         }
         mail.Status = MailStatus.Pending;
         mail.Attempts = 0;
