@@ -26,6 +26,9 @@ public sealed partial class MailDeliveryWorker(
 {
     private readonly RetrySchedule _schedule = RetrySchedule.From(options.Value);
 
+    // Rounds in a row that could not reach the SMTP server (one worker per instance, so no sharing).
+    private int _outageRounds;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var poll = TimeSpan.FromMilliseconds(options.Value.PollIntervalMs);
@@ -85,6 +88,20 @@ public sealed partial class MailDeliveryWorker(
         {
             connectError = $"connect: {Describe(ex)}";
         }
+        if (connectError is not null)
+        {
+            // The server is away, not the mails at fault: they wait (the wait doubling with each failed round, as a
+            // mail's would) without spending attempts, so no outage, however long, fails a mail.
+            var wait = _schedule.DelayAfter(++_outageRounds);
+            foreach (var mail in mails)
+            {
+                Postpone(mail, connectError, wait);
+            }
+            await db.SaveChangesAsync(CancellationToken.None);
+            LogServerAway(_outageRounds, mails.Count, wait.TotalSeconds, connectError);
+            return mails.Count;
+        }
+        _outageRounds = 0;
         // A mail started this close to the lease's end could still be sending when another instance claims it. At most
         // half the lease, so the first mail of a batch is always tried.
         var margin = TimeSpan.FromSeconds(Math.Min(2 * smtp.Value.TimeoutSeconds, options.Value.LeaseSeconds / 2.0));
@@ -99,9 +116,9 @@ public sealed partial class MailDeliveryWorker(
                     await db.SaveChangesAsync(CancellationToken.None);
                     continue;
                 }
-                var error = connectError;
+                string? error = null;
                 var permanent = false;
-                if (error is null && session is not null)
+                if (session is not null)
                 {
                     try
                     {
@@ -223,6 +240,14 @@ public sealed partial class MailDeliveryWorker(
         LogRetry(mail.Id, mail.Kind, mail.Attempts, wait.TotalSeconds, mail.LastError);
     }
 
+    private void Postpone(Mail mail, string error, TimeSpan wait)
+    {
+        mail.LastError = Cut(error);
+        mail.NextAttemptAt = time.GetUtcNow().UtcDateTime + wait;
+        mail.LeaseUntil = null;
+        mail.LeaseOwner = null;
+    }
+
     // Not tried: its lease ends too soon. Free for the next claim, by any instance, at once.
     private static void Release(Mail mail)
     {
@@ -253,6 +278,9 @@ public sealed partial class MailDeliveryWorker(
 
     [LoggerMessage(EventId = 12, Level = LogLevel.Error, Message = "mail {MailId} ({Kind}) failed after {Attempts} attempts: {Error}")]
     private partial void LogGaveUp(Guid mailId, string kind, int attempts, string error);
+
+    [LoggerMessage(EventId = 15, Level = LogLevel.Warning, Message = "SMTP server unreachable ({Rounds} round(s) in a row); {Count} mail(s) wait {Seconds} s without spending an attempt: {Error}")]
+    private partial void LogServerAway(int rounds, int count, double seconds, string error);
 
     [LoggerMessage(EventId = 13, Level = LogLevel.Warning, Message = "mail delivery cannot reach its database: {Type}: {Message}")]
     private partial void LogDatabaseError(string type, string message);
