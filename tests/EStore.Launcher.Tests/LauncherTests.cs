@@ -77,6 +77,22 @@ public sealed partial class LauncherTests
         // Its database lives in the run's data directory.
         Assert.True(File.Exists(Path.Combine(launcher.DataDirectory, "smtp4dev", "smtp4dev.db")), "smtp4dev.db in the data directory");
 
+        // The mesh's own mail lands there too: a demo shopper who forgot their password finds the reset mail that
+        // identity-service's event made notification-service send.
+        var shopper = launcher.Lines.Select(l => DemoLoginLine().Match(l)).First(m => m.Success && m.Groups["role"].Value == "shopper").Groups["email"].Value;
+        using (var gateway = new HttpClient { BaseAddress = launcher.GatewayUrl })
+        {
+            using var forgot = await gateway.PostAsJsonAsync("/api/auth/forgot-password", new { email = shopper });
+            Assert.True(forgot.IsSuccessStatusCode, $"forgot-password: {(int)forgot.StatusCode}");
+        }
+        var inboxUrl = new Uri(inbox.Groups["url"].Value);
+        var reset = await Eventually.GetAsync(
+            async () => (await Smtp4devInbox.ListAsync(inboxUrl)).FirstOrDefault(m =>
+                m.GetProperty("subject").GetString()!.StartsWith("Reset your", StringComparison.Ordinal)
+                && m.GetProperty("to")[0].GetString()!.Contains(shopper, StringComparison.OrdinalIgnoreCase)),
+            m => m.ValueKind == JsonValueKind.Object, $"the reset mail to {shopper} in the inbox", TimeSpan.FromSeconds(60));
+        Assert.Equal("Reset your EStore password", reset.GetProperty("subject").GetString());
+
         using (var kill = Process.Start("kill", ["-INT", launcher.Process.Pid.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
         {
             await kill.WaitForExitAsync();
