@@ -1,25 +1,21 @@
 // The notification benchmark (bench/notification/run.sh runs it):
 //   EStore.Notification.Bench --database-prefix CONNECTION_STRING_WITHOUT_DATABASE --database NAME --out FILE
 //                             [--count 1000] [--rounds 3]
-// Starts an SMTP server in this process (SmtpServer: accepts and counts), then the broker, discovery, the gateway and
+// Starts an SMTP server in this process (the test kit's TestSmtpServer: accepts and counts), then the broker, discovery, the gateway and
 // notification-service (Release, PostgreSQL database NAME) pointed at it. Per round: (a) publishes COUNT EmailVerified
 // events (each a welcome mail to a new user) and times from the first publish to the SMTP server's COUNT-th
 // acceptance; (b) sends COUNT mails of the same size with a bare MailKit loop over one connection to the same server.
 // Writes mails/s of both and their ratio to FILE. Bounded: every wait has a timeout.
-using System.Buffers;
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
 using System.Text;
 using Confluent.Kafka;
 using EStore.Contracts;
 using EStore.Contracts.Events;
 using EStore.Mesh;
+using EStore.Testing;
 using MailKit.Net.Smtp;
 using MimeKit;
-using SmtpServer;
-using SmtpServer.Storage;
-using SmtpResponse = SmtpServer.Protocol.SmtpResponse;
 
 string? Option(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
 int Number(string name, int fallback, int max) =>
@@ -137,17 +133,14 @@ string Report(List<(double Service, double Bare)> runs)
         the inbox row in one transaction, a claim, a render of the HTML and text templates, an SMTP transaction (one
         connection per batch of 100) and the row's update.
         (b) a bare MailKit loop in the benchmark process: {count} mails of the same bodies over one connection.
-        Both send to the same SMTP server (the SmtpServer package in the benchmark process, accepting and counting).
+        Both send to the same SMTP server (the test kit's TestSmtpServer, on the SmtpServer package, in the benchmark
+        process, accepting and counting; its sockets set TCP_NODELAY so that no reply waits for a delayed ACK).
 
         | Round | (a) service mails/s | (b) bare MailKit mails/s | a/b |
         |---|---|---|---|
         {rows}
 
         Median ratio a/b: **{median.Service / median.Bare:0.00}** (service {median.Service:0.0} mails/s, bare {median.Bare:0.0} mails/s).
-
-        Both figures are bound by the same SMTP server: it answers each mail in some tens of milliseconds on this machine
-        (TCP_NODELAY on the client changed nothing), so (b) is that server's pace over one connection and a/b says how
-        close the service's whole path comes to it, not the service's own ceiling.
 
         Machine: {Environment.ProcessorCount} cores ({cpu}), .NET {Environment.Version}; after a warm-up of 100 mails each.
         The mesh, PostgreSQL, the broker, the SMTP server and (on a shared development machine) other work share the same
@@ -158,34 +151,21 @@ string Report(List<(double Service, double Bare)> runs)
         """;
 }
 
-/// <summary>An SMTP server that accepts every message and counts them; it keeps the last bodies for the bare loop.</summary>
-internal sealed class SmtpSink
+/// <summary>
+/// The test kit's SMTP server (TCP_NODELAY, so it answers at once) as the benchmark needs it: a count of accepted
+/// messages, and the bodies of the service's last mail for the bare loop, so both send the same sizes.
+/// </summary>
+internal sealed class SmtpSink(TestSmtpServer server)
 {
-    private SmtpServer.SmtpServer _server = null!;
-    private int _accepted;
+    public int Port => server.Port;
 
-    public int Port { get; private init; }
+    public int Accepted => server.Messages.Count;
 
-    public int Accepted => Volatile.Read(ref _accepted);
+    public string LastText => Last()?.TextBody ?? "Hello,\n\nYour e-mail address is confirmed.";
 
-    public string LastText { get; private set; } = "Hello,\n\nYour e-mail address is confirmed.";
+    public string LastHtml => Last()?.HtmlBody ?? "<p>Your e-mail address is confirmed.</p>";
 
-    public string LastHtml { get; private set; } = "<p>Your e-mail address is confirmed.</p>";
-
-    public static SmtpSink Start()
-    {
-        using var probe = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        var sink = new SmtpSink { Port = ((IPEndPoint)probe.LocalEndpoint).Port };
-        probe.Stop();
-        var options = new SmtpServerOptionsBuilder().ServerName("bench.local")
-            .Endpoint(e => e.Endpoint(new IPEndPoint(IPAddress.Loopback, sink.Port))).Build();
-        var services = new SmtpServer.ComponentModel.ServiceProvider();
-        services.Add(new Store(sink));
-        sink._server = new SmtpServer.SmtpServer(options, services);
-        _ = sink._server.StartAsync(CancellationToken.None);
-        return sink;
-    }
+    public static SmtpSink Start() => new(TestSmtpServer.Start());
 
     public async Task WaitForAsync(int accepted, TimeSpan timeout)
     {
@@ -200,27 +180,8 @@ internal sealed class SmtpSink
         }
     }
 
-    public async Task StopAsync()
-    {
-        _server.Shutdown();
-        await _server.ShutdownTask;
-    }
+    public Task StopAsync() => server.StopAsync();
 
-    private sealed class Store(SmtpSink sink) : MessageStore
-    {
-        public override async Task<SmtpResponse> SaveAsync(
-            ISessionContext context, IMessageTransaction transaction, ReadOnlySequence<byte> buffer, CancellationToken cancellationToken)
-        {
-            if (transaction.To.FirstOrDefault()?.Host != "example.test" || !transaction.To[0].User.StartsWith("bare-", StringComparison.Ordinal))
-            {
-                // The service's mails give the bare loop its bodies, so both send the same sizes.
-                using var stream = new MemoryStream(buffer.ToArray());
-                var message = await MimeMessage.LoadAsync(stream, cancellationToken);
-                sink.LastText = message.TextBody ?? sink.LastText;
-                sink.LastHtml = message.HtmlBody ?? sink.LastHtml;
-            }
-            Interlocked.Increment(ref sink._accepted);
-            return SmtpResponse.Ok;
-        }
-    }
+    private MimeMessage? Last() =>
+        server.Messages.LastOrDefault(m => !m.To.Mailboxes.Any(b => b.Address.StartsWith("bare-", StringComparison.Ordinal)));
 }

@@ -4,7 +4,6 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using EStore.Mesh;
-using EStore.Notification.Tests.Infrastructure;
 
 namespace EStore.Notification.Tests;
 
