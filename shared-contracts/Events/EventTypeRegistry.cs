@@ -69,6 +69,7 @@ public sealed class EventTypeRegistry
         EventType.Of<OrderCreated>("OrderCreated", Topics.Order),
         EventType.Of<OrderConfirmed>("OrderConfirmed", Topics.Order),
         EventType.Of<OrderCancelled>("OrderCancelled", Topics.Order),
+        EventType.Of<OrderLineCancelled>("OrderLineCancelled", Topics.Order),
         EventType.Of<OrderShipped>("OrderShipped", Topics.Order),
         EventType.Of<OrderDelivered>("OrderDelivered", Topics.Order),
 

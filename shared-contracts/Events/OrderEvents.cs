@@ -34,7 +34,7 @@ public enum CancelledBy
 /// An order was stored as PENDING (order-service, <see cref="Topics.Order"/>; saga step 1).
 /// product-service reserves its lines; payment-service records the amount due.
 /// </summary>
-/// <param name="OrderId">The order.</param>
+/// <param name="OrderId">The checkout: the saga's id, shared by its per-shop orders (docs/architecture.md).</param>
 /// <param name="UserId">The customer.</param>
 /// <param name="CartId">The checked-out cart; null for a direct purchase.</param>
 /// <param name="PaymentMethodId">The tokenised payment method to charge.</param>
@@ -49,7 +49,7 @@ public sealed record OrderCreated(Guid OrderId, Guid UserId, Guid? CartId, Guid 
 }
 
 /// <summary>Stock is reserved and payment succeeded: the order is CONFIRMED (saga step 4).</summary>
-/// <param name="OrderId">The order.</param>
+/// <param name="OrderId">The checkout: the saga's id, shared by its per-shop orders (docs/architecture.md).</param>
 /// <param name="UserId">The customer.</param>
 /// <param name="CartId">The cart to empty; null for a direct purchase.</param>
 /// <param name="PaymentId">The successful payment.</param>
@@ -62,7 +62,7 @@ public sealed record OrderConfirmed(Guid OrderId, Guid UserId, Guid? CartId, Gui
 }
 
 /// <summary>The order is CANCELLED; reservations are released, a captured payment is refunded.</summary>
-/// <param name="OrderId">The order.</param>
+/// <param name="OrderId">The checkout: the saga's id, shared by its per-shop orders (docs/architecture.md).</param>
 /// <param name="UserId">The customer.</param>
 /// <param name="CancelledBy">Who cancelled it.</param>
 /// <param name="Reason">Why, shown in the order's history.</param>
@@ -73,8 +73,26 @@ public sealed record OrderCancelled(Guid OrderId, Guid UserId, CancelledBy Cance
     public override string AggregateKey => OrderId.ToString();
 }
 
+/// <summary>
+/// Some lines of one shop's order were cancelled after confirmation and before shipping (saga step 8):
+/// payment-service refunds <paramref name="Amount"/>, product-service puts the units back.
+/// </summary>
+/// <param name="OrderId">The checkout the lines belong to (the saga's id).</param>
+/// <param name="UserId">The customer.</param>
+/// <param name="ShopId">The shop whose order the lines are in.</param>
+/// <param name="Lines">The cancelled lines, with their quantities and prices.</param>
+/// <param name="Amount">What is refunded for them.</param>
+/// <param name="CancelledBy">Who cancelled them.</param>
+/// <param name="Reason">Why, shown in the order's history.</param>
+/// <param name="CustomerEmail">The customer's e-mail address.</param>
+public sealed record OrderLineCancelled(Guid OrderId, Guid UserId, Guid ShopId, IReadOnlyList<OrderLine> Lines, Money Amount, CancelledBy CancelledBy, string Reason, string? CustomerEmail = null) : IntegrationEvent
+{
+    /// <inheritdoc />
+    public override string AggregateKey => OrderId.ToString();
+}
+
 /// <summary>A shop owner shipped some of an order's lines (saga step 8).</summary>
-/// <param name="OrderId">The order.</param>
+/// <param name="OrderId">The checkout: the saga's id, shared by its per-shop orders (docs/architecture.md).</param>
 /// <param name="UserId">The customer.</param>
 /// <param name="ShopId">The shop that shipped.</param>
 /// <param name="LineIds">The lines in this shipment.</param>
@@ -87,7 +105,7 @@ public sealed record OrderShipped(Guid OrderId, Guid UserId, Guid ShopId, IReadO
 }
 
 /// <summary>A shop owner marked some of an order's lines delivered.</summary>
-/// <param name="OrderId">The order.</param>
+/// <param name="OrderId">The checkout: the saga's id, shared by its per-shop orders (docs/architecture.md).</param>
 /// <param name="UserId">The customer.</param>
 /// <param name="ShopId">The shop that delivered.</param>
 /// <param name="LineIds">The delivered lines.</param>

@@ -13,7 +13,7 @@ public sealed class ContractTests
         { Topics.Identity, "UserRegistered EmailVerificationRequested EmailVerified PasswordResetRequested UserRoleChanged UserDisabled UserEnabled TokenRevoked" },
         { Topics.Shop, "ShopCreated ShopUpdated ShopStatusChanged" },
         { Topics.Product, "StockReserved StockReservationFailed StockReleased LowStockDetected ProductChanged" },
-        { Topics.Order, "OrderCreated OrderConfirmed OrderCancelled OrderShipped OrderDelivered" },
+        { Topics.Order, "OrderCreated OrderConfirmed OrderCancelled OrderLineCancelled OrderShipped OrderDelivered" },
         { Topics.Payment, "PaymentSucceeded PaymentFailed PaymentRefunded" },
     };
 
