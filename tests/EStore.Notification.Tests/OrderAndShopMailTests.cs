@@ -35,8 +35,9 @@ public sealed class OrderAndShopMailTests(NotificationStack stack)
             new OrderDelivered(order, customer, lamps, [lines[0].LineId]) { OccurredAt = Now });
 
         var placed = await stack.Smtp.WaitForAsync(email, $"We received your order {number}");
-        Assert.Contains("2 x Desk <lamp> at 12.50 EUR", placed.TextBody);
-        Assert.Contains("2 x Desk &lt;lamp&gt; at 12.50 EUR<br>", placed.HtmlBody);
+        Assert.Contains("2 x Desk <lamp> at 12.50 EUR from Lamps & Co", placed.TextBody);
+        Assert.Contains("1 x Wool rug at 80.00 EUR from Rugs", placed.TextBody);
+        Assert.Contains("2 x Desk &lt;lamp&gt; at 12.50 EUR from Lamps &amp; Co<br>", placed.HtmlBody);
         Assert.Contains("Total: 105.00 EUR", placed.TextBody);
         Assert.Contains($"{NotificationStack.StoreUrl}/orders/{order}", placed.TextBody);
 

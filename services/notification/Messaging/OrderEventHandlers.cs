@@ -16,11 +16,15 @@ public sealed class OrderEventHandlers(MailComposer mails)
 {
     public async Task HandleAsync(OrderCreated @event, EventContext context, CancellationToken cancellationToken)
     {
-        await mails.ToCustomerAsync(context, MailKinds.OrderPlaced, @event.UserId, @event.CustomerEmail,
-            new(Order(@event.OrderId)) { ["lines"] = Lines(@event.Lines), ["total"] = Format(@event.Total) }, cancellationToken);
+        var contacts = await mails.ShopContactsAsync([.. @event.Lines.Select(l => l.ShopId).Distinct()], cancellationToken);
+        // A checkout may span shops: the customer's lines say which shop each comes from.
+        await mails.ToCustomerAsync(context, MailKinds.OrderPlaced, @event.UserId, @event.CustomerEmail, new(Order(@event.OrderId))
+        {
+            ["lines"] = Lines(@event.Lines, l => contacts.TryGetValue(l.ShopId, out var shop) ? $" from {shop.Name}" : ""),
+            ["total"] = Format(@event.Total),
+        }, cancellationToken);
         // One mail per contact address (a mail is unique by event, kind and address): shops that share one, such as
         // two shops of one owner, get one mail with the lines of each.
-        var contacts = await mails.ShopContactsAsync([.. @event.Lines.Select(l => l.ShopId).Distinct()], cancellationToken);
         var byAddress = @event.Lines.GroupBy(l => contacts.TryGetValue(l.ShopId, out var shop) ? shop.Email.ToUpperInvariant() : l.ShopId.ToString());
         foreach (var lines in byAddress)
         {
@@ -74,6 +78,6 @@ public sealed class OrderEventHandlers(MailComposer mails)
     private static Dictionary<string, string> Order(Guid orderId) =>
         new() { ["orderNumber"] = OrderNumber(orderId), [Delivery.MailModel.Path] = $"/orders/{orderId}" };
 
-    private static string Lines(IReadOnlyList<OrderLine> lines) =>
-        string.Join('\n', lines.Select(l => $"{l.Quantity} x {l.ProductName} at {Format(l.UnitPrice)}"));
+    private static string Lines(IReadOnlyList<OrderLine> lines, Func<OrderLine, string>? suffix = null) =>
+        string.Join('\n', lines.Select(l => $"{l.Quantity} x {l.ProductName} at {Format(l.UnitPrice)}{suffix?.Invoke(l)}"));
 }
