@@ -76,6 +76,22 @@ public static class PaymentSandboxApp
         return new Uri(address.Replace("://0.0.0.0", "://127.0.0.1", StringComparison.Ordinal).Replace("://[::]", "://127.0.0.1", StringComparison.Ordinal).TrimEnd('/') + "/");
     }
 
+    /// <summary>
+    /// Sends the events of an in-process sandbox to <paramref name="webhookUrl"/> from now on (a receiver that could only
+    /// start after the sandbox, such as a service that needs the sandbox's URL first). <c>Sandbox:WebhookSecret</c> must
+    /// be set.
+    /// </summary>
+    public static void SetWebhookUrl(WebApplication app, Uri webhookUrl)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        ArgumentNullException.ThrowIfNull(webhookUrl);
+        if (string.IsNullOrEmpty(app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<SandboxOptions>>().Value.WebhookSecret))
+        {
+            throw new InvalidOperationException("Sandbox:WebhookSecret is not set: events could not be signed.");
+        }
+        app.Services.GetRequiredService<WebhookDispatcher>().Url = webhookUrl;
+    }
+
     /// <summary>Runs the sandbox as its own process until SIGTERM or Ctrl+C; a bad setting exits with code 1 and one line.</summary>
     public static async Task<int> RunAsync(string[] args)
     {

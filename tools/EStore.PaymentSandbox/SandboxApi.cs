@@ -32,34 +32,35 @@ internal static partial class SandboxApi
 
     public static void MapSandboxApi(this WebApplication app)
     {
-        var ledger = app.Services.GetRequiredService<SandboxLedger>();
+        // Resolved per call, so a bad setting surfaces at start (PaymentSandboxApp.StartAsync), not while mapping.
+        SandboxLedger Ledger() => app.Services.GetRequiredService<SandboxLedger>();
         var options = app.Services.GetRequiredService<IOptions<SandboxOptions>>();
         var time = app.Services.GetRequiredService<TimeProvider>();
 
         app.MapPost("/v1/customers", StripeEndpoint.Handle(call => Task.FromResult(
             call.Params.FirstUnknown("email", "name", "description", "metadata", "expand") is { } unknown
                 ? StripeReply.Unknown(unknown)
-                : ledger.CreateCustomer(call.Params.Get("email"), call.Params.Get("name"), call.Params.Get("description"), call.Params.Map("metadata")))));
-        app.MapGet("/v1/customers/{id}", StripeEndpoint.Handle(call => Task.FromResult(ledger.GetCustomer(call.RouteId))));
+                : Ledger().CreateCustomer(call.Params.Get("email"), call.Params.Get("name"), call.Params.Get("description"), call.Params.Map("metadata")))));
+        app.MapGet("/v1/customers/{id}", StripeEndpoint.Handle(call => Task.FromResult(Ledger().GetCustomer(call.RouteId))));
 
-        app.MapPost("/v1/payment_methods", StripeEndpoint.Handle(call => Task.FromResult(CreatePaymentMethod(ledger, call.Params))));
-        app.MapGet("/v1/payment_methods/{id}", StripeEndpoint.Handle(call => Task.FromResult(ledger.GetPaymentMethod(call.RouteId))));
+        app.MapPost("/v1/payment_methods", StripeEndpoint.Handle(call => Task.FromResult(CreatePaymentMethod(Ledger(), call.Params))));
+        app.MapGet("/v1/payment_methods/{id}", StripeEndpoint.Handle(call => Task.FromResult(Ledger().GetPaymentMethod(call.RouteId))));
         app.MapPost("/v1/payment_methods/{id}/attach", StripeEndpoint.Handle(call => Task.FromResult(
-            call.Params.Get("customer") is { Length: > 0 } customer ? ledger.Attach(call.RouteId, customer) : StripeReply.Missing("customer"))));
-        app.MapPost("/v1/payment_methods/{id}/detach", StripeEndpoint.Handle(call => Task.FromResult(ledger.Detach(call.RouteId))));
+            call.Params.Get("customer") is { Length: > 0 } customer ? Ledger().Attach(call.RouteId, customer) : StripeReply.Missing("customer"))));
+        app.MapPost("/v1/payment_methods/{id}/detach", StripeEndpoint.Handle(call => Task.FromResult(Ledger().Detach(call.RouteId))));
 
-        app.MapPost("/v1/payment_intents", StripeEndpoint.Handle(call => CreatePaymentIntentAsync(ledger, call, options.Value, time, app.Lifetime.ApplicationStopping)));
+        app.MapPost("/v1/payment_intents", StripeEndpoint.Handle(call => CreatePaymentIntentAsync(Ledger(), call, options.Value, time, app.Lifetime.ApplicationStopping)));
         app.MapGet("/v1/payment_intents", StripeEndpoint.Handle(call => Task.FromResult(
-            Limit(call.Params, out var limit) ?? ledger.ListPaymentIntents(limit, call.Params.Get("customer"), call.Params.Get("starting_after")))));
-        app.MapGet("/v1/payment_intents/search", StripeEndpoint.Handle(call => Task.FromResult(Search(ledger, call.Params))));
-        app.MapGet("/v1/payment_intents/{id}", StripeEndpoint.Handle(call => Task.FromResult(ledger.GetPaymentIntent(call.RouteId))));
-        app.MapGet("/v1/charges/{id}", StripeEndpoint.Handle(call => Task.FromResult(ledger.GetCharge(call.RouteId))));
+            Limit(call.Params, out var limit) ?? Ledger().ListPaymentIntents(limit, call.Params.Get("customer"), call.Params.Get("starting_after")))));
+        app.MapGet("/v1/payment_intents/search", StripeEndpoint.Handle(call => Task.FromResult(Search(Ledger(), call.Params))));
+        app.MapGet("/v1/payment_intents/{id}", StripeEndpoint.Handle(call => Task.FromResult(Ledger().GetPaymentIntent(call.RouteId))));
+        app.MapGet("/v1/charges/{id}", StripeEndpoint.Handle(call => Task.FromResult(Ledger().GetCharge(call.RouteId))));
 
-        app.MapPost("/v1/refunds", StripeEndpoint.Handle(call => Task.FromResult(CreateRefund(ledger, call))));
-        app.MapGet("/v1/refunds/{id}", StripeEndpoint.Handle(call => Task.FromResult(ledger.GetRefund(call.RouteId))));
+        app.MapPost("/v1/refunds", StripeEndpoint.Handle(call => Task.FromResult(CreateRefund(Ledger(), call))));
+        app.MapGet("/v1/refunds/{id}", StripeEndpoint.Handle(call => Task.FromResult(Ledger().GetRefund(call.RouteId))));
 
         app.MapGet("/sandbox/charges", StripeEndpoint.Handle(_ => Task.FromResult(
-            StripeReply.Ok(new { Object = "list", Data = ledger.ChargeRows() }))));
+            StripeReply.Ok(new { Object = "list", Data = Ledger().ChargeRows() }))));
 
         // Stripe's answer to a path it does not know.
         app.MapFallback("/v1/{**rest}", StripeEndpoint.Handle(call => Task.FromResult(StripeReply.Error(404, new StripeError("invalid_request_error",

@@ -19,6 +19,14 @@ internal sealed partial class WebhookDispatcher(
     public const string HttpClientName = "webhooks";
 
     private readonly Channel<(string Id, string Type, string Json)> _queue = Channel.CreateUnbounded<(string, string, string)>();
+    private volatile Uri? _url = options.Value.WebhookUrl is { } configured ? new Uri(configured) : null;
+
+    /// <summary>Where events go; tests that host the sandbox in-process may point it at a receiver started after it.</summary>
+    public Uri? Url
+    {
+        get => _url;
+        set => _url = value;
+    }
 
     /// <summary>Builds an event about <paramref name="data"/> and queues it when a webhook URL is set.</summary>
     public void Publish(string type, JsonNode data, string apiVersion, string? idempotencyKey)
@@ -32,11 +40,11 @@ internal sealed partial class WebhookDispatcher(
             ["created"] = time.GetUtcNow().ToUnixTimeSeconds(),
             ["data"] = new JsonObject { ["object"] = data },
             ["livemode"] = false,
-            ["pending_webhooks"] = options.Value.WebhookUrl is null ? 0 : 1,
+            ["pending_webhooks"] = Url is null ? 0 : 1,
             ["request"] = new JsonObject { ["id"] = null, ["idempotency_key"] = idempotencyKey },
             ["type"] = type,
         };
-        if (options.Value.WebhookUrl is not null)
+        if (Url is not null)
         {
             _queue.Writer.TryWrite((id, type, evt.ToJsonString()));
         }
@@ -74,7 +82,7 @@ internal sealed partial class WebhookDispatcher(
             var outcome = "";
             try
             {
-                using var request = new HttpRequestMessage(HttpMethod.Post, settings.WebhookUrl)
+                using var request = new HttpRequestMessage(HttpMethod.Post, Url)
                 {
                     Content = new StringContent(json, Encoding.UTF8, "application/json"),
                 };
