@@ -34,6 +34,28 @@ public sealed class PaymentSandboxProcessTests
     }
 
     [Fact]
+    public async Task Mesh_starts_the_sandbox_once_the_gateway_is_up_sends_its_webhooks_there_and_stops_it_with_the_rest()
+    {
+        var options = MeshHostOptions.ForTests();
+        options.Apps = [];
+        options.StartPaymentSandbox = true;
+        MeshPaymentSandbox sandbox;
+        await using (var mesh = await MeshHost.StartAsync(options).WaitAsync(TimeSpan.FromMinutes(3)))
+        {
+            sandbox = mesh.PaymentSandbox!;
+            Assert.NotNull(sandbox);
+            Assert.Equal(new Uri(mesh.GatewayUrl, "api/payments/webhooks/provider"), sandbox.WebhookUrl);
+            Assert.NotEqual(MeshPaymentSandboxOptions.FixedPort, sandbox.BaseUrl.Port);
+            using var http = new HttpClient { BaseAddress = sandbox.BaseUrl };
+            Assert.Equal(HttpStatusCode.OK, await StatusAsync(http, mesh.PaymentCredentials.ApiKey));
+            Assert.Contains($"API_KEY={mesh.PaymentCredentials.ApiKey}",
+                await File.ReadAllLinesAsync(Path.Combine(mesh.DataDirectory, MeshPaymentCredentials.FileName)));
+        }
+
+        Assert.True(sandbox.Process.HasExited, "the sandbox outlived the mesh");
+    }
+
+    [Fact]
     public void Only_payment_service_is_pointed_at_the_sandbox_with_this_runs_key_and_secret()
     {
         var credentials = new MeshPaymentCredentials();
@@ -64,10 +86,10 @@ public sealed class PaymentSandboxProcessTests
     }
 
     [Fact]
-    public void The_launcher_starts_the_sandbox_and_test_meshes_do_not_unless_asked()
+    public void The_launcher_always_starts_the_sandbox_and_test_meshes_only_with_payment_service()
     {
         Assert.True(MeshCommandLine.Parse(["up"]).Arguments!.ToHostOptions().StartPaymentSandbox);
-        Assert.False(MeshHostOptions.ForTests().StartPaymentSandbox);
+        Assert.Null(MeshHostOptions.ForTests().StartPaymentSandbox);
     }
 
     [Fact]

@@ -112,7 +112,7 @@ public sealed class MeshHost : IAsyncDisposable
     /// <summary>smtp4dev when <see cref="MeshHostOptions.StartMailServer"/> started it.</summary>
     public MeshMailServer? MailServer => _mailServer;
 
-    /// <summary>The payment sandbox when <see cref="MeshHostOptions.StartPaymentSandbox"/> started it.</summary>
+    /// <summary>The payment sandbox, when started (<see cref="MeshHostOptions.StartPaymentSandbox"/>).</summary>
     public MeshPaymentSandbox? PaymentSandbox => _paymentSandbox;
 
     /// <summary>
@@ -446,9 +446,12 @@ public sealed class MeshHost : IAsyncDisposable
         Progress($"smtp4dev ready in {Seconds(clock)}: SMTP {_mailServer.SmtpEndPoint.Host}:{_mailServer.Ports.Smtp}, inbox {_mailServer.InboxUrl}");
     }
 
+    private bool StartsPaymentSandbox =>
+        _options.StartPaymentSandbox ?? _plan.Any(p => p.Definition.AppName == PaymentServiceApp);
+
     private async Task StartPaymentSandboxAsync(CancellationToken token)
     {
-        if (!_options.StartPaymentSandbox)
+        if (!StartsPaymentSandbox)
         {
             return;
         }
@@ -475,7 +478,7 @@ public sealed class MeshHost : IAsyncDisposable
 
     private async Task StartAppAsync(MeshServiceDefinition definition, int count, CancellationToken token)
     {
-        if (definition.AppName == PaymentServiceApp && _options.StartPaymentSandbox)
+        if (definition.AppName == PaymentServiceApp && StartsPaymentSandbox)
         {
             await _paymentSandboxStarted.Task.WaitAsync(token).ConfigureAwait(false);
         }

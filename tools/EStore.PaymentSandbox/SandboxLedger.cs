@@ -408,6 +408,8 @@ internal sealed class SandboxLedger
 
     private async Task SettleLaterAsync(PaymentIntent intent, Charge charge)
     {
+        // Off the caller's thread (and lock) at once: even with no delay, the first answer says "processing".
+        await Task.Yield();
         try
         {
             await Task.Delay(TimeSpan.FromMilliseconds(_options.Value.SettleDelayMs), _time, _stopping);
