@@ -55,6 +55,14 @@ public sealed class AccessTests
     }
 
     [Fact]
+    public void Listening_address_that_is_not_an_http_url_stops_the_start_naming_Urls()
+    {
+        var error = Assert.Throws<StartupConfigurationException>(() => PaymentSandboxApp.Build(["--Urls=tcp://127.0.0.1:1", "--Sandbox:ApiKey=sk_test_12345678"]));
+
+        Assert.Equal("Urls", error.Key);
+    }
+
+    [Fact]
     public async Task Card_number_and_cvc_appear_in_no_answer_and_no_log_line()
     {
         var logs = new LogLines();

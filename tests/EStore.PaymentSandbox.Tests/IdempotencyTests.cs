@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using Stripe;
 
 namespace EStore.PaymentSandbox.Tests;
@@ -71,6 +72,34 @@ public sealed class IdempotencyTests
     }
 
     [Fact]
+    public async Task A_key_is_kept_24_hours_after_which_the_same_request_charges_again()
+    {
+        var clock = new MovableClock();
+        await using var app = PaymentSandboxApp.Build(["--Urls=http://127.0.0.1:0", "--Sandbox:ApiKey=sk_test_12345678"],
+            services => services.AddSingleton<TimeProvider>(clock));
+        var stripe = new StripeClient("sk_test_12345678", apiBase: (await PaymentSandboxApp.StartAsync(app)).ToString().TrimEnd('/'));
+        var methods = new PaymentMethodService(stripe);
+        var intents = new PaymentIntentService(stripe);
+        var card = await methods.CreateAsync(new PaymentMethodCreateOptions
+        {
+            Type = "card",
+            Card = new PaymentMethodCardOptions { Number = SandboxClient.Visa, ExpMonth = 12, ExpYear = DateTime.UtcNow.Year + 3, Cvc = "123" },
+        });
+        var customer = await new CustomerService(stripe).CreateAsync(new CustomerCreateOptions());
+        await methods.AttachAsync(card.Id, new PaymentMethodAttachOptions { Customer = customer.Id });
+        var key = new RequestOptions { IdempotencyKey = "charge-order-6" };
+
+        var first = await intents.CreateAsync(SandboxClient.ChargeOptions(customer.Id, card.Id, "order-6"), key);
+        clock.Shift(TimeSpan.FromHours(23));
+        var withinADay = await intents.CreateAsync(SandboxClient.ChargeOptions(customer.Id, card.Id, "order-6"), key);
+        clock.Shift(TimeSpan.FromHours(2));
+        var later = await intents.CreateAsync(SandboxClient.ChargeOptions(customer.Id, card.Id, "order-6"), key);
+
+        Assert.Equal(first.Id, withinADay.Id);
+        Assert.NotEqual(first.Id, later.Id);
+    }
+
+    [Fact]
     public async Task A_second_request_while_the_first_still_runs_under_the_key_is_a_409_then_the_first_answer_is_replayed()
     {
         await using var sandbox = await SandboxClient.StartAsync(slowDelay: TimeSpan.FromSeconds(2));
@@ -105,5 +134,15 @@ public sealed class IdempotencyTests
         Assert.Equal("idempotency_error", JsonDocument.Parse(await concurrent.Content.ReadAsStringAsync()).RootElement.GetProperty("error").GetProperty("type").GetString());
         Assert.Equal(first.Id, replay.Id);
         Assert.Single(await sandbox.Provider.ChargesAsync());
+    }
+
+    /// <summary>The system clock, moved forward on demand (days pass in a test).</summary>
+    private sealed class MovableClock : TimeProvider
+    {
+        private TimeSpan _offset;
+
+        public void Shift(TimeSpan by) => _offset += by;
+
+        public override DateTimeOffset GetUtcNow() => base.GetUtcNow() + _offset;
     }
 }

@@ -31,6 +31,11 @@ public static class PaymentSandboxApp
         {
             builder.WebHost.UseUrls(DefaultUrl);
         }
+        else if (builder.Configuration[WebHostDefaults.ServerUrlsKey]!.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                 .FirstOrDefault(url => !OptionsCheck.IsHttpUrl(url.Replace("://*", "://localhost", StringComparison.Ordinal).Replace("://+", "://localhost", StringComparison.Ordinal))) is { } bad)
+        {
+            throw new StartupConfigurationException("Urls", $"'{bad}' is not an http(s) URL such as {DefaultUrl}.");
+        }
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(console =>
         {
