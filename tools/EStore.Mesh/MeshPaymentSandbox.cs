@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
@@ -141,43 +140,14 @@ public sealed class MeshPaymentSandbox : IAsyncDisposable
     {
         using var http = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { Timeout = TimeSpan.FromSeconds(5) };
         var probe = new Uri(baseUrl, "v1/payment_intents?limit=1");
-        var clock = Stopwatch.StartNew();
-        var state = "no answer yet";
-        while (true)
+        await ChildReadiness.WaitAsync(process, timeout, async token =>
         {
-            if (process.HasExited)
-            {
-                var code = await process.Exited.ConfigureAwait(false);
-                throw new MeshStartupException(process.Name, $"{process.Name} exited with code {code} while starting", process.GetRecentLines());
-            }
-
-            if (clock.Elapsed >= timeout)
-            {
-                throw new MeshStartupException(process.Name,
-                    $"{process.Name} did not answer within {timeout.TotalSeconds:0}s (last check: {state})", process.GetRecentLines());
-            }
-
-            try
-            {
-                // An authenticated call: it proves the key it was given is the one payment-service will present.
-                using var request = new HttpRequestMessage(HttpMethod.Get, probe);
-                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);
-                using var response = await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
-                if (response.IsSuccessStatusCode)
-                {
-                    return;
-                }
-
-                state = $"GET {probe} gave HTTP {(int)response.StatusCode}";
-            }
-            catch (Exception ex) when (ex is HttpRequestException or IOException
-                                       || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
-            {
-                state = ex.Message;
-            }
-
-            await Task.Delay(TimeSpan.FromMilliseconds(200), cancellationToken).ConfigureAwait(false);
-        }
+            // An authenticated call: it proves the key it was given is the one payment-service will present.
+            using var request = new HttpRequestMessage(HttpMethod.Get, probe);
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);
+            using var response = await http.SendAsync(request, token).ConfigureAwait(false);
+            return response.IsSuccessStatusCode ? null : $"GET {probe} gave HTTP {(int)response.StatusCode}";
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     private static int FreePort()
