@@ -62,7 +62,7 @@ public sealed partial class LauncherTests
     }
 
     [Fact]
-    public async Task Launcher_delivers_mail_to_its_smtp4dev_inbox_then_stops_every_child_including_smtp4dev_on_interrupt_and_exits_zero()
+    public async Task Launcher_delivers_mail_to_its_smtp4dev_inbox_and_runs_a_payment_sandbox_with_its_own_key_then_stops_every_child_on_interrupt_and_exits_zero()
     {
         await using var launcher = await RunningLauncher.StartAsync();
 
@@ -92,6 +92,21 @@ public sealed partial class LauncherTests
                 && m.GetProperty("to")[0].GetString()!.Contains(shopper, StringComparison.OrdinalIgnoreCase)),
             m => m.ValueKind == JsonValueKind.Object, $"the reset mail to {shopper} in the inbox", TimeSpan.FromSeconds(60));
         Assert.Equal("Reset your EStore password", reset.GetProperty("subject").GetString());
+
+        // The payment sandbox: listed with its port, answering Stripe.net with the key this run generated (kept in a
+        // file, not printed), sending its events to the gateway's webhook route.
+        var sandboxUrl = new Uri(launcher.Lines.Select(l => PaymentSandboxLine().Match(l)).Single(m => m.Success).Groups["url"].Value);
+        Assert.Equal(launcher.Ports["payment-sandbox"], sandboxUrl.Port);
+        var sandboxFile = File.ReadAllLines(Path.Combine(launcher.DataDirectory, MeshPaymentCredentials.FileName))
+            .Where(l => l.Contains('=', StringComparison.Ordinal) && !l.StartsWith('#')).ToDictionary(l => l[..l.IndexOf('=', StringComparison.Ordinal)], l => l[(l.IndexOf('=', StringComparison.Ordinal) + 1)..]);
+        Assert.DoesNotContain(launcher.Lines, l => l.Contains(sandboxFile["API_KEY"], StringComparison.Ordinal));
+        Assert.Equal(new Uri(launcher.GatewayUrl, "api/payments/webhooks/provider"), new Uri(sandboxFile["WEBHOOK_URL"]));
+        var stripe = new Stripe.StripeClient(sandboxFile["API_KEY"], apiBase: sandboxUrl.ToString().TrimEnd('/'));
+        var customer = await new Stripe.CustomerService(stripe).CreateAsync(new Stripe.CustomerCreateOptions { Email = "shopper@estore.example" });
+        Assert.StartsWith("cus_", customer.Id, StringComparison.Ordinal);
+        var wrongKey = new Stripe.StripeClient(new MeshPaymentCredentials().ApiKey, apiBase: sandboxUrl.ToString().TrimEnd('/'));
+        var refused = await Assert.ThrowsAsync<Stripe.StripeException>(() => new Stripe.CustomerService(wrongKey).CreateAsync(new Stripe.CustomerCreateOptions()));
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.HttpStatusCode);
 
         using (var kill = Process.Start("kill", ["-INT", launcher.Process.Pid.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
         {
@@ -144,6 +159,9 @@ public sealed partial class LauncherTests
     [GeneratedRegex(@"Gateway: (?<url>http://\S+)")]
     private static partial Regex GatewayLine();
 
+    [GeneratedRegex(@"Payment sandbox: (?<url>http://\S+)")]
+    private static partial Regex PaymentSandboxLine();
+
     [GeneratedRegex(@"Mail inbox: (?<url>http://\S+)\s+\(SMTP 127\.0\.0\.1:(?<smtp>\d+);")]
     private static partial Regex InboxLine();
 
@@ -171,7 +189,7 @@ public sealed partial class LauncherTests
 
         public Dictionary<string, int> Pids { get; }
 
-        /// <summary>The PORT column by row name (<c>smtp4dev</c>: its SMTP port).</summary>
+        /// <summary>The PORT column by row name (<c>smtp4dev</c>: its SMTP port; <c>payment-sandbox</c>: its HTTP port).</summary>
         public Dictionary<string, int> Ports { get; }
 
         public string DataDirectory { get; }
@@ -203,12 +221,13 @@ public sealed partial class LauncherTests
             var rows = lines.Select(l => StatusRow().Match(l)).Where(m => m.Success).ToList();
             var pids = rows.ToDictionary(m => m.Groups["name"].Value, m => int.Parse(m.Groups["pid"].Value, System.Globalization.CultureInfo.InvariantCulture));
             var ports = rows.ToDictionary(m => m.Groups["name"].Value, m => int.Parse(m.Groups["port"].Value, System.Globalization.CultureInfo.InvariantCulture));
-            // Every process but the broker and smtp4dev shows the management port its metrics and routes answer on.
-            Assert.All(rows.Where(m => m.Groups["name"].Value is not ("broker" or "smtp4dev")), m => Assert.Matches(@"^\d+$", m.Groups["management"].Value));
+            // Every process but the broker, smtp4dev and the payment sandbox shows the management port its metrics and routes answer on.
+            Assert.All(rows.Where(m => m.Groups["name"].Value is not ("broker" or "smtp4dev" or "payment-sandbox")), m => Assert.Matches(@"^\d+$", m.Groups["management"].Value));
             Assert.Contains("product-service#1", pids.Keys);
             Assert.Contains("gateway#1", pids.Keys);
             Assert.Contains("discovery#1", pids.Keys);
             Assert.Contains("smtp4dev", pids.Keys);
+            Assert.Contains("payment-sandbox", pids.Keys);
             return new RunningLauncher(process, lines, await ready.Task, pids, ports, data);
         }
 

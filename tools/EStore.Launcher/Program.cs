@@ -111,6 +111,11 @@ void PrintStatus(MeshHost mesh)
         rows.Add(("smtp4dev", mail.Ports.Smtp.ToString(CultureInfo.InvariantCulture), "-", mail.Process.Pid.ToString(CultureInfo.InvariantCulture), "UP"));
     }
 
+    if (mesh.PaymentSandbox is { } payments)
+    {
+        rows.Add(("payment-sandbox", payments.BaseUrl.Port.ToString(CultureInfo.InvariantCulture), "-", payments.Process.Pid.ToString(CultureInfo.InvariantCulture), "UP"));
+    }
+
     foreach (var instance in mesh.Instances)
     {
         // Metrics, prometheus, info and the gateway's routes answer on the management port only.
@@ -134,6 +139,12 @@ void PrintStatus(MeshHost mesh)
     else if (mesh.SmtpEndPoint is { } smtp)
     {
         console.Raw($"  Mail: the SMTP server already on {smtp.Host}:{smtp.Port} (not started by EStore)");
+    }
+
+    if (mesh.PaymentSandbox is { } sandbox)
+    {
+        // The key stays in the file (mode 0600), out of the console and its logs.
+        console.Raw($"  Payment sandbox: {sandbox.BaseUrl}   (Stripe API, test mode; test cards in tools/EStore.PaymentSandbox/README.md; key in {Path.Combine(mesh.DataDirectory, MeshPaymentCredentials.FileName)})");
     }
 
     // Demo data is on (ToHostOptions): identity-service has seeded one verified login per role.

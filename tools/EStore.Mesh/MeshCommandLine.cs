@@ -37,6 +37,8 @@ public sealed class MeshLaunchArguments
             Configuration = Configuration,
             // ./estore up is the local demo: an empty database starts with the demo shops and catalog.
             SeedDemoData = true,
+            // Payments go to the local Stripe-compatible sandbox, never to a real provider.
+            StartPaymentSandbox = true,
         };
         foreach (var (app, count) in Scale)
         {

@@ -63,6 +63,12 @@ public sealed class MeshCredentials
             .AppendLine("# Eureka client URL: http://<app>:<secret>@127.0.0.1:<discovery port>/eureka/")
             .AppendJoin("", _secrets.OrderBy(s => s.Key, StringComparer.Ordinal).Select(s => string.Create(CultureInfo.InvariantCulture, $"{s.Key}={s.Value}\n")))
             .ToString();
+        WriteOwnerOnly(path, text);
+    }
+
+    /// <summary>Writes <paramref name="text"/> to a file readable by its owner only (0600 from creation on).</summary>
+    internal static void WriteOwnerOnly(string path, string text)
+    {
         // A file left by an earlier run keeps its mode when overwritten; a new one gets 0600 at creation.
         File.Delete(path);
         var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };

@@ -27,6 +27,9 @@ public sealed class MeshHost : IAsyncDisposable
     private const int DiscoveryTier = 1;
     private const int AppTier = 2;
 
+    /// <summary>The app that talks to the payment provider.</summary>
+    internal const string PaymentServiceApp = "payment-service";
+
     /// <summary>In fixed port mode, a process's management port is its app port plus this (gateway 9080, discovery 9761).</summary>
     public const int ManagementPortOffset = 1000;
 
@@ -49,6 +52,10 @@ public sealed class MeshHost : IAsyncDisposable
     private readonly MeshCredentials _credentials = new();
     private MeshBroker? _broker;
     private MeshMailServer? _mailServer;
+    private MeshPaymentSandbox? _paymentSandbox;
+    // The sandbox sends its events to gateway #1, so it starts once that is up; payment-service waits for it.
+    private readonly TaskCompletionSource<Uri> _firstGateway = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _paymentSandboxStarted = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile bool _stopping;
     private int _disposed;
 
@@ -104,6 +111,15 @@ public sealed class MeshHost : IAsyncDisposable
 
     /// <summary>smtp4dev when <see cref="MeshHostOptions.StartMailServer"/> started it.</summary>
     public MeshMailServer? MailServer => _mailServer;
+
+    /// <summary>The payment sandbox, when started (<see cref="MeshHostOptions.StartPaymentSandbox"/>).</summary>
+    public MeshPaymentSandbox? PaymentSandbox => _paymentSandbox;
+
+    /// <summary>
+    /// This run's payment provider key and webhook secret: the sandbox's, and payment-service's
+    /// <c>Payment__Provider__ApiKey</c> and <c>Payment__Provider__WebhookSecret</c>.
+    /// </summary>
+    public MeshPaymentCredentials PaymentCredentials { get; } = new();
 
     /// <summary>
     /// Where notification-service sends mail (<c>Smtp__Host</c>, <c>Smtp__Port</c>): the started mail server or
@@ -364,7 +380,8 @@ public sealed class MeshHost : IAsyncDisposable
         // because they share a database and the first one creates or migrates it.
         await RunStageAsync(
             _plan.Where(p => p.Definition.Role != MeshRole.Discovery)
-                .Select(p => (Func<CancellationToken, Task>)(t => StartAppAsync(p.Definition, p.Count, t))),
+                .Select(p => (Func<CancellationToken, Task>)(t => StartAppAsync(p.Definition, p.Count, t)))
+                .Append(StartPaymentSandboxAsync),
             token).ConfigureAwait(false);
         GatewayUrl = GetInstances(ServiceCatalog.Gateway.AppName)[0].BaseUrl;
 
@@ -429,9 +446,49 @@ public sealed class MeshHost : IAsyncDisposable
         Progress($"smtp4dev ready in {Seconds(clock)}: SMTP {_mailServer.SmtpEndPoint.Host}:{_mailServer.Ports.Smtp}, inbox {_mailServer.InboxUrl}");
     }
 
+    private bool StartsPaymentSandbox =>
+        _options.StartPaymentSandbox ?? _plan.Any(p => p.Definition.AppName == PaymentServiceApp);
+
+    private async Task StartPaymentSandboxAsync(CancellationToken token)
+    {
+        if (!StartsPaymentSandbox)
+        {
+            return;
+        }
+
+        var gateway = await _firstGateway.Task.WaitAsync(token).ConfigureAwait(false);
+        var clock = Stopwatch.StartNew();
+        Progress("starting payment-sandbox (Stripe API, test mode, in memory)");
+        _paymentSandbox = await MeshPaymentSandbox.StartAsync(new MeshPaymentSandboxOptions
+        {
+            Layout = Layout,
+            Port = _options.Ports == MeshPortMode.Fixed ? MeshPaymentSandboxOptions.FixedPort : 0,
+            Credentials = PaymentCredentials,
+            WebhookUrl = new Uri(gateway, MeshPaymentSandbox.WebhookPath),
+            StartTimeout = _options.ReadyTimeout,
+            OnOutput = _options.OnOutput,
+        }, token).ConfigureAwait(false);
+        // Stopped with the broker, after payment-service.
+        Track(_paymentSandbox.Process, BrokerTier);
+        var file = Path.Combine(DataDirectory, MeshPaymentCredentials.FileName);
+        _paymentSandbox.WriteFile(file);
+        Progress($"payment-sandbox ready in {Seconds(clock)} at {_paymentSandbox.BaseUrl}, events to {_paymentSandbox.WebhookUrl}; its key: {file}");
+        _paymentSandboxStarted.TrySetResult();
+    }
+
     private async Task StartAppAsync(MeshServiceDefinition definition, int count, CancellationToken token)
     {
-        await LaunchAsync(definition, token).ConfigureAwait(false);
+        if (definition.AppName == PaymentServiceApp && StartsPaymentSandbox)
+        {
+            await _paymentSandboxStarted.Task.WaitAsync(token).ConfigureAwait(false);
+        }
+
+        var first = await LaunchAsync(definition, token).ConfigureAwait(false);
+        if (definition.Role == MeshRole.Gateway)
+        {
+            _firstGateway.TrySetResult(first.BaseUrl);
+        }
+
         if (count > 1)
         {
             await RunStageAsync(
@@ -582,6 +639,11 @@ public sealed class MeshHost : IAsyncDisposable
             env[key] = value;
         }
 
+        foreach (var (key, value) in PaymentProviderEnvironment(definition.AppName, _paymentSandbox?.BaseUrl, PaymentCredentials))
+        {
+            env[key] = value;
+        }
+
         foreach (var (key, value) in _options.Environment)
         {
             env[key] = value;
@@ -611,6 +673,20 @@ public sealed class MeshHost : IAsyncDisposable
                 ["Smtp__Host"] = smtp.Host,
                 ["Smtp__Port"] = Invariant(smtp.Port),
                 ["Smtp__Security"] = "None",
+            };
+
+    /// <summary>
+    /// What payment-service (the one app that talks to the payment provider) is told about the mesh's sandbox: its URL,
+    /// API key and webhook secret. Nothing for other apps or without a sandbox.
+    /// </summary>
+    internal static Dictionary<string, string> PaymentProviderEnvironment(string appName, Uri? sandboxUrl, MeshPaymentCredentials credentials) =>
+        appName != PaymentServiceApp || sandboxUrl is null
+            ? []
+            : new()
+            {
+                ["Payment__Provider__BaseUrl"] = sandboxUrl.ToString().TrimEnd('/'),
+                ["Payment__Provider__ApiKey"] = credentials.ApiKey,
+                ["Payment__Provider__WebhookSecret"] = credentials.WebhookSecret,
             };
 
     private async Task WaitRegisteredAsync(MeshInstance instance, CancellationToken token)

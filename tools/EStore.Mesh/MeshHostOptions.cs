@@ -121,6 +121,14 @@ public sealed class MeshHostOptions
     /// </summary>
     public System.Net.DnsEndPoint? SmtpServer { get; set; }
 
+    /// <summary>
+    /// Start the payment sandbox (<see cref="MeshPaymentSandbox"/>, Stripe's API in memory) with the mesh, on port
+    /// <see cref="MeshPaymentSandboxOptions.FixedPort"/> or a free one with <see cref="MeshPortMode.Auto"/>, its events
+    /// sent to the gateway's <c>/api/payments/webhooks/provider</c>; payment-service is pointed at it (settings of
+    /// <see cref="AppEnvironment"/> still win). Null (the default): only when payment-service runs.
+    /// </summary>
+    public bool? StartPaymentSandbox { get; set; }
+
     /// <summary><c>Eureka__Instance__LeaseRenewalIntervalInSeconds</c>.</summary>
     public int LeaseRenewalIntervalSeconds { get; set; } = 5;
 

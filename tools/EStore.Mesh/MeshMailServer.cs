@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
@@ -221,42 +220,18 @@ public sealed class MeshMailServer : IAsyncDisposable
     {
         using var http = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { Timeout = TimeSpan.FromSeconds(5) };
         var messages = new Uri($"http://127.0.0.1:{Invariant(ports.Web)}/api/messages");
-        var clock = Stopwatch.StartNew();
-        var state = "no answer yet";
-        while (true)
+        await ChildReadiness.WaitAsync(process, timeout, async token =>
         {
-            if (process.HasExited)
+            // The web inbox starts last; asking SMTP only then keeps the probe to one session in its list.
+            using var response = await http.GetAsync(messages, token).ConfigureAwait(false);
+            if (!response.IsSuccessStatusCode)
             {
-                var code = await process.Exited.ConfigureAwait(false);
-                throw new MeshStartupException(process.Name, $"{process.Name} exited with code {code} while starting", process.GetRecentLines());
+                return $"GET {messages} gave HTTP {(int)response.StatusCode}";
             }
 
-            if (clock.Elapsed >= timeout)
-            {
-                throw new MeshStartupException(process.Name,
-                    $"{process.Name} did not answer within {timeout.TotalSeconds:0}s (last check: {state})", process.GetRecentLines());
-            }
-
-            try
-            {
-                // The web inbox starts last; asking SMTP only then keeps the probe to one session in its list.
-                using var response = await http.GetAsync(messages, cancellationToken).ConfigureAwait(false);
-                if (response.IsSuccessStatusCode)
-                {
-                    await SmtpGreetingAsync(ports.Smtp, cancellationToken).ConfigureAwait(false);
-                    return;
-                }
-
-                state = $"GET {messages} gave HTTP {(int)response.StatusCode}";
-            }
-            catch (Exception ex) when (ex is HttpRequestException or SocketException or IOException
-                                       || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
-            {
-                state = ex.Message;
-            }
-
-            await Task.Delay(TimeSpan.FromMilliseconds(200), cancellationToken).ConfigureAwait(false);
-        }
+            await SmtpGreetingAsync(ports.Smtp, token).ConfigureAwait(false);
+            return null;
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Connects and reads the greeting: an SMTP server answers <c>220</c> before the client says anything.</summary>
