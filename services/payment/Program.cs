@@ -1,0 +1,21 @@
+using EStore.Contracts;
+using EStore.Payment.Apis;
+using EStore.Payment.Data;
+using EStore.Platform.Data;
+using EStore.Platform.Messaging;
+using EStore.Platform.Security;
+using EStore.ServiceDefaults;
+
+var builder = ServiceHost.CreateBuilder(args);
+builder.AddServiceDefaults();
+builder.AddServiceDatabase<PaymentDbContext>();
+builder.AddKafkaMessaging<PaymentDbContext>(messaging => messaging.Publishes(Topics.Payment));
+builder.AddServiceAuthentication();
+
+var app = builder.Build();
+app.MapServiceDefaults();
+app.MapPaymentApi();
+return await app.RunServiceAsync();
+
+/// <summary>Entry point, visible to in-process component tests.</summary>
+public partial class Program;
