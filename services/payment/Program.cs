@@ -1,6 +1,9 @@
 using EStore.Contracts;
+using EStore.Contracts.Events;
 using EStore.Payment.Apis;
 using EStore.Payment.Data;
+using EStore.Payment.Messaging;
+using EStore.Payment.Services;
 using EStore.Platform.Data;
 using EStore.Platform.Messaging;
 using EStore.Platform.Security;
@@ -9,11 +12,16 @@ using EStore.ServiceDefaults;
 var builder = ServiceHost.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddServiceDatabase<PaymentDbContext>();
-builder.AddKafkaMessaging<PaymentDbContext>(messaging => messaging.Publishes(Topics.Payment));
+builder.AddKafkaMessaging<PaymentDbContext>(messaging => messaging
+    .Publishes(Topics.Payment)
+    .Consumes<OrderCreated, OrderCreatedHandler>()
+    .Consumes<StockReserved, StockReservedHandler>());
 builder.AddServiceAuthentication();
+builder.AddPaymentServices();
 
 var app = builder.Build();
 app.MapServiceDefaults();
+app.MapPaymentMethodApi();
 app.MapPaymentApi();
 return await app.RunServiceAsync();
 

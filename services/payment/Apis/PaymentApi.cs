@@ -1,19 +1,20 @@
+using EStore.Payment.Services;
 using EStore.Platform.Errors;
+using EStore.Platform.Paging;
 using EStore.Platform.Security;
 
 namespace EStore.Payment.Apis;
 
-/// <summary><c>/api/payment-methods</c>: payment-service's endpoints, every one for signed-in callers.</summary>
+/// <summary><c>/api/payments</c>: payments with their attempts, for their customer; administrators see all.</summary>
 public static class PaymentApi
 {
     public static IEndpointRouteBuilder MapPaymentApi(this IEndpointRouteBuilder endpoints)
     {
-        var group = endpoints.MapGroup("/api/payment-methods").WithTags("Payment")
+        var group = endpoints.MapGroup("/api/payments").WithTags("Payments")
             .RequireAuthorization(AuthorizationPolicies.Authenticated);
-        // Map the service's endpoints on the group here.
-
-        // The whole prefix is behind a token here too, not only at the gateway: a path no endpoint serves answers 401
-        // without one and the platform's 404 problem with one.
+        group.MapGet("", async (CurrentUser caller, PageQuery paging, Guid? orderId, Guid? userId, string? status,
+            PaymentQueryService payments, CancellationToken ct) =>
+            (await payments.ListAsync(caller, new PaymentFilter(orderId, userId, status), paging, ct)).ToOk());
         group.MapUnknownPaths();
         return endpoints;
     }
