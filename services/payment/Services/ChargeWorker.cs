@@ -32,6 +32,10 @@ public sealed class ChargeWorker(IServiceScopeFactory scopes, IOptions<ChargeOpt
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        if (!settings.Value.Enabled)
+        {
+            return;
+        }
         while (!stoppingToken.IsCancellationRequested)
         {
             try

@@ -7,6 +7,9 @@ public sealed class ChargeOptions : IValidatedOptions
 {
     public const string Section = "Payment:Charges";
 
+    /// <summary>False: this instance records payments and serves the API but sends no charges (another instance does).</summary>
+    public bool Enabled { get; set; } = true;
+
     /// <summary>How often an instance looks for payments to charge or retry when nothing woke it.</summary>
     public int PollIntervalMs { get; set; } = 500;
 

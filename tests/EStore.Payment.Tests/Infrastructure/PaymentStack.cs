@@ -85,10 +85,10 @@ public class PaymentStack : ServiceStack<Program>, IAsyncLifetime
     /// Another instance on the same database, broker and provider, whose every log line goes to
     /// <see cref="Logs"/> (the caller disposes it).
     /// </summary>
-    public ServiceApp<Program> SecondInstance()
+    public ServiceApp<Program> SecondInstance(IReadOnlyDictionary<string, string?>? extra = null)
     {
         var settings = ServiceApp<Program>.Settings(Broker.BootstrapServers, Database, Tokens.JwksUrl);
-        foreach (var (key, value) in ProviderSettings(Provider.Url))
+        foreach (var (key, value) in ProviderSettings(Provider.Url).Concat(extra ?? new Dictionary<string, string?>()))
         {
             settings[key] = value;
         }
@@ -167,6 +167,16 @@ public class PaymentStack : ServiceStack<Program>, IAsyncLifetime
             public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
                 lines.Enqueue($"{logLevel} {category}: {formatter(state, exception)} {state} {exception}");
         }
+    }
+}
+
+/// <summary>A <see cref="PaymentStack"/> whose own instance sends no charges: tests start and stop the instances that do.</summary>
+public sealed class ChargelessPaymentStack : PaymentStack
+{
+    protected override void Configure(IDictionary<string, string?> settings)
+    {
+        base.Configure(settings);
+        settings["Payment:Charges:Enabled"] = "false";
     }
 }
 
