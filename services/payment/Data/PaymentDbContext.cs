@@ -15,6 +15,8 @@ public sealed class PaymentDbContext(DbContextOptions<PaymentDbContext> options)
 
     public DbSet<PaymentAttempt> Attempts => Set<PaymentAttempt>();
 
+    public DbSet<WebhookEvent> WebhookEvents => Set<WebhookEvent>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.AddMessagingTables();
@@ -92,6 +94,13 @@ public sealed class PaymentDbContext(DbContextOptions<PaymentDbContext> options)
         attempt.Property(a => a.At).HasColumnName("at");
         attempt.HasIndex(a => new { a.PaymentId, a.Number }).IsUnique();
 
+        var webhook = modelBuilder.Entity<WebhookEvent>();
+        webhook.ToTable("webhook_events");
+        webhook.HasKey(w => w.EventId);
+        webhook.Property(w => w.EventId).HasColumnName("event_id").HasMaxLength(255);
+        webhook.Property(w => w.Type).HasColumnName("type").HasMaxLength(64);
+        webhook.Property(w => w.ReceivedAt).HasColumnName("received_at");
+
         if (Database.IsSqlite())
         {
             // SQLite cannot compare or sort DateTimeOffset text: our own times are sortable integers there.
@@ -105,6 +114,7 @@ public sealed class PaymentDbContext(DbContextOptions<PaymentDbContext> options)
             payment.Property(p => p.CreatedAt).HasConversion(converter);
             payment.Property(p => p.UpdatedAt).HasConversion(converter);
             attempt.Property(a => a.At).HasConversion(converter);
+            webhook.Property(w => w.ReceivedAt).HasConversion(converter);
         }
     }
 }

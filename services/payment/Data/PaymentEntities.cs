@@ -107,3 +107,11 @@ public sealed class PaymentAttempt
     public string? ProviderPaymentIntentId { get; set; }
     public DateTimeOffset At { get; set; }
 }
+
+/// <summary>A provider event already handled (its id), so a replayed or redelivered webhook changes nothing.</summary>
+public sealed class WebhookEvent
+{
+    public required string EventId { get; set; }
+    public required string Type { get; set; }
+    public DateTimeOffset ReceivedAt { get; set; }
+}

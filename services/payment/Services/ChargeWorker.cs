@@ -149,23 +149,14 @@ public sealed class ChargeWorker(IServiceScopeFactory scopes, IOptions<ChargeOpt
 
     private Outcome FromIntent(Data.Payment payment, ChargeResult result)
     {
-        payment.ProviderPaymentIntentId = result.PaymentIntentId;
-        switch (result.Status)
+        var now = time.GetUtcNow();
+        if (PaymentOutcomes.Settle(payment, result, now) is { } settled)
         {
-            case "succeeded":
-                payment.Status = PaymentStatus.Succeeded;
-                payment.ProviderChargeId = result.ChargeId;
-                payment.AmountCaptured = MinorUnits.FromMinor(result.AmountReceived, payment.Currency);
-                payment.ChargeDueAt = null;
-                return new Outcome("succeeded", null, result.PaymentIntentId, new PaymentSucceeded(payment.Id, payment.OrderId, payment.UserId,
-                    new Money(payment.Amount, payment.Currency), result.ChargeId ?? result.PaymentIntentId, payment.CustomerEmail) { OccurredAt = time.GetUtcNow() });
-            case "requires_payment_method" or "canceled":
-                return Fail(payment, ReasonCodes.Declined, "declined", result.PaymentIntentId);
-            default:
-                // processing (settles later) and the like: look again after a while, with the PaymentIntent known.
-                payment.ChargeDueAt = time.GetUtcNow() + Delay(payment, null);
-                return new Outcome("processing", null, result.PaymentIntentId, null);
+            return new Outcome(result.Status == "succeeded" ? "succeeded" : "declined", payment.FailureReason, result.PaymentIntentId, settled);
         }
+        // processing (settles later) and the like: look again after a while (or the webhook settles it), with the PaymentIntent known.
+        payment.ChargeDueAt = now + Delay(payment, null);
+        return new Outcome("processing", null, result.PaymentIntentId, null);
     }
 
     private async Task<Outcome> UnknownAsync(PaymentProvider client, Data.Payment payment, ProviderFailure failure, Exception exception, CancellationToken cancellationToken)
@@ -193,15 +184,8 @@ public sealed class ChargeWorker(IServiceScopeFactory scopes, IOptions<ChargeOpt
         return Fail(payment, ReasonCodes.ProviderUnavailable, "unknown", null);
     }
 
-    private Outcome Fail(Data.Payment payment, string reason, string attemptOutcome, string? paymentIntentId)
-    {
-        payment.Status = PaymentStatus.Failed;
-        payment.FailureReason = reason;
-        payment.ChargeDueAt = null;
-        payment.ProviderPaymentIntentId ??= paymentIntentId;
-        return new Outcome(attemptOutcome, reason, paymentIntentId, new PaymentFailed(payment.Id, payment.OrderId, payment.UserId,
-            new Money(payment.Amount, payment.Currency), reason, payment.CustomerEmail) { OccurredAt = time.GetUtcNow() });
-    }
+    private Outcome Fail(Data.Payment payment, string reason, string attemptOutcome, string? paymentIntentId) =>
+        new(attemptOutcome, reason, paymentIntentId, PaymentOutcomes.Fail(payment, reason, paymentIntentId, time.GetUtcNow()));
 
     // min·2^(n-1) capped at max, n = the attempts so far; the provider's Retry-After when it asks for longer.
     private TimeSpan Delay(Data.Payment payment, TimeSpan? retryAfter)
@@ -213,19 +197,7 @@ public sealed class ChargeWorker(IServiceScopeFactory scopes, IOptions<ChargeOpt
 
     private async Task FinishAsync(PaymentDbContext db, IEventOutbox outbox, Data.Payment payment, Outcome outcome, CancellationToken cancellationToken)
     {
-        var now = time.GetUtcNow();
-        payment.Attempts.Add(new PaymentAttempt
-        {
-            Id = Guid.CreateVersion7(now),
-            PaymentId = payment.Id,
-            Number = payment.Attempts.Count + 1,
-            IdempotencyKey = payment.IdempotencyKey!,
-            Outcome = outcome.AttemptOutcome,
-            Reason = outcome.Reason,
-            ProviderPaymentIntentId = outcome.PaymentIntentId,
-            At = now,
-        });
-        payment.UpdatedAt = now;
+        PaymentOutcomes.AddAttempt(payment, outcome.AttemptOutcome, outcome.Reason, outcome.PaymentIntentId, time.GetUtcNow());
         if (outcome.Event is { } @event)
         {
             outbox.Add(@event);
@@ -236,8 +208,8 @@ public sealed class ChargeWorker(IServiceScopeFactory scopes, IOptions<ChargeOpt
         }
         catch (DbUpdateConcurrencyException)
         {
-            // Another instance took the charge over (our lease ran out): it sends with the same key and stores the outcome.
-            logger.LogWarning("Charge of order {OrderId}: lease lost before the outcome was stored; the other instance stores it.", payment.OrderId);
+            // Another instance took the charge over (our lease ran out), or a webhook settled it: that one stored the outcome.
+            logger.LogWarning("Charge of order {OrderId}: the payment changed before this outcome was stored; the other writer's outcome stands.", payment.OrderId);
         }
     }
 }

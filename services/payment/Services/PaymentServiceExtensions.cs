@@ -19,6 +19,7 @@ public static class PaymentServiceExtensions
         builder.Services.AddScoped<PaymentProvider>();
         builder.Services.AddScoped<PaymentMethodService>();
         builder.Services.AddScoped<PaymentQueryService>();
+        builder.Services.AddScoped<WebhookService>();
         builder.Services.AddSingleton<CreationLimiter>();
         builder.Services.AddSingleton<ChargeWorker>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ChargeWorker>());

@@ -83,6 +83,41 @@ public sealed class StripeMock : IDisposable
         }
     }
 
+    /// <summary>The order's PaymentIntent as the provider holds it now; null when none.</summary>
+    public JsonObject? Intent(Guid orderId)
+    {
+        lock (_gate)
+        {
+            return _intents.Values.LastOrDefault(i => (string?)i["metadata"]?["order_id"] == orderId.ToString())?.DeepClone().AsObject();
+        }
+    }
+
+    /// <summary>A <c>processing</c> PaymentIntent succeeds (the money arrived), as Stripe settles it later.</summary>
+    public JsonObject Settle(Guid orderId)
+    {
+        lock (_gate)
+        {
+            var intent = _intents.Values.Last(i => (string?)i["metadata"]?["order_id"] == orderId.ToString());
+            intent["status"] = "succeeded";
+            intent["amount_received"] = intent["amount"]!.GetValue<long>();
+            intent["latest_charge"] = $"ch_{Next()}";
+            return intent.DeepClone().AsObject();
+        }
+    }
+
+    /// <summary>A Stripe <c>event</c> about <paramref name="intent"/> and its <c>Stripe-Signature</c> header, signed with <paramref name="secret"/>.</summary>
+    public static (string Body, string Signature) SignedEvent(string eventId, string type, JsonObject intent, string secret = WebhookSecret, long? timestamp = null)
+    {
+        var body = new JsonObject
+        {
+            ["id"] = eventId, ["object"] = "event", ["api_version"] = "2025-01-27.acacia", ["created"] = Now(), ["livemode"] = false,
+            ["type"] = type, ["pending_webhooks"] = 1, ["data"] = new JsonObject { ["object"] = intent.DeepClone() },
+        }.ToJsonString();
+        var t = timestamp ?? Now();
+        var mac = HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), Encoding.UTF8.GetBytes($"{t}.{body}"));
+        return (body, $"t={t},v1={Convert.ToHexStringLower(mac)}");
+    }
+
     /// <summary>The next charges of <paramref name="orderId"/> meet these faults, one each, then the normal answer.</summary>
     public void FailCharges(Guid orderId, params ProviderFault[] faults)
     {
@@ -248,6 +283,13 @@ public sealed class StripeMock : IDisposable
             var error = ErrorBody("card_error", code, "Your card was declined.", declineCode: declineCode);
             error["error"]!["payment_intent"] = intent.DeepClone();
             return Json(402, error);
+        }
+        if (number == "4000000000006975")
+        {
+            // Settles later (Settle, or a webhook the test sends).
+            intent["status"] = "processing";
+            intent["amount_received"] = 0;
+            return Json(200, intent);
         }
         intent["status"] = "succeeded";
         intent["amount_received"] = amount;

@@ -288,6 +288,28 @@ namespace EStore.Payment.Data.Migrations
                     b.ToTable("provider_customers", (string)null);
                 });
 
+            modelBuilder.Entity("EStore.Payment.Data.WebhookEvent", b =>
+                {
+                    b.Property<string>("EventId")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
+                        .HasColumnName("event_id");
+
+                    b.Property<DateTimeOffset>("ReceivedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("received_at");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("type");
+
+                    b.HasKey("EventId");
+
+                    b.ToTable("webhook_events", (string)null);
+                });
+
             modelBuilder.Entity("EStore.Platform.Messaging.InboxMessage", b =>
                 {
                     b.Property<string>("Consumer")
