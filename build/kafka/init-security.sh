@@ -83,7 +83,8 @@ allow order-service Read identity.events product.events payment.events
 allow order-service Write product.events.dlq payment.events.dlq
 groups order-service
 
-# payment-service: OrderCreated (order.events) records the amount due, StockReserved (product.events) charges.
+# payment-service: OrderCreated/OrderCancelled (order.events) record the amount due or refund, StockReserved
+# (product.events) charges.
 principal payment-service "$KAFKA_PASSWORD_PAYMENT"
 allow payment-service Write payment.events
 allow payment-service Read identity.events order.events product.events

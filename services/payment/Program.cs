@@ -15,7 +15,8 @@ builder.AddServiceDatabase<PaymentDbContext>();
 builder.AddKafkaMessaging<PaymentDbContext>(messaging => messaging
     .Publishes(Topics.Payment)
     .Consumes<OrderCreated, OrderCreatedHandler>()
-    .Consumes<StockReserved, StockReservedHandler>());
+    .Consumes<StockReserved, StockReservedHandler>()
+    .Consumes<OrderCancelled, OrderCancelledHandler>());
 builder.AddServiceAuthentication();
 builder.AddPaymentServices();
 

@@ -213,6 +213,61 @@ public sealed class ChargeTests(PaymentStack stack) : IClassFixture<PaymentStack
         Assert.Equal(0, await stack.OutboxCountAsync(nameof(PaymentFailed), order.OrderId));
     }
 
+    [Fact]
+    public async Task OrderCancelled_after_the_capture_refunds_it_in_full_once_and_publishes_PaymentRefunded()
+    {
+        var (user, method) = await CustomerWithCardAsync();
+        var order = PaymentStack.Order(user, method);
+        await stack.PublishAsync(order, PaymentStack.Reserved(order.OrderId));
+        var payment = await stack.SettledAsync(order.OrderId);
+        var cancelled = new OrderCancelled(order.OrderId, user, CancelledBy.Customer, "changed my mind") { OccurredAt = DateTimeOffset.UtcNow };
+
+        await stack.PublishAsync(cancelled, cancelled, new OrderCancelled(order.OrderId, user, CancelledBy.Customer, "again") { OccurredAt = DateTimeOffset.UtcNow });
+
+        var refunded = stack.ConsumeEvent<PaymentRefunded>(e => e.OrderId == order.OrderId, TimeSpan.FromSeconds(30));
+        Assert.Equal((payment.Id, new Money(25.00m, "EUR"), "changed my mind"), (refunded.PaymentId, refunded.Amount, refunded.Reason));
+        await Task.Delay(1000);
+        var request = Assert.Single(stack.Provider.Requests, r => r.Path == "/v1/refunds" && r.Form.GetValueOrDefault("metadata[order_id]") == order.OrderId.ToString());
+        Assert.Equal((payment.ProviderPaymentIntentId, "2500", "requested_by_customer"), (request.Form["payment_intent"], request.Form["amount"], request.Form["reason"]));
+        Assert.Equal($"estore-refund-{refunded.RefundId:N}", request.Header("Idempotency-Key"));
+        var after = await stack.QueryAsync(db => db.Payments.AsNoTracking().SingleAsync(p => p.OrderId == order.OrderId));
+        Assert.Equal((PaymentStatus.Refunded, 25.00m), (after.Status, after.AmountRefunded));
+        Assert.Equal(1, await stack.OutboxCountAsync(nameof(PaymentRefunded), order.OrderId));
+    }
+
+    [Fact]
+    public async Task An_order_cancelled_while_its_charge_is_in_flight_is_refunded_once_the_charge_succeeds()
+    {
+        var (user, method) = await CustomerWithCardAsync();
+        var order = PaymentStack.Order(user, method);
+        stack.Provider.FailCharges(order.OrderId, ProviderFault.SlowAnswer(TimeSpan.FromSeconds(1.5)));
+        await stack.PublishAsync(order, PaymentStack.Reserved(order.OrderId));
+        await Eventually.TrueAsync(() => stack.Provider.ChargeRequests(order.OrderId).Count == 1, "the charge sent");
+
+        await stack.PublishAsync(new OrderCancelled(order.OrderId, user, CancelledBy.Customer, "too slow") { OccurredAt = DateTimeOffset.UtcNow });
+
+        var refunded = stack.ConsumeEvent<PaymentRefunded>(e => e.OrderId == order.OrderId, TimeSpan.FromSeconds(30));
+        Assert.Equal(new Money(25.00m, "EUR"), refunded.Amount);
+        Assert.Equal(1, await stack.OutboxCountAsync(nameof(PaymentSucceeded), order.OrderId));
+        Assert.Equal(1, stack.Provider.Charges(order.OrderId));
+    }
+
+    [Fact]
+    public async Task An_order_cancelled_before_its_charge_is_never_charged()
+    {
+        var (user, method) = await CustomerWithCardAsync();
+        var order = PaymentStack.Order(user, method);
+
+        await stack.PublishAsync(order, new OrderCancelled(order.OrderId, user, CancelledBy.Admin, "fraud check") { OccurredAt = DateTimeOffset.UtcNow });
+        await Eventually.TrueAsync(() => stack.QueryAsync(db => db.Payments.AnyAsync(p => p.OrderId == order.OrderId && p.Status == PaymentStatus.Cancelled)),
+            "the payment cancelled");
+        await stack.PublishAsync(PaymentStack.Reserved(order.OrderId));
+        await Task.Delay(1500);
+
+        Assert.Empty(stack.Provider.ChargeRequests(order.OrderId));
+        Assert.Equal(PaymentStatus.Cancelled, await stack.QueryAsync(db => db.Payments.Where(p => p.OrderId == order.OrderId).Select(p => p.Status).SingleAsync()));
+    }
+
     private async Task<(Guid User, Guid Method)> CustomerWithCardAsync(string card = "4242424242424242")
     {
         var (user, token) = stack.Customer();

@@ -17,6 +17,8 @@ public sealed class PaymentDbContext(DbContextOptions<PaymentDbContext> options)
 
     public DbSet<WebhookEvent> WebhookEvents => Set<WebhookEvent>();
 
+    public DbSet<Refund> Refunds => Set<Refund>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.AddMessagingTables();
@@ -73,6 +75,8 @@ public sealed class PaymentDbContext(DbContextOptions<PaymentDbContext> options)
         payment.HasIndex(p => p.UserId);
         payment.HasIndex(p => new { p.Status, p.ChargeDueAt });
         payment.HasMany(p => p.Shares).WithOne().HasForeignKey(s => s.PaymentId).OnDelete(DeleteBehavior.Cascade);
+        payment.Property(p => p.RefundOnCapture).HasColumnName("refund_on_capture").HasMaxLength(500);
+        payment.HasMany(p => p.Refunds).WithOne().HasForeignKey(r => r.PaymentId).OnDelete(DeleteBehavior.Cascade);
         payment.HasMany(p => p.Attempts).WithOne().HasForeignKey(a => a.PaymentId).OnDelete(DeleteBehavior.Cascade);
 
         var share = modelBuilder.Entity<PaymentShare>();
@@ -93,6 +97,20 @@ public sealed class PaymentDbContext(DbContextOptions<PaymentDbContext> options)
         attempt.Property(a => a.ProviderPaymentIntentId).HasColumnName("provider_payment_intent_id").HasMaxLength(255);
         attempt.Property(a => a.At).HasColumnName("at");
         attempt.HasIndex(a => new { a.PaymentId, a.Number }).IsUnique();
+
+        var refund = modelBuilder.Entity<Refund>();
+        refund.ToTable("refunds");
+        refund.Property(r => r.Id).HasColumnName("id").ValueGeneratedNever();
+        refund.Property(r => r.PaymentId).HasColumnName("payment_id");
+        refund.Property(r => r.Amount).HasColumnName("amount").HasPrecision(19, 4);
+        refund.Property(r => r.Reason).HasColumnName("reason").HasMaxLength(500);
+        refund.Property(r => r.Status).HasColumnName("status").HasMaxLength(16);
+        refund.Property(r => r.ProviderRefundId).HasColumnName("provider_refund_id").HasMaxLength(255);
+        refund.Property(r => r.DueAt).HasColumnName("due_at").IsConcurrencyToken();
+        refund.Property(r => r.Tries).HasColumnName("tries");
+        refund.Property(r => r.CreatedAt).HasColumnName("created_at");
+        refund.Property(r => r.SucceededAt).HasColumnName("succeeded_at");
+        refund.HasIndex(r => new { r.Status, r.DueAt });
 
         var webhook = modelBuilder.Entity<WebhookEvent>();
         webhook.ToTable("webhook_events");
@@ -115,6 +133,9 @@ public sealed class PaymentDbContext(DbContextOptions<PaymentDbContext> options)
             payment.Property(p => p.UpdatedAt).HasConversion(converter);
             attempt.Property(a => a.At).HasConversion(converter);
             webhook.Property(w => w.ReceivedAt).HasConversion(converter);
+            refund.Property(r => r.DueAt).HasConversion(converter);
+            refund.Property(r => r.CreatedAt).HasConversion(converter);
+            refund.Property(r => r.SucceededAt).HasConversion(converter);
         }
     }
 }

@@ -47,6 +47,9 @@ public static class PaymentStatus
 
     /// <summary>Everything captured was given back.</summary>
     public const string Refunded = "refunded";
+
+    /// <summary>The order was cancelled before it was charged: it never will be.</summary>
+    public const string Cancelled = "cancelled";
 }
 
 /// <summary>
@@ -84,6 +87,26 @@ public sealed class Payment
     public DateTimeOffset UpdatedAt { get; set; }
     public List<PaymentShare> Shares { get; set; } = [];
     public List<PaymentAttempt> Attempts { get; set; } = [];
+    public List<Refund> Refunds { get; set; } = [];
+    /// <summary>Set when the order was cancelled while its charge was in flight: once it succeeds, it is refunded.</summary>
+    public string? RefundOnCapture { get; set; }
+}
+
+/// <summary>Money given back for a payment: stored (pending) before it is sent, under its own idempotency key.</summary>
+public sealed class Refund
+{
+    public Guid Id { get; set; }
+    public Guid PaymentId { get; set; }
+    public decimal Amount { get; set; }
+    public required string Reason { get; set; }
+    /// <summary><c>pending</c> (to send or being sent), <c>succeeded</c>.</summary>
+    public required string Status { get; set; }
+    public string? ProviderRefundId { get; set; }
+    /// <summary>No instance sends it before this (a lease, or the next retry's time).</summary>
+    public DateTimeOffset? DueAt { get; set; }
+    public int Tries { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset? SucceededAt { get; set; }
 }
 
 /// <summary>What one shop's lines add up to within a payment (per-shop split for refunds and payouts).</summary>

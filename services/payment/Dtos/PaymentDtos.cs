@@ -13,7 +13,11 @@ public sealed record PaymentShareDto(Guid ShopId, decimal Amount);
 /// <summary>An order's payment with its attempts.</summary>
 public sealed record PaymentDto(Guid Id, Guid OrderId, Guid UserId, string Status, decimal Amount, string Currency,
     decimal AmountCaptured, decimal AmountRefunded, string? FailureReason, Guid PaymentMethodId,
-    IReadOnlyList<PaymentShareDto> Shares, IReadOnlyList<PaymentAttemptDto> Attempts, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
+    IReadOnlyList<PaymentShareDto> Shares, IReadOnlyList<PaymentAttemptDto> Attempts, IReadOnlyList<RefundDto> Refunds,
+    DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
+
+/// <summary>Money given back for a payment.</summary>
+public sealed record RefundDto(Guid Id, decimal Amount, string Status, string Reason, DateTimeOffset CreatedAt, DateTimeOffset? SucceededAt);
 
 /// <summary>One page of a listing.</summary>
 public sealed record PaymentPage<T>(IReadOnlyList<T> Items, int Page, int Size, int Total);

@@ -49,6 +49,39 @@ public sealed class StockReservedHandler(PaymentDbContext db, TimeProvider time)
     }
 }
 
+/// <summary>
+/// Saga step 8: <c>OrderCancelled</c>. A payment not charged yet never will be; one in flight is refunded once it
+/// succeeds; a captured one is refunded in full (the charge worker sends it: <c>PaymentRefunded</c>).
+/// </summary>
+public sealed class OrderCancelledHandler(PaymentDbContext db, TimeProvider time) : IEventHandler<OrderCancelled>
+{
+    public async Task HandleAsync(OrderCancelled @event, EventContext context, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var payment = await PaymentRows.ForOrderAsync(db, @event.OrderId, now, cancellationToken);
+        await db.Entry(payment).Collection(p => p.Refunds).LoadAsync(cancellationToken);
+        var reason = string.IsNullOrWhiteSpace(@event.Reason) ? "order cancelled" : @event.Reason;
+        switch (payment.Status)
+        {
+            case PaymentStatus.Pending:
+                payment.Status = PaymentStatus.Cancelled;
+                break;
+            case PaymentStatus.Charging:
+                // Moving the lease makes the in-flight outcome unstorable: the charge is sent again at once with the
+                // same key, the provider answers the first outcome, and a success is then refunded.
+                payment.RefundOnCapture = reason;
+                payment.ChargeDueAt = now;
+                break;
+            case PaymentStatus.Succeeded when payment.Refunds.Count == 0 && payment.AmountCaptured > payment.AmountRefunded:
+                Services.PaymentOutcomes.AddRefund(payment, payment.AmountCaptured - payment.AmountRefunded, reason, now);
+                break;
+            default:
+                return;
+        }
+        payment.UpdatedAt = now;
+    }
+}
+
 internal static class PaymentRows
 {
     /// <summary>The order's payment, tracked; a new pending one when neither event came yet.</summary>

@@ -96,6 +96,19 @@ public sealed class PaymentProvider(IHttpClientFactory clients, IOptions<Provide
         return best is null ? null : ToResult(best);
     }
 
+    /// <summary>Gives back <paramref name="amount"/> (minor units) of a PaymentIntent under the refund's own key; returns the refund id.</summary>
+    public async Task<string> RefundAsync(string paymentIntentId, long amount, Guid orderId, Guid refundId, string idempotencyKey, CancellationToken cancellationToken)
+    {
+        var refund = await new RefundService(Client()).CreateAsync(new RefundCreateOptions
+        {
+            PaymentIntent = paymentIntentId,
+            Amount = amount,
+            Reason = "requested_by_customer",
+            Metadata = new Dictionary<string, string> { ["order_id"] = orderId.ToString(), ["refund_id"] = refundId.ToString() },
+        }, new RequestOptions { IdempotencyKey = idempotencyKey }, cancellationToken);
+        return refund.Id;
+    }
+
     private static ChargeResult ToResult(PaymentIntent intent) =>
         new(intent.Id, intent.Status, intent.LatestChargeId, intent.AmountReceived);
 }

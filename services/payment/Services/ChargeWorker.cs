@@ -71,7 +71,7 @@ public sealed class ChargeWorker(IServiceScopeFactory scopes, IOptions<ChargeOpt
                 .Select(p => new { p.Id, p.OrderId, p.Status, p.ChargeDueAt })
                 .ToListAsync(cancellationToken)).Select(p => (p.Id, p.OrderId, p.Status, p.ChargeDueAt))];
         }
-        var worked = 0;
+        var worked = await RefundDueAsync(now, cancellationToken);
         foreach (var (id, orderId, status, dueAt) in due)
         {
             await using var scope = scopes.CreateAsyncScope();
@@ -83,6 +83,78 @@ public sealed class ChargeWorker(IServiceScopeFactory scopes, IOptions<ChargeOpt
             }
         }
         return worked;
+    }
+
+    // Refunds stored by OrderCancelled (or a cancelled in-flight charge), sent under their own key, retried until
+    // the provider answers: money owed back is never dropped.
+    private async Task<int> RefundDueAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        List<(Guid Id, DateTimeOffset? Due)> due;
+        await using (var scope = scopes.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<PaymentDbContext>();
+            due = [.. (await db.Refunds.AsNoTracking().Where(r => r.Status == RefundStatus.Pending && (r.DueAt == null || r.DueAt <= now))
+                .OrderBy(r => r.CreatedAt).Take(50).Select(r => new { r.Id, r.DueAt }).ToListAsync(cancellationToken)).Select(r => (r.Id, r.DueAt))];
+        }
+        var worked = 0;
+        foreach (var (id, dueAt) in due)
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<PaymentDbContext>();
+            var lease = time.GetUtcNow() + TimeSpan.FromSeconds(provider.Value.TimeoutSeconds + settings.Value.LeaseSeconds);
+            if (await db.Refunds.Where(r => r.Id == id && r.Status == RefundStatus.Pending && r.DueAt == dueAt)
+                .ExecuteUpdateAsync(s => s.SetProperty(r => r.DueAt, lease), cancellationToken) == 1)
+            {
+                worked++;
+                await SendRefundAsync(scope.ServiceProvider, db, id, cancellationToken);
+            }
+        }
+        return worked;
+    }
+
+    private async Task SendRefundAsync(IServiceProvider services, PaymentDbContext db, Guid id, CancellationToken cancellationToken)
+    {
+        var refund = await db.Refunds.SingleAsync(r => r.Id == id, cancellationToken);
+        var payment = await db.Payments.SingleAsync(p => p.Id == refund.PaymentId, cancellationToken);
+        var now = time.GetUtcNow();
+        refund.Tries++;
+        try
+        {
+            refund.ProviderRefundId = await services.GetRequiredService<PaymentProvider>().RefundAsync(payment.ProviderPaymentIntentId!,
+                MinorUnits.ToMinor(refund.Amount, payment.Currency) ?? 0, payment.OrderId, refund.Id, $"estore-refund-{refund.Id:N}", cancellationToken);
+            refund.Status = RefundStatus.Succeeded;
+            refund.SucceededAt = now;
+            refund.DueAt = null;
+            payment.AmountRefunded += refund.Amount;
+            if (payment.AmountRefunded >= payment.AmountCaptured)
+            {
+                payment.Status = PaymentStatus.Refunded;
+            }
+            payment.UpdatedAt = now;
+            services.GetRequiredService<IEventOutbox>().Add(new PaymentRefunded(payment.Id, refund.Id, payment.OrderId, payment.UserId,
+                new Money(refund.Amount, payment.Currency), refund.Reason, payment.CustomerEmail) { OccurredAt = now });
+        }
+        catch (Exception exception) when (ProviderErrors.Map(exception, cancellationToken) is { } failure)
+        {
+            if (failure.IsTransient)
+            {
+                refund.DueAt = now + TimeSpan.FromMilliseconds(Math.Min(settings.Value.MaxBackoffMs, settings.Value.MinBackoffMs * Math.Pow(2, Math.Min(refund.Tries, 20))));
+            }
+            else
+            {
+                refund.Status = RefundStatus.Failed;
+                refund.DueAt = null;
+                logger.LogError("Refund {RefundId} of order {OrderId} was refused by the provider ({Reason}); it needs an operator.", refund.Id, payment.OrderId, failure.Reason);
+            }
+        }
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            logger.LogWarning("Refund {RefundId}: taken over by another instance; it stores the outcome.", refund.Id);
+        }
     }
 
     // Its own statement and so its own transaction: committed before the provider hears of the charge.

@@ -4,6 +4,15 @@ using EStore.Payment.Provider;
 
 namespace EStore.Payment.Services;
 
+/// <summary>Where a refund stands.</summary>
+public static class RefundStatus
+{
+    public const string Pending = "pending";
+    public const string Succeeded = "succeeded";
+    /// <summary>The provider refused it (more than is left, say): logged for an operator.</summary>
+    public const string Failed = "failed";
+}
+
 /// <summary>
 /// The one place a payment becomes succeeded or failed, whoever learnt the outcome (the charge worker from the
 /// provider's answer, the webhook from the provider's event): state, amounts and the event to publish.
@@ -25,6 +34,12 @@ public static class PaymentOutcomes
                 payment.FailureReason = null;
                 payment.ChargeDueAt = null;
                 payment.UpdatedAt = now;
+                if (payment.RefundOnCapture is { } reason)
+                {
+                    // Cancelled while the charge was in flight: the money goes back at once.
+                    AddRefund(payment, payment.AmountCaptured, reason, now);
+                    payment.RefundOnCapture = null;
+                }
                 return new PaymentSucceeded(payment.Id, payment.OrderId, payment.UserId, new Money(payment.Amount, payment.Currency),
                     result.ChargeId ?? result.PaymentIntentId, payment.CustomerEmail) { OccurredAt = now };
             case "requires_payment_method" or "canceled":
@@ -46,6 +61,18 @@ public static class PaymentOutcomes
             OccurredAt = now,
         };
     }
+
+    /// <summary>A refund to send (stored before it is sent, so it cannot be forgotten).</summary>
+    public static void AddRefund(Data.Payment payment, decimal amount, string reason, DateTimeOffset now) =>
+        payment.Refunds.Add(new Refund
+        {
+            Id = Guid.CreateVersion7(now),
+            PaymentId = payment.Id,
+            Amount = amount,
+            Reason = reason.Length > 500 ? reason[..500] : reason,
+            Status = RefundStatus.Pending,
+            CreatedAt = now,
+        });
 
     /// <summary>Records what one contact with the provider (a call or an event) came to.</summary>
     public static void AddAttempt(Data.Payment payment, string outcome, string? reason, string? paymentIntentId, DateTimeOffset now)

@@ -17,7 +17,7 @@ public sealed record PaymentFilter(Guid? OrderId, Guid? UserId, string? Status);
 public sealed class PaymentQueryService(PaymentDbContext db)
 {
     private static readonly string[] Statuses =
-        [PaymentStatus.Pending, PaymentStatus.Charging, PaymentStatus.Succeeded, PaymentStatus.Failed, PaymentStatus.Refunded];
+        [PaymentStatus.Pending, PaymentStatus.Charging, PaymentStatus.Succeeded, PaymentStatus.Failed, PaymentStatus.Refunded, PaymentStatus.Cancelled];
 
     public async Task<Result<PaymentPage<PaymentDto>>> ListAsync(CurrentUser caller, PaymentFilter filter, PageQuery page, CancellationToken cancellationToken)
     {
@@ -48,7 +48,7 @@ public sealed class PaymentQueryService(PaymentDbContext db)
         var total = await query.CountAsync(cancellationToken);
         var payments = await query.OrderByDescending(p => p.CreatedAt).ThenBy(p => p.Id)
             .Skip(page.Offset).Take(page.Size)
-            .Include(p => p.Attempts).Include(p => p.Shares)
+            .Include(p => p.Attempts).Include(p => p.Shares).Include(p => p.Refunds)
             .AsSplitQuery()
             .ToListAsync(cancellationToken);
         return new PaymentPage<PaymentDto>([.. payments.Select(ToDto)], page.Page, page.Size, total);
@@ -58,5 +58,6 @@ public sealed class PaymentQueryService(PaymentDbContext db)
         p.AmountCaptured, p.AmountRefunded, p.FailureReason, p.PaymentMethodId,
         [.. p.Shares.OrderBy(s => s.ShopId).Select(s => new PaymentShareDto(s.ShopId, s.Amount))],
         [.. p.Attempts.OrderBy(a => a.Number).Select(a => new PaymentAttemptDto(a.Number, a.Outcome, a.Reason, a.At))],
+        [.. p.Refunds.OrderBy(r => r.CreatedAt).Select(r => new RefundDto(r.Id, r.Amount, r.Status, r.Reason, r.CreatedAt, r.SucceededAt))],
         p.CreatedAt, p.UpdatedAt);
 }

@@ -216,6 +216,7 @@ public sealed class StripeMock : IDisposable
             ("POST", ["v1", "payment_methods", var id, "detach"]) => Card(id, null),
             ("GET", ["v1", "payment_methods", var id]) => Card(id, null),
             ("POST", ["v1", "payment_intents"]) => Charge(form),
+            ("POST", ["v1", "refunds"]) => Refund(form),
             ("GET", ["v1", "payment_intents", "search"]) => Search(query?["query"].ToString() ?? ""),
             ("GET", ["v1", "payment_intents", var id]) => _intents.TryGetValue(id, out var intent)
                 ? Json(200, intent) : Error(404, "invalid_request_error", "resource_missing", $"No such payment_intent: '{id}'"),
@@ -295,6 +296,27 @@ public sealed class StripeMock : IDisposable
         intent["amount_received"] = amount;
         intent["latest_charge"] = $"ch_{Next()}";
         return Json(200, intent);
+    }
+
+    private IResponseMessage Refund(Dictionary<string, string> form)
+    {
+        if (!_intents.TryGetValue(form.GetValueOrDefault("payment_intent") ?? "", out var intent))
+        {
+            return Error(404, "invalid_request_error", "resource_missing", "No such payment_intent.", param: "payment_intent");
+        }
+        var amount = long.Parse(form.GetValueOrDefault("amount") ?? "0", CultureInfo.InvariantCulture);
+        var refunded = (long?)intent["amount_refunded"] ?? 0;
+        if (amount <= 0 || amount > ((long?)intent["amount_received"] ?? 0) - refunded)
+        {
+            return Error(400, "invalid_request_error", "amount_too_large", "Refund amount is greater than what is left.", param: "amount");
+        }
+        intent["amount_refunded"] = refunded + amount;
+        return Json(200, new JsonObject
+        {
+            ["id"] = $"re_{Next()}", ["object"] = "refund", ["amount"] = amount, ["currency"] = intent["currency"]?.DeepClone(),
+            ["payment_intent"] = intent["id"]?.DeepClone(), ["status"] = "succeeded", ["reason"] = form.GetValueOrDefault("reason"),
+            ["metadata"] = Metadata(form), ["created"] = Now(),
+        });
     }
 
     private IResponseMessage Search(string query)
