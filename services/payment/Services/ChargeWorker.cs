@@ -132,7 +132,8 @@ public sealed class ChargeWorker(IServiceScopeFactory scopes, IOptions<ChargeOpt
             }
             payment.UpdatedAt = now;
             services.GetRequiredService<IEventOutbox>().Add(new PaymentRefunded(payment.Id, refund.Id, payment.OrderId, payment.UserId,
-                new Money(refund.Amount, payment.Currency), refund.Reason, payment.CustomerEmail) { OccurredAt = now });
+                new Money(refund.Amount, payment.Currency), refund.Reason, payment.CustomerEmail)
+            { OccurredAt = now });
         }
         catch (Exception exception) when (ProviderErrors.Map(exception, cancellationToken) is { } failure)
         {

@@ -41,7 +41,8 @@ public static class PaymentOutcomes
                     payment.RefundOnCapture = null;
                 }
                 return new PaymentSucceeded(payment.Id, payment.OrderId, payment.UserId, new Money(payment.Amount, payment.Currency),
-                    result.ChargeId ?? result.PaymentIntentId, payment.CustomerEmail) { OccurredAt = now };
+                    result.ChargeId ?? result.PaymentIntentId, payment.CustomerEmail)
+                { OccurredAt = now };
             case "requires_payment_method" or "canceled":
                 return Fail(payment, declineReason ?? ReasonCodes.Declined, result.PaymentIntentId, now);
             default:

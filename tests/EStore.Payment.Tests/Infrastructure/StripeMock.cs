@@ -110,8 +110,14 @@ public sealed class StripeMock : IDisposable
     {
         var body = new JsonObject
         {
-            ["id"] = eventId, ["object"] = "event", ["api_version"] = "2025-01-27.acacia", ["created"] = Now(), ["livemode"] = false,
-            ["type"] = type, ["pending_webhooks"] = 1, ["data"] = new JsonObject { ["object"] = intent.DeepClone() },
+            ["id"] = eventId,
+            ["object"] = "event",
+            ["api_version"] = "2025-01-27.acacia",
+            ["created"] = Now(),
+            ["livemode"] = false,
+            ["type"] = type,
+            ["pending_webhooks"] = 1,
+            ["data"] = new JsonObject { ["object"] = intent.DeepClone() },
         }.ToJsonString();
         var t = timestamp ?? Now();
         var mac = HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), Encoding.UTF8.GetBytes($"{t}.{body}"));
@@ -208,8 +214,12 @@ public sealed class StripeMock : IDisposable
         {
             ("POST", ["v1", "customers"]) => Json(200, new JsonObject
             {
-                ["id"] = $"cus_{Next()}", ["object"] = "customer", ["created"] = Now(), ["livemode"] = false,
-                ["email"] = form.GetValueOrDefault("email"), ["metadata"] = Metadata(form),
+                ["id"] = $"cus_{Next()}",
+                ["object"] = "customer",
+                ["created"] = Now(),
+                ["livemode"] = false,
+                ["email"] = form.GetValueOrDefault("email"),
+                ["metadata"] = Metadata(form),
             }),
             ("POST", ["v1", "payment_methods"]) => CreateCard(form),
             ("POST", ["v1", "payment_methods", var id, "attach"]) => Card(id, form.GetValueOrDefault("customer")),
@@ -245,7 +255,11 @@ public sealed class StripeMock : IDisposable
         var fingerprint = Convert.ToHexString(SHA256.HashData(Encoding.ASCII.GetBytes(number)))[..16].ToLowerInvariant();
         return Json(200, new JsonObject
         {
-            ["id"] = id, ["object"] = "payment_method", ["type"] = "card", ["created"] = Now(), ["livemode"] = false,
+            ["id"] = id,
+            ["object"] = "payment_method",
+            ["type"] = "card",
+            ["created"] = Now(),
+            ["livemode"] = false,
             ["customer"] = customer,
             ["card"] = new JsonObject
             {
@@ -253,7 +267,9 @@ public sealed class StripeMock : IDisposable
                 ["last4"] = number[^4..],
                 ["exp_month"] = int.Parse(form?.GetValueOrDefault("card[exp_month]") ?? "12", CultureInfo.InvariantCulture),
                 ["exp_year"] = int.Parse(form?.GetValueOrDefault("card[exp_year]") ?? "2030", CultureInfo.InvariantCulture),
-                ["fingerprint"] = fingerprint, ["funding"] = "credit", ["country"] = "US",
+                ["fingerprint"] = fingerprint,
+                ["funding"] = "credit",
+                ["country"] = "US",
             },
         });
     }
@@ -265,9 +281,15 @@ public sealed class StripeMock : IDisposable
         var amount = long.Parse(form.GetValueOrDefault("amount") ?? "0", CultureInfo.InvariantCulture);
         var intent = new JsonObject
         {
-            ["id"] = id, ["object"] = "payment_intent", ["created"] = Now(), ["livemode"] = false, ["amount"] = amount,
-            ["currency"] = form.GetValueOrDefault("currency"), ["customer"] = form.GetValueOrDefault("customer"),
-            ["payment_method"] = form.GetValueOrDefault("payment_method"), ["metadata"] = Metadata(form),
+            ["id"] = id,
+            ["object"] = "payment_intent",
+            ["created"] = Now(),
+            ["livemode"] = false,
+            ["amount"] = amount,
+            ["currency"] = form.GetValueOrDefault("currency"),
+            ["customer"] = form.GetValueOrDefault("customer"),
+            ["payment_method"] = form.GetValueOrDefault("payment_method"),
+            ["metadata"] = Metadata(form),
         };
         _intents[id] = intent;
         var decline = number switch
@@ -313,9 +335,15 @@ public sealed class StripeMock : IDisposable
         intent["amount_refunded"] = refunded + amount;
         return Json(200, new JsonObject
         {
-            ["id"] = $"re_{Next()}", ["object"] = "refund", ["amount"] = amount, ["currency"] = intent["currency"]?.DeepClone(),
-            ["payment_intent"] = intent["id"]?.DeepClone(), ["status"] = "succeeded", ["reason"] = form.GetValueOrDefault("reason"),
-            ["metadata"] = Metadata(form), ["created"] = Now(),
+            ["id"] = $"re_{Next()}",
+            ["object"] = "refund",
+            ["amount"] = amount,
+            ["currency"] = intent["currency"]?.DeepClone(),
+            ["payment_intent"] = intent["id"]?.DeepClone(),
+            ["status"] = "succeeded",
+            ["reason"] = form.GetValueOrDefault("reason"),
+            ["metadata"] = Metadata(form),
+            ["created"] = Now(),
         });
     }
 
