@@ -75,18 +75,20 @@ allow product-service Read identity.events shop.events order.events
 allow product-service Write shop.events.dlq order.events.dlq
 groups product-service
 
-# order-service and payment-service are not built yet; their rights follow the checkout saga
-# (docs/architecture.md) and are revisited when they arrive.
+# order-service is not built yet; its rights follow the checkout saga (docs/architecture.md) and are revisited
+# when it arrives.
 principal order-service "$KAFKA_PASSWORD_ORDER"
 allow order-service Write order.events
 allow order-service Read identity.events product.events payment.events
 allow order-service Write product.events.dlq payment.events.dlq
 groups order-service
 
+# payment-service: OrderCreated/OrderCancelled (order.events) record the amount due or refund, StockReserved
+# (product.events) charges.
 principal payment-service "$KAFKA_PASSWORD_PAYMENT"
 allow payment-service Write payment.events
-allow payment-service Read identity.events order.events
-allow payment-service Write order.events.dlq
+allow payment-service Read identity.events order.events product.events
+allow payment-service Write order.events.dlq product.events.dlq
 groups payment-service
 
 # cart-service publishes nothing; it reads order.events (OrderConfirmed empties the cart) and identity.events
