@@ -21,6 +21,9 @@ public sealed partial class WebMesh() : MeshFixture("webmesh", "identity-service
     /// <summary>Where a failed test leaves a screenshot of its page (tests/README.md).</summary>
     public static string ScreenshotDirectory { get; } = Path.Combine(AppContext.BaseDirectory, "screenshots");
 
+    /// <summary>web's <c>Web:RefreshBeforeExpirySeconds</c> here (identity's access tokens last 60 s).</summary>
+    public const int RefreshBeforeExpirySeconds = 55;
+
     private IPlaywright? _playwright;
     private IBrowser? _browser;
 
@@ -31,8 +34,10 @@ public sealed partial class WebMesh() : MeshFixture("webmesh", "identity-service
         Smtp = Own(TestSmtpServer.Start());
         options.SeedDemoData = true;
         options.Environment["Messaging__Relay__PollIntervalMs"] = "100";
-        options.AppEnvironment["identity-service"] = new Dictionary<string, string?>();
+        // Access tokens of one minute, refreshed by web when less than 55 s are left: a session refreshes after 5 s.
+        options.AppEnvironment["identity-service"] = new Dictionary<string, string?> { ["Identity__Tokens__AccessTokenMinutes"] = "1" };
         MeshSettings.RaiseIdentityRateLimits(options.AppEnvironment["identity-service"]);
+        options.AppEnvironment["web"] = new Dictionary<string, string?> { ["Web__RefreshBeforeExpirySeconds"] = RefreshBeforeExpirySeconds.ToString(CultureInfo.InvariantCulture) };
         // Every sign-in of these tests comes from web's one address: the per-IP limit on credentials would trip.
         options.AppEnvironment["gateway"] = new Dictionary<string, string?> { ["Gateway__RateLimits__Strict__PermitLimit"] = "1000" };
         options.AppEnvironment["notification-service"] = new Dictionary<string, string?>

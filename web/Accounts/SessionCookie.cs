@@ -41,6 +41,7 @@ public static class SessionCookie
             });
         builder.Services.AddOptions<CookieAuthenticationOptions>(CookieAuthenticationDefaults.AuthenticationScheme)
             .Configure<TimeProvider>((options, time) => options.TimeProvider = time);
+        builder.Services.AddSingleton<RefreshOnce>();
         builder.Services.AddAuthorization();
         builder.Services.AddCascadingAuthenticationState();
         return builder;
@@ -80,7 +81,7 @@ public static class SessionCookie
             return;
         }
         var gateway = context.HttpContext.RequestServices.GetRequiredService<GatewayClient>();
-        var answer = await gateway.RefreshAsync(refresh, context.HttpContext.RequestAborted);
+        var answer = await context.HttpContext.RequestServices.GetRequiredService<RefreshOnce>().RefreshAsync(refresh, gateway);
         if (answer.Value is { } tokens)
         {
             Store(properties, tokens, time);
