@@ -22,7 +22,8 @@ fi
 (cd "$(dirname "${BASH_SOURCE[0]}")/.." && dotnet tool restore >/dev/null) || { echo "prerequisites: 'dotnet tool restore' failed (.config/dotnet-tools.json)" >&2; exit 1; }
 
 packages=()
-[ "$mode" = test ] && packages+=(postgresql)
+# chromium: the browser tests (tests/EStore.Web.Tests) drive Debian's build through Playwright, whose own download cannot work here.
+[ "$mode" = test ] && packages+=(postgresql chromium)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

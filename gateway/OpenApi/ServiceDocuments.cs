@@ -58,8 +58,12 @@ public sealed partial class ServiceDocuments(
     private readonly ConcurrentDictionary<string, CachedDocument> _cache = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _fetching = new(StringComparer.OrdinalIgnoreCase);
 
-    /// <summary>The services (cluster ids) that routes of the current configuration lead to, by name.</summary>
+    /// <summary>
+    /// The services (cluster ids) that routes of the current configuration lead to, by name; routes with metadata
+    /// <c>ApiDocs: false</c> (the web front end's pages) lead to no API and are left out.
+    /// </summary>
     public IReadOnlyList<string> Services => routes.Current.Routes
+        .Where(r => r.Metadata?.TryGetValue("ApiDocs", out var listed) != true || !string.Equals(listed, "false", StringComparison.OrdinalIgnoreCase))
         .Select(r => r.ClusterId)
         .OfType<string>()
         .Distinct(StringComparer.OrdinalIgnoreCase)

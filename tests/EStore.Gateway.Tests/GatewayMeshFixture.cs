@@ -8,7 +8,7 @@ namespace EStore.Gateway.Tests;
 /// Broker, discovery, three gateways (the second with <c>Gateway:RequireAuthForPublicReads=true</c> and a short API
 /// document cache, the third trusting the test's own signing key instead of identity-service's, with a small
 /// per-user rate limit), identity-service
-/// and product-service as real processes on PostgreSQL, plus the in-test <see cref="EchoService"/> routed at
+/// and product-service as real processes on PostgreSQL, the storefront (web) behind the catch-all route, plus the in-test <see cref="EchoService"/> routed at
 /// <c>/api/echo/*</c> (authenticated) and <c>/api/echo-public/*</c> (anonymous); <c>/api/scale-echo/*</c> routes
 /// round robin to <see cref="ScaleEchoApp"/>, which tests start and stop instances of.
 /// Shared by the <see cref="GatewayMeshCollection"/>.
@@ -64,7 +64,8 @@ public sealed class GatewayMeshFixture : IAsyncLifetime
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
         Tokens = await TestTokens.StartAsync();
         var options = MeshHostOptions.ForTests();
-        options.Apps = ["identity-service", "product-service"];
+        // web: the storefront behind the catch-all route (GatewayWebRouteTests).
+        options.Apps = ["identity-service", "product-service", "web"];
         options.Databases["identity-service"] = new MeshDatabase("Postgres", _identityDatabase);
         options.Databases["product-service"] = new MeshDatabase("Postgres", _productDatabase);
         options.ReadyTimeout = TimeSpan.FromSeconds(90);

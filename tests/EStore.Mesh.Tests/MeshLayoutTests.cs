@@ -37,12 +37,16 @@ public sealed class MeshLayoutTests : IDisposable
     [Fact]
     public void Catalog_holds_the_architecture_table_with_unique_ports()
     {
-        Assert.Equal(10, ServiceCatalog.All.Count);
+        Assert.Equal(11, ServiceCatalog.All.Count);
         Assert.Equal(ServiceCatalog.All.Count, ServiceCatalog.All.Select(d => d.DefaultPort).Distinct().Count());
         Assert.Equal(new MeshServiceDefinition("product-service", "EStore.Product", 8082, MeshRole.Service), ServiceCatalog.Get("Product-Service"));
         Assert.False(ServiceCatalog.Discovery.OwnsData);
         Assert.False(ServiceCatalog.Gateway.OwnsData);
         Assert.All(ServiceCatalog.Services, s => Assert.True(s.OwnsData));
+        // The front end owns no data and is no business service: no database, no Kafka principal.
+        Assert.Equal(new MeshServiceDefinition("web", "EStore.Web", 8089, MeshRole.Frontend), ServiceCatalog.Get("web"));
+        Assert.False(ServiceCatalog.Get("web").OwnsData);
+        Assert.DoesNotContain(ServiceCatalog.Get("web"), ServiceCatalog.Services);
     }
 
     [Fact]

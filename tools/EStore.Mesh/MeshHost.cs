@@ -331,7 +331,8 @@ public sealed class MeshHost : IAsyncDisposable
         foreach (var definition in ServiceCatalog.All)
         {
             var count = _options.Scale.TryGetValue(definition.AppName, out var n) ? n : 1;
-            var isService = definition.Role == MeshRole.Service;
+            // A front end is started like a service: when asked for, or by a run that names no apps.
+            var isService = definition.Role is MeshRole.Service or MeshRole.Frontend;
             if (count == 0 || (isService && requested is not null && !requested.Contains(definition.AppName)))
             {
                 continue;
@@ -377,11 +378,16 @@ public sealed class MeshHost : IAsyncDisposable
             .ConfigureAwait(false);
 
         // Gateway and services together; each app's first instance is healthy before its siblings start,
-        // because they share a database and the first one creates or migrates it.
+        // because they share a database and the first one creates or migrates it. The front end after them: its
+        // pages read the gateway's API.
         await RunStageAsync(
-            _plan.Where(p => p.Definition.Role != MeshRole.Discovery)
+            _plan.Where(p => p.Definition.Role is MeshRole.Gateway or MeshRole.Service)
                 .Select(p => (Func<CancellationToken, Task>)(t => StartAppAsync(p.Definition, p.Count, t)))
                 .Append(StartPaymentSandboxAsync),
+            token).ConfigureAwait(false);
+        await RunStageAsync(
+            _plan.Where(p => p.Definition.Role == MeshRole.Frontend)
+                .Select(p => (Func<CancellationToken, Task>)(t => StartAppAsync(p.Definition, p.Count, t))),
             token).ConfigureAwait(false);
         GatewayUrl = GetInstances(ServiceCatalog.Gateway.AppName)[0].BaseUrl;
 
@@ -905,7 +911,7 @@ public sealed class MeshHost : IAsyncDisposable
     {
         lock (_gate)
         {
-            return [.. _instances.Where(i => i.Definition.Role == MeshRole.Service).Select(i => i.AppName).Distinct(StringComparer.OrdinalIgnoreCase)];
+            return [.. _instances.Where(i => i.Definition.Role is MeshRole.Service or MeshRole.Frontend).Select(i => i.AppName).Distinct(StringComparer.OrdinalIgnoreCase)];
         }
     }
 

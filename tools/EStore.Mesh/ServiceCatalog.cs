@@ -11,6 +11,9 @@ public enum MeshRole
 
     /// <summary>A business service that owns a database.</summary>
     Service,
+
+    /// <summary>A front end (web): no database; reads the gateway's API, so it starts after the gateway and the services.</summary>
+    Frontend,
 }
 
 /// <summary>One kind of process the mesh can run.</summary>
@@ -39,7 +42,7 @@ public static class ServiceCatalog
     /// <summary>The API gateway.</summary>
     public static MeshServiceDefinition Gateway { get; } = new("gateway", "EStore.Gateway", 8080, MeshRole.Gateway);
 
-    /// <summary>Every known process, discovery and gateway first, then the services by port.</summary>
+    /// <summary>Every known process, discovery and gateway first, then the services by port, then the front end.</summary>
     public static IReadOnlyList<MeshServiceDefinition> All { get; } =
     [
         Discovery,
@@ -52,6 +55,7 @@ public static class ServiceCatalog
         new("payment-service", "EStore.Payment", 8086, MeshRole.Service),
         new("shop-service", "EStore.Shop", 8087, MeshRole.Service),
         new("notification-service", "EStore.Notification", 8088, MeshRole.Service),
+        new("web", "EStore.Web", 8089, MeshRole.Frontend),
     ];
 
     /// <summary>The business services (everything but discovery and the gateway).</summary>

@@ -1,0 +1,103 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using EStore.Mesh;
+using Microsoft.Playwright;
+
+namespace EStore.Web.Tests;
+
+/// <summary>
+/// The broker, discovery, the gateway, identity-, product-, shop- and notification-service, and web as real processes
+/// on PostgreSQL (product and shop with their demo catalog), an SMTP server in this process, and one headless
+/// Debian chromium driven by Playwright. Each test gets a fresh browser context (no cookies) on the gateway's address.
+/// </summary>
+public sealed partial class WebMesh() : MeshFixture("webmesh", "identity-service", "product-service", "shop-service", "notification-service", "web"), IAsyncLifetime
+{
+    /// <summary>The store address in mails; tests open the mailed path on the gateway's own address.</summary>
+    public const string StoreUrl = "http://store.test";
+
+    /// <summary>Debian's build: Playwright's own browser download cannot work here (build/prerequisites.sh installs it).</summary>
+    public const string ChromiumPath = "/usr/bin/chromium";
+
+    /// <summary>Where a failed test leaves a screenshot of its page (tests/README.md).</summary>
+    public static string ScreenshotDirectory { get; } = Path.Combine(AppContext.BaseDirectory, "screenshots");
+
+    /// <summary>web's <c>Web:RefreshBeforeExpirySeconds</c> here (identity's access tokens last 60 s).</summary>
+    public const int RefreshBeforeExpirySeconds = 55;
+
+    private IPlaywright? _playwright;
+    private IBrowser? _browser;
+
+    public TestSmtpServer Smtp { get; private set; } = null!;
+
+    protected override Task ConfigureAsync(MeshHostOptions options)
+    {
+        Smtp = Own(TestSmtpServer.Start());
+        options.SeedDemoData = true;
+        options.Environment["Messaging__Relay__PollIntervalMs"] = "100";
+        // Access tokens of one minute, refreshed by web when less than 55 s are left: a session refreshes after 5 s.
+        options.AppEnvironment["identity-service"] = new Dictionary<string, string?> { ["Identity__Tokens__AccessTokenMinutes"] = "1" };
+        MeshSettings.RaiseIdentityRateLimits(options.AppEnvironment["identity-service"]);
+        options.AppEnvironment["web"] = new Dictionary<string, string?> { ["Web__RefreshBeforeExpirySeconds"] = RefreshBeforeExpirySeconds.ToString(CultureInfo.InvariantCulture) };
+        // Every sign-in of these tests comes from web's one address: the per-IP limit on credentials would trip.
+        options.AppEnvironment["gateway"] = new Dictionary<string, string?> { ["Gateway__RateLimits__Strict__PermitLimit"] = "1000" };
+        options.AppEnvironment["notification-service"] = new Dictionary<string, string?>
+        {
+            ["Smtp__Host"] = "127.0.0.1",
+            ["Smtp__Port"] = Smtp.Port.ToString(CultureInfo.InvariantCulture),
+            ["Notifications__StoreUrl"] = StoreUrl,
+            ["Notifications__PollIntervalMs"] = "200",
+        };
+        return Task.CompletedTask;
+    }
+
+    public new async Task InitializeAsync()
+    {
+        await base.InitializeAsync();
+        _playwright = await Playwright.CreateAsync();
+        // Root in a container has no user namespaces for chromium's sandbox.
+        _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions { ExecutablePath = ChromiumPath, Headless = true, Args = ["--no-sandbox"] });
+    }
+
+    public new async Task DisposeAsync()
+    {
+        if (_browser is not null)
+        {
+            await _browser.DisposeAsync();
+        }
+        _playwright?.Dispose();
+        await base.DisposeAsync();
+    }
+
+    /// <summary>
+    /// Runs <paramref name="test"/> with a new page on the gateway; when it fails, saves a full-page screenshot as
+    /// <c>screenshots/{name}.png</c> next to the test assembly, then fails with the original error.
+    /// </summary>
+    public async Task InBrowserAsync(string name, Func<IPage, Task> test)
+    {
+        await using var context = await _browser!.NewContextAsync(new BrowserNewContextOptions { BaseURL = Gateway.BaseAddress!.ToString() });
+        context.SetDefaultTimeout(20_000);
+        var page = await context.NewPageAsync();
+        try
+        {
+            await test(page);
+        }
+        catch
+        {
+            Directory.CreateDirectory(ScreenshotDirectory);
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ScreenshotDirectory, name + ".png"), FullPage = true });
+            throw;
+        }
+    }
+
+    /// <summary>The path and query of the link in the newest mail to <paramref name="email"/> with <paramref name="subject"/>, e.g. <c>/verify-email?token=...</c>.</summary>
+    public async Task<string> MailedLinkAsync(string email, string subject, string path)
+    {
+        var mail = await Smtp.WaitForAsync(email, subject, TimeSpan.FromSeconds(60));
+        var link = MailedLink().Matches(mail.TextBody ?? "").Select(m => m.Groups["link"].Value).FirstOrDefault(l => l.StartsWith(path, StringComparison.Ordinal));
+        Assert.True(link is not null, $"no {path} link in: {mail.TextBody}");
+        return link;
+    }
+
+    [GeneratedRegex(@"http://store\.test(?<link>/[^\s""<>]+)")]
+    private static partial Regex MailedLink();
+}
