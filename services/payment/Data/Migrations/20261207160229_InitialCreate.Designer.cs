@@ -12,8 +12,8 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace EStore.Payment.Data.Migrations
 {
     [DbContext(typeof(PaymentDbContext))]
-    [Migration("20261207144957_AddWebhookEvents")]
-    partial class AddWebhookEvents
+    [Migration("20261207160229_InitialCreate")]
+    partial class InitialCreate
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -101,6 +101,11 @@ namespace EStore.Payment.Data.Migrations
                         .HasMaxLength(255)
                         .HasColumnType("character varying(255)")
                         .HasColumnName("provider_payment_intent_id");
+
+                    b.Property<string>("RefundOnCapture")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("refund_on_capture");
 
                     b.Property<string>("Status")
                         .IsRequired()
@@ -291,6 +296,64 @@ namespace EStore.Payment.Data.Migrations
                     b.ToTable("provider_customers", (string)null);
                 });
 
+            modelBuilder.Entity("EStore.Payment.Data.Refund", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<decimal>("Amount")
+                        .HasPrecision(19, 4)
+                        .HasColumnType("numeric(19,4)")
+                        .HasColumnName("amount");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<DateTimeOffset?>("DueAt")
+                        .IsConcurrencyToken()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("due_at");
+
+                    b.Property<Guid>("PaymentId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("payment_id");
+
+                    b.Property<string>("ProviderRefundId")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
+                        .HasColumnName("provider_refund_id");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("reason");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("status");
+
+                    b.Property<DateTimeOffset?>("SucceededAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("succeeded_at");
+
+                    b.Property<int>("Tries")
+                        .HasColumnType("integer")
+                        .HasColumnName("tries");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("PaymentId");
+
+                    b.HasIndex("Status", "DueAt");
+
+                    b.ToTable("refunds", (string)null);
+                });
+
             modelBuilder.Entity("EStore.Payment.Data.WebhookEvent", b =>
                 {
                     b.Property<string>("EventId")
@@ -457,9 +520,20 @@ namespace EStore.Payment.Data.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("EStore.Payment.Data.Refund", b =>
+                {
+                    b.HasOne("EStore.Payment.Data.Payment", null)
+                        .WithMany("Refunds")
+                        .HasForeignKey("PaymentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("EStore.Payment.Data.Payment", b =>
                 {
                     b.Navigation("Attempts");
+
+                    b.Navigation("Refunds");
 
                     b.Navigation("Shares");
                 });

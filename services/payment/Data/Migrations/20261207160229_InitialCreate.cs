@@ -98,7 +98,8 @@ namespace EStore.Payment.Data.Migrations
                     amount_refunded = table.Column<decimal>(type: "numeric(19,4)", precision: 19, scale: 4, nullable: false),
                     failure_reason = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
                     created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    updated_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                    updated_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    refund_on_capture = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: true)
                 },
                 constraints: table =>
                 {
@@ -116,6 +117,19 @@ namespace EStore.Payment.Data.Migrations
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_provider_customers", x => x.user_id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "webhook_events",
+                columns: table => new
+                {
+                    event_id = table.Column<string>(type: "character varying(255)", maxLength: 255, nullable: false),
+                    type = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    received_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_webhook_events", x => x.event_id);
                 });
 
             migrationBuilder.CreateTable(
@@ -155,6 +169,32 @@ namespace EStore.Payment.Data.Migrations
                     table.PrimaryKey("PK_payment_shares", x => new { x.payment_id, x.shop_id });
                     table.ForeignKey(
                         name: "FK_payment_shares_payments_payment_id",
+                        column: x => x.payment_id,
+                        principalTable: "payments",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "refunds",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    payment_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    amount = table.Column<decimal>(type: "numeric(19,4)", precision: 19, scale: 4, nullable: false),
+                    reason = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: false),
+                    status = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    provider_refund_id = table.Column<string>(type: "character varying(255)", maxLength: 255, nullable: true),
+                    due_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    tries = table.Column<int>(type: "integer", nullable: false),
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    succeeded_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_refunds", x => x.id);
+                    table.ForeignKey(
+                        name: "FK_refunds_payments_payment_id",
                         column: x => x.payment_id,
                         principalTable: "payments",
                         principalColumn: "id",
@@ -223,6 +263,16 @@ namespace EStore.Payment.Data.Migrations
                 name: "IX_payments_user_id",
                 table: "payments",
                 column: "user_id");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_refunds_payment_id",
+                table: "refunds",
+                column: "payment_id");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_refunds_status_due_at",
+                table: "refunds",
+                columns: new[] { "status", "due_at" });
         }
 
         /// <inheritdoc />
@@ -245,6 +295,12 @@ namespace EStore.Payment.Data.Migrations
 
             migrationBuilder.DropTable(
                 name: "provider_customers");
+
+            migrationBuilder.DropTable(
+                name: "refunds");
+
+            migrationBuilder.DropTable(
+                name: "webhook_events");
 
             migrationBuilder.DropTable(
                 name: "payments");
