@@ -6,7 +6,7 @@ namespace EStore.Notification.Tests;
 
 /// <summary>
 /// The order, payment, stock and shop mails, from the contract events as order-, payment-, product- and shop-service
-/// publish them (order and payment services do not exist yet: the tests publish their events).
+/// publish them (order-service does not exist yet: the tests publish its events, and payment-service's).
 /// </summary>
 [Collection(NotificationCollection.Name)]
 public sealed class OrderAndShopMailTests(NotificationStack stack)
