@@ -1,3 +1,4 @@
+using EStore.Gateway.Aggregation;
 using EStore.Gateway.OpenApi;
 using EStore.Gateway.Pipeline;
 using EStore.Gateway.Routing;
@@ -12,6 +13,7 @@ builder.AddGatewayRateLimits();            // per-IP strict on credentials, per-
 builder.AddDiscoveryRoutedProxy()          // YARP routes from config, destinations from Eureka
     .AddGatewaySecurity(builder);          // JWT (JWKS via discovery, revocations), identity headers
 builder.AddGatewayApiDocs();               // the services' OpenAPI documents, fetched through discovery
+builder.AddGatewayAggregation();           // /api/aggregate/*: parts from several services, the caller's token
 
 var app = builder.Build();
 app.UseRequestId();                        // first: every answer carries X-Request-Id
@@ -20,6 +22,7 @@ app.UseGatewaySwaggerUi();                 // /swagger: the UI over every servic
 app.UseGatewayPipeline();                  // routing, CORS, authn, rate limits, authz, timeouts
 app.MapGatewayActuator();
 app.MapGatewayApiDocs();                   // GET /api-docs, GET /api-docs/{service}
+app.MapGatewayAggregation();               // GET /api/aggregate/checkout, /api/aggregate/orders/{id}
 app.MapReverseProxy();
 return await app.RunServiceAsync();
 
