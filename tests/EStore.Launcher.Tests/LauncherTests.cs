@@ -12,9 +12,9 @@ namespace EStore.Launcher.Tests;
 public sealed partial class LauncherTests
 {
     [Fact]
-    public async Task Launcher_serves_the_demo_shops_and_catalog_then_names_a_killed_child_and_exits_non_zero()
+    public async Task Launcher_serves_the_demo_shops_and_catalog_then_with_fail_fast_names_a_killed_child_and_exits_non_zero()
     {
-        await using var launcher = await RunningLauncher.StartAsync();
+        await using var launcher = await RunningLauncher.StartAsync("--fail-fast");
         using (var gateway = new HttpClient { BaseAddress = launcher.GatewayUrl })
         {
             using var response = await gateway.GetAsync("/api/products?size=100");
@@ -62,7 +62,7 @@ public sealed partial class LauncherTests
     }
 
     [Fact]
-    public async Task Launcher_delivers_mail_to_its_smtp4dev_inbox_and_runs_a_payment_sandbox_with_its_own_key_then_stops_every_child_on_interrupt_and_exits_zero()
+    public async Task Launcher_delivers_mail_to_its_smtp4dev_inbox_runs_a_payment_sandbox_with_its_own_key_restarts_a_killed_service_then_stops_every_child_on_interrupt_and_exits_zero()
     {
         await using var launcher = await RunningLauncher.StartAsync();
 
@@ -108,6 +108,30 @@ public sealed partial class LauncherTests
         var refused = await Assert.ThrowsAsync<Stripe.StripeException>(() => new Stripe.CustomerService(wrongKey).CreateAsync(new Stripe.CustomerCreateOptions()));
         Assert.Equal(HttpStatusCode.Unauthorized, refused.HttpStatusCode);
 
+        // Without --fail-fast a crashed service comes back on its port, the table shows its restart, and the rest
+        // of the mesh never stopped.
+        var killed = launcher.Pids["product-service#1"];
+        System.Diagnostics.Process.GetProcessById(killed).Kill();
+        var restarted = await Eventually.GetAsync(
+            () => Task.FromResult(launcher.Lines.Select(l => StatusRow().Match(l)).LastOrDefault(m => m.Success && m.Groups["name"].Value == "product-service#1")),
+            row => row is not null && row.Groups["restarts"].Value == "1", "the status table to show product-service#1 restarted", TimeSpan.FromSeconds(90),
+            describe: _ => string.Join(Environment.NewLine, launcher.Lines.TakeLast(30)));
+        var newPid = int.Parse(restarted!.Groups["pid"].Value, System.Globalization.CultureInfo.InvariantCulture);
+        launcher.Pids["product-service#1 (restarted)"] = newPid;
+        Assert.NotEqual(killed, newPid);
+        Assert.Equal(launcher.Ports["product-service#1"], int.Parse(restarted.Groups["port"].Value, System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Contains(launcher.Lines, l => l.Contains("product-service#1 exited unexpectedly with code", StringComparison.Ordinal) && l.Contains("restart 1 in", StringComparison.Ordinal));
+        Assert.False(launcher.Process.HasExited);
+        using (var gateway = new HttpClient { BaseAddress = launcher.GatewayUrl })
+        {
+            var catalog = await Eventually.GetAsync(async () =>
+            {
+                using var response = await gateway.GetAsync("/api/products?size=100");
+                return response.StatusCode;
+            }, status => status == HttpStatusCode.OK, "the gateway to serve the catalog from the restarted product-service", TimeSpan.FromSeconds(30));
+            Assert.Equal(HttpStatusCode.OK, catalog);
+        }
+
         using (var kill = Process.Start("kill", ["-INT", launcher.Process.Pid.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
         {
             await kill.WaitForExitAsync();
@@ -150,7 +174,7 @@ public sealed partial class LauncherTests
         }
     }
 
-    [GeneratedRegex(@"^\s+(?<name>[a-z0-9-]+(#\d+)?)\s+(?<port>\d+)\s+(?<management>\d+|-)\s+(?<pid>\d+)\s+UP\s*$")]
+    [GeneratedRegex(@"^\s+(?<name>[a-z0-9-]+(#\d+)?)\s+(?<port>\d+)\s+(?<management>\d+|-)\s+(?<pid>\d+)\s+UP\s+(?<restarts>\d+|-)\s*$")]
     private static partial Regex StatusRow();
 
     [GeneratedRegex(@"^\s+(?<role>admin|shop owner|shopper)\s+(?<email>\S+@\S+)\s+(?<password>\S+)")]
@@ -194,13 +218,13 @@ public sealed partial class LauncherTests
 
         public string DataDirectory { get; }
 
-        public static async Task<RunningLauncher> StartAsync()
+        public static async Task<RunningLauncher> StartAsync(params string[] options)
         {
             var data = Path.Combine(Path.GetTempPath(), "estore-launcher-test-" + Guid.NewGuid().ToString("N")[..8]);
             var lines = new ConcurrentQueue<string>();
             var ready = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
             var start = ManagedProcessStartInfo.ForDotnet("launcher", Dll,
-                "up", "--ports", "auto", "--data", data, "--config", RepositoryLayout.CurrentBuildConfiguration);
+                ["up", "--ports", "auto", "--data", data, "--config", RepositoryLayout.CurrentBuildConfiguration, .. options]);
             start.OnOutput = line =>
             {
                 lines.Enqueue(line.Text);
@@ -219,6 +243,8 @@ public sealed partial class LauncherTests
             // The status table follows the gateway line; give it a moment to arrive.
             await Task.Delay(500);
             var rows = lines.Select(l => StatusRow().Match(l)).Where(m => m.Success).ToList();
+            // The first table only: a restart prints it again.
+            rows = [.. rows.DistinctBy(m => m.Groups["name"].Value)];
             var pids = rows.ToDictionary(m => m.Groups["name"].Value, m => int.Parse(m.Groups["pid"].Value, System.Globalization.CultureInfo.InvariantCulture));
             var ports = rows.ToDictionary(m => m.Groups["name"].Value, m => int.Parse(m.Groups["port"].Value, System.Globalization.CultureInfo.InvariantCulture));
             // Every process but the broker, smtp4dev and the payment sandbox shows the management port its metrics and routes answer on.

@@ -33,6 +33,18 @@ public sealed class MeshCommandLineTests
     }
 
     [Fact]
+    public void Up_restarts_crashed_instances_unless_fail_fast_is_given_and_test_meshes_never_do()
+    {
+        Assert.True(MeshCommandLine.Parse(["up"]).Arguments!.ToHostOptions().RestartCrashedInstances);
+        var failFast = MeshCommandLine.Parse(["up", "--fail-fast"]);
+        Assert.True(failFast.IsSuccess, failFast.Error);
+        Assert.False(failFast.Arguments!.ToHostOptions().RestartCrashedInstances);
+        Assert.False(MeshHostOptions.ForTests().RestartCrashedInstances);
+        Assert.Equal("--fail-fast takes no value", MeshCommandLine.Parse(["--fail-fast=yes"]).Error);
+        Assert.Contains("--fail-fast", MeshCommandLine.Usage, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Up_seeds_the_demo_shops_and_catalog_but_other_meshes_do_not_unless_asked()
     {
         Assert.True(MeshCommandLine.Parse(["up", "--ports", "auto"]).Arguments!.ToHostOptions().SeedDemoData);

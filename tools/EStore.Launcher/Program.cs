@@ -85,6 +85,9 @@ catch (Exception ex)
 var exitCode = 0;
 await using (host)
 {
+    // With restarts on (no --fail-fast), a crashed instance comes back: the table shows it with its restarts.
+    host.InstanceRestarted += _ => PrintStatus(host);
+    host.InstanceGivenUp += name => console.Error($"{name} keeps crashing at start and stays down; the rest of the mesh keeps serving (its log is above)");
     PrintStatus(host);
     if (await Task.WhenAny(stopSignal.Task, host.Failure) == host.Failure && !await WasSignalledAsync())
     {
@@ -99,37 +102,43 @@ return exitCode;
 
 void PrintStatus(MeshHost mesh)
 {
-    var rows = new List<(string Name, string Port, string Management, string Pid, string Status)>();
+    var rows = new List<(string Name, string Port, string Management, string Pid, string Status, string Restarts)>();
     if (mesh.Broker is { } broker)
     {
         var firstPort = mesh.KafkaBootstrapServers.Split(',')[0].Split(':')[^1];
-        rows.Add(("broker", firstPort, "-", broker.Process.Pid.ToString(CultureInfo.InvariantCulture), "UP"));
+        rows.Add(("broker", firstPort, "-", broker.Process.Pid.ToString(CultureInfo.InvariantCulture), "UP", "-"));
     }
 
     if (mesh.MailServer is { } mail)
     {
-        rows.Add(("smtp4dev", mail.Ports.Smtp.ToString(CultureInfo.InvariantCulture), "-", mail.Process.Pid.ToString(CultureInfo.InvariantCulture), "UP"));
+        rows.Add(("smtp4dev", mail.Ports.Smtp.ToString(CultureInfo.InvariantCulture), "-", mail.Process.Pid.ToString(CultureInfo.InvariantCulture), "UP", "-"));
     }
 
     if (mesh.PaymentSandbox is { } payments)
     {
-        rows.Add(("payment-sandbox", payments.BaseUrl.Port.ToString(CultureInfo.InvariantCulture), "-", payments.Process.Pid.ToString(CultureInfo.InvariantCulture), "UP"));
+        rows.Add(("payment-sandbox", payments.BaseUrl.Port.ToString(CultureInfo.InvariantCulture), "-", payments.Process.Pid.ToString(CultureInfo.InvariantCulture), "UP", "-"));
     }
 
     foreach (var instance in mesh.Instances)
     {
         // Metrics, prometheus, info and the gateway's routes answer on the management port only.
         var management = instance.ManagementUrl?.Port.ToString(CultureInfo.InvariantCulture) ?? "-";
-        rows.Add((instance.Name, instance.Port.ToString(CultureInfo.InvariantCulture), management, instance.Pid.ToString(CultureInfo.InvariantCulture), "UP"));
+        rows.Add((instance.Name, instance.Port.ToString(CultureInfo.InvariantCulture), management, instance.Pid.ToString(CultureInfo.InvariantCulture), "UP",
+            instance.Restarts.ToString(CultureInfo.InvariantCulture)));
+    }
+
+    foreach (var name in mesh.GivenUp)
+    {
+        rows.Add((name, "-", "-", "-", "DOWN", "gave up"));
     }
 
     var nameWidth = Math.Max(4, rows.Max(r => r.Name.Length));
     console.Raw("");
     console.Highlight($"EStore is up. Gateway: {mesh.GatewayUrl}   (Kafka: {mesh.KafkaBootstrapServers}, discovery: {mesh.DiscoveryUrl})");
-    console.Raw($"  {"NAME".PadRight(nameWidth)}  {"PORT",-6} {"MGMT",-6} {"PID",-8} STATUS");
-    foreach (var (name, port, management, pid, status) in rows)
+    console.Raw($"  {"NAME".PadRight(nameWidth)}  {"PORT",-6} {"MGMT",-6} {"PID",-8} {"STATUS",-6} RESTARTS");
+    foreach (var (name, port, management, pid, status, restarts) in rows)
     {
-        console.Raw($"  {name.PadRight(nameWidth)}  {port,-6} {management,-6} {pid,-8} {status}");
+        console.Raw($"  {name.PadRight(nameWidth)}  {port,-6} {management,-6} {pid,-8} {status,-6} {restarts}");
     }
 
     if (mesh.MailServer is { } inbox)

@@ -22,6 +22,9 @@ public sealed class MeshLaunchArguments
     /// <summary><c>--config debug|release</c> (lower-case); null to choose automatically.</summary>
     public string? Configuration { get; internal set; }
 
+    /// <summary><c>--fail-fast</c>: the first crash of any process stops the mesh, instead of a restart.</summary>
+    public bool FailFast { get; internal set; }
+
     /// <summary><c>--help</c> was given.</summary>
     public bool ShowHelp { get; internal set; }
 
@@ -39,6 +42,8 @@ public sealed class MeshLaunchArguments
             SeedDemoData = true,
             // Payments go to the local Stripe-compatible sandbox, never to a real provider.
             StartPaymentSandbox = true,
+            // A crashed instance is started again (compose's restart: on-failure), unless --fail-fast.
+            RestartCrashedInstances = !FailFast,
         };
         foreach (var (app, count) in Scale)
         {
@@ -66,7 +71,7 @@ public static class MeshCommandLine
 
     /// <summary>The usage text.</summary>
     public static string Usage { get; } = $"""
-        usage: EStore.Launcher [up] [--ports fixed|auto] [--scale app=N]... [--data dir] [--config debug|release]
+        usage: EStore.Launcher [up] [--ports fixed|auto] [--scale app=N]... [--data dir] [--config debug|release] [--fail-fast]
 
           up                      start the whole mesh and stream its logs until Ctrl+C (the default command)
           --ports fixed|auto      fixed: instance 1 of each app on its usual port (gateway 8080, discovery 8761,
@@ -75,6 +80,8 @@ public static class MeshCommandLine
           --data dir              directory for the SQLite databases (default <repo>/data); empty databases
                                   start with the demo shops and catalog (Demo:SeedData)
           --config debug|release  which build to run (default: the launcher's own, else whichever exists)
+          --fail-fast             stop everything when a process crashes (default: restart the crashed
+                                  instance with a back-off; one that keeps crashing at start stays down)
           --help                  show this text
 
         apps: {string.Join(", ", ServiceCatalog.AppNames)}
@@ -110,6 +117,17 @@ public static class MeshCommandLine
             if (option is "--help" or "-h")
             {
                 result.ShowHelp = true;
+                continue;
+            }
+
+            if (option == "--fail-fast")
+            {
+                if (value is not null)
+                {
+                    return Fail("--fail-fast takes no value");
+                }
+
+                result.FailFast = true;
                 continue;
             }
 

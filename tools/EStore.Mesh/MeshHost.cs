@@ -57,6 +57,12 @@ public sealed class MeshHost : IAsyncDisposable
     private readonly TaskCompletionSource<Uri> _firstGateway = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _paymentSandboxStarted = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile bool _stopping;
+    // Set once the mesh is ready: from then on a crashed instance may be restarted (RestartCrashedInstances).
+    private volatile bool _ready;
+    private readonly Dictionary<string, CrashBackoff> _backoffs = new(StringComparer.OrdinalIgnoreCase);
+    private readonly HashSet<string> _restarting = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, int> _exitsWhileRestarting = new(StringComparer.OrdinalIgnoreCase);
+    private readonly List<string> _givenUp = [];
     private int _disposed;
 
     private MeshHost(MeshHostOptions options)
@@ -89,6 +95,24 @@ public sealed class MeshHost : IAsyncDisposable
 
     /// <summary>Raised once, for the first child that exits without being asked to (on a thread-pool thread).</summary>
     public event Action<MeshProcessFailure>? ProcessFailed;
+
+    /// <summary>Raised when a crashed instance is healthy and registered again (<see cref="MeshHostOptions.RestartCrashedInstances"/>).</summary>
+    public event Action<MeshInstance>? InstanceRestarted;
+
+    /// <summary>Raised when a crashed instance is left down after repeated fast crashes (its name).</summary>
+    public event Action<string>? InstanceGivenUp;
+
+    /// <summary>The instances left down after repeated fast crashes.</summary>
+    public IReadOnlyList<string> GivenUp
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _givenUp];
+            }
+        }
+    }
 
     /// <summary>The repository and build outputs in use.</summary>
     public RepositoryLayout Layout { get; }
@@ -403,6 +427,7 @@ public sealed class MeshHost : IAsyncDisposable
             token).ConfigureAwait(false);
 
         ThrowIfFailed();
+        _ready = true;
         Progress($"mesh ready in {clock.Elapsed.TotalSeconds:0.0}s: {Instances.Count} processes, gateway at {GatewayUrl}");
     }
 
@@ -504,22 +529,31 @@ public sealed class MeshHost : IAsyncDisposable
     }
 
     /// <summary>Starts the next instance of an app and waits until it has announced its URL and is healthy.</summary>
-    private async Task<MeshInstance> LaunchAsync(MeshServiceDefinition definition, CancellationToken token)
+    /// <param name="definition">The app.</param>
+    /// <param name="token">Cancels the wait.</param>
+    /// <param name="restartOf">A crashed instance to replace: same name, index and port.</param>
+    private async Task<MeshInstance> LaunchAsync(MeshServiceDefinition definition, CancellationToken token, MeshInstance? restartOf = null)
     {
         int index;
         lock (_gate)
         {
-            index = _lastIndex[definition.AppName] = _lastIndex.GetValueOrDefault(definition.AppName) + 1;
+            index = restartOf?.Index ?? (_lastIndex[definition.AppName] = _lastIndex.GetValueOrDefault(definition.AppName) + 1);
         }
 
         var name = $"{definition.AppName}#{index}";
-        var port = _options.Ports == MeshPortMode.Fixed && index == 1 ? definition.DefaultPort : 0;
+        var port = restartOf?.Port ?? (_options.Ports == MeshPortMode.Fixed && index == 1 ? definition.DefaultPort : 0);
         var announceFile = Path.Combine(_runDirectory, $"{definition.AppName}-{index}.url");
+        var managementFile = announceFile + ".management";
+        // A restart must not read the crashed process's announcements.
+        File.Delete(announceFile);
+        File.Delete(managementFile);
         var info = ManagedProcessStartInfo.ForDotnet(name, _dlls[definition.AppName]);
         info.OnOutput = _options.OnOutput;
         // Management endpoints (metrics, routes, info) answer on their own port only: app port + 1000 in fixed
-        // mode, a free one otherwise (announced beside the main URL). Set first, so options can override it.
-        info.Environment["Management__Port"] = Invariant(port == 0 ? 0 : port + ManagementPortOffset);
+        // mode, a free one otherwise (announced beside the main URL), the same one again on a restart. Set first,
+        // so options can override it.
+        var managementPort = restartOf is not null ? restartOf.ManagementUrl?.Port ?? 0 : port == 0 ? 0 : port + ManagementPortOffset;
+        info.Environment["Management__Port"] = Invariant(managementPort);
         foreach (var (key, value) in BuildEnvironment(definition, index, name, port, announceFile))
         {
             info.Environment[key] = value;
@@ -542,13 +576,18 @@ public sealed class MeshHost : IAsyncDisposable
             return Uri.TryCreate(text, UriKind.Absolute, out baseUrl) ? null : $"announce file holds '{text}', not a URL";
         }, token).ConfigureAwait(false);
 
-        var managementFile = announceFile + ".management";
         var managementUrl = File.Exists(managementFile) && Uri.TryCreate((await File.ReadAllTextAsync(managementFile, token).ConfigureAwait(false)).Trim(), UriKind.Absolute, out var read)
             ? read
             : null;
-        var instance = new MeshInstance(definition, index, baseUrl!, process, managementUrl);
+        var instance = new MeshInstance(definition, index, baseUrl!, process, managementUrl, restartOf is null ? 0 : restartOf.Restarts + 1);
         lock (_gate)
         {
+            // A restarted instance takes the crashed one's place, so GetInstance(name) finds the live process.
+            if (restartOf is not null)
+            {
+                _instances.Remove(restartOf);
+            }
+
             _instances.Add(instance);
         }
 
@@ -872,6 +911,32 @@ public sealed class MeshHost : IAsyncDisposable
             return;
         }
 
+        if (_options.RestartCrashedInstances && _ready)
+        {
+            MeshInstance? crashed;
+            lock (_gate)
+            {
+                // A process of an instance being restarted is the restart loop's to handle.
+                if (_restarting.Contains(process.Name))
+                {
+                    _exitsWhileRestarting[process.Name] = exitCode;
+                    return;
+                }
+
+                crashed = _instances.FirstOrDefault(i => ReferenceEquals(i.Process, process));
+                if (crashed is not null)
+                {
+                    _restarting.Add(crashed.Name);
+                }
+            }
+
+            if (crashed is not null)
+            {
+                _ = RestartAsync(crashed, exitCode);
+                return;
+            }
+        }
+
         var failure = new MeshProcessFailure(process.Name, exitCode, process.GetRecentLines());
         if (!_failure.TrySetResult(failure))
         {
@@ -893,6 +958,131 @@ public sealed class MeshHost : IAsyncDisposable
         catch (Exception)
         {
             // A subscriber's bug must not hide the failure; Failure still carries it.
+        }
+    }
+
+    /// <summary>
+    /// Starts a crashed instance again on its port after its back-off, until it is healthy and registered, or leaves
+    /// it down after repeated fast crashes. The rest of the mesh keeps serving meanwhile.
+    /// </summary>
+    private async Task RestartAsync(MeshInstance crashed, int exitCode)
+    {
+        var name = crashed.Name;
+        CrashBackoff backoff;
+        lock (_gate)
+        {
+            if (!_backoffs.TryGetValue(name, out backoff!))
+            {
+                backoff = _backoffs[name] = _options.RestartBackoff();
+            }
+        }
+
+        var uptime = crashed.Uptime;
+        var cause = $"exited unexpectedly with code {exitCode}";
+        var handedOver = false;
+        try
+        {
+            // Ctrl+C reaches the children too (one process group): one that exits from it a moment before the
+            // launcher disposes the host has not crashed, and is not announced as a restart.
+            await Task.Delay(TimeSpan.FromMilliseconds(500), _lifetime.Token).ConfigureAwait(false);
+            while (true)
+            {
+                var decision = backoff.OnCrash(uptime);
+                if (decision.GiveUp)
+                {
+                    Progress($"{name} {cause}; it crashed {backoff.MaxFastCrashes + 1} times in a row within {backoff.FastCrashWindow.TotalSeconds:0} s of starting, so it stays down");
+                    lock (_gate)
+                    {
+                        _givenUp.Add(name);
+                    }
+
+                    Raise(InstanceGivenUp, name);
+                    return;
+                }
+
+                Progress($"{name} {cause}; restart {decision.Restart} in {decision.Delay.TotalSeconds:0.#} s");
+                await Task.Delay(decision.Delay, _lifetime.Token).ConfigureAwait(false);
+                var clock = Stopwatch.StartNew();
+                try
+                {
+                    var instance = await LaunchAsync(crashed.Definition, _lifetime.Token, crashed).ConfigureAwait(false);
+                    crashed = instance;
+                    await WaitRegisteredAsync(instance, _lifetime.Token).ConfigureAwait(false);
+                    lock (_gate)
+                    {
+                        // Under the lock OnExited uses: an exit from now on starts a new restart loop, and one
+                        // before it was parked here for this loop.
+                        handedOver = !_exitsWhileRestarting.Remove(name, out exitCode);
+                        if (handedOver)
+                        {
+                            _restarting.Remove(name);
+                        }
+                    }
+
+                    if (handedOver)
+                    {
+                        Progress($"{name} restarted (pid {instance.Pid}, restart {instance.Restarts})");
+                        Raise(InstanceRestarted, instance);
+                        return;
+                    }
+
+                    cause = $"exited unexpectedly with code {exitCode}";
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException && !_lifetime.IsCancellationRequested)
+                {
+                    // Exited or never became ready: stop what is left of it and count it as a fast crash.
+                    await StopLeftoverAsync(name).ConfigureAwait(false);
+                    lock (_gate)
+                    {
+                        _exitsWhileRestarting.Remove(name);
+                    }
+
+                    cause = $"did not come back ({ex.Message})";
+                }
+
+                uptime = clock.Elapsed;
+            }
+        }
+        catch (OperationCanceledException) when (_lifetime.IsCancellationRequested)
+        {
+            // The mesh is stopping.
+        }
+        finally
+        {
+            if (!handedOver)
+            {
+                lock (_gate)
+                {
+                    _restarting.Remove(name);
+                    _exitsWhileRestarting.Remove(name);
+                }
+            }
+        }
+    }
+
+    private async Task StopLeftoverAsync(string name)
+    {
+        List<ManagedProcess> leftovers;
+        lock (_gate)
+        {
+            leftovers = [.. _processes.Select(p => p.Process).Where(p => p.Name == name && !p.HasExited)];
+        }
+
+        foreach (var process in leftovers)
+        {
+            await process.StopAsync(_options.StopGrace).ConfigureAwait(false);
+        }
+    }
+
+    private static void Raise<T>(Action<T>? handler, T value)
+    {
+        try
+        {
+            handler?.Invoke(value);
+        }
+        catch (Exception)
+        {
+            // A subscriber's bug must not stop the restart loop.
         }
     }
 

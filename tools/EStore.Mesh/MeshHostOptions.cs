@@ -144,6 +144,18 @@ public sealed class MeshHostOptions
     /// <summary>How long a process gets after SIGTERM before it is killed.</summary>
     public TimeSpan StopGrace { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// Once the mesh is ready, an instance (discovery, a gateway, a service, web) that exits without being asked to is
+    /// started again on its port, with a back-off (<see cref="CrashBackoff"/>), and given up on only after repeated
+    /// crashes soon after starting; <see cref="MeshHost.Failure"/> then stays pending. False (the default, and the
+    /// launcher's <c>--fail-fast</c>): the first such exit stops the mesh. The broker, smtp4dev and the payment sandbox
+    /// hold state in memory, so their exit always stops it.
+    /// </summary>
+    public bool RestartCrashedInstances { get; set; }
+
+    /// <summary>Makes the back-off of each restarted instance (tests shorten its delays).</summary>
+    public Func<CrashBackoff> RestartBackoff { get; set; } = () => new CrashBackoff();
+
     /// <summary>Receives every child's log lines (from thread-pool threads).</summary>
     public Action<ProcessLogLine>? OnOutput { get; set; }
 

@@ -3,13 +3,16 @@ namespace EStore.Mesh;
 /// <summary>One running process of the mesh (not the broker).</summary>
 public sealed class MeshInstance
 {
-    internal MeshInstance(MeshServiceDefinition definition, int index, Uri baseUrl, ManagedProcess process, Uri? managementUrl = null)
+    private readonly long _started = System.Diagnostics.Stopwatch.GetTimestamp();
+
+    internal MeshInstance(MeshServiceDefinition definition, int index, Uri baseUrl, ManagedProcess process, Uri? managementUrl = null, int restarts = 0)
     {
         Definition = definition;
         Index = index;
         BaseUrl = baseUrl;
         Process = process;
         ManagementUrl = managementUrl;
+        Restarts = restarts;
     }
 
     /// <summary>The instance name, e.g. <c>product-service#1</c>.</summary>
@@ -41,6 +44,12 @@ public sealed class MeshInstance
 
     /// <summary>The process.</summary>
     public ManagedProcess Process { get; }
+
+    /// <summary>How many times this instance was restarted after a crash (<see cref="MeshHostOptions.RestartCrashedInstances"/>).</summary>
+    public int Restarts { get; }
+
+    /// <summary>How long its process has been running.</summary>
+    public TimeSpan Uptime => System.Diagnostics.Stopwatch.GetElapsedTime(_started);
 
     /// <summary>False once the process has exited.</summary>
     public bool IsRunning => !Process.HasExited;
