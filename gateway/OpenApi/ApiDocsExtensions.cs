@@ -43,7 +43,7 @@ public static class ApiDocsExtensions
         var docs = app.MapGroup(ListPath).WithTags("API documents").AllowAnonymous()
             .RequireRateLimiting(GatewayRateLimits.PerUserPolicy);
         docs.MapGet("", (ServiceDocuments documents, HttpContext http) =>
-            Results.Json(documents.Services.Select(s => new ApiDocLink(s, $"{http.Request.PathBase}{ListPath}/{s}"))))
+            Results.Json(documents.RunningServices.Select(s => new ApiDocLink(s, $"{http.Request.PathBase}{ListPath}/{s}"))))
             .Produces<ApiDocLink[]>();
         docs.MapGet("/{service}", async (string service, ServiceDocuments documents, HttpContext http, IOptionsMonitor<ApiDocsOptions> settings, CancellationToken cancellationToken) =>
         {
@@ -80,7 +80,7 @@ public static class ApiDocsExtensions
         {
             options.RoutePrefix = UiRoutePrefix;
             options.DocumentTitle = "EStore API";
-            // Enumerated on every page load, so the list follows the route configuration.
+            // Enumerated on every page load, so the list follows the routes and the services running now.
             options.ConfigObject.Urls = new DocumentUrls(documents);
             // The pasted token survives page reloads (browser local storage): paste once, use everywhere.
             options.EnablePersistAuthorization();
@@ -96,7 +96,7 @@ public static class ApiDocsExtensions
 
     private sealed class DocumentUrls(ServiceDocuments documents) : IEnumerable<UrlDescriptor>
     {
-        public IEnumerator<UrlDescriptor> GetEnumerator() => documents.Services
+        public IEnumerator<UrlDescriptor> GetEnumerator() => documents.RunningServices
             .Select(s => new UrlDescriptor { Name = s, Url = $"{ListPath}/{s}" })
             .GetEnumerator();
 

@@ -70,6 +70,21 @@ public sealed partial class ServiceDocuments(
         .Order(StringComparer.OrdinalIgnoreCase)
         .ToList();
 
+    /// <summary>
+    /// The routed <see cref="Services"/> that have at least one UP instance now: what <c>GET /api-docs</c> and the
+    /// Swagger UI list, so neither offers a document that cannot be fetched.
+    /// </summary>
+    public IReadOnlyList<string> RunningServices
+    {
+        get
+        {
+            var config = routes.Current;
+            var running = config.Clusters.Where(c => c.Destinations is { Count: > 0 }).Select(c => c.ClusterId)
+                .ToHashSet(StringComparer.OrdinalIgnoreCase);
+            return [.. Services.Where(running.Contains)];
+        }
+    }
+
     /// <summary>The document of <paramref name="service"/> (any case), from memory or fetched now.</summary>
     public async Task<DocumentLookup> GetAsync(string service, CancellationToken cancellationToken)
     {
