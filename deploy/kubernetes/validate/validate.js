@@ -4,7 +4,8 @@
 // file named as the argument, or standard input:
 //   kubectl kustomize deploy/kubernetes/overlays/production | node deploy/kubernetes/validate/validate.js
 // Prints one line per problem ("Deployment/gateway: ..."), then "validated N objects, M problems"; exits 1 when
-// there is a problem or nothing to validate.
+// there is a problem or nothing to validate. With --json it prints {"objects": [...], "problems": [...]} instead, for
+// tests that look further into the objects (tests/EStore.Deployment.Tests).
 import { readFileSync } from "node:fs";
 import { parseAllDocuments } from "yaml";
 
@@ -123,7 +124,10 @@ function checkReferences(object, pod, exists) {
 }
 
 async function main() {
-  const source = process.argv[2] && process.argv[2] !== "-" ? process.argv[2] : 0;
+  const args = process.argv.slice(2);
+  const json = args.includes("--json");
+  const file = args.find((a) => a !== "--json");
+  const source = file && file !== "-" ? file : 0;
   const documents = parseAllDocuments(readFileSync(source, "utf8"));
   const objects = [];
   for (const document of documents) {
@@ -200,8 +204,12 @@ async function main() {
     }
   }
 
-  for (const line of problems) console.log(line);
-  console.log(`validated ${objects.length} objects, ${problems.length} problems`);
+  if (json) {
+    console.log(JSON.stringify({ objects, problems }));
+  } else {
+    for (const line of problems) console.log(line);
+    console.log(`validated ${objects.length} objects, ${problems.length} problems`);
+  }
   process.exitCode = problems.length > 0 || objects.length === 0 ? 1 : 0;
 }
 
