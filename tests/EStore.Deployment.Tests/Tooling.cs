@@ -43,18 +43,14 @@ internal static class Tooling
     /// <summary>Runs a program to its end (bounded), feeding <paramref name="input"/> to its standard input.</summary>
     public static async Task<(int ExitCode, string Output, string Errors)> RunAsync(string program, IEnumerable<string> arguments, string? input = null)
     {
-        var start = new ProcessStartInfo(program)
+        var start = new ProcessStartInfo(program, arguments)
         {
+            UseShellExecute = false,
             WorkingDirectory = Root,
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
-            UseShellExecute = false,
         };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
         using var process = Process.Start(start) ?? throw new InvalidOperationException($"{program} did not start");
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
         var output = process.StandardOutput.ReadToEndAsync(timeout.Token);
