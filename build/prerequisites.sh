@@ -24,6 +24,11 @@ fi
 packages=()
 # chromium: the browser tests (tests/EStore.Web.Tests) drive Debian's build through Playwright, whose own download cannot work here.
 [ "$mode" = test ] && packages+=(postgresql chromium)
+# kubernetes-client: Debian's kubectl 1.20, whose built-in kustomize (v2.0.3) renders deploy/kubernetes in
+# tests/EStore.Deployment.Tests; nodejs and npm run its validator. Where another package already owns /usr/bin/kubectl
+# (the two cannot both be installed), Debian's is unpacked under artifacts/tools/ below and the test uses both.
+[ "$mode" = test ] && ! command -v kubectl >/dev/null && packages+=(kubernetes-client)
+[ "$mode" = test ] && ! command -v npm >/dev/null && packages+=(nodejs npm)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -35,6 +40,23 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 if [ "$mode" = test ]; then
+  root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+  kubectl_dir="$root/artifacts/tools/kubernetes-client"
+  if ! dpkg-query -W -f='${Status}' kubernetes-client 2>/dev/null | grep -q "install ok installed" && [ ! -x "$kubectl_dir/usr/bin/kubectl" ]; then
+    echo "prerequisites: unpacking Debian's kubernetes-client (kubectl 1.20) into artifacts/tools/..."
+    download="$(mktemp -d)"; mkdir -p "$kubectl_dir"
+    # A failure here stops no test: the deployment tests then render with the PATH's kubectl alone.
+    (cd "$download" && { apt-get download -qq kubernetes-client 2>/dev/null || { as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq && apt-get download -qq kubernetes-client; }; } && dpkg -x kubernetes-client_*.deb "$kubectl_dir") \
+      || echo "prerequisites: WARNING: could not unpack Debian's kubernetes-client; deploy/kubernetes is rendered with the PATH's kubectl only" >&2
+    rm -rf "$download"
+  fi
+  # The manifests' validator: kubernetes-models from the npm registry at the versions of its lockfile.
+  validate="$root/deploy/kubernetes/validate"
+  if [ "$validate/package-lock.json" -nt "$validate/node_modules/.package-lock.json" ]; then
+    echo "prerequisites: npm ci in deploy/kubernetes/validate..."
+    (cd "$validate" && npm ci --no-audit --no-fund --loglevel=error >/dev/null) \
+      || echo "prerequisites: WARNING: npm ci failed in deploy/kubernetes/validate; tests/EStore.Deployment.Tests will fail" >&2
+  fi
   # Start the packaged cluster if it is down (fresh machines boot with it stopped).
   if command -v pg_lsclusters >/dev/null && pg_lsclusters --no-header | awk '$4 != "online" {found=1} END {exit !found}'; then
     pg_lsclusters --no-header | awk '$4 != "online" {print $1, $2}' | while read -r version cluster; do
