@@ -1,6 +1,7 @@
 using System.Buffers;
 using EStore.Platform.Hosting;
 using Microsoft.AspNetCore.Http.Timeouts;
+using Microsoft.AspNetCore.HttpOverrides;
 
 namespace EStore.Gateway.Pipeline;
 
@@ -23,6 +24,20 @@ public static class GatewayPipelineExtensions
         {
             Timeout = TimeSpan.FromSeconds(options.RequestTimeoutSeconds),
             TimeoutStatusCode = StatusCodes.Status504GatewayTimeout,
+        });
+
+        // The client of a request behind trusted proxies is the last address they did not add themselves; anybody
+        // else's X-Forwarded-For is ignored, so a caller cannot pick a fresh rate-limit window per request.
+        builder.Services.Configure<ForwardedHeadersOptions>(forwarded =>
+        {
+            forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+            forwarded.ForwardLimit = null;
+            forwarded.KnownProxies.Clear();
+            forwarded.KnownIPNetworks.Clear();
+            foreach (var network in NetworkList.Parse(options.TrustedProxies))
+            {
+                forwarded.KnownIPNetworks.Add(network);
+            }
         });
 
         var origins = options.Cors.AllowedOrigins;
@@ -71,9 +86,15 @@ public static class GatewayPipelineExtensions
         return Convert.ToHexStringLower(bits);
     }
 
-    /// <summary>Routing, CORS, authentication, rate limits, authorization and timeouts, in that order.</summary>
+    /// <summary>Forwarded headers of trusted proxies, routing, CORS, authentication, rate limits, authorization and timeouts, in that order.</summary>
     public static WebApplication UseGatewayPipeline(this WebApplication app)
     {
+        if (app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<ForwardedHeadersOptions>>().Value.KnownIPNetworks.Count > 0)
+        {
+            // Before anything reads the client's address: the rate limits, and YARP's own X-Forwarded-For.
+            app.UseForwardedHeaders();
+        }
+
         app.UseRouting();
         app.UseCors();
         app.UseAuthentication();

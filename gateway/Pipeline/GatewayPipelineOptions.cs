@@ -21,6 +21,14 @@ public sealed class GatewayPipelineOptions : IValidatedOptions
     /// <summary>Routes marked <c>PublicRead</c> (product, category and shop reads) need a token too.</summary>
     public bool RequireAuthForPublicReads { get; set; }
 
+    /// <summary>
+    /// Comma-separated addresses or CIDR networks of the proxies in front of the gateway (an ingress controller, a
+    /// load balancer) whose <c>X-Forwarded-For</c> and <c>X-Forwarded-Proto</c> are believed; <c>none</c> (the default)
+    /// believes nobody. Behind a proxy that is not listed, every client looks like the proxy: one rate-limit window
+    /// for everybody.
+    /// </summary>
+    public string TrustedProxies { get; set; } = "none";
+
     /// <summary>The old name of <see cref="RequireAuthForPublicReads"/>: still set, it stops startup rather than open reads.</summary>
     public string? RequireAuthForCatalog { get; set; }
 
@@ -28,6 +36,7 @@ public sealed class GatewayPipelineOptions : IValidatedOptions
     {
         check.AtLeast(MaxRequestBodyBytes, 1);
         check.Range(RequestTimeoutSeconds, 1, 600);
+        NetworkList.Check(check, TrustedProxies, nameof(TrustedProxies));
         check.Require(RequireAuthForCatalog is null, nameof(RequireAuthForCatalog), "was renamed Gateway:RequireAuthForPublicReads; set that key instead.");
     }
 

@@ -117,6 +117,8 @@ public sealed class GatewayMeshFixture : IAsyncLifetime
                 env.Variables["Jwt__JwksUrl"] = Tokens.JwksUrl.ToString();
                 env.Variables["Gateway__RateLimits__PerUser__PermitLimit"] = TestKeyGatewayPerUserPermits.ToString(System.Globalization.CultureInfo.InvariantCulture);
                 env.Variables["Gateway__RateLimits__PerUser__WindowSeconds"] = "60";
+                // The test plays a proxy (an ingress) in front of this gateway (GatewayTokenTests).
+                env.Variables["Gateway__TrustedProxies"] = "127.0.0.1,::1";
             }
         };
         Mesh = await MeshHost.StartAsync(options, timeout.Token);

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Text.Json;
 using static EStore.Gateway.Tests.GatewayClient;
 
 namespace EStore.Gateway.Tests;
@@ -64,6 +65,44 @@ public sealed class GatewayTokenTests(GatewayMeshFixture mesh)
         Assert.Equal(HttpStatusCode.OK, otherUser.StatusCode);
         using var anonymous = await mesh.TestKeyGateway.GetAsync("/api/echo-public/x");
         Assert.Equal(HttpStatusCode.OK, anonymous.StatusCode);
+    }
+
+    [Fact]
+    public async Task Behind_a_trusted_proxy_each_forwarded_client_gets_its_own_window_and_an_untrusted_X_Forwarded_For_is_ignored()
+    {
+        // Gateway #3 trusts loopback as its proxy, so the test plays an ingress forwarding two clients.
+        const string Flooder = "203.0.113.10";
+        const string Neighbour = "203.0.113.11";
+        for (var i = 0; i < GatewayMeshFixture.TestKeyGatewayPerUserPermits; i++)
+        {
+            using var allowed = await mesh.TestKeyGateway.SendAsync(Forwarded(Flooder));
+            Assert.Equal(HttpStatusCode.OK, allowed.StatusCode);
+            if (i == 0)
+            {
+                // The service hears the client, not the proxy.
+                Assert.Equal(Flooder, LastForwardedFor(await allowed.Content.ReadFromJsonAsync<JsonElement>()));
+            }
+        }
+
+        using (var limited = await mesh.TestKeyGateway.SendAsync(Forwarded(Flooder)))
+        {
+            await limited.AssertProblemAsync(HttpStatusCode.TooManyRequests);
+        }
+        using (var neighbour = await mesh.TestKeyGateway.SendAsync(Forwarded(Neighbour)))
+        {
+            Assert.Equal(HttpStatusCode.OK, neighbour.StatusCode);
+        }
+
+        // Gateway #1 trusts no proxy (the default): a client's own X-Forwarded-For does not make it somebody else.
+        using var spoofed = await mesh.Gateway.SendAsync(Forwarded(Flooder));
+        Assert.Equal(HttpStatusCode.OK, spoofed.StatusCode);
+        Assert.Equal("127.0.0.1", LastForwardedFor(await spoofed.Content.ReadFromJsonAsync<JsonElement>()));
+
+        static HttpRequestMessage Forwarded(string client) => new(HttpMethod.Get, "/api/echo-public/x") { Headers = { { "X-Forwarded-For", client } } };
+
+        static string LastForwardedFor(JsonElement echoed) =>
+            echoed.EnumerateObject().Single(h => string.Equals(h.Name, "X-Forwarded-For", StringComparison.OrdinalIgnoreCase))
+                .Value.GetString()!.Split(',')[^1].Trim();
     }
 
     private string Token(string kind)

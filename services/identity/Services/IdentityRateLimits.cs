@@ -36,10 +36,7 @@ public sealed class IdentityRateLimitOptions : IValidatedOptions
     /// </summary>
     public string TrustedProxies { get; set; } = "127.0.0.1,::1";
 
-    internal IReadOnlyList<string> TrustedProxyList =>
-        TrustedProxies.Trim().Equals("none", StringComparison.OrdinalIgnoreCase)
-            ? []
-            : TrustedProxies.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+    internal IReadOnlyList<string> TrustedProxyList => NetworkList.Entries(TrustedProxies);
 
     internal IEnumerable<(string Name, RateWindow Window)> Windows =>
     [
@@ -54,11 +51,7 @@ public sealed class IdentityRateLimitOptions : IValidatedOptions
             check.Range(window.PermitLimit, 1, 1_000_000, $"{policy}:{nameof(RateWindow.PermitLimit)}");
             check.Range(window.WindowSeconds, 1, 86_400, $"{policy}:{nameof(RateWindow.WindowSeconds)}");
         }
-        foreach (var proxy in TrustedProxyList)
-        {
-            check.Require(IdentityRateLimits.ParseProxy(proxy) is not null, nameof(TrustedProxies),
-                $"'{proxy}' is not an IP address or CIDR network (comma-separated, or 'none').");
-        }
+        NetworkList.Check(check, TrustedProxies, nameof(TrustedProxies));
     }
 }
 
@@ -110,12 +103,6 @@ public static class IdentityRateLimits
             });
         });
 
-    /// <summary>An address (as a one-address network) or a CIDR network; null when neither.</summary>
-    internal static IPNetwork? ParseProxy(string text) =>
-        IPNetwork.TryParse(text, out var network) ? network
-        : IPAddress.TryParse(text, out var address) ? new IPNetwork(address, address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? 32 : 128)
-        : null;
-
     /// <summary>
     /// The client a request is counted against: the remote address; for a trusted proxy (the gateway), the last
     /// <c>X-Forwarded-For</c> entry, which the proxy itself wrote. Anybody else's <c>X-Forwarded-For</c> is ignored,
@@ -132,7 +119,7 @@ public static class IdentityRateLimits
         {
             remote = remote.MapToIPv4();
         }
-        var trusted = options.TrustedProxyList.Any(p => ParseProxy(p) is { } network && network.Contains(remote));
+        var trusted = options.TrustedProxyList.Any(p => NetworkList.ParseOne(p) is { } network && network.Contains(remote));
         if (trusted && http.Request.Headers["X-Forwarded-For"].ToString() is { Length: > 0 } forwarded)
         {
             var last = forwarded[(forwarded.LastIndexOf(',') + 1)..].Trim();
