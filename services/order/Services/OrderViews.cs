@@ -118,6 +118,8 @@ public sealed class OrderViews(OrderDbContext db, MeshReader mesh, IEventOutbox 
         var now = time.GetUtcNow();
         var (what, detail) = change(order, now);
         var entry = new TimelineEntry { Id = Guid.CreateVersion7(now), OrderId = order.Id, At = now, Actor = caller.Id.ToString(), What = what, Detail = detail };
+        // Added through the set: reached only through the navigation, a new entry with its key set would be taken for an existing row.
+        db.Timeline.Add(entry);
         order.Timeline.Add(entry);
         order.UpdatedAt = now;
         order.Version++;
