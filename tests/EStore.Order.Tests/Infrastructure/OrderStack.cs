@@ -8,6 +8,8 @@ namespace EStore.Order.Tests.Infrastructure;
 /// <summary>order-service in a <see cref="ServiceStack{TEntryPoint}"/>: PostgreSQL, the mock broker, test tokens.</summary>
 public sealed class OrderStack() : ServiceStack<Program>("order")
 {
+    private Dictionary<string, string?> _settings = [];
+
     protected override void Configure(IDictionary<string, string?> settings)
     {
         settings["Kafka:Consumer:session.timeout.ms"] = "6000";
@@ -16,13 +18,25 @@ public sealed class OrderStack() : ServiceStack<Program>("order")
         settings["Messaging:Relay:PollIntervalMs"] = "100";
         // The tests run the sweep themselves; the background one stays out of their way.
         settings["Orders:SweepIntervalSeconds"] = "3600";
+        _settings = new Dictionary<string, string?>(settings);
+    }
+
+    /// <summary>Another instance on the same broker with <paramref name="overrides"/> (another database, for example).</summary>
+    public ServiceApp<Program> StartInstance(IDictionary<string, string?> overrides)
+    {
+        var settings = new Dictionary<string, string?>(_settings);
+        foreach (var (key, value) in overrides)
+        {
+            settings[key] = value;
+        }
+        return ServiceApp<Program>.Start(settings);
     }
 
     /// <summary>
     /// A PENDING checkout as a checkout request would have stored it (without its <c>OrderCreated</c>): one order per
     /// shop in <paramref name="shops"/>, two units at 12.50 each, made <paramref name="age"/> ago.
     /// </summary>
-    public async Task<Checkout> SeedCheckoutAsync(Guid userId, int shops = 1, TimeSpan? age = null)
+    public async Task<Checkout> SeedCheckoutAsync(Guid userId, int shops = 1, TimeSpan? age = null, IServiceProvider? services = null)
     {
         var at = DateTimeOffset.UtcNow - (age ?? TimeSpan.Zero);
         var checkout = new Checkout
@@ -61,7 +75,7 @@ public sealed class OrderStack() : ServiceStack<Program>("order")
             });
         }
         checkout.Total = 25m * shops;
-        await using var scope = App.Services.CreateAsyncScope();
+        await using var scope = (services ?? App.Services).CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<OrderDbContext>();
         db.Checkouts.Add(checkout);
         await db.SaveChangesAsync();
