@@ -75,8 +75,8 @@ allow product-service Read identity.events shop.events order.events
 allow product-service Write shop.events.dlq order.events.dlq
 groups product-service
 
-# order-service is not built yet; its rights follow the checkout saga (docs/architecture.md) and are revisited
-# when it arrives.
+# order-service writes order.events (the saga's start and outcome) and reads the stock and payment outcomes
+# (product.events, payment.events) and token revocations (identity.events).
 principal order-service "$KAFKA_PASSWORD_ORDER"
 allow order-service Write order.events
 allow order-service Read identity.events product.events payment.events

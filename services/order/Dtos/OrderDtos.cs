@@ -1,0 +1,59 @@
+namespace EStore.Order.Dtos;
+
+/// <summary>Body of <c>POST /api/orders/checkout</c>: a cart of the caller's; address and payment method default when omitted.</summary>
+public sealed record CheckoutRequest(Guid? CartId, Guid? ShippingAddressId, Guid? PaymentMethodId);
+
+/// <summary>Body of <c>POST /api/orders</c>: buy one variant now, without a cart.</summary>
+public sealed record BuyNowRequest(Guid? VariantId, int? Quantity, Guid? ShippingAddressId, Guid? PaymentMethodId);
+
+/// <summary>Body of <c>POST /api/orders/{id}/ship</c>.</summary>
+public sealed record ShipRequest(string? Carrier, string? TrackingNumber);
+
+/// <summary>Why a line cannot be ordered (the 409's <c>lines</c>): <c>out_of_stock</c>, <c>insufficient_stock</c>, <c>unavailable</c>, <c>currency_mismatch</c>.</summary>
+public sealed record LineProblem(Guid VariantId, string Reason, int Requested, int? Available);
+
+public sealed record AddressView(string Recipient, string Line1, string? Line2, string City, string? Region, string PostalCode, string Country, string Phone);
+
+public sealed record OrderLineView(Guid Id, Guid ProductId, Guid VariantId, Guid ShopId, string ProductName, string VariantName,
+    int Quantity, decimal UnitPrice, decimal LineTotal, string Currency);
+
+public sealed record TimelineView(DateTimeOffset At, string Actor, string What, string? Detail);
+
+/// <summary>One shop's order as its customer, its shop owner or an admin sees it.</summary>
+public sealed record OrderView(
+    Guid Id,
+    Guid CheckoutId,
+    Guid ShopId,
+    Guid UserId,
+    string Status,
+    string PaymentStatus,
+    string FulfilmentStatus,
+    decimal Total,
+    string Currency,
+    string? CancelReason,
+    string? CancelledBy,
+    string? Carrier,
+    string? TrackingNumber,
+    AddressView ShippingAddress,
+    IReadOnlyList<OrderLineView> Lines,
+    IReadOnlyList<TimelineView> Timeline,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt);
+
+/// <summary>What the shopper paid for once, with its per-shop orders (the checkout's 202 answer).</summary>
+public sealed record CheckoutView(
+    Guid Id,
+    Guid UserId,
+    Guid? CartId,
+    string Status,
+    string PaymentStatus,
+    decimal Total,
+    string Currency,
+    string? CancelReason,
+    AddressView ShippingAddress,
+    IReadOnlyList<OrderView> Orders,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt);
+
+/// <summary>One page of orders.</summary>
+public sealed record OrderPage(IReadOnlyList<OrderView> Items, int Page, int Size, int Total);

@@ -1,0 +1,43 @@
+using System.Net;
+using System.Net.Http.Headers;
+
+namespace EStore.Gateway.Tests;
+
+/// <summary>
+/// order-service's routes in gateway/appsettings.json, against an echo instance registered as <c>order-service</c>:
+/// every path needs a token, and the administrators' list (<c>/api/orders/admin</c>) needs the admin role too.
+/// </summary>
+[Collection(GatewayMeshCollection.Name)]
+public sealed class OrderRoutesTests(GatewayMeshFixture mesh)
+{
+    [Fact]
+    public async Task Every_order_path_needs_a_token_and_the_admin_list_needs_the_admin_role()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await using var order = await EchoService.StartAsync(mesh.EchoEurekaUrl, timeout.Token, "order-service");
+        await GatewayMeshFixture.WaitRoutedAsync(mesh.GatewayManagement.BaseAddress!, "order-service", timeout.Token);
+        var customer = mesh.Tokens.For(Guid.NewGuid(), ["customer"]);
+        var admin = mesh.Tokens.For(Guid.NewGuid(), ["customer", "admin"]);
+
+        foreach (var path in (string[])["/api/orders", "/api/orders/checkout", "/api/orders/admin", "/api/orders/shop"])
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, await StatusAsync(path, null));
+        }
+        Assert.Equal(HttpStatusCode.OK, await StatusAsync("/api/orders", customer));
+        Assert.Equal(HttpStatusCode.OK, await StatusAsync("/api/orders/shop", customer));
+        Assert.Equal(HttpStatusCode.Forbidden, await StatusAsync("/api/orders/admin", customer));
+        Assert.Equal(HttpStatusCode.Forbidden, await StatusAsync("/api/orders/admin?status=PAID", customer));
+        Assert.Equal(HttpStatusCode.OK, await StatusAsync("/api/orders/admin", admin));
+    }
+
+    private async Task<HttpStatusCode> StatusAsync(string path, string? token)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        if (token is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+        using var response = await mesh.TestKeyGateway.SendAsync(request);
+        return response.StatusCode;
+    }
+}
