@@ -335,6 +335,17 @@ internal sealed class SandboxLedger
         }
     }
 
+    /// <summary>Refunds newest first, of one charge or PaymentIntent when named (Stripe's <c>GET /v1/refunds</c>).</summary>
+    public StripeReply ListRefunds(int limit, string? charge, string? paymentIntent)
+    {
+        lock (_gate)
+        {
+            var found = _refunds.Values.Where(r => (charge is null || r.Charge == charge) && (paymentIntent is null || r.PaymentIntent == paymentIntent))
+                .OrderByDescending(r => r.Created).ThenByDescending(r => r.Id, StringComparer.Ordinal).ToList();
+            return StripeReply.Ok(new StripeList("list", "/v1/refunds", [.. found.Take(limit).Select(StripeReply.ToNode)], found.Count > limit));
+        }
+    }
+
     public StripeReply GetRefund(string id)
     {
         lock (_gate)
