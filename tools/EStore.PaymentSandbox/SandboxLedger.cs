@@ -340,8 +340,9 @@ internal sealed class SandboxLedger
     {
         lock (_gate)
         {
-            var found = _refunds.Values.Where(r => (charge is null || r.Charge == charge) && (paymentIntent is null || r.PaymentIntent == paymentIntent))
-                .OrderByDescending(r => r.Created).ThenByDescending(r => r.Id, StringComparer.Ordinal).ToList();
+            // Newest first: refunds are never removed, so the dictionary keeps the order they were made in.
+            var found = _refunds.Values.Reverse().Where(r => (charge is null || r.Charge == charge) && (paymentIntent is null || r.PaymentIntent == paymentIntent))
+                .ToList();
             return StripeReply.Ok(new StripeList("list", "/v1/refunds", [.. found.Take(limit).Select(StripeReply.ToNode)], found.Count > limit));
         }
     }

@@ -201,7 +201,7 @@ public sealed class ChargelessPaymentStack : PaymentStack
 /// A <see cref="PaymentStack"/> whose provider is the payment sandbox (<see cref="TestPaymentProvider"/>): real
 /// refunds, refund listings and signed <c>charge.refunded</c> webhooks sent to this service.
 /// </summary>
-public sealed class SandboxPaymentStack : PaymentStack
+public class SandboxPaymentStack : PaymentStack
 {
     public TestPaymentProvider Sandbox { get; private set; } = null!;
 
@@ -221,6 +221,17 @@ public sealed class SandboxPaymentStack : PaymentStack
         return settings;
     }
 
+    /// <summary>Every setting an instance of this stack runs with (database, broker, tokens, the sandbox), for a child process too.</summary>
+    public Dictionary<string, string?> InstanceSettings()
+    {
+        var settings = ServiceApp<Program>.Settings(Broker.BootstrapServers, Database, Tokens.JwksUrl);
+        foreach (var (key, value) in ProviderConfiguration())
+        {
+            settings[key] = value;
+        }
+        return settings;
+    }
+
     /// <summary>Stripe.net against the sandbox, as someone at the provider's dashboard would act.</summary>
     public Stripe.StripeClient Stripe => new(Sandbox.ApiKey, apiBase: Sandbox.BaseUrl.ToString().TrimEnd('/'));
 
@@ -231,6 +242,16 @@ public sealed class SandboxPaymentStack : PaymentStack
         await PublishAsync(new ShopCreated(shopId, owner, $"Shop {shopId:N}", "shop@example.test") { OccurredAt = DateTimeOffset.UtcNow });
         await Eventually.TrueAsync(() => QueryAsync(db => db.ShopOwners.AnyAsync(o => o.ShopId == shopId && o.OwnerId == owner)), "the shop's owner recorded");
         return (owner, Tokens.For(owner, [UserRoles.Customer, UserRoles.ShopOwner]));
+    }
+}
+
+/// <summary>A <see cref="SandboxPaymentStack"/> whose own instance sends no charges: a test's own processes do.</summary>
+public sealed class ChargelessSandboxPaymentStack : SandboxPaymentStack
+{
+    protected override void Configure(IDictionary<string, string?> settings)
+    {
+        base.Configure(settings);
+        settings["Payment:Charges:Enabled"] = "false";
     }
 }
 
