@@ -16,7 +16,9 @@ builder.AddKafkaMessaging<PaymentDbContext>(messaging => messaging
     .Publishes(Topics.Payment)
     .Consumes<OrderCreated, OrderCreatedHandler>()
     .Consumes<StockReserved, StockReservedHandler>()
-    .Consumes<OrderCancelled, OrderCancelledHandler>());
+    .Consumes<OrderCancelled, OrderCancelledHandler>()
+    .Consumes<OrderLineCancelled, OrderLineCancelledHandler>()
+    .Consumes<ShopCreated, ShopOwnerHandlers>().Consumes<ShopUpdated, ShopOwnerHandlers>());
 builder.AddServiceAuthentication();
 builder.AddPaymentServices();
 
@@ -24,6 +26,7 @@ var app = builder.Build();
 app.MapServiceDefaults();
 app.MapPaymentMethodApi();
 app.MapPaymentApi();
+app.MapRefundApi();
 return await app.RunServiceAsync();
 
 /// <summary>Entry point, visible to in-process component tests.</summary>

@@ -56,6 +56,69 @@ public sealed class PaymentSandboxProcessTests
     }
 
     [Fact]
+    public async Task A_second_run_on_the_same_data_folder_keeps_the_sandbox_key_and_what_the_sandbox_held()
+    {
+        var data = Path.Combine(Path.GetTempPath(), $"estore-mesh-payment-{Guid.NewGuid():N}");
+        string key, customer;
+        try
+        {
+            await using (var first = await StartSandboxMeshAsync(data))
+            {
+                key = first.PaymentCredentials.ApiKey;
+                using var http = new HttpClient { BaseAddress = first.PaymentSandbox!.BaseUrl };
+                using var create = new HttpRequestMessage(HttpMethod.Post, "v1/customers") { Content = new FormUrlEncodedContent([new("email", "ada@estore.example")]) };
+                create.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
+                using var created = await http.SendAsync(create);
+                Assert.Equal(HttpStatusCode.OK, created.StatusCode);
+                customer = System.Text.Json.JsonDocument.Parse(await created.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetString()!;
+            }
+
+            await using var second = await StartSandboxMeshAsync(data);
+
+            Assert.Equal(key, second.PaymentCredentials.ApiKey);
+            using var again = new HttpClient { BaseAddress = second.PaymentSandbox!.BaseUrl };
+            using var read = new HttpRequestMessage(HttpMethod.Get, $"v1/customers/{customer}");
+            read.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
+            using var found = await again.SendAsync(read);
+            Assert.Equal(HttpStatusCode.OK, found.StatusCode);
+            Assert.True(File.Exists(Path.Combine(data, "payment-sandbox-state.json")), "the sandbox's state file in the data folder");
+        }
+        finally
+        {
+            if (Directory.Exists(data))
+            {
+                Directory.Delete(data, recursive: true);
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Kept_credentials_are_read_back_and_a_missing_or_mangled_file_gives_fresh_ones()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"estore-payment-{Guid.NewGuid():N}.txt");
+        var credentials = new MeshPaymentCredentials();
+        await using var sandbox = await MeshPaymentSandbox.StartAsync(new MeshPaymentSandboxOptions { Layout = RepositoryLayout.Discover(), Port = 0, Credentials = credentials })
+            .WaitAsync(TimeSpan.FromSeconds(60));
+        try
+        {
+            var fresh = MeshPaymentCredentials.LoadOrCreate(path);
+            sandbox.WriteFile(path);
+            var kept = MeshPaymentCredentials.LoadOrCreate(path);
+            File.WriteAllText(path, "API_KEY=sk_live_stolen\nWEBHOOK_SECRET=whsec_x\n");
+            var mangled = MeshPaymentCredentials.LoadOrCreate(path);
+
+            Assert.NotEqual(credentials.ApiKey, fresh.ApiKey);
+            Assert.Equal((credentials.ApiKey, credentials.WebhookSecret), (kept.ApiKey, kept.WebhookSecret));
+            Assert.Matches("^sk_test_[0-9a-f]{48}$", mangled.ApiKey);
+            Assert.Matches("^whsec_[0-9a-f]{48}$", mangled.WebhookSecret);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
     public void Only_payment_service_is_pointed_at_the_sandbox_with_this_runs_key_and_secret()
     {
         var credentials = new MeshPaymentCredentials();
@@ -122,6 +185,16 @@ public sealed class PaymentSandboxProcessTests
         {
             File.Delete(path);
         }
+    }
+
+    private static Task<MeshHost> StartSandboxMeshAsync(string data)
+    {
+        var options = MeshHostOptions.ForTests();
+        options.Apps = [];
+        options.StartPaymentSandbox = true;
+        options.DataDirectory = data;
+        options.DeleteDataDirectoryOnDispose = false;
+        return MeshHost.StartAsync(options).WaitAsync(TimeSpan.FromMinutes(3));
     }
 
     private static async Task<HttpStatusCode> StatusAsync(HttpClient http, string key)

@@ -32,6 +32,26 @@ public sealed class RefundTests
     }
 
     [Fact]
+    public async Task Refunds_are_listed_newest_first_for_their_charge_or_PaymentIntent_only()
+    {
+        await using var sandbox = await SandboxClient.StartAsync();
+        var intent = await sandbox.ChargeAsync(SandboxClient.Visa, "order-list", amount: 5000);
+        var other = await sandbox.ChargeAsync(SandboxClient.Visa, "order-other", amount: 5000);
+        var first = await sandbox.Refunds.CreateAsync(new RefundCreateOptions { PaymentIntent = intent.Id, Amount = 1000 });
+        var second = await sandbox.Refunds.CreateAsync(new RefundCreateOptions { PaymentIntent = intent.Id, Amount = 2000 });
+        await sandbox.Refunds.CreateAsync(new RefundCreateOptions { PaymentIntent = other.Id, Amount = 500 });
+
+        var byCharge = await sandbox.Refunds.ListAsync(new RefundListOptions { Charge = intent.LatestChargeId });
+        var byIntent = await sandbox.Refunds.ListAsync(new RefundListOptions { PaymentIntent = intent.Id, Limit = 1 });
+
+        Assert.Equal([second.Id, first.Id], byCharge.Data.Select(r => r.Id));
+        Assert.False(byCharge.HasMore);
+        Assert.Single(byIntent.Data);
+        Assert.True(byIntent.HasMore);
+        Assert.All(byCharge.Data, r => Assert.Equal(intent.Id, r.PaymentIntentId));
+    }
+
+    [Fact]
     public async Task Refund_above_what_is_left_is_amount_too_large_and_refunds_nothing()
     {
         await using var sandbox = await SandboxClient.StartAsync();

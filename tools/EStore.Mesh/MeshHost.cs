@@ -72,6 +72,8 @@ public sealed class MeshHost : IAsyncDisposable
             ? RepositoryLayout.Discover(configuration: options.Configuration)
             : new RepositoryLayout(options.RepositoryRoot, options.Configuration);
         DataDirectory = Path.GetFullPath(options.DataDirectory ?? Path.Combine(Layout.Root, "data"));
+        // The sandbox keeps its state in the data folder under this key: the same key next run reaches it again.
+        PaymentCredentials = MeshPaymentCredentials.LoadOrCreate(Path.Combine(DataDirectory, MeshPaymentCredentials.FileName));
         _plan = ResolvePlan(out var skipped);
         if (options.KafkaBootstrapServers is null)
         {
@@ -140,10 +142,10 @@ public sealed class MeshHost : IAsyncDisposable
     public MeshPaymentSandbox? PaymentSandbox => _paymentSandbox;
 
     /// <summary>
-    /// This run's payment provider key and webhook secret: the sandbox's, and payment-service's
+    /// The payment provider key and webhook secret (kept across runs in the data folder): the sandbox's, and payment-service's
     /// <c>Payment__Provider__ApiKey</c> and <c>Payment__Provider__WebhookSecret</c>.
     /// </summary>
-    public MeshPaymentCredentials PaymentCredentials { get; } = new();
+    public MeshPaymentCredentials PaymentCredentials { get; }
 
     /// <summary>
     /// Where notification-service sends mail (<c>Smtp__Host</c>, <c>Smtp__Port</c>): the started mail server or
@@ -489,13 +491,14 @@ public sealed class MeshHost : IAsyncDisposable
 
         var gateway = await _firstGateway.Task.WaitAsync(token).ConfigureAwait(false);
         var clock = Stopwatch.StartNew();
-        Progress("starting payment-sandbox (Stripe API, test mode, in memory)");
+        Progress("starting payment-sandbox (Stripe API, test mode, state kept in the data folder)");
         _paymentSandbox = await MeshPaymentSandbox.StartAsync(new MeshPaymentSandboxOptions
         {
             Layout = Layout,
             Port = _options.Ports == MeshPortMode.Fixed ? MeshPaymentSandboxOptions.FixedPort : 0,
             Credentials = PaymentCredentials,
             WebhookUrl = new Uri(gateway, MeshPaymentSandbox.WebhookPath),
+            DataDirectory = DataDirectory,
             StartTimeout = _options.ReadyTimeout,
             OnOutput = _options.OnOutput,
         }, token).ConfigureAwait(false);

@@ -122,7 +122,7 @@ public sealed class MeshHostOptions
     public System.Net.DnsEndPoint? SmtpServer { get; set; }
 
     /// <summary>
-    /// Start the payment sandbox (<see cref="MeshPaymentSandbox"/>, Stripe's API in memory) with the mesh, on port
+    /// Start the payment sandbox (<see cref="MeshPaymentSandbox"/>, Stripe's API, its state in the data folder) with the mesh, on port
     /// <see cref="MeshPaymentSandboxOptions.FixedPort"/> or a free one with <see cref="MeshPortMode.Auto"/>, its events
     /// sent to the gateway's <c>/api/payments/webhooks/provider</c>; payment-service is pointed at it (settings of
     /// <see cref="AppEnvironment"/> still win). Null (the default): only when payment-service runs.

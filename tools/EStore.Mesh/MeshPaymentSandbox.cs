@@ -8,19 +8,57 @@ using System.Text;
 namespace EStore.Mesh;
 
 /// <summary>
-/// The payment provider's secrets for one mesh run: a fresh test-mode API key and webhook secret, nothing reused across
-/// runs. payment-service gets them as <c>Payment__Provider__ApiKey</c> and <c>Payment__Provider__WebhookSecret</c>.
+/// The payment provider's secrets: a test-mode API key and webhook secret, fresh when made, or those of an earlier run
+/// read back from its data folder (<see cref="LoadOrCreate"/>), so the sandbox's kept state (saved cards, charges) stays
+/// reachable across runs. payment-service gets them as <c>Payment__Provider__ApiKey</c> and
+/// <c>Payment__Provider__WebhookSecret</c>.
 /// </summary>
-public sealed class MeshPaymentCredentials
+public sealed partial class MeshPaymentCredentials
 {
     /// <summary>Name of the file, in the run's data folder, that holds the sandbox's URL and secrets for people and tools.</summary>
     public const string FileName = "payment-sandbox.txt";
 
+    /// <summary>Fresh secrets.</summary>
+    public MeshPaymentCredentials()
+        : this("sk_test_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24)), "whsec_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24)))
+    {
+    }
+
+    private MeshPaymentCredentials(string apiKey, string webhookSecret)
+    {
+        ApiKey = apiKey;
+        WebhookSecret = webhookSecret;
+    }
+
     /// <summary>The secret API key, <c>sk_test_</c> and 48 hex digits.</summary>
-    public string ApiKey { get; } = "sk_test_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
+    public string ApiKey { get; }
 
     /// <summary>The webhook signing secret, <c>whsec_</c> and 48 hex digits.</summary>
-    public string WebhookSecret { get; } = "whsec_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
+    public string WebhookSecret { get; }
+
+    /// <summary>
+    /// The secrets an earlier run wrote to <paramref name="path"/> (<see cref="MeshPaymentSandbox.WriteFile"/>), or fresh
+    /// ones when there is no such file or it does not hold a well-formed key and secret.
+    /// </summary>
+    public static MeshPaymentCredentials LoadOrCreate(string path)
+    {
+        if (!File.Exists(path))
+        {
+            return new MeshPaymentCredentials();
+        }
+        var values = File.ReadAllLines(path).Select(l => l.Split('=', 2)).Where(p => p.Length == 2)
+            .GroupBy(p => p[0].Trim(), StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Last()[1].Trim(), StringComparer.Ordinal);
+        return values.GetValueOrDefault("API_KEY") is { } key && ApiKeyShape().IsMatch(key)
+               && values.GetValueOrDefault("WEBHOOK_SECRET") is { } secret && WebhookSecretShape().IsMatch(secret)
+            ? new MeshPaymentCredentials(key, secret)
+            : new MeshPaymentCredentials();
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex("^sk_test_[0-9a-f]{48}$")]
+    private static partial System.Text.RegularExpressions.Regex ApiKeyShape();
+
+    [System.Text.RegularExpressions.GeneratedRegex("^whsec_[0-9a-f]{48}$")]
+    private static partial System.Text.RegularExpressions.Regex WebhookSecretShape();
 }
 
 /// <summary>How to start the payment sandbox (<see cref="MeshPaymentSandbox"/>).</summary>
@@ -41,6 +79,9 @@ public sealed class MeshPaymentSandboxOptions
     /// <summary>Where it sends its events (<c>Sandbox:WebhookUrl</c>); null for none.</summary>
     public Uri? WebhookUrl { get; set; }
 
+    /// <summary>Where it keeps its state (<c>Sandbox:DataDirectory</c>); null keeps it in memory.</summary>
+    public string? DataDirectory { get; set; }
+
     /// <summary>The name its log lines carry.</summary>
     public string Name { get; set; } = "payment-sandbox";
 
@@ -52,7 +93,7 @@ public sealed class MeshPaymentSandboxOptions
 }
 
 /// <summary>
-/// The payment sandbox (<c>tools/EStore.PaymentSandbox</c>, Stripe's API subset in memory) as a child process, as
+/// The payment sandbox (<c>tools/EStore.PaymentSandbox</c>, Stripe's API subset) as a child process, as
 /// smtp4dev is: the mesh's outside payment provider. It stops when its standard input closes, so it never outlives a
 /// killed launcher.
 /// </summary>
@@ -104,6 +145,7 @@ public sealed class MeshPaymentSandbox : IAsyncDisposable
         info.Environment["Sandbox__ApiKey"] = options.Credentials.ApiKey;
         info.Environment["Sandbox__WebhookSecret"] = options.Credentials.WebhookSecret;
         info.Environment["Sandbox__WebhookUrl"] = options.WebhookUrl?.ToString();
+        info.Environment["Sandbox__DataDirectory"] = options.DataDirectory;
         info.OnOutput = options.OnOutput;
 
         var process = ManagedProcess.Start(info);
@@ -125,7 +167,7 @@ public sealed class MeshPaymentSandbox : IAsyncDisposable
     /// </summary>
     public void WriteFile(string path) =>
         MeshCredentials.WriteOwnerOnly(path, new StringBuilder()
-            .AppendLine("# EStore payment sandbox of this run (Stripe API, test mode; state in memory).")
+            .AppendLine("# EStore payment sandbox (Stripe API, test mode). Its key and secret are kept across runs with its state; delete this file for new ones.")
             .AppendLine(CultureInfo.InvariantCulture, $"# Its charges: curl -u \"$API_KEY:\" {BaseUrl}sandbox/charges")
             .AppendLine(CultureInfo.InvariantCulture, $"BASE_URL={BaseUrl}")
             .AppendLine(CultureInfo.InvariantCulture, $"API_KEY={Credentials.ApiKey}")

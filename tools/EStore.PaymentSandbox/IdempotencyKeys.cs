@@ -6,12 +6,32 @@ namespace EStore.PaymentSandbox;
 /// are an <c>idempotency_error</c> (400), and so is a second request while the first still runs (409). As at Stripe,
 /// only requests that began executing are kept: a request refused by validation may be sent again under its key.
 /// </summary>
-internal sealed class IdempotencyKeys(TimeProvider time)
+internal sealed class IdempotencyKeys
 {
     public static readonly TimeSpan Retention = TimeSpan.FromHours(24);
 
     private readonly Dictionary<string, Entry> _entries = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
+    private readonly TimeProvider _time;
+
+    public IdempotencyKeys(TimeProvider time, SandboxStateFile stateFile)
+    {
+        _time = time;
+        foreach (var kept in stateFile.LoadedAnswers)
+        {
+            _entries[kept.Key] = new Entry(kept.Endpoint, kept.Fingerprint, kept.At, kept.Reply);
+        }
+    }
+
+    /// <summary>The kept answers, for the state file; a request still running is not kept (it may run again after a restart).</summary>
+    public System.Text.Json.Nodes.JsonNode Export()
+    {
+        lock (_gate)
+        {
+            return SandboxStateFile.Snapshot(_entries.Where(e => e.Value.Reply is not null)
+                .Select(e => new KeptAnswer(e.Key, e.Value.Endpoint, e.Value.Fingerprint, e.Value.At, e.Value.Reply!)).ToList());
+        }
+    }
 
     /// <summary>What to do with a request under <paramref name="key"/>: run it (null), or answer this instead.</summary>
     /// <param name="key">The Idempotency-Key header.</param>
@@ -21,7 +41,7 @@ internal sealed class IdempotencyKeys(TimeProvider time)
     public StripeReply? Begin(string key, string endpoint, string fingerprint, out bool replayed)
     {
         replayed = false;
-        var now = time.GetUtcNow();
+        var now = _time.GetUtcNow();
         lock (_gate)
         {
             foreach (var stale in _entries.Where(e => e.Value.Reply is not null && now - e.Value.At > Retention).Select(e => e.Key).ToList())
@@ -57,7 +77,7 @@ internal sealed class IdempotencyKeys(TimeProvider time)
             }
             else if (_entries.TryGetValue(key, out var entry))
             {
-                _entries[key] = entry with { Reply = reply, At = time.GetUtcNow() };
+                _entries[key] = entry with { Reply = reply, At = _time.GetUtcNow() };
             }
         }
     }

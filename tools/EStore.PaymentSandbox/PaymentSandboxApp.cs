@@ -48,7 +48,9 @@ public static class PaymentSandboxApp
 
         builder.AddValidatedOptions<SandboxOptions>(SandboxOptions.Section);
         builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<SandboxStateFile>();
         builder.Services.AddSingleton<SandboxLedger>();
+        builder.Services.AddSingleton<SandboxPersistence>();
         builder.Services.AddSingleton<IdempotencyKeys>();
         builder.Services.AddSingleton<ParameterHashKey>();
         builder.Services.AddSingleton<WebhookDispatcher>();
@@ -71,6 +73,8 @@ public static class PaymentSandboxApp
         try
         {
             app.Services.GetService<Microsoft.Extensions.Options.IStartupValidator>()?.Validate();
+            // Reads the state file now: an unreadable one stops the start, and charges that were settling settle again.
+            app.Services.GetRequiredService<SandboxPersistence>();
         }
         catch (Exception ex) when (StartupFailureReporter.Unwrap(ex) is { } failure)
         {
@@ -104,7 +108,8 @@ public static class PaymentSandboxApp
         {
             await using var app = Build(args);
             var url = await StartAsync(app);
-            app.Logger.LogInformation("payment sandbox (Stripe API subset, test mode, state in memory) listening on {Url}", url);
+            var stateFile = app.Services.GetRequiredService<SandboxStateFile>().Path;
+            app.Logger.LogInformation("payment sandbox (Stripe API subset, test mode, state {State}) listening on {Url}", stateFile ?? "in memory", url);
             await app.WaitForShutdownAsync();
             return 0;
         }

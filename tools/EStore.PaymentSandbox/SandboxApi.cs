@@ -57,6 +57,8 @@ internal static partial class SandboxApi
         app.MapGet("/v1/charges/{id}", StripeEndpoint.Handle(call => Task.FromResult(Ledger().GetCharge(call.RouteId))));
 
         app.MapPost("/v1/refunds", StripeEndpoint.Handle(call => Task.FromResult(CreateRefund(Ledger(), call))));
+        app.MapGet("/v1/refunds", StripeEndpoint.Handle(call => Task.FromResult(
+            Limit(call.Params, out var limit) ?? Ledger().ListRefunds(limit, call.Params.Get("charge"), call.Params.Get("payment_intent")))));
         app.MapGet("/v1/refunds/{id}", StripeEndpoint.Handle(call => Task.FromResult(Ledger().GetRefund(call.RouteId))));
 
         app.MapGet("/sandbox/charges", StripeEndpoint.Handle(_ => Task.FromResult(

@@ -10,7 +10,7 @@ internal sealed record IntentRequest(
     Dictionary<string, string> Metadata, string? Description, string ApiVersion, string? IdempotencyKey);
 
 /// <summary>
-/// Everything the sandbox holds, in memory: customers, payment methods, PaymentIntents, charges and refunds. One lock
+/// Everything the sandbox holds, in memory (and in its state file, <see cref="SandboxPersistence"/>): customers, payment methods, PaymentIntents, charges and refunds. One lock
 /// guards them all; JSON answers are snapshots taken under it. Card numbers are never kept: a payment method holds
 /// brand, last four digits, expiry, a keyed fingerprint and the test card's outcome.
 /// </summary>
@@ -29,14 +29,58 @@ internal sealed class SandboxLedger
     private readonly IOptions<SandboxOptions> _options;
     private readonly CancellationToken _stopping;
 
-    public SandboxLedger(IOptions<SandboxOptions> options, TimeProvider time, WebhookDispatcher webhooks, IHostApplicationLifetime lifetime)
+    public SandboxLedger(IOptions<SandboxOptions> options, TimeProvider time, WebhookDispatcher webhooks, IHostApplicationLifetime lifetime,
+        SandboxStateFile stateFile)
     {
         _options = options;
         _time = time;
         _webhooks = webhooks;
         _stopping = lifetime.ApplicationStopping;
-        // Stable for one API key, so the same number gives the same fingerprint across restarts of a run.
+        // Stable for one API key, so the same number gives the same fingerprint across restarts.
         _fingerprintKey = SHA256.HashData(Encoding.UTF8.GetBytes("card-fingerprint:" + options.Value.ApiKey));
+        if (stateFile.LoadedLedger is { } saved)
+        {
+            Import(saved);
+        }
+    }
+
+    /// <summary>Called after a change that no request made (a late settlement), so it reaches the state file.</summary>
+    public Action? Changed { get; set; }
+
+    /// <summary>Everything held, as the state file keeps it (a snapshot taken under the lock).</summary>
+    public System.Text.Json.Nodes.JsonNode Export()
+    {
+        lock (_gate)
+        {
+            return SandboxStateFile.Snapshot(new LedgerState([.. _customers.Values], [.. _paymentMethods.Values], _intents, _chargeLog, [.. _refunds.Values]));
+        }
+    }
+
+    private void Import(LedgerState saved)
+    {
+        foreach (var customer in saved.Customers)
+        {
+            _customers[customer.Id] = customer;
+        }
+        foreach (var method in saved.PaymentMethods)
+        {
+            _paymentMethods[method.Id] = method;
+        }
+        _intents.AddRange(saved.PaymentIntents);
+        _chargeLog.AddRange(saved.Charges);
+        foreach (var charge in saved.Charges)
+        {
+            _charges[charge.Id] = charge;
+        }
+        foreach (var refund in saved.Refunds)
+        {
+            _refunds[refund.Id] = refund;
+        }
+        // A charge that was settling when the sandbox stopped settles now, as it would have.
+        foreach (var intent in _intents.Where(i => i.Status == "processing" && i.LatestCharge is not null))
+        {
+            _ = SettleLaterAsync(intent, _charges[intent.LatestCharge!]);
+        }
     }
 
     private long Now => _time.GetUtcNow().ToUnixTimeSeconds();
@@ -291,6 +335,18 @@ internal sealed class SandboxLedger
         }
     }
 
+    /// <summary>Refunds newest first, of one charge or PaymentIntent when named (Stripe's <c>GET /v1/refunds</c>).</summary>
+    public StripeReply ListRefunds(int limit, string? charge, string? paymentIntent)
+    {
+        lock (_gate)
+        {
+            // Newest first: refunds are never removed, so the dictionary keeps the order they were made in.
+            var found = _refunds.Values.Reverse().Where(r => (charge is null || r.Charge == charge) && (paymentIntent is null || r.PaymentIntent == paymentIntent))
+                .ToList();
+            return StripeReply.Ok(new StripeList("list", "/v1/refunds", [.. found.Take(limit).Select(StripeReply.ToNode)], found.Count > limit));
+        }
+    }
+
     public StripeReply GetRefund(string id)
     {
         lock (_gate)
@@ -422,6 +478,7 @@ internal sealed class SandboxLedger
         {
             Succeed(intent, charge);
         }
+        Changed?.Invoke();
     }
 
     private string Fingerprint(string digits)

@@ -19,6 +19,12 @@ public sealed class SandboxOptions : IValidatedOptions
     [Secret]
     public string? WebhookSecret { get; set; }
 
+    /// <summary>
+    /// Where the state file (<c>payment-sandbox-state.json</c>) is kept, so saved cards, charges and idempotency keys
+    /// outlive a restart; unset keeps everything in memory.
+    /// </summary>
+    public string? DataDirectory { get; set; }
+
     /// <summary>How long a PaymentIntent paid with 4000000000006975 stays <c>processing</c> before it succeeds.</summary>
     public int SettleDelayMs { get; set; } = 2000;
 
@@ -42,6 +48,8 @@ public sealed class SandboxOptions : IValidatedOptions
         check.HttpUrl(WebhookUrl, "http://127.0.0.1:8080/api/payments/webhooks/provider");
         check.Require(WebhookUrl is null || !string.IsNullOrEmpty(WebhookSecret), nameof(WebhookSecret),
             "is required when Sandbox:WebhookUrl is set: events are signed with it.");
+        check.Require(DataDirectory is null || (DataDirectory.Trim().Length > 0 && DataDirectory.IndexOfAny(Path.GetInvalidPathChars()) < 0),
+            nameof(DataDirectory), "must be a directory path such as ./data (or unset to keep the state in memory).");
         check.Range(SettleDelayMs, 0, 600_000);
         check.Range(SlowDelayMs, 0, 600_000);
         check.Range(WebhookMaxAttempts, 1, 20);

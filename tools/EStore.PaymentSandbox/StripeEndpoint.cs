@@ -73,6 +73,11 @@ internal static partial class StripeEndpoint
                 services.GetRequiredService<IdempotencyKeys>().Complete(key, reply is { Status: 200 or 402 } ? reply : null);
             }
         }
+        if (HttpMethods.IsPost(request.Method) && reply is { Status: 200 or 402 })
+        {
+            // On disk before the caller hears of it: what a caller was told survives a restart.
+            services.GetRequiredService<SandboxPersistence>().Save();
+        }
         await WriteAsync(context, reply, logger, endpoint);
     };
 
@@ -123,8 +128,11 @@ internal static partial class StripeEndpoint
     private static partial void LogCall(ILogger logger, string endpoint, int status, string objectId, string error);
 }
 
-/// <summary>The random key the parameters of idempotent requests are hashed with (one per process).</summary>
-internal sealed class ParameterHashKey
+/// <summary>
+/// The key the parameters of idempotent requests are hashed with: derived from the API key, so the hashes kept in the
+/// state file still match after a restart, and useless without the API key.
+/// </summary>
+internal sealed class ParameterHashKey(IOptions<SandboxOptions> options)
 {
-    public byte[] Key { get; } = RandomNumberGenerator.GetBytes(32);
+    public byte[] Key { get; } = SHA256.HashData(Encoding.UTF8.GetBytes("idempotency-parameters:" + options.Value.ApiKey));
 }

@@ -5,7 +5,11 @@ namespace EStore.PaymentSandbox;
 
 // Stripe's API objects, with the members Stripe.net reads for the calls the sandbox serves. They are mutable (a
 // PaymentIntent settles, a charge is refunded) and change only under SandboxLedger's lock, which also takes their
-// JSON snapshots (StripeReply.ToNode).
+// JSON snapshots (StripeReply.ToNode). Members marked [SandboxOnly] are kept in the state file but never shown.
+
+/// <summary>A member the sandbox keeps (in its state file too) but Stripe's answers and events never carry.</summary>
+[AttributeUsage(AttributeTargets.Property)]
+internal sealed class SandboxOnlyAttribute : Attribute;
 
 internal abstract class StripeObject(string id, string objectName, long created)
 {
@@ -59,11 +63,11 @@ internal sealed class PaymentMethod(string id, long created, Card card, CardOutc
     public string? Customer { get; set; }
 
     /// <summary>What charging it does; kept instead of the number.</summary>
-    [JsonIgnore]
+    [SandboxOnly]
     public CardOutcome Outcome { get; } = outcome;
 
     /// <summary>Used once without a customer: Stripe refuses to use it again.</summary>
-    [JsonIgnore]
+    [SandboxOnly]
     public bool Consumed { get; set; }
 }
 
@@ -100,10 +104,10 @@ internal sealed class PaymentIntent(string id, long created) : StripeObject(id, 
     public long? CanceledAt => null;
 
     /// <summary>The API version of the request that made it, for the events about it.</summary>
-    [JsonIgnore]
+    [SandboxOnly]
     public string ApiVersion { get; set; } = "";
 
-    [JsonIgnore]
+    [SandboxOnly]
     public string? IdempotencyKey { get; set; }
 }
 
@@ -150,7 +154,7 @@ internal sealed class Charge(string id, long created) : StripeObject(id, "charge
 
     public string? BalanceTransaction => null;
 
-    [JsonIgnore]
+    [SandboxOnly]
     public string? IdempotencyKey { get; set; }
 }
 

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 
 namespace EStore.PaymentSandbox;
 
@@ -14,7 +15,17 @@ internal sealed record StripeReply(int Status, JsonNode Body)
     {
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+        TypeInfoResolver = new DefaultJsonTypeInfoResolver { Modifiers = { HideSandboxOnly } },
     };
+
+    // [SandboxOnly] members (a card's outcome, a request's key) stay out of every answer and event.
+    private static void HideSandboxOnly(JsonTypeInfo type)
+    {
+        foreach (var property in type.Properties.Where(p => p.AttributeProvider?.IsDefined(typeof(SandboxOnlyAttribute), inherit: false) == true).ToList())
+        {
+            type.Properties.Remove(property);
+        }
+    }
 
     /// <summary>200 with an object.</summary>
     public static StripeReply Ok(object value) => new(200, ToNode(value));

@@ -19,6 +19,10 @@ public sealed class PaymentDbContext(DbContextOptions<PaymentDbContext> options)
 
     public DbSet<Refund> Refunds => Set<Refund>();
 
+    public DbSet<PaymentLine> Lines => Set<PaymentLine>();
+
+    public DbSet<ShopOwner> ShopOwners => Set<ShopOwner>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.AddMessagingTables();
@@ -56,7 +60,7 @@ public sealed class PaymentDbContext(DbContextOptions<PaymentDbContext> options)
         payment.Property(p => p.Currency).HasColumnName("currency").HasMaxLength(3);
         payment.Property(p => p.Amount).HasColumnName("amount").HasPrecision(19, 4);
         payment.Property(p => p.CustomerEmail).HasColumnName("customer_email").HasMaxLength(320);
-        payment.Property(p => p.Status).HasColumnName("status").HasMaxLength(16);
+        payment.Property(p => p.Status).HasColumnName("status").HasMaxLength(32);
         payment.Property(p => p.OrderReceivedAt).HasColumnName("order_received_at");
         payment.Property(p => p.StockReservedAt).HasColumnName("stock_reserved_at");
         payment.Property(p => p.IdempotencyKey).HasColumnName("idempotency_key").HasMaxLength(255);
@@ -78,6 +82,25 @@ public sealed class PaymentDbContext(DbContextOptions<PaymentDbContext> options)
         payment.Property(p => p.RefundOnCapture).HasColumnName("refund_on_capture").HasMaxLength(500);
         payment.HasMany(p => p.Refunds).WithOne().HasForeignKey(r => r.PaymentId).OnDelete(DeleteBehavior.Cascade);
         payment.HasMany(p => p.Attempts).WithOne().HasForeignKey(a => a.PaymentId).OnDelete(DeleteBehavior.Cascade);
+        payment.HasMany(p => p.Lines).WithOne().HasForeignKey(l => l.PaymentId).OnDelete(DeleteBehavior.Cascade);
+        payment.Property(p => p.RefundVersion).HasColumnName("refund_version").IsConcurrencyToken();
+
+        var line = modelBuilder.Entity<PaymentLine>();
+        line.ToTable("payment_lines");
+        line.HasKey(l => new { l.PaymentId, l.LineId });
+        line.Property(l => l.PaymentId).HasColumnName("payment_id");
+        line.Property(l => l.LineId).HasColumnName("line_id");
+        line.Property(l => l.ShopId).HasColumnName("shop_id");
+        line.Property(l => l.Amount).HasColumnName("amount").HasPrecision(19, 4);
+        line.Property(l => l.RefundId).HasColumnName("refund_id");
+
+        var owner = modelBuilder.Entity<ShopOwner>();
+        owner.ToTable("shop_owners");
+        owner.HasKey(o => o.ShopId);
+        owner.Property(o => o.ShopId).HasColumnName("shop_id").ValueGeneratedNever();
+        owner.Property(o => o.OwnerId).HasColumnName("owner_id");
+        owner.Property(o => o.UpdatedAt).HasColumnName("updated_at");
+        owner.HasIndex(o => o.OwnerId);
 
         var share = modelBuilder.Entity<PaymentShare>();
         share.ToTable("payment_shares");
@@ -111,6 +134,13 @@ public sealed class PaymentDbContext(DbContextOptions<PaymentDbContext> options)
         refund.Property(r => r.CreatedAt).HasColumnName("created_at");
         refund.Property(r => r.SucceededAt).HasColumnName("succeeded_at");
         refund.HasIndex(r => new { r.Status, r.DueAt });
+        refund.Property(r => r.ShopId).HasColumnName("shop_id");
+        refund.Property(r => r.RequestedBy).HasColumnName("requested_by");
+        refund.Property(r => r.RequestKey).HasColumnName("request_key").HasMaxLength(255);
+        refund.Property(r => r.RequestHash).HasColumnName("request_hash").HasMaxLength(64);
+        // One refund per caller and Idempotency-Key; one row per refund made at the provider (webhooks record it once).
+        refund.HasIndex(r => new { r.RequestedBy, r.RequestKey }).IsUnique().HasFilter("request_key IS NOT NULL");
+        refund.HasIndex(r => r.ProviderRefundId).IsUnique().HasFilter("provider_refund_id IS NOT NULL");
 
         var webhook = modelBuilder.Entity<WebhookEvent>();
         webhook.ToTable("webhook_events");
@@ -125,6 +155,7 @@ public sealed class PaymentDbContext(DbContextOptions<PaymentDbContext> options)
             var converter = new DateTimeOffsetToBinaryConverter();
             method.Property(m => m.CreatedAt).HasConversion(converter);
             customer.Property(c => c.CreatedAt).HasConversion(converter);
+            owner.Property(o => o.UpdatedAt).HasConversion(converter);
             payment.Property(p => p.OrderReceivedAt).HasConversion(converter);
             payment.Property(p => p.StockReservedAt).HasConversion(converter);
             payment.Property(p => p.ChargeDueAt).HasConversion(converter);

@@ -45,6 +45,9 @@ public static class PaymentStatus
     /// <summary>Declined, or the provider could not be reached within the bounded time.</summary>
     public const string Failed = "failed";
 
+    /// <summary>Some of what was captured was given back.</summary>
+    public const string PartiallyRefunded = "partially_refunded";
+
     /// <summary>Everything captured was given back.</summary>
     public const string Refunded = "refunded";
 
@@ -88,6 +91,10 @@ public sealed class Payment
     public List<PaymentShare> Shares { get; set; } = [];
     public List<PaymentAttempt> Attempts { get; set; } = [];
     public List<Refund> Refunds { get; set; } = [];
+    /// <summary>The order's lines (from OrderCreated), so refunds can name them.</summary>
+    public List<PaymentLine> Lines { get; set; } = [];
+    /// <summary>Raised with every refund recorded: two refunds decided at once cannot both pass the "what is left" check.</summary>
+    public int RefundVersion { get; set; }
     /// <summary>Set when the order was cancelled while its charge was in flight: once it succeeds, it is refunded.</summary>
     public string? RefundOnCapture { get; set; }
 }
@@ -102,6 +109,13 @@ public sealed class Refund
     /// <summary><c>pending</c> (to send or being sent), <c>succeeded</c>.</summary>
     public required string Status { get; set; }
     public string? ProviderRefundId { get; set; }
+    /// <summary>The shop whose share it gives back; null for a refund of the whole payment.</summary>
+    public Guid? ShopId { get; set; }
+    /// <summary>Who asked for it through the API (with <see cref="RequestKey"/>, their Idempotency-Key, unique per caller).</summary>
+    public Guid? RequestedBy { get; set; }
+    public string? RequestKey { get; set; }
+    /// <summary>A hash of the request the key came with: the same key with another request is refused.</summary>
+    public string? RequestHash { get; set; }
     /// <summary>No instance sends it before this (a lease, or the next retry's time).</summary>
     public DateTimeOffset? DueAt { get; set; }
     public int Tries { get; set; }
@@ -115,6 +129,25 @@ public sealed class PaymentShare
     public Guid PaymentId { get; set; }
     public Guid ShopId { get; set; }
     public decimal Amount { get; set; }
+}
+
+/// <summary>One order line as payment-service needs it for refunds: its shop and what it cost (unit price times quantity).</summary>
+public sealed class PaymentLine
+{
+    public Guid PaymentId { get; set; }
+    public Guid LineId { get; set; }
+    public Guid ShopId { get; set; }
+    public decimal Amount { get; set; }
+    /// <summary>The refund that gave it back; a line is refunded at most once.</summary>
+    public Guid? RefundId { get; set; }
+}
+
+/// <summary>The local copy of a shop's owner (from shop.events), so a refund can be checked without calling shop-service.</summary>
+public sealed class ShopOwner
+{
+    public Guid ShopId { get; set; }
+    public Guid OwnerId { get; set; }
+    public DateTimeOffset UpdatedAt { get; set; }
 }
 
 /// <summary>One call to the provider for a payment's charge, and what came of it.</summary>

@@ -16,8 +16,8 @@ public sealed record PaymentDto(Guid Id, Guid OrderId, Guid UserId, string Statu
     IReadOnlyList<PaymentShareDto> Shares, IReadOnlyList<PaymentAttemptDto> Attempts, IReadOnlyList<RefundDto> Refunds,
     DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
 
-/// <summary>Money given back for a payment.</summary>
-public sealed record RefundDto(Guid Id, decimal Amount, string Status, string Reason, DateTimeOffset CreatedAt, DateTimeOffset? SucceededAt);
+/// <summary>Money given back for a payment: <c>pending</c> until the provider confirms it, then <c>succeeded</c> (or <c>failed</c>).</summary>
+public sealed record RefundDto(Guid Id, decimal Amount, string Status, string Reason, Guid? ShopId, DateTimeOffset CreatedAt, DateTimeOffset? SucceededAt);
 
 /// <summary>One page of a listing.</summary>
 public sealed record PaymentPage<T>(IReadOnlyList<T> Items, int Page, int Size, int Total);

@@ -1,5 +1,6 @@
 using EStore.Contracts.Events;
 using EStore.Payment.Data;
+using EStore.Payment.Services;
 using EStore.Platform.Messaging;
 using Microsoft.EntityFrameworkCore;
 
@@ -28,6 +29,9 @@ public sealed class OrderCreatedHandler(PaymentDbContext db, TimeProvider time) 
         payment.CustomerEmail = @event.CustomerEmail;
         payment.Shares = [.. @event.Lines.GroupBy(l => l.ShopId)
             .Select(g => new PaymentShare { PaymentId = payment.Id, ShopId = g.Key, Amount = g.Sum(l => l.UnitPrice.Amount * l.Quantity) })];
+        // Kept for refunds by line (the endpoint and OrderLineCancelled); a line id named twice counts once.
+        payment.Lines = [.. @event.Lines.GroupBy(l => l.LineId)
+            .Select(g => new PaymentLine { PaymentId = payment.Id, LineId = g.Key, ShopId = g.First().ShopId, Amount = g.Sum(l => l.UnitPrice.Amount * l.Quantity) })];
         payment.OrderReceivedAt = now;
         payment.UpdatedAt = now;
     }
@@ -72,13 +76,82 @@ public sealed class OrderCancelledHandler(PaymentDbContext db, TimeProvider time
                 payment.RefundOnCapture = reason;
                 payment.ChargeDueAt = now;
                 break;
-            case PaymentStatus.Succeeded when payment.Refunds.Count == 0 && payment.AmountCaptured > payment.AmountRefunded:
-                Services.PaymentOutcomes.AddRefund(payment, payment.AmountCaptured - payment.AmountRefunded, reason, now);
+            case PaymentStatus.Succeeded or PaymentStatus.PartiallyRefunded when PaymentOutcomes.LeftToRefund(payment) > 0:
+                // Whatever is left after earlier refunds (pending ones included): a second OrderCancelled finds nothing left.
+                PaymentOutcomes.AddRefund(payment, PaymentOutcomes.LeftToRefund(payment), reason, now);
                 break;
             default:
                 return;
         }
         payment.UpdatedAt = now;
+    }
+}
+
+/// <summary>
+/// Saga step 8: <c>OrderLineCancelled</c> refunds the event's amount, once per event (the inbox drops a redelivery),
+/// never more than is left of the payment; the lines it names are marked refunded. A payment not captured is left
+/// alone (a line is cancelled only after confirmation).
+/// </summary>
+public sealed class OrderLineCancelledHandler(PaymentDbContext db, TimeProvider time, ILogger<OrderLineCancelledHandler> logger)
+    : IEventHandler<OrderLineCancelled>
+{
+    public async Task HandleAsync(OrderLineCancelled @event, EventContext context, CancellationToken cancellationToken)
+    {
+        var payment = await db.Payments.Include(p => p.Refunds).Include(p => p.Lines).Include(p => p.Shares)
+            .SingleOrDefaultAsync(p => p.OrderId == @event.OrderId, cancellationToken);
+        if (payment is not { Status: PaymentStatus.Succeeded or PaymentStatus.PartiallyRefunded })
+        {
+            logger.LogWarning("OrderLineCancelled for order {OrderId}: its payment is {Status}, not captured; nothing to refund.",
+                @event.OrderId, payment?.Status ?? "unknown");
+            return;
+        }
+        if (!string.Equals(@event.Amount.Currency.Trim(), payment.Currency, StringComparison.OrdinalIgnoreCase))
+        {
+            logger.LogError("OrderLineCancelled for order {OrderId} is in {Currency}, its payment in {PaymentCurrency}: not refunded; it needs an operator.",
+                @event.OrderId, @event.Amount.Currency, payment.Currency);
+            return;
+        }
+        var amount = Math.Min(@event.Amount.Amount, PaymentOutcomes.LeftToRefund(payment));
+        if (amount <= 0)
+        {
+            return;
+        }
+        var now = time.GetUtcNow();
+        var reason = string.IsNullOrWhiteSpace(@event.Reason) ? "order lines cancelled" : @event.Reason;
+        var refund = PaymentOutcomes.AddRefund(payment, amount, reason, now, @event.ShopId);
+        var cancelled = @event.Lines.Select(l => l.LineId).ToHashSet();
+        foreach (var line in payment.Lines.Where(l => cancelled.Contains(l.LineId) && l.RefundId is null))
+        {
+            line.RefundId = refund.Id;
+        }
+    }
+}
+
+/// <summary>
+/// <c>shop.events</c>: the local copy of each shop's owner (from <c>ShopCreated</c>, and <c>ShopUpdated</c> when it names
+/// one), so a refund request by a shop owner is checked without calling shop-service.
+/// </summary>
+public sealed class ShopOwnerHandlers(PaymentDbContext db, TimeProvider time) : IEventHandler<ShopCreated>, IEventHandler<ShopUpdated>
+{
+    public Task HandleAsync(ShopCreated @event, EventContext context, CancellationToken cancellationToken) =>
+        RememberAsync(@event.ShopId, @event.OwnerId, cancellationToken);
+
+    public Task HandleAsync(ShopUpdated @event, EventContext context, CancellationToken cancellationToken) =>
+        @event.OwnerId is { } owner ? RememberAsync(@event.ShopId, owner, cancellationToken) : Task.CompletedTask;
+
+    private async Task RememberAsync(Guid shopId, Guid ownerId, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var shop = await db.ShopOwners.SingleOrDefaultAsync(o => o.ShopId == shopId, cancellationToken);
+        if (shop is null)
+        {
+            db.ShopOwners.Add(new ShopOwner { ShopId = shopId, OwnerId = ownerId, UpdatedAt = now });
+        }
+        else
+        {
+            shop.OwnerId = ownerId;
+            shop.UpdatedAt = now;
+        }
     }
 }
 

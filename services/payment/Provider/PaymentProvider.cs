@@ -9,6 +9,9 @@ public sealed record TokenisedCard(string Token, string Brand, string Last4, int
 /// <summary>What a charge came to: <c>succeeded</c>, <c>processing</c> (settles later) or another PaymentIntent status.</summary>
 public sealed record ChargeResult(string PaymentIntentId, string Status, string? ChargeId, long AmountReceived);
 
+/// <summary>A refund at the provider: its id, minor units, status, and our refund's id when we asked for it.</summary>
+public sealed record ProviderRefund(string Id, long Amount, string Status, Guid? OurRefundId);
+
 /// <summary>A charge request in the provider's terms: minor units, lower-case currency.</summary>
 public sealed record ChargeRequest(Guid OrderId, long Amount, string Currency, string Customer, string PaymentMethod, string IdempotencyKey);
 
@@ -107,6 +110,14 @@ public sealed class PaymentProvider(IHttpClientFactory clients, IOptions<Provide
             Metadata = new Dictionary<string, string> { ["order_id"] = orderId.ToString(), ["refund_id"] = refundId.ToString() },
         }, new RequestOptions { IdempotencyKey = idempotencyKey }, cancellationToken);
         return refund.Id;
+    }
+
+    /// <summary>The refunds of a charge at the provider, newest first (up to 100: far more than one order is refunded in).</summary>
+    public async Task<IReadOnlyList<ProviderRefund>> ListRefundsAsync(string chargeId, CancellationToken cancellationToken)
+    {
+        var refunds = await new RefundService(Client()).ListAsync(new RefundListOptions { Charge = chargeId, Limit = 100 }, cancellationToken: cancellationToken);
+        return [.. (refunds.Data ?? []).Select(r => new ProviderRefund(r.Id, r.Amount, r.Status,
+            r.Metadata?.GetValueOrDefault("refund_id") is { } ours && Guid.TryParse(ours, out var id) ? id : null))];
     }
 
     private static ChargeResult ToResult(PaymentIntent intent) =>

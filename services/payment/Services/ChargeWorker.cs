@@ -120,20 +120,9 @@ public sealed class ChargeWorker(IServiceScopeFactory scopes, IOptions<ChargeOpt
         refund.Tries++;
         try
         {
-            refund.ProviderRefundId = await services.GetRequiredService<PaymentProvider>().RefundAsync(payment.ProviderPaymentIntentId!,
+            var providerRefundId = await services.GetRequiredService<PaymentProvider>().RefundAsync(payment.ProviderPaymentIntentId!,
                 MinorUnits.ToMinor(refund.Amount, payment.Currency) ?? 0, payment.OrderId, refund.Id, $"estore-refund-{refund.Id:N}", cancellationToken);
-            refund.Status = RefundStatus.Succeeded;
-            refund.SucceededAt = now;
-            refund.DueAt = null;
-            payment.AmountRefunded += refund.Amount;
-            if (payment.AmountRefunded >= payment.AmountCaptured)
-            {
-                payment.Status = PaymentStatus.Refunded;
-            }
-            payment.UpdatedAt = now;
-            services.GetRequiredService<IEventOutbox>().Add(new PaymentRefunded(payment.Id, refund.Id, payment.OrderId, payment.UserId,
-                new Money(refund.Amount, payment.Currency), refund.Reason, payment.CustomerEmail)
-            { OccurredAt = now });
+            services.GetRequiredService<IEventOutbox>().Add(PaymentOutcomes.RefundSucceeded(payment, refund, providerRefundId, now));
         }
         catch (Exception exception) when (ProviderErrors.Map(exception, cancellationToken) is { } failure)
         {

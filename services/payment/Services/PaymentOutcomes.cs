@@ -63,17 +63,48 @@ public static class PaymentOutcomes
         };
     }
 
-    /// <summary>A refund to send (stored before it is sent, so it cannot be forgotten).</summary>
-    public static void AddRefund(Data.Payment payment, decimal amount, string reason, DateTimeOffset now) =>
-        payment.Refunds.Add(new Refund
+    /// <summary>A refund to send (stored before it is sent, so it cannot be forgotten); raises the payment's refund version.</summary>
+    public static Refund AddRefund(Data.Payment payment, decimal amount, string reason, DateTimeOffset now, Guid? shopId = null)
+    {
+        var refund = new Refund
         {
             Id = Guid.CreateVersion7(now),
             PaymentId = payment.Id,
             Amount = amount,
             Reason = reason.Length > 500 ? reason[..500] : reason,
             Status = RefundStatus.Pending,
+            ShopId = shopId,
             CreatedAt = now,
-        });
+        };
+        payment.Refunds.Add(refund);
+        payment.RefundVersion++;
+        payment.UpdatedAt = now;
+        return refund;
+    }
+
+    /// <summary>What is still refundable: captured less every refund not refused (pending ones included). Needs <see cref="Data.Payment.Refunds"/>.</summary>
+    public static decimal LeftToRefund(Data.Payment payment) =>
+        payment.AmountCaptured - payment.Refunds.Where(r => r.Status != RefundStatus.Failed).Sum(r => r.Amount);
+
+    /// <summary>What is still refundable of one shop's share (never more than of the whole payment).</summary>
+    public static decimal LeftToRefund(Data.Payment payment, Guid shopId) => Math.Min(LeftToRefund(payment),
+        payment.Shares.Where(s => s.ShopId == shopId).Sum(s => s.Amount)
+        - payment.Refunds.Where(r => r.ShopId == shopId && r.Status != RefundStatus.Failed).Sum(r => r.Amount));
+
+    /// <summary>A refund the provider confirmed: the payment's refunded amount and status follow, and PaymentRefunded is returned.</summary>
+    public static PaymentRefunded RefundSucceeded(Data.Payment payment, Refund refund, string providerRefundId, DateTimeOffset now)
+    {
+        refund.ProviderRefundId = providerRefundId;
+        refund.Status = RefundStatus.Succeeded;
+        refund.SucceededAt = now;
+        refund.DueAt = null;
+        payment.AmountRefunded += refund.Amount;
+        payment.Status = payment.AmountRefunded >= payment.AmountCaptured ? PaymentStatus.Refunded : PaymentStatus.PartiallyRefunded;
+        payment.UpdatedAt = now;
+        return new PaymentRefunded(payment.Id, refund.Id, payment.OrderId, payment.UserId, new Money(refund.Amount, payment.Currency), refund.Reason,
+            payment.CustomerEmail)
+        { OccurredAt = now };
+    }
 
     /// <summary>Records what one contact with the provider (a call or an event) came to.</summary>
     public static void AddAttempt(Data.Payment payment, string outcome, string? reason, string? paymentIntentId, DateTimeOffset now)

@@ -17,7 +17,8 @@ public sealed record PaymentFilter(Guid? OrderId, Guid? UserId, string? Status);
 public sealed class PaymentQueryService(PaymentDbContext db)
 {
     private static readonly string[] Statuses =
-        [PaymentStatus.Pending, PaymentStatus.Charging, PaymentStatus.Succeeded, PaymentStatus.Failed, PaymentStatus.Refunded, PaymentStatus.Cancelled];
+        [PaymentStatus.Pending, PaymentStatus.Charging, PaymentStatus.Succeeded, PaymentStatus.Failed, PaymentStatus.PartiallyRefunded, PaymentStatus.Refunded,
+         PaymentStatus.Cancelled];
 
     public async Task<Result<PaymentPage<PaymentDto>>> ListAsync(CurrentUser caller, PaymentFilter filter, PageQuery page, CancellationToken cancellationToken)
     {
@@ -58,6 +59,6 @@ public sealed class PaymentQueryService(PaymentDbContext db)
         p.AmountCaptured, p.AmountRefunded, p.FailureReason, p.PaymentMethodId,
         [.. p.Shares.OrderBy(s => s.ShopId).Select(s => new PaymentShareDto(s.ShopId, s.Amount))],
         [.. p.Attempts.OrderBy(a => a.Number).Select(a => new PaymentAttemptDto(a.Number, a.Outcome, a.Reason, a.At))],
-        [.. p.Refunds.OrderBy(r => r.CreatedAt).Select(r => new RefundDto(r.Id, r.Amount, r.Status, r.Reason, r.CreatedAt, r.SucceededAt))],
+        [.. p.Refunds.OrderBy(r => r.CreatedAt).Select(RefundService.ToDto)],
         p.CreatedAt, p.UpdatedAt);
 }

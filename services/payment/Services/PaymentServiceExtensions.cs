@@ -20,6 +20,7 @@ public static class PaymentServiceExtensions
         builder.Services.AddScoped<PaymentMethodService>();
         builder.Services.AddScoped<PaymentQueryService>();
         builder.Services.AddScoped<WebhookService>();
+        builder.Services.AddScoped<RefundService>();
         builder.Services.AddSingleton<CreationLimiter>();
         builder.Services.AddSingleton<ChargeWorker>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ChargeWorker>());

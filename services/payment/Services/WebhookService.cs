@@ -14,8 +14,8 @@ namespace EStore.Payment.Services;
 /// is checked by Stripe.net; an event id already handled is ignored; an event about a payment that is already final
 /// (late or out of order) changes nothing. Anything else is acknowledged too, so the provider stops resending it.
 /// </summary>
-public sealed class WebhookService(PaymentDbContext db, IEventOutbox outbox, IOptions<ProviderOptions> provider, TimeProvider time,
-    ILogger<WebhookService> logger)
+public sealed class WebhookService(PaymentDbContext db, IEventOutbox outbox, IOptions<ProviderOptions> provider, PaymentProvider client,
+    TimeProvider time, ILogger<WebhookService> logger)
 {
     private const long ToleranceSeconds = 300;
 
@@ -48,6 +48,11 @@ public sealed class WebhookService(PaymentDbContext db, IEventOutbox outbox, IOp
             {
                 await ApplyAsync(intent, now, cancellationToken);
             }
+            else if (stripeEvent.Data?.Object is Charge charge && stripeEvent.Type == "charge.refunded"
+                     && await ApplyRefundedAsync(charge, now, cancellationToken) is { } unreachable)
+            {
+                return unreachable;
+            }
             try
             {
                 await db.SaveChangesAsync(cancellationToken);
@@ -59,6 +64,43 @@ public sealed class WebhookService(PaymentDbContext db, IEventOutbox outbox, IOp
             }
         }
         return Error.Conflict("The payment changed meanwhile; send the event again.");
+    }
+
+    /// <summary>
+    /// <c>charge.refunded</c>: refunds made at the provider itself (its dashboard, say) are recorded once each, by the
+    /// provider's refund id, with <c>PaymentRefunded</c>, and the payment's status follows. The event's charge does not
+    /// list its refunds (Stripe leaves them out unless expanded), so they are listed at the provider; ours (metadata
+    /// <c>refund_id</c>) are left to the charge worker, which records them when the provider answers it.
+    /// </summary>
+    private async Task<Error?> ApplyRefundedAsync(Charge charge, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var payment = await db.Payments.Include(p => p.Refunds)
+            .SingleOrDefaultAsync(p => p.ProviderChargeId == charge.Id || (charge.PaymentIntentId != null && p.ProviderPaymentIntentId == charge.PaymentIntentId),
+                cancellationToken);
+        if (payment is not { Status: PaymentStatus.Succeeded or PaymentStatus.PartiallyRefunded or PaymentStatus.Refunded })
+        {
+            return null;
+        }
+        IReadOnlyList<ProviderRefund> refunds;
+        try
+        {
+            refunds = await client.ListRefundsAsync(charge.Id, cancellationToken);
+        }
+        catch (Exception exception) when (ProviderErrors.Map(exception, cancellationToken) is not null)
+        {
+            // Not acknowledged: the provider sends the event again later.
+            logger.LogWarning("charge.refunded for order {OrderId}: the provider's refunds could not be read ({Error}).", payment.OrderId, exception.GetType().Name);
+            return Error.Unavailable("The provider could not be asked for the charge's refunds; send the event again.");
+        }
+        var known = payment.Refunds.Select(r => r.ProviderRefundId).OfType<string>().ToHashSet(StringComparer.Ordinal);
+        var ours = payment.Refunds.Select(r => r.Id).ToHashSet();
+        foreach (var made in refunds.Where(r => r.Status == "succeeded" && !known.Contains(r.Id) && !(r.OurRefundId is { } id && ours.Contains(id)))
+                     .Reverse())
+        {
+            var refund = PaymentOutcomes.AddRefund(payment, MinorUnits.FromMinor(made.Amount, payment.Currency), "refunded at the payment provider", now);
+            outbox.Add(PaymentOutcomes.RefundSucceeded(payment, refund, made.Id, now));
+        }
+        return null;
     }
 
     private async Task ApplyAsync(PaymentIntent intent, DateTimeOffset now, CancellationToken cancellationToken)

@@ -36,18 +36,35 @@ public class PaymentStack : ServiceStack<Program>, IAsyncLifetime
 
     async Task IAsyncLifetime.InitializeAsync()
     {
+        await BeforeStartAsync();
         await InitializeAsync();
+        AfterStart();
     }
 
     async Task IAsyncLifetime.DisposeAsync()
     {
         await DisposeAsync();
         Provider.Dispose();
+        await AfterStopAsync();
     }
+
+    /// <summary>Runs before the service starts (a provider it needs the URL of).</summary>
+    protected virtual Task BeforeStartAsync() => Task.CompletedTask;
+
+    /// <summary>Runs once the service is up (a provider that sends it webhooks).</summary>
+    protected virtual void AfterStart()
+    {
+    }
+
+    /// <summary>Runs after the service stopped.</summary>
+    protected virtual Task AfterStopAsync() => Task.CompletedTask;
+
+    /// <summary>The provider settings of this stack: <see cref="StripeMock"/>'s unless a derived stack uses another provider.</summary>
+    protected virtual Dictionary<string, string?> ProviderConfiguration() => ProviderSettings(Provider.Url);
 
     protected override void Configure(IDictionary<string, string?> settings)
     {
-        foreach (var (key, value) in ProviderSettings(Provider.Url))
+        foreach (var (key, value) in ProviderConfiguration())
         {
             settings[key] = value;
         }
@@ -172,6 +189,64 @@ public class PaymentStack : ServiceStack<Program>, IAsyncLifetime
 
 /// <summary>A <see cref="PaymentStack"/> whose own instance sends no charges: tests start and stop the instances that do.</summary>
 public sealed class ChargelessPaymentStack : PaymentStack
+{
+    protected override void Configure(IDictionary<string, string?> settings)
+    {
+        base.Configure(settings);
+        settings["Payment:Charges:Enabled"] = "false";
+    }
+}
+
+/// <summary>
+/// A <see cref="PaymentStack"/> whose provider is the payment sandbox (<see cref="TestPaymentProvider"/>): real
+/// refunds, refund listings and signed <c>charge.refunded</c> webhooks sent to this service.
+/// </summary>
+public class SandboxPaymentStack : PaymentStack
+{
+    public TestPaymentProvider Sandbox { get; private set; } = null!;
+
+    protected override async Task BeforeStartAsync() => Sandbox = await TestPaymentProvider.StartAsync();
+
+    protected override void AfterStart() => Sandbox.SendWebhooksTo(new Uri(App.BaseAddress, Apis.PaymentApi.WebhookPath));
+
+    protected override Task AfterStopAsync() => Sandbox.DisposeAsync().AsTask();
+
+    protected override Dictionary<string, string?> ProviderConfiguration()
+    {
+        var settings = ProviderSettings(Sandbox.BaseUrl.ToString());
+        foreach (var (key, value) in Sandbox.PaymentServiceSettings)
+        {
+            settings[key] = value;
+        }
+        return settings;
+    }
+
+    /// <summary>Every setting an instance of this stack runs with (database, broker, tokens, the sandbox), for a child process too.</summary>
+    public Dictionary<string, string?> InstanceSettings()
+    {
+        var settings = ServiceApp<Program>.Settings(Broker.BootstrapServers, Database, Tokens.JwksUrl);
+        foreach (var (key, value) in ProviderConfiguration())
+        {
+            settings[key] = value;
+        }
+        return settings;
+    }
+
+    /// <summary>Stripe.net against the sandbox, as someone at the provider's dashboard would act.</summary>
+    public Stripe.StripeClient Stripe => new(Sandbox.ApiKey, apiBase: Sandbox.BaseUrl.ToString().TrimEnd('/'));
+
+    /// <summary>A shop owner known to the service (ShopCreated consumed): their id and token.</summary>
+    public async Task<(Guid Id, string Token)> ShopOwnerAsync(Guid shopId)
+    {
+        var owner = Guid.NewGuid();
+        await PublishAsync(new ShopCreated(shopId, owner, $"Shop {shopId:N}", "shop@example.test") { OccurredAt = DateTimeOffset.UtcNow });
+        await Eventually.TrueAsync(() => QueryAsync(db => db.ShopOwners.AnyAsync(o => o.ShopId == shopId && o.OwnerId == owner)), "the shop's owner recorded");
+        return (owner, Tokens.For(owner, [UserRoles.Customer, UserRoles.ShopOwner]));
+    }
+}
+
+/// <summary>A <see cref="SandboxPaymentStack"/> whose own instance sends no charges: a test's own processes do.</summary>
+public sealed class ChargelessSandboxPaymentStack : SandboxPaymentStack
 {
     protected override void Configure(IDictionary<string, string?> settings)
     {

@@ -104,10 +104,15 @@ namespace EStore.Payment.Data.Migrations
                         .HasColumnType("character varying(500)")
                         .HasColumnName("refund_on_capture");
 
+                    b.Property<int>("RefundVersion")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer")
+                        .HasColumnName("refund_version");
+
                     b.Property<string>("Status")
                         .IsRequired()
-                        .HasMaxLength(16)
-                        .HasColumnType("character varying(16)")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
                         .HasColumnName("status");
 
                     b.Property<DateTimeOffset?>("StockReservedAt")
@@ -180,6 +185,34 @@ namespace EStore.Payment.Data.Migrations
                         .IsUnique();
 
                     b.ToTable("payment_attempts", (string)null);
+                });
+
+            modelBuilder.Entity("EStore.Payment.Data.PaymentLine", b =>
+                {
+                    b.Property<Guid>("PaymentId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("payment_id");
+
+                    b.Property<Guid>("LineId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("line_id");
+
+                    b.Property<decimal>("Amount")
+                        .HasPrecision(19, 4)
+                        .HasColumnType("numeric(19,4)")
+                        .HasColumnName("amount");
+
+                    b.Property<Guid?>("RefundId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("refund_id");
+
+                    b.Property<Guid>("ShopId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("shop_id");
+
+                    b.HasKey("PaymentId", "LineId");
+
+                    b.ToTable("payment_lines", (string)null);
                 });
 
             modelBuilder.Entity("EStore.Payment.Data.PaymentMethod", b =>
@@ -328,6 +361,24 @@ namespace EStore.Payment.Data.Migrations
                         .HasColumnType("character varying(500)")
                         .HasColumnName("reason");
 
+                    b.Property<string>("RequestHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("request_hash");
+
+                    b.Property<string>("RequestKey")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
+                        .HasColumnName("request_key");
+
+                    b.Property<Guid?>("RequestedBy")
+                        .HasColumnType("uuid")
+                        .HasColumnName("requested_by");
+
+                    b.Property<Guid?>("ShopId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("shop_id");
+
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(16)
@@ -346,9 +397,38 @@ namespace EStore.Payment.Data.Migrations
 
                     b.HasIndex("PaymentId");
 
+                    b.HasIndex("ProviderRefundId")
+                        .IsUnique()
+                        .HasFilter("provider_refund_id IS NOT NULL");
+
+                    b.HasIndex("RequestedBy", "RequestKey")
+                        .IsUnique()
+                        .HasFilter("request_key IS NOT NULL");
+
                     b.HasIndex("Status", "DueAt");
 
                     b.ToTable("refunds", (string)null);
+                });
+
+            modelBuilder.Entity("EStore.Payment.Data.ShopOwner", b =>
+                {
+                    b.Property<Guid>("ShopId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("shop_id");
+
+                    b.Property<Guid>("OwnerId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("owner_id");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("ShopId");
+
+                    b.HasIndex("OwnerId");
+
+                    b.ToTable("shop_owners", (string)null);
                 });
 
             modelBuilder.Entity("EStore.Payment.Data.WebhookEvent", b =>
@@ -508,6 +588,15 @@ namespace EStore.Payment.Data.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("EStore.Payment.Data.PaymentLine", b =>
+                {
+                    b.HasOne("EStore.Payment.Data.Payment", null)
+                        .WithMany("Lines")
+                        .HasForeignKey("PaymentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("EStore.Payment.Data.PaymentShare", b =>
                 {
                     b.HasOne("EStore.Payment.Data.Payment", null)
@@ -529,6 +618,8 @@ namespace EStore.Payment.Data.Migrations
             modelBuilder.Entity("EStore.Payment.Data.Payment", b =>
                 {
                     b.Navigation("Attempts");
+
+                    b.Navigation("Lines");
 
                     b.Navigation("Refunds");
 
