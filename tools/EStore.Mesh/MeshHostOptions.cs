@@ -148,8 +148,8 @@ public sealed class MeshHostOptions
     /// Once the mesh is ready, an instance (discovery, a gateway, a service, web) that exits without being asked to is
     /// started again on its port, with a back-off (<see cref="CrashBackoff"/>), and given up on only after repeated
     /// crashes soon after starting; <see cref="MeshHost.Failure"/> then stays pending. False (the default, and the
-    /// launcher's <c>--fail-fast</c>): the first such exit stops the mesh. The broker, smtp4dev and the payment sandbox
-    /// hold state in memory, so their exit always stops it.
+    /// launcher's <c>--fail-fast</c>): the first such exit stops the mesh. The broker (topics in memory), smtp4dev and the
+    /// payment sandbox are not restarted: their exit always stops it.
     /// </summary>
     public bool RestartCrashedInstances { get; set; }
 
