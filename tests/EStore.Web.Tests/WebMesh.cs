@@ -31,6 +31,7 @@ public sealed partial class WebMesh() : MeshFixture("webmesh", "identity-service
 
     private readonly Dictionary<string, string> _onDemandDatabases = OnDemand.ToDictionary(app => app, app => TestPostgres.NewDatabase($"webmesh_{app.Replace("-service", "", StringComparison.Ordinal)}"));
     private readonly SemaphoreSlim _starting = new(1, 1);
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _webLog = new();
     private readonly HashSet<string> _started = [];
     private IPlaywright? _playwright;
     private IBrowser? _browser;
@@ -43,6 +44,16 @@ public sealed partial class WebMesh() : MeshFixture("webmesh", "identity-service
     protected override async Task ConfigureAsync(MeshHostOptions options)
     {
         Smtp = Own(TestSmtpServer.Start());
+        options.OnOutput = line =>
+        {
+            if (line.Source.StartsWith("web", StringComparison.Ordinal))
+            {
+                _webLog.Enqueue($"{line.Timestamp:HH:mm:ss.fff} {line.Text}");
+                while (_webLog.Count > 400 && _webLog.TryDequeue(out _))
+                {
+                }
+            }
+        };
         PaymentProvider = Own(await TestPaymentProvider.StartAsync());
         foreach (var (app, database) in _onDemandDatabases)
         {
@@ -54,7 +65,12 @@ public sealed partial class WebMesh() : MeshFixture("webmesh", "identity-service
         // Access tokens of one minute, refreshed by web when less than 55 s are left: a session refreshes after 5 s.
         options.AppEnvironment["identity-service"] = new Dictionary<string, string?> { ["Identity__Tokens__AccessTokenMinutes"] = "1" };
         MeshSettings.RaiseIdentityRateLimits(options.AppEnvironment["identity-service"]);
-        options.AppEnvironment["web"] = new Dictionary<string, string?> { ["Web__RefreshBeforeExpirySeconds"] = RefreshBeforeExpirySeconds.ToString(CultureInfo.InvariantCulture) };
+        options.AppEnvironment["web"] = new Dictionary<string, string?>
+        {
+            ["Web__RefreshBeforeExpirySeconds"] = RefreshBeforeExpirySeconds.ToString(CultureInfo.InvariantCulture),
+            // A test machine shared with builds can be slow: an API call may take longer than a shopper would wait.
+            ["Web__GatewayTimeoutSeconds"] = "30",
+        };
         // Every sign-in of these tests comes from web's one address: the per-IP limit on credentials would trip.
         options.AppEnvironment["gateway"] = new Dictionary<string, string?> { ["Gateway__RateLimits__Strict__PermitLimit"] = "1000" };
         options.AppEnvironment["notification-service"] = new Dictionary<string, string?>
@@ -113,7 +129,7 @@ public sealed partial class WebMesh() : MeshFixture("webmesh", "identity-service
 
     /// <summary>
     /// Runs <paramref name="test"/> with a new page on the gateway; when it fails, saves a full-page screenshot as
-    /// <c>screenshots/{name}.png</c> next to the test assembly, then fails with the original error.
+    /// <c>screenshots/{name}.png</c> next to the test assembly (and web's latest log lines as <c>{name}.web.log</c>), then fails with the original error.
     /// </summary>
     public async Task InBrowserAsync(string name, Func<IPage, Task> test)
     {
@@ -128,6 +144,7 @@ public sealed partial class WebMesh() : MeshFixture("webmesh", "identity-service
         {
             Directory.CreateDirectory(ScreenshotDirectory);
             await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ScreenshotDirectory, name + ".png"), FullPage = true });
+            await File.WriteAllLinesAsync(Path.Combine(ScreenshotDirectory, name + ".web.log"), _webLog);
             throw;
         }
     }
