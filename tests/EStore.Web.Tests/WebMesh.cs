@@ -162,11 +162,11 @@ public sealed partial class WebMesh() : MeshFixture("webmesh", "identity-service
     }
 
     /// <summary>Signs <paramref name="email"/> in through the sign-in page.</summary>
-    public static async Task SignInAsync(IPage page, string email)
+    public static async Task SignInAsync(IPage page, string email, string password = UserPassword)
     {
         await page.GotoAsync("/login");
         await page.GetByLabel("E-mail address").FillAsync(email);
-        await page.GetByLabel("Password").FillAsync(UserPassword);
+        await page.GetByLabel("Password").FillAsync(password);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
         await Assertions.Expect(page.GetByTestId("signed-in-as")).ToHaveTextAsync(email);
     }
