@@ -42,10 +42,15 @@ public static class SessionCookie
         builder.Services.AddOptions<CookieAuthenticationOptions>(CookieAuthenticationDefaults.AuthenticationScheme)
             .Configure<TimeProvider>((options, time) => options.TimeProvider = time);
         builder.Services.AddSingleton<RefreshOnce>();
+        builder.Services.AddScoped<Carts.CartSession>();
         builder.Services.AddAuthorization();
         builder.Services.AddCascadingAuthenticationState();
         return builder;
     }
+
+    /// <summary>The signed-in user's access token for an API call (refreshed by this request's cookie check when it was due), or null.</summary>
+    public static Task<string?> AccessTokenAsync(HttpContext http) =>
+        http.GetTokenAsync(CookieAuthenticationDefaults.AuthenticationScheme, AccessToken);
 
     /// <summary>Signs the browser in with a fresh token pair (after login).</summary>
     public static Task SignInAsync(HttpContext http, Tokens tokens)

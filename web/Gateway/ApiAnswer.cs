@@ -14,6 +14,9 @@ public sealed record ApiProblem(int Status, string Message, IReadOnlyDictionary<
     /// <summary>The gateway could not be reached or did not answer in time.</summary>
     public static ApiProblem Unreachable { get; } = new(503, "The store cannot be reached right now. Please try again in a moment.", NoFields);
 
+    /// <summary>The API answered something this app cannot read.</summary>
+    public static ApiProblem Unexpected { get; } = new(502, "Something went wrong. Please try again.", NoFields);
+
     /// <summary>The messages for <paramref name="field"/> (matched without regard to case), or none.</summary>
     public IReadOnlyList<string> For(string field) =>
         Fields.FirstOrDefault(f => string.Equals(f.Key, field, StringComparison.OrdinalIgnoreCase)).Value ?? [];

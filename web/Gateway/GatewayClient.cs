@@ -44,25 +44,90 @@ public sealed class GatewayClient(HttpClient http, ILogger<GatewayClient> logger
         GetAsync<Shop>($"/api/shops/{id}", cancellationToken);
 
     public Task<ApiAnswer<Tokens>> LoginAsync(string email, string password, CancellationToken cancellationToken) =>
-        PostAsync<Tokens>("/api/auth/login", new { email, password }, null, cancellationToken);
+        PostAsync<Tokens>("/api/auth/login", new { email, password }, ApiCaller.Anonymous, cancellationToken);
 
     public Task<ApiAnswer<Tokens>> RefreshAsync(string refreshToken, CancellationToken cancellationToken) =>
-        PostAsync<Tokens>("/api/auth/refresh", new { refreshToken }, null, cancellationToken);
+        PostAsync<Tokens>("/api/auth/refresh", new { refreshToken }, ApiCaller.Anonymous, cancellationToken);
 
     public Task<ApiAnswer<JsonElement>> LogoutAsync(string accessToken, CancellationToken cancellationToken) =>
-        PostAsync<JsonElement>("/api/auth/logout", null, accessToken, cancellationToken);
+        PostAsync<JsonElement>("/api/auth/logout", null, new ApiCaller(accessToken), cancellationToken);
 
     public Task<ApiAnswer<JsonElement>> RegisterAsync(string email, string password, string name, CancellationToken cancellationToken) =>
-        PostAsync<JsonElement>("/api/auth/register", new { email, password, name }, null, cancellationToken);
+        PostAsync<JsonElement>("/api/auth/register", new { email, password, name }, ApiCaller.Anonymous, cancellationToken);
 
     public Task<ApiAnswer<JsonElement>> VerifyEmailAsync(string token, CancellationToken cancellationToken) =>
-        PostAsync<JsonElement>("/api/auth/verify-email", new { token }, null, cancellationToken);
+        PostAsync<JsonElement>("/api/auth/verify-email", new { token }, ApiCaller.Anonymous, cancellationToken);
 
     public Task<ApiAnswer<JsonElement>> ForgotPasswordAsync(string email, CancellationToken cancellationToken) =>
-        PostAsync<JsonElement>("/api/auth/forgot-password", new { email }, null, cancellationToken);
+        PostAsync<JsonElement>("/api/auth/forgot-password", new { email }, ApiCaller.Anonymous, cancellationToken);
 
     public Task<ApiAnswer<JsonElement>> ResetPasswordAsync(string token, string newPassword, CancellationToken cancellationToken) =>
-        PostAsync<JsonElement>("/api/auth/reset-password", new { token, newPassword }, null, cancellationToken);
+        PostAsync<JsonElement>("/api/auth/reset-password", new { token, newPassword }, ApiCaller.Anonymous, cancellationToken);
+
+    /// <summary>A call as the signed-in user (<paramref name="caller"/> carries the access token, or a guest cart's token).</summary>
+    public Task<ApiAnswer<T>> GetAsync<T>(string path, ApiCaller caller, CancellationToken cancellationToken) =>
+        SendAsync<T>(HttpMethod.Get, path, null, caller, cancellationToken);
+
+    public Task<ApiAnswer<T>> PostAsync<T>(string path, object? body, ApiCaller caller, CancellationToken cancellationToken) =>
+        SendAsync<T>(HttpMethod.Post, path, body, caller, cancellationToken);
+
+    public Task<ApiAnswer<T>> PutAsync<T>(string path, object? body, ApiCaller caller, CancellationToken cancellationToken) =>
+        SendAsync<T>(HttpMethod.Put, path, body, caller, cancellationToken);
+
+    public Task<ApiAnswer<JsonElement>> DeleteAsync(string path, ApiCaller caller, CancellationToken cancellationToken) =>
+        SendAsync<JsonElement>(HttpMethod.Delete, path, null, caller, cancellationToken);
+
+    /// <summary><c>POST /api/carts/guest</c>: a new guest cart's token (the <c>X-Cart-Token</c> answer header), or the problem.</summary>
+    public async Task<ApiAnswer<string>> CreateGuestCartAsync(CancellationToken cancellationToken)
+    {
+        string? token = null;
+        var answer = await SendAsync<JsonElement>(Request(HttpMethod.Post, "/api/carts/guest", null, ApiCaller.Anonymous), "/api/carts/guest",
+            response => token = response.Headers.TryGetValues(CartTokenHeader, out var values) ? values.FirstOrDefault() : null, cancellationToken);
+        if (answer.Problem is { } problem)
+        {
+            return problem;
+        }
+        return token is { Length: > 0 } ? token : ApiProblem.Unreachable;
+    }
+
+    /// <summary>A GET whose answer is passed on as it is (a CSV download): the bytes and their content type, or the problem.</summary>
+    public async Task<ApiAnswer<(byte[] Body, string ContentType)>> DownloadAsync(string path, ApiCaller caller, CancellationToken cancellationToken)
+    {
+        using var request = Request(HttpMethod.Get, path, null, caller);
+        try
+        {
+            using var response = await http.SendAsync(request, cancellationToken);
+            if (!response.IsSuccessStatusCode)
+            {
+                return await ApiProblem.ReadAsync(response, cancellationToken);
+            }
+            return (await response.Content.ReadAsByteArrayAsync(cancellationToken), response.Content.Headers.ContentType?.ToString() ?? "application/octet-stream");
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            logger.LogWarning("Gateway call {Method} {Path} failed: {Reason}", request.Method, path.Split('?')[0], ex.Message);
+            return ApiProblem.Unreachable;
+        }
+    }
+
+    private const string CartTokenHeader = "X-Cart-Token";
+
+    private static HttpRequestMessage Request(HttpMethod method, string path, object? body, ApiCaller caller)
+    {
+        var request = new HttpRequestMessage(method, path) { Content = body is null ? null : JsonContent.Create(body, options: Json) };
+        if (caller.AccessToken is { } access)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", access);
+        }
+        if (caller.CartToken is { } cart)
+        {
+            request.Headers.Add(CartTokenHeader, cart);
+        }
+        return request;
+    }
+
+    private Task<ApiAnswer<T>> SendAsync<T>(HttpMethod method, string path, object? body, ApiCaller caller, CancellationToken cancellationToken) =>
+        SendAsync<T>(Request(method, path, body, caller), path, cancellationToken);
 
     private static void Add(StringBuilder query, string name, string? value)
     {
@@ -75,17 +140,10 @@ public sealed class GatewayClient(HttpClient http, ILogger<GatewayClient> logger
     private Task<ApiAnswer<T>> GetAsync<T>(string path, CancellationToken cancellationToken) =>
         SendAsync<T>(new HttpRequestMessage(HttpMethod.Get, path), path, cancellationToken);
 
-    private Task<ApiAnswer<T>> PostAsync<T>(string path, object? body, string? accessToken, CancellationToken cancellationToken)
-    {
-        var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = body is null ? null : JsonContent.Create(body, options: Json) };
-        if (accessToken is not null)
-        {
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
-        }
-        return SendAsync<T>(request, path, cancellationToken);
-    }
+    private Task<ApiAnswer<T>> SendAsync<T>(HttpRequestMessage request, string path, CancellationToken cancellationToken) =>
+        SendAsync<T>(request, path, null, cancellationToken);
 
-    private async Task<ApiAnswer<T>> SendAsync<T>(HttpRequestMessage request, string path, CancellationToken cancellationToken)
+    private async Task<ApiAnswer<T>> SendAsync<T>(HttpRequestMessage request, string path, Action<HttpResponseMessage>? answered, CancellationToken cancellationToken)
     {
         using (request)
         {
@@ -96,6 +154,7 @@ public sealed class GatewayClient(HttpClient http, ILogger<GatewayClient> logger
                 {
                     return await ApiProblem.ReadAsync(response, cancellationToken);
                 }
+                answered?.Invoke(response);
                 if (response.Content.Headers.ContentLength == 0)
                 {
                     return new ApiAnswer<T>(default, null);
@@ -108,8 +167,20 @@ public sealed class GatewayClient(HttpClient http, ILogger<GatewayClient> logger
                 logger.LogWarning("Gateway call {Method} {Path} failed: {Reason}", request.Method, path.Split('?')[0], ex.Message);
                 return ApiProblem.Unreachable;
             }
+            catch (JsonException ex)
+            {
+                // An answer of another shape than this app expects: a page error, not a crash of the page.
+                logger.LogError("Gateway call {Method} {Path} answered an unexpected body: {Reason}", request.Method, path.Split('?')[0], ex.Message);
+                return ApiProblem.Unexpected;
+            }
         }
     }
+}
+
+/// <summary>Who calls: the signed-in user's access token and/or a guest cart's token; both stay on this server.</summary>
+public sealed record ApiCaller(string? AccessToken, string? CartToken = null)
+{
+    public static ApiCaller Anonymous { get; } = new(AccessToken: null);
 }
 
 /// <summary>identity-service's token answer; kept server-side only (see Accounts/SessionCookie.cs).</summary>

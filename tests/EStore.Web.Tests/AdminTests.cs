@@ -1,0 +1,64 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using EStore.Contracts;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace EStore.Web.Tests;
+
+/// <summary>The admin console in chromium, as the demo administrator and as someone else.</summary>
+[Collection(WebMeshCollection.Name)]
+public sealed class AdminTests(WebMesh mesh)
+{
+    [Fact]
+    public Task An_admin_suspends_a_shop_and_reactivates_it() => mesh.InBrowserAsync(nameof(An_admin_suspends_a_shop_and_reactivates_it), async page =>
+    {
+        var name = $"Corner Shop {Guid.NewGuid():N}"[..24];
+        var shopId = await OpenShopAsync(name);
+
+        await WebMesh.SignInAsync(page, DemoAccounts.Admin.Email, DemoAccounts.Admin.Password);
+        await page.GetByRole(AriaRole.Link, new() { Name = "Admin" }).ClickAsync();
+        await page.GetByLabel("Open shops named").FillAsync(name);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Search" }).ClickAsync();
+        await page.GetByTestId("admin-shop").GetByRole(AriaRole.Link, new() { Name = name }).ClickAsync();
+        await Expect(page.GetByTestId("chosen-status")).ToHaveTextAsync("ACTIVE");
+
+        await page.GetByRole(AriaRole.Button, new() { Name = $"Suspend {name}" }).ClickAsync();
+        await Expect(page.GetByTestId("chosen-status")).ToHaveTextAsync("SUSPENDED");
+        using (var closed = await mesh.Gateway.GetAsync($"/api/shops/{shopId}"))
+        {
+            Assert.Equal(HttpStatusCode.NotFound, closed.StatusCode);
+        }
+
+        await page.GetByRole(AriaRole.Button, new() { Name = $"Reactivate {name}" }).ClickAsync();
+        await Expect(page.GetByTestId("chosen-status")).ToHaveTextAsync("ACTIVE");
+    });
+
+    [Fact]
+    public Task Someone_who_is_not_an_admin_gets_not_found() => mesh.InBrowserAsync(nameof(Someone_who_is_not_an_admin_gets_not_found), async page =>
+    {
+        await mesh.SignInNewUserAsync(page, "Not An Admin");
+        await page.GotoAsync("/admin/shops");
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Not found", Level = 1 })).ToBeVisibleAsync();
+        await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Admin" })).ToHaveCountAsync(0);
+        await Expect(page.GetByLabel("Any shop by id")).ToHaveCountAsync(0);
+    });
+
+    // The demo shopper (verified) opens a shop of their own through the API.
+    private async Task<Guid> OpenShopAsync(string name)
+    {
+        using var login = await mesh.Gateway.PostAsJsonAsync("/api/auth/login", new { email = DemoAccounts.Shopper.Email, password = DemoAccounts.Shopper.Password });
+        login.EnsureSuccessStatusCode();
+        var token = (await login.Content.ReadFromJsonAsync<LoginAnswer>())!.AccessToken;
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/shops") { Content = JsonContent.Create(new { name, contactEmail = "corner@example.test", category = "Outdoor" }) };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        using var created = await mesh.Gateway.SendAsync(request);
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        return (await created.Content.ReadFromJsonAsync<CreatedShop>())!.Id;
+    }
+
+    private sealed record LoginAnswer(string AccessToken);
+
+    private sealed record CreatedShop(Guid Id);
+}
