@@ -66,6 +66,17 @@ public sealed class CheckoutMeshTests(OrderMesh mesh)
             seen.GetProperty("timeline").EnumerateArray().Select(t => t.GetProperty("what").GetString()));
         var list = await mesh.ExpectAsync(HttpStatusCode.OK, HttpMethod.Get, "/api/orders", null, shopper.Token);
         Assert.Equal(2, list.GetProperty("total").GetInt32());
+
+        // The gateway's composed answer: the shop's order, the checkout's one payment, its product's current name.
+        var composed = await mesh.ExpectAsync(HttpStatusCode.OK, HttpMethod.Get, $"/api/aggregate/orders/{orderId}", null, shopper.Token);
+        Assert.Empty(composed.GetProperty("missing").EnumerateArray());
+        Assert.Equal(orderId, composed.GetProperty("order").GetProperty("id").GetGuid());
+        var payment = Assert.Single(composed.GetProperty("payments").GetProperty("items").EnumerateArray());
+        Assert.Equal((id, total), (payment.GetProperty("orderId").GetGuid(), payment.GetProperty("amountCaptured").GetDecimal()));
+        var line = Assert.Single(seen.GetProperty("lines").EnumerateArray());
+        var product = Assert.Single(composed.GetProperty("products").EnumerateArray());
+        Assert.Equal((line.GetProperty("productId").GetGuid(), line.GetProperty("productName").GetString()),
+            (product.GetProperty("id").GetGuid(), product.GetProperty("name").GetString()));
     }
 
     [Fact]
@@ -164,6 +175,8 @@ public sealed class CheckoutMeshTests(OrderMesh mesh)
             (HttpMethod.Post, $"/api/orders/{id}/ship", new { carrier = "DHL", trackingNumber = "X1" }),
             (HttpMethod.Post, $"/api/orders/{id}/deliver", null),
             (HttpMethod.Get, $"/api/orders/{Guid.NewGuid()}", null),
+            // The gateway's composed answer asks order-service with the caller's token: the same 404.
+            (HttpMethod.Get, $"/api/aggregate/orders/{id}", null),
         })
         {
             var (status, problem) = await mesh.SendAsync(method, path, body, mallory.Token);
