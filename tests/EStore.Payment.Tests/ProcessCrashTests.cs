@@ -27,8 +27,9 @@ public sealed class ProcessCrashTests(ChargelessSandboxPaymentStack stack) : ICl
         await stack.PublishAsync(order, PaymentStack.Reserved(order.OrderId));
         await Eventually.TrueAsync(() => stack.QueryAsync(db => db.Payments.AnyAsync(p => p.OrderId == order.OrderId && p.Status == PaymentStatus.Charging)),
             "the charge claimed by the process", TimeSpan.FromSeconds(30));
-        // The claim is committed before the request leaves; give the request a moment to reach the sandbox.
-        await Task.Delay(1000);
+        // The claim is committed before the request leaves: kill only once the sandbox is working on it.
+        await Eventually.TrueAsync(async () => await stack.Sandbox.InFlightForOrderAsync(order.OrderId.ToString()) == 1,
+            "the charge under way at the provider", TimeSpan.FromSeconds(30));
 
         first.Kill();
         await first.Exited.WaitAsync(TimeSpan.FromSeconds(10));

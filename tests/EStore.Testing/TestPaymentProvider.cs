@@ -113,6 +113,13 @@ public sealed class TestPaymentProvider : IAsyncDisposable
     public async Task<IReadOnlyList<ProviderCharge>> ChargesForOrderAsync(string orderId, CancellationToken cancellationToken = default) =>
         [.. (await ChargesAsync(cancellationToken)).Where(c => c.OrderId == orderId)];
 
+    /// <summary>The slow card's charges the sandbox is working on now for <paramref name="orderId"/> (<c>GET /sandbox/in-flight</c>).</summary>
+    public async Task<int> InFlightForOrderAsync(string orderId, CancellationToken cancellationToken = default)
+    {
+        var list = await _http.GetFromJsonAsync<InFlightList>("sandbox/in-flight", Json, cancellationToken);
+        return list!.Data.Count(c => c.OrderId == orderId);
+    }
+
     /// <summary>Stops the sandbox.</summary>
     public async ValueTask DisposeAsync()
     {
@@ -123,6 +130,10 @@ public sealed class TestPaymentProvider : IAsyncDisposable
     private static string Milliseconds(TimeSpan delay) => ((long)delay.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
 
     private sealed record ChargeList(IReadOnlyList<ProviderCharge> Data);
+
+    private sealed record InFlightCharge(string? OrderId);
+
+    private sealed record InFlightList(IReadOnlyList<InFlightCharge> Data);
 }
 
 /// <summary>One charge at the provider (<c>GET /sandbox/charges</c>).</summary>

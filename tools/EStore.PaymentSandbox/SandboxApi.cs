@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 
 namespace EStore.PaymentSandbox;
 
-/// <summary>The routes: Stripe's (<c>/v1/...</c>) for the subset payment-service uses, and the read-only <c>/sandbox/charges</c>.</summary>
+/// <summary>The routes: Stripe's (<c>/v1/...</c>) for the subset payment-service uses, and the read-only <c>/sandbox/charges</c> and <c>/sandbox/in-flight</c>.</summary>
 internal static partial class SandboxApi
 {
     // Parameters Stripe knows for these calls that the sandbox accepts and ignores; anything else is parameter_unknown.
@@ -63,6 +63,8 @@ internal static partial class SandboxApi
 
         app.MapGet("/sandbox/charges", StripeEndpoint.Handle(_ => Task.FromResult(
             StripeReply.Ok(new { Object = "list", Data = Ledger().ChargeRows() }))));
+        app.MapGet("/sandbox/in-flight", StripeEndpoint.Handle(_ => Task.FromResult(
+            StripeReply.Ok(new { Object = "list", Data = Ledger().InFlightRows() }))));
 
         // Stripe's answer to a path it does not know.
         app.MapFallback("/v1/{**rest}", StripeEndpoint.Handle(call => Task.FromResult(StripeReply.Error(404, new StripeError("invalid_request_error",
@@ -151,7 +153,10 @@ internal static partial class SandboxApi
         if (confirm && behaviour == ChargeBehaviour.Slow)
         {
             // The charge happens even when the caller gives up waiting: that is what timeout tests must reconcile.
-            await Task.Delay(TimeSpan.FromMilliseconds(options.SlowDelayMs), time, stopping);
+            using (ledger.SlowChargeStarted(request))
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(options.SlowDelayMs), time, stopping);
+            }
         }
         return ledger.CreatePaymentIntent(request);
     }

@@ -22,6 +22,7 @@ internal sealed class SandboxLedger
     private readonly List<PaymentIntent> _intents = [];
     private readonly Dictionary<string, Charge> _charges = new(StringComparer.Ordinal);
     private readonly List<Charge> _chargeLog = [];
+    private readonly List<IntentRequest> _inFlight = [];
     private readonly Dictionary<string, Refund> _refunds = new(StringComparer.Ordinal);
     private readonly byte[] _fingerprintKey;
     private readonly TimeProvider _time;
@@ -352,6 +353,39 @@ internal sealed class SandboxLedger
         lock (_gate)
         {
             return _refunds.TryGetValue(id, out var refund) ? StripeReply.Ok(refund) : StripeReply.NoSuch("refund", id);
+        }
+    }
+
+    /// <summary>
+    /// Marks a slow card's charge as under way until the returned handle is disposed (<c>GET /sandbox/in-flight</c>),
+    /// so a crash test can stop its caller exactly while the provider is working on it.
+    /// </summary>
+    public IDisposable SlowChargeStarted(IntentRequest request)
+    {
+        lock (_gate)
+        {
+            _inFlight.Add(request);
+        }
+        return new InFlightHandle(this, request);
+    }
+
+    /// <summary>The slow charges under way now, by order and idempotency key (<c>GET /sandbox/in-flight</c>).</summary>
+    public IReadOnlyList<InFlightRow> InFlightRows()
+    {
+        lock (_gate)
+        {
+            return [.. _inFlight.Select(r => new InFlightRow(r.Metadata.GetValueOrDefault("order_id"), r.IdempotencyKey, r.Amount, r.Currency))];
+        }
+    }
+
+    private sealed class InFlightHandle(SandboxLedger ledger, IntentRequest request) : IDisposable
+    {
+        public void Dispose()
+        {
+            lock (ledger._gate)
+            {
+                ledger._inFlight.Remove(request);
+            }
         }
     }
 

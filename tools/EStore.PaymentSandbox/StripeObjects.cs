@@ -181,5 +181,7 @@ internal sealed record StripeList(string Object, string Url, IReadOnlyList<JsonN
 }
 
 /// <summary>One row of <c>GET /sandbox/charges</c>: what a test or a person needs to count charges.</summary>
+internal sealed record InFlightRow(string? OrderId, string? IdempotencyKey, long Amount, string Currency);
+
 internal sealed record ChargeRow(
     string Id, string PaymentIntent, long Amount, long AmountRefunded, string Currency, string Status, string? OrderId, string? IdempotencyKey, long Created);
