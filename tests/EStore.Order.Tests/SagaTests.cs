@@ -41,6 +41,23 @@ public sealed class SagaTests(OrderStack stack)
     }
 
     [Fact]
+    public async Task Stock_reserved_arriving_after_the_confirmation_it_caused_is_still_on_the_timeline_before_it()
+    {
+        var checkout = await stack.SeedCheckoutAsync(Guid.NewGuid());
+        var reservedAt = DateTimeOffset.UtcNow;
+
+        // Different topics: the payment outcome may be consumed first.
+        await stack.PublishAsync(new PaymentSucceeded(Guid.NewGuid(), checkout.Id, checkout.UserId, OrderStack.Eur(50m), "ch_2", checkout.CustomerEmail) { OccurredAt = DateTimeOffset.UtcNow });
+        await stack.CheckoutWhenAsync(checkout.Id, c => c.Status == OrderStatus.Confirmed, "the checkout CONFIRMED");
+        await stack.PublishAsync(new StockReserved(checkout.Id, [new StockLine(Guid.NewGuid(), Guid.NewGuid(), 2)], reservedAt.AddMinutes(15)) { OccurredAt = reservedAt });
+
+        var stored = await stack.CheckoutWhenAsync(checkout.Id, c => c.Orders.All(o => o.Timeline.Count == 2), "the late stock_reserved on the timeline");
+        var order = Assert.Single(stored.Orders);
+        Assert.Equal(["stock_reserved", "confirmed"], order.Timeline.OrderBy(t => t.At).ThenBy(t => t.Id).Select(t => t.What));
+        Assert.Equal(OrderStatus.Confirmed, order.Status);
+    }
+
+    [Fact]
     public async Task A_stock_shortage_cancels_the_checkout_with_the_per_line_reason_and_announces_OrderCancelled()
     {
         var checkout = await stack.SeedCheckoutAsync(Guid.NewGuid());

@@ -69,8 +69,8 @@ public sealed class ProcessCrashTests(ChargelessSandboxPaymentStack stack) : ICl
             info.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
         }
         info.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}";
-        // Longer than the slow card's 5 s, so only the kill keeps the first answer from being stored.
-        info.Environment["Payment__Provider__TimeoutSeconds"] = "15";
+        // Longer than the slow card's answer, so only the kill keeps the first answer from being stored.
+        info.Environment["Payment__Provider__TimeoutSeconds"] = (ChargelessSandboxPaymentStack.SlowCardDelay.TotalSeconds * 2).ToString(CultureInfo.InvariantCulture);
         info.Environment["Payment__Charges__LeaseSeconds"] = "1";
         var process = ManagedProcess.Start(info);
         try

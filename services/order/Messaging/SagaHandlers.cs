@@ -9,9 +9,12 @@ public sealed class StockReservedHandler(Saga saga) : IEventHandler<StockReserve
 {
     public async Task HandleAsync(StockReserved @event, EventContext context, CancellationToken cancellationToken)
     {
-        if (await saga.LoadAsync(@event.OrderId, cancellationToken) is { Status: Data.OrderStatus.Pending } checkout)
+        // It comes on product.events and the payment outcome on payment.events, so it may arrive after the
+        // confirmation it caused: noted then too, at the time it happened.
+        if (await saga.LoadAsync(@event.OrderId, cancellationToken) is { Status: Data.OrderStatus.Pending or Data.OrderStatus.Confirmed } checkout
+            && !checkout.Orders.Any(o => o.Timeline.Any(t => t.What == "stock_reserved")))
         {
-            saga.Note(checkout, "stock_reserved", $"{@event.Lines.Sum(l => l.Quantity)} units reserved");
+            saga.Note(checkout, "stock_reserved", $"{@event.Lines.Sum(l => l.Quantity)} units reserved", @event.OccurredAt);
         }
     }
 }

@@ -76,10 +76,14 @@ public sealed class Saga(OrderDbContext db, IEventOutbox outbox, TimeProvider ti
     }
 
     /// <summary>A timeline entry on every order of the checkout, without a status change.</summary>
-    public void Note(Checkout checkout, string what, string? detail)
+    /// <param name="checkout">The checkout whose orders get the entry.</param>
+    /// <param name="what">The entry.</param>
+    /// <param name="detail">Its detail.</param>
+    /// <param name="happenedAt">When it happened, if earlier than now (an event that arrived late).</param>
+    public void Note(Checkout checkout, string what, string? detail, DateTimeOffset? happenedAt = null)
     {
         var now = time.GetUtcNow();
-        Record(checkout, now, what, detail);
+        Record(checkout, happenedAt is { } at && at < now ? at : now, what, detail);
         Touch(checkout, now);
     }
 

@@ -205,7 +205,10 @@ public class SandboxPaymentStack : PaymentStack
 {
     public TestPaymentProvider Sandbox { get; private set; } = null!;
 
-    protected override async Task BeforeStartAsync() => Sandbox = await TestPaymentProvider.StartAsync();
+    /// <summary>How long the slow test card takes to answer.</summary>
+    protected virtual TimeSpan SlowDelay => TimeSpan.FromSeconds(5);
+
+    protected override async Task BeforeStartAsync() => Sandbox = await TestPaymentProvider.StartAsync(slowDelay: SlowDelay);
 
     protected override void AfterStart() => Sandbox.SendWebhooksTo(new Uri(App.BaseAddress, Apis.PaymentApi.WebhookPath));
 
@@ -248,6 +251,11 @@ public class SandboxPaymentStack : PaymentStack
 /// <summary>A <see cref="SandboxPaymentStack"/> whose own instance sends no charges: a test's own processes do.</summary>
 public sealed class ChargelessSandboxPaymentStack : SandboxPaymentStack
 {
+    /// <summary>The slow card's answer: long enough that a loaded machine still kills the caller while it waits.</summary>
+    public static readonly TimeSpan SlowCardDelay = TimeSpan.FromSeconds(15);
+
+    protected override TimeSpan SlowDelay => SlowCardDelay;
+
     protected override void Configure(IDictionary<string, string?> settings)
     {
         base.Configure(settings);
