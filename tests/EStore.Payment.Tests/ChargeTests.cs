@@ -242,7 +242,8 @@ public sealed class ChargeTests(PaymentStack stack) : IClassFixture<PaymentStack
         var order = PaymentStack.Order(user, method);
         stack.Provider.FailCharges(order.OrderId, ProviderFault.SlowAnswer(TimeSpan.FromSeconds(1.5)));
         await stack.PublishAsync(order, PaymentStack.Reserved(order.OrderId));
-        await Eventually.TrueAsync(() => stack.Provider.ChargeRequests(order.OrderId).Count == 1, "the charge sent");
+        // At least one: on a loaded machine the slow answer can outlast the provider timeout and the charge is resent.
+        await Eventually.TrueAsync(() => stack.Provider.ChargeRequests(order.OrderId).Count >= 1, "the charge sent", TimeSpan.FromSeconds(40));
 
         await stack.PublishAsync(new OrderCancelled(order.OrderId, user, CancelledBy.Customer, "too slow") { OccurredAt = DateTimeOffset.UtcNow });
 

@@ -256,6 +256,12 @@ public sealed class ChargelessSandboxPaymentStack : SandboxPaymentStack
 
     protected override TimeSpan SlowDelay => SlowCardDelay;
 
+    // No webhooks: the sandbox's payment_intent.succeeded would settle the killed process's charge through the
+    // in-process host, and the crash test proves the restarted process recovers it on its own.
+    protected override void AfterStart()
+    {
+    }
+
     protected override void Configure(IDictionary<string, string?> settings)
     {
         base.Configure(settings);
