@@ -28,6 +28,9 @@ packages=()
 # tests/EStore.Deployment.Tests; nodejs and npm run its validator. Where another package already owns /usr/bin/kubectl
 # (the two cannot both be installed), Debian's is unpacked under artifacts/tools/ below and the test uses both.
 [ "$mode" = test ] && ! command -v kubectl >/dev/null && packages+=(kubernetes-client)
+# docker-compose: Debian's 1.29 renders docker-compose.yml (`docker-compose config`) in tests/EStore.Deployment.Tests;
+# no Docker engine is needed for that, and none runs here.
+[ "$mode" = test ] && ! command -v docker-compose >/dev/null && packages+=(docker-compose)
 [ "$mode" = test ] && ! command -v npm >/dev/null && packages+=(nodejs npm)
 missing=()
 for p in "${packages[@]}"; do

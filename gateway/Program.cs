@@ -17,6 +17,7 @@ builder.AddGatewayAggregation();           // /api/aggregate/*: parts from sever
 
 var app = builder.Build();
 app.UseRequestId();                        // first: every answer carries X-Request-Id
+app.UseGatewayClientOrigin();               // trusted proxies' X-Forwarded-For/-Proto, HSTS over TLS
 app.MapServiceDefaults(bufferSmallResponses: false); // problem bodies, actuator; proxied bodies stream
 app.UseGatewaySwaggerUi();                 // /swagger: the UI over every service's document
 app.UseGatewayPipeline();                  // routing, CORS, authn, rate limits, authz, timeouts

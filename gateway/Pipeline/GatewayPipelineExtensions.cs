@@ -40,6 +40,12 @@ public static class GatewayPipelineExtensions
             }
         });
 
+        builder.Services.AddHsts(hsts =>
+        {
+            hsts.MaxAge = TimeSpan.FromDays(options.Hsts.MaxAgeDays);
+            hsts.IncludeSubDomains = options.Hsts.IncludeSubDomains;
+        });
+
         var origins = options.Cors.AllowedOrigins;
         builder.Services.AddCors(cors => cors.AddDefaultPolicy(policy =>
         {
@@ -86,15 +92,28 @@ public static class GatewayPipelineExtensions
         return Convert.ToHexStringLower(bits);
     }
 
-    /// <summary>Forwarded headers of trusted proxies, routing, CORS, authentication, rate limits, authorization and timeouts, in that order.</summary>
-    public static WebApplication UseGatewayPipeline(this WebApplication app)
+    /// <summary>
+    /// The client's address and scheme as trusted proxies name them, then HSTS on answers to requests that came over
+    /// TLS (directly or at a trusted proxy that terminated it): early, so every answer after it knows both.
+    /// </summary>
+    public static WebApplication UseGatewayClientOrigin(this WebApplication app)
     {
         if (app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<ForwardedHeadersOptions>>().Value.KnownIPNetworks.Count > 0)
         {
             // Before anything reads the client's address: the rate limits, and YARP's own X-Forwarded-For.
             app.UseForwardedHeaders();
         }
+        // ASP.NET Core's HSTS answers only requests that are HTTPS and never for localhost, 127.0.0.1 or [::1].
+        if (app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<GatewayPipelineOptions>>().Value.Hsts.MaxAgeDays > 0)
+        {
+            app.UseHsts();
+        }
+        return app;
+    }
 
+    /// <summary>Routing, CORS, authentication, rate limits, authorization and timeouts, in that order.</summary>
+    public static WebApplication UseGatewayPipeline(this WebApplication app)
+    {
         app.UseRouting();
         app.UseCors();
         app.UseAuthentication();

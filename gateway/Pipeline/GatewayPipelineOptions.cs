@@ -2,7 +2,7 @@ using EStore.Platform.Hosting;
 
 namespace EStore.Gateway.Pipeline;
 
-/// <summary>The edge settings of <c>Gateway:*</c>: body size, request timeout, CORS origins, socket scheduling, public reads.</summary>
+/// <summary>The edge settings of <c>Gateway:*</c>: body size, request timeout, CORS origins, socket scheduling, public reads, trusted proxies, HSTS.</summary>
 public sealed class GatewayPipelineOptions : IValidatedOptions
 {
     public const string Section = "Gateway";
@@ -29,6 +29,9 @@ public sealed class GatewayPipelineOptions : IValidatedOptions
     /// </summary>
     public string TrustedProxies { get; set; } = "none";
 
+    /// <summary><c>Gateway:Hsts:*</c>: the Strict-Transport-Security answer to requests that came over TLS.</summary>
+    public HstsSettings Hsts { get; set; } = new();
+
     /// <summary>The old name of <see cref="RequireAuthForPublicReads"/>: still set, it stops startup rather than open reads.</summary>
     public string? RequireAuthForCatalog { get; set; }
 
@@ -37,7 +40,17 @@ public sealed class GatewayPipelineOptions : IValidatedOptions
         check.AtLeast(MaxRequestBodyBytes, 1);
         check.Range(RequestTimeoutSeconds, 1, 600);
         NetworkList.Check(check, TrustedProxies, nameof(TrustedProxies));
+        check.Range(Hsts.MaxAgeDays, 0, 730);
         check.Require(RequireAuthForCatalog is null, nameof(RequireAuthForCatalog), "was renamed Gateway:RequireAuthForPublicReads; set that key instead.");
+    }
+
+    public sealed class HstsSettings
+    {
+        /// <summary>How long browsers keep to HTTPS after a TLS answer, in days; 0 sends no header.</summary>
+        public int MaxAgeDays { get; set; } = 365;
+
+        /// <summary>Adds <c>includeSubDomains</c>: only when every subdomain serves HTTPS.</summary>
+        public bool IncludeSubDomains { get; set; }
     }
 
     public sealed class CorsOptions

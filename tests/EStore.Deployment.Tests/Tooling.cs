@@ -40,8 +40,12 @@ internal static class Tooling
         return found;
     }
 
-    /// <summary>Runs a program to its end (bounded), feeding <paramref name="input"/> to its standard input.</summary>
-    public static async Task<(int ExitCode, string Output, string Errors)> RunAsync(string program, IEnumerable<string> arguments, string? input = null)
+    /// <summary>
+    /// Runs a program to its end (bounded), feeding <paramref name="input"/> to its standard input, with
+    /// <paramref name="environment"/>'s variables set (a null value removes one).
+    /// </summary>
+    public static async Task<(int ExitCode, string Output, string Errors)> RunAsync(string program, IEnumerable<string> arguments, string? input = null,
+        IReadOnlyDictionary<string, string?>? environment = null)
     {
         var start = new ProcessStartInfo(program, arguments)
         {
@@ -51,6 +55,17 @@ internal static class Tooling
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
+        foreach (var (name, value) in environment ?? new Dictionary<string, string?>())
+        {
+            if (value is null)
+            {
+                start.Environment.Remove(name);
+            }
+            else
+            {
+                start.Environment[name] = value;
+            }
+        }
         using var process = Process.Start(start) ?? throw new InvalidOperationException($"{program} did not start");
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
         var output = process.StandardOutput.ReadToEndAsync(timeout.Token);

@@ -105,6 +105,32 @@ public sealed class GatewayTokenTests(GatewayMeshFixture mesh)
                 .Value.GetString()!.Split(',')[^1].Trim();
     }
 
+    [Fact]
+    public async Task HSTS_is_sent_only_on_answers_to_requests_that_came_over_TLS_at_a_trusted_proxy()
+    {
+        // Gateway #3 trusts the test as its TLS-terminating proxy; a public host name, since loopback names never get HSTS.
+        using var overTls = await mesh.TestKeyGateway.SendAsync(Public("https"));
+        Assert.Equal(HttpStatusCode.OK, overTls.StatusCode);
+        Assert.Equal("max-age=31536000", Assert.Single(overTls.Headers.GetValues("Strict-Transport-Security")));
+
+        using var plain = await mesh.TestKeyGateway.SendAsync(Public(null));
+        Assert.False(plain.Headers.Contains("Strict-Transport-Security"), "an answer over plain HTTP must not carry HSTS");
+
+        // Gateway #1 trusts no proxy: a client saying it came over TLS does not make the plain answer HSTS.
+        using var claimed = await mesh.Gateway.SendAsync(Public("https"));
+        Assert.False(claimed.Headers.Contains("Strict-Transport-Security"), "an untrusted X-Forwarded-Proto must not turn HSTS on");
+
+        static HttpRequestMessage Public(string? proto)
+        {
+            var request = new HttpRequestMessage(HttpMethod.Get, "/api/echo-public/x") { Headers = { Host = "shop.example.test" } };
+            if (proto is not null)
+            {
+                request.Headers.Add("X-Forwarded-Proto", proto);
+            }
+            return request;
+        }
+    }
+
     private string Token(string kind)
     {
         var tokens = mesh.Tokens;

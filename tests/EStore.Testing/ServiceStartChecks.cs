@@ -7,7 +7,8 @@ using Microsoft.Extensions.DependencyInjection;
 namespace EStore.Testing;
 
 /// <summary>
-/// What every service shows from its first commit, as the mesh runs it: PostgreSQL with the messaging tables, health
+/// What every service shows from its first commit, as the mesh runs it: PostgreSQL with the messaging tables, a schema
+/// from shipped migrations that cover the model, health
 /// UP with its database, an OpenAPI document titled with its app name, and its route prefix behind a token (401
 /// without one, the 404 problem for a path it does not serve). A service's test project derives one class from it
 /// (templates/estore-service makes it), so the checks are written once.
@@ -31,6 +32,23 @@ public abstract class ServiceStartChecks<TEntryPoint, TContext>(ServiceStack<TEn
         // Nothing is published or consumed before anyone calls it.
         Assert.Equal(0, await db.Set<OutboxMessage>().CountAsync());
         Assert.Equal(0, await db.Set<InboxMessage>().CountAsync());
+    }
+
+    [Fact]
+    public async Task Migrations_create_the_PostgreSQL_schema_and_match_the_model()
+    {
+        using var scope = stack.App.Services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<TContext>();
+        var service = appName.Replace("-service", "", StringComparison.Ordinal);
+        if (!db.Database.GetMigrations().Any())
+        {
+            // Fresh from the template: the schema comes from the model until the first entities bring InitialCreate.
+            return;
+        }
+
+        Assert.False(db.Database.HasPendingModelChanges(), $"the model has changes no migration covers: build/add-migration.sh {service} <Name>");
+        Assert.Empty(await db.Database.GetPendingMigrationsAsync());
+        Assert.Contains(await db.Database.GetAppliedMigrationsAsync(), m => m.EndsWith("_InitialCreate", StringComparison.Ordinal));
     }
 
     [Fact]
