@@ -35,6 +35,17 @@ public static class OrderApi
         group.MapGet("/{id:guid}", async (Guid id, CurrentUser caller, OrderViews views, CancellationToken ct) =>
             (await views.GetAsync(id, caller, ct)).ToOk());
 
+        // Before shipping: cancel (the customer, the shop's owner with a reason, an admin), cancel a line, change the
+        // address (the customer); re-order into a cart (the customer).
+        group.MapPost("/{id:guid}/cancel", async (Guid id, CurrentUser caller, CancelRequest? request, OrderActions actions, CancellationToken ct) =>
+            (await actions.CancelAsync(id, caller, request ?? new(null), ct)).ToOk());
+        group.MapPost("/{id:guid}/lines/{lineId:guid}/cancel", async (Guid id, Guid lineId, CurrentUser caller, CancelRequest? request,
+            OrderActions actions, CancellationToken ct) => (await actions.CancelLineAsync(id, lineId, caller, request ?? new(null), ct)).ToOk());
+        group.MapPut("/{id:guid}/shipping-address", async (Guid id, CurrentUser caller, ShippingAddressRequest request, OrderActions actions,
+            CancellationToken ct) => (await actions.ChangeAddressAsync(id, caller, request, ct)).ToOk());
+        group.MapPost("/{id:guid}/reorder", async (Guid id, CurrentUser caller, ReorderRequest? request, OrderActions actions, CancellationToken ct) =>
+            (await actions.ReorderAsync(id, caller, request ?? new(null), ct)).ToOk());
+
         // Shop owners: the orders of their own shops, each with its own lines only (an order is one shop's part).
         group.MapGet("/shop", async (CurrentUser caller, Guid? shopId, string? status, DateTimeOffset? from, DateTimeOffset? to, PageQuery page,
             OrderViews views, CancellationToken ct) => (await views.ShopsAsync(caller, new(status, null, shopId, null, from, to), page, ct)).ToOk());

@@ -120,7 +120,10 @@ public sealed class OrderViews(OrderDbContext db, MeshReader mesh, IEventOutbox 
         var entry = new TimelineEntry { Id = Guid.CreateVersion7(now), OrderId = order.Id, At = now, Actor = caller.Id.ToString(), What = what, Detail = detail };
         // Added through the set: reached only through the navigation, a new entry with its key set would be taken for an existing row.
         db.Timeline.Add(entry);
-        order.Timeline.Add(entry);
+        if (!order.Timeline.Contains(entry))
+        {
+            order.Timeline.Add(entry);
+        }
         order.UpdatedAt = now;
         order.Version++;
         try
@@ -134,7 +137,8 @@ public sealed class OrderViews(OrderDbContext db, MeshReader mesh, IEventOutbox 
         return ToView(order);
     }
 
-    private async Task<bool> OwnsShopAsync(CurrentUser caller, Guid shopId, CancellationToken ct) =>
+    /// <summary>Whether the caller owns the shop (shop-service's <c>/api/shops/mine</c> with their token).</summary>
+    public async Task<bool> OwnsShopAsync(CurrentUser caller, Guid shopId, CancellationToken ct) =>
         caller.IsInRole(UserRoles.ShopOwner) && (await mesh.MyShopsAsync(ct)).Value?.Any(s => s.Id == shopId) == true;
 
     private async Task<Result<OrderPage>> PageAsync(IQueryable<ShopOrder> query, OrderFilter filter, PageQuery page, CancellationToken ct)
@@ -186,9 +190,9 @@ public sealed class OrderViews(OrderDbContext db, MeshReader mesh, IEventOutbox 
 
     private static OrderView ToView(ShopOrder o, Checkout c) => new(o.Id, o.CheckoutId, o.ShopId, o.UserId, StatusNames.Wire(o.Status),
         StatusNames.Wire(o.PaymentStatus), StatusNames.Wire(o.FulfilmentStatus), o.Total, o.Currency, o.CancelReason, o.CancelledBy, o.Carrier,
-        o.TrackingNumber, ToView(c.ShippingAddress),
+        o.TrackingNumber, ToView(o.ShippingAddress ?? c.ShippingAddress),
         [.. o.Lines.OrderBy(l => l.Id).Select(l => new OrderLineView(l.Id, l.ProductId, l.VariantId, l.ShopId, l.ProductName, l.VariantName, l.Quantity,
-            l.UnitPrice, l.UnitPrice * l.Quantity, l.Currency))],
+            l.UnitPrice, l.UnitPrice * l.Quantity, l.Currency, l.CancelledAt is null ? "OPEN" : "CANCELLED", l.CancelReason))],
         [.. o.Timeline.OrderBy(t => t.At).ThenBy(t => t.Id).Select(t => new TimelineView(t.At, t.Actor, t.What, t.Detail))],
         o.CreatedAt, o.UpdatedAt);
 
