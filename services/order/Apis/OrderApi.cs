@@ -1,3 +1,4 @@
+using System.Text;
 using EStore.Order.Dtos;
 using EStore.Order.Services;
 using EStore.Platform.Errors;
@@ -54,16 +55,32 @@ public static class OrderApi
         group.MapPost("/{id:guid}/deliver", async (Guid id, CurrentUser caller, OrderViews views, CancellationToken ct) =>
             (await views.DeliverAsync(id, caller, ct)).ToOk());
 
+        group.MapGet("/shop/export", async (Guid? shopId, string? status, DateTimeOffset? from, DateTimeOffset? to, string? sort, OrderReports reports,
+            CancellationToken ct) => Csv(await reports.ShopCsvAsync(new(status, null, shopId, null, from, to, Sort: sort), ct), "shop-orders"));
+
         // Administrators: every order (the gateway's orders-admin route needs the admin role too).
-        group.MapGet("/admin", async (string? status, string? paymentStatus, Guid? shopId, Guid? userId, DateTimeOffset? from, DateTimeOffset? to,
-            PageQuery page, OrderViews views, CancellationToken ct) =>
-            (await views.AllAsync(new(status, paymentStatus, shopId, userId, from, to), page, ct)).ToOk())
-            .RequireAuthorization(AuthorizationPolicies.Admin);
+        var admin = group.MapGroup("/admin").RequireAuthorization(AuthorizationPolicies.Admin);
+        admin.MapGet("", async ([AsParameters] AdminQuery query, PageQuery page, OrderViews views, CancellationToken ct) =>
+            (await views.AllAsync(query.ToFilter(), page, ct)).ToOk());
+        admin.MapGet("/export", async ([AsParameters] AdminQuery query, OrderReports reports, CancellationToken ct) =>
+            Csv(await reports.AdminCsvAsync(query.ToFilter(), ct), "orders"));
+        admin.MapGet("/summary", async (DateTimeOffset? from, DateTimeOffset? to, OrderReports reports, CancellationToken ct) =>
+            (await reports.SummaryAsync(from, to, ct)).ToOk());
 
         // The whole prefix is behind a token here too, not only at the gateway: a path no endpoint serves answers 401
         // without one and the platform's 404 problem with one.
         group.MapUnknownPaths();
         return endpoints;
+    }
+
+    private static Results<FileContentHttpResult, ProblemResult> Csv(Result<string> csv, string name) =>
+        csv.ToHttpResult(text => TypedResults.File(Encoding.UTF8.GetBytes(text), OrderReports.CsvContentType, $"{name}.csv"));
+
+    /// <summary>The admin list's and export's query: filters, total range and sort.</summary>
+    public sealed record AdminQuery(string? Status, string? PaymentStatus, Guid? ShopId, Guid? UserId, DateTimeOffset? From, DateTimeOffset? To,
+        decimal? MinTotal, decimal? MaxTotal, string? Sort)
+    {
+        public OrderFilter ToFilter() => new(Status, PaymentStatus, ShopId, UserId, From, To, MinTotal, MaxTotal, Sort);
     }
 
     private static Results<Accepted<CheckoutView>, Ok<CheckoutView>, ProblemResult> Answer(CheckoutAnswer answer) => answer switch

@@ -76,3 +76,14 @@ public sealed record CheckoutView(
 
 /// <summary>One page of orders.</summary>
 public sealed record OrderPage(IReadOnlyList<OrderView> Items, int Page, int Size, int Total);
+
+/// <summary>The admin's summary of orders created in [<c>From</c>, <c>To</c>): totals, per UTC day and per shop, each per currency.</summary>
+public sealed record OrderSummary(DateTimeOffset From, DateTimeOffset To, IReadOnlyList<SummaryTotal> Totals, IReadOnlyList<SummaryDay> Days,
+    IReadOnlyList<SummaryShop> Shops);
+
+/// <summary>Orders created, of them cancelled, and revenue (orders paid and not cancelled) in one currency.</summary>
+public sealed record SummaryTotal(string Currency, int Orders, int Cancelled, decimal Revenue);
+
+public sealed record SummaryDay(DateOnly Date, string Currency, int Orders, int Cancelled, decimal Revenue);
+
+public sealed record SummaryShop(Guid ShopId, string Currency, int Orders, int Cancelled, decimal Revenue);

@@ -13,6 +13,7 @@ public static class OrderServiceExtensions
         builder.Services.AddScoped<Saga>();
         builder.Services.AddScoped<OrderViews>();
         builder.Services.AddScoped<OrderActions>();
+        builder.Services.AddScoped<OrderReports>();
         builder.Services.AddScoped<CheckoutService>();
         // Through discovery, with the caller's token: the callees check ownership for the same user.
         builder.Services.AddHttpClient<MeshReader>((sp, http) =>
