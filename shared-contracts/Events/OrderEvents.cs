@@ -28,6 +28,8 @@ public enum CancelledBy
     Customer,
     /// <summary>An administrator.</summary>
     Admin,
+    /// <summary>The owner of the order's shop (with a reason, before shipping).</summary>
+    ShopOwner,
 }
 
 /// <summary>

@@ -1,3 +1,4 @@
+using System.Text;
 using EStore.Order.Dtos;
 using EStore.Order.Services;
 using EStore.Platform.Errors;
@@ -35,6 +36,17 @@ public static class OrderApi
         group.MapGet("/{id:guid}", async (Guid id, CurrentUser caller, OrderViews views, CancellationToken ct) =>
             (await views.GetAsync(id, caller, ct)).ToOk());
 
+        // Before shipping: cancel (the customer, the shop's owner with a reason, an admin), cancel a line, change the
+        // address (the customer); re-order into a cart (the customer).
+        group.MapPost("/{id:guid}/cancel", async (Guid id, CurrentUser caller, CancelRequest? request, OrderActions actions, CancellationToken ct) =>
+            (await actions.CancelAsync(id, caller, request ?? new(null), ct)).ToOk());
+        group.MapPost("/{id:guid}/lines/{lineId:guid}/cancel", async (Guid id, Guid lineId, CurrentUser caller, CancelRequest? request,
+            OrderActions actions, CancellationToken ct) => (await actions.CancelLineAsync(id, lineId, caller, request ?? new(null), ct)).ToOk());
+        group.MapPut("/{id:guid}/shipping-address", async (Guid id, CurrentUser caller, ShippingAddressRequest request, OrderActions actions,
+            CancellationToken ct) => (await actions.ChangeAddressAsync(id, caller, request, ct)).ToOk());
+        group.MapPost("/{id:guid}/reorder", async (Guid id, CurrentUser caller, ReorderRequest? request, OrderActions actions, CancellationToken ct) =>
+            (await actions.ReorderAsync(id, caller, request ?? new(null), ct)).ToOk());
+
         // Shop owners: the orders of their own shops, each with its own lines only (an order is one shop's part).
         group.MapGet("/shop", async (CurrentUser caller, Guid? shopId, string? status, DateTimeOffset? from, DateTimeOffset? to, PageQuery page,
             OrderViews views, CancellationToken ct) => (await views.ShopsAsync(caller, new(status, null, shopId, null, from, to), page, ct)).ToOk());
@@ -43,16 +55,32 @@ public static class OrderApi
         group.MapPost("/{id:guid}/deliver", async (Guid id, CurrentUser caller, OrderViews views, CancellationToken ct) =>
             (await views.DeliverAsync(id, caller, ct)).ToOk());
 
+        group.MapGet("/shop/export", async (Guid? shopId, string? status, DateTimeOffset? from, DateTimeOffset? to, string? sort, OrderReports reports,
+            CancellationToken ct) => Csv(await reports.ShopCsvAsync(new(status, null, shopId, null, from, to, Sort: sort), ct), "shop-orders"));
+
         // Administrators: every order (the gateway's orders-admin route needs the admin role too).
-        group.MapGet("/admin", async (string? status, string? paymentStatus, Guid? shopId, Guid? userId, DateTimeOffset? from, DateTimeOffset? to,
-            PageQuery page, OrderViews views, CancellationToken ct) =>
-            (await views.AllAsync(new(status, paymentStatus, shopId, userId, from, to), page, ct)).ToOk())
-            .RequireAuthorization(AuthorizationPolicies.Admin);
+        var admin = group.MapGroup("/admin").RequireAuthorization(AuthorizationPolicies.Admin);
+        admin.MapGet("", async ([AsParameters] AdminQuery query, PageQuery page, OrderViews views, CancellationToken ct) =>
+            (await views.AllAsync(query.ToFilter(), page, ct)).ToOk());
+        admin.MapGet("/export", async ([AsParameters] AdminQuery query, OrderReports reports, CancellationToken ct) =>
+            Csv(await reports.AdminCsvAsync(query.ToFilter(), ct), "orders"));
+        admin.MapGet("/summary", async (DateTimeOffset? from, DateTimeOffset? to, OrderReports reports, CancellationToken ct) =>
+            (await reports.SummaryAsync(from, to, ct)).ToOk());
 
         // The whole prefix is behind a token here too, not only at the gateway: a path no endpoint serves answers 401
         // without one and the platform's 404 problem with one.
         group.MapUnknownPaths();
         return endpoints;
+    }
+
+    private static Results<FileContentHttpResult, ProblemResult> Csv(Result<string> csv, string name) =>
+        csv.ToHttpResult(text => TypedResults.File(Encoding.UTF8.GetBytes(text), OrderReports.CsvContentType, $"{name}.csv"));
+
+    /// <summary>The admin list's and export's query: filters, total range and sort.</summary>
+    public sealed record AdminQuery(string? Status, string? PaymentStatus, Guid? ShopId, Guid? UserId, DateTimeOffset? From, DateTimeOffset? To,
+        decimal? MinTotal, decimal? MaxTotal, string? Sort)
+    {
+        public OrderFilter ToFilter() => new(Status, PaymentStatus, ShopId, UserId, From, To, MinTotal, MaxTotal, Sort);
     }
 
     private static Results<Accepted<CheckoutView>, Ok<CheckoutView>, ProblemResult> Answer(CheckoutAnswer answer) => answer switch

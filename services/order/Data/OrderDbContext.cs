@@ -35,17 +35,7 @@ public sealed class OrderDbContext(DbContextOptions<OrderDbContext> options) : D
         checkout.Property(c => c.RequestHash).HasMaxLength(64);
         checkout.Property(c => c.Version).IsConcurrencyToken();
         Statuses(checkout);
-        checkout.OwnsOne(c => c.ShippingAddress, address =>
-        {
-            address.Property(a => a.Recipient).HasMaxLength(200);
-            address.Property(a => a.Line1).HasMaxLength(200);
-            address.Property(a => a.Line2).HasMaxLength(200);
-            address.Property(a => a.City).HasMaxLength(100);
-            address.Property(a => a.Region).HasMaxLength(100);
-            address.Property(a => a.PostalCode).HasMaxLength(20);
-            address.Property(a => a.Country).HasMaxLength(2);
-            address.Property(a => a.Phone).HasMaxLength(40);
-        });
+        checkout.OwnsOne(c => c.ShippingAddress, Address);
         checkout.HasIndex(c => new { c.UserId, c.CreatedAt });
         // The timeout sweep reads the oldest pending checkouts.
         checkout.HasIndex(c => new { c.Status, c.CreatedAt });
@@ -60,6 +50,8 @@ public sealed class OrderDbContext(DbContextOptions<OrderDbContext> options) : D
         order.Property(o => o.Carrier).HasMaxLength(100);
         order.Property(o => o.TrackingNumber).HasMaxLength(100);
         order.Property(o => o.Version).IsConcurrencyToken();
+        // Optional: null (all its columns null) while the order ships to the checkout's address.
+        order.OwnsOne(o => o.ShippingAddress, Address);
         Statuses(order);
         order.Property(o => o.FulfilmentStatus).HasConversion(v => StatusNames.Wire(v), v => StatusNames.Parse<FulfilmentStatus>(v)).HasMaxLength(24);
         order.HasIndex(o => new { o.UserId, o.CreatedAt });
@@ -74,6 +66,7 @@ public sealed class OrderDbContext(DbContextOptions<OrderDbContext> options) : D
         line.Property(l => l.VariantName).HasMaxLength(200);
         line.Property(l => l.Currency).HasMaxLength(3);
         line.Property(l => l.UnitPrice).HasPrecision(18, 2);
+        line.Property(l => l.CancelReason).HasMaxLength(OrderLimits.Reason);
 
         var entry = modelBuilder.Entity<TimelineEntry>();
         entry.ToTable("order_timeline");
@@ -100,8 +93,22 @@ public sealed class OrderDbContext(DbContextOptions<OrderDbContext> options) : D
             order.Property(o => o.CreatedAt).HasConversion(converter);
             order.Property(o => o.UpdatedAt).HasConversion(converter);
             entry.Property(t => t.At).HasConversion(converter);
+            line.Property(l => l.CancelledAt).HasConversion(converter);
             key.Property(k => k.CreatedAt).HasConversion(converter);
         }
+    }
+
+    private static void Address<T>(OwnedNavigationBuilder<T, ShippingAddress> address)
+        where T : class
+    {
+        address.Property(a => a.Recipient).HasMaxLength(200);
+        address.Property(a => a.Line1).HasMaxLength(200);
+        address.Property(a => a.Line2).HasMaxLength(200);
+        address.Property(a => a.City).HasMaxLength(100);
+        address.Property(a => a.Region).HasMaxLength(100);
+        address.Property(a => a.PostalCode).HasMaxLength(20);
+        address.Property(a => a.Country).HasMaxLength(2);
+        address.Property(a => a.Phone).HasMaxLength(40);
     }
 
     private static void Statuses<T>(EntityTypeBuilder<T> entity)

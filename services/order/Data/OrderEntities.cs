@@ -112,6 +112,8 @@ public sealed class ShopOrder
     public DateTimeOffset UpdatedAt { get; set; }
     public DateTimeOffset? ShippedAt { get; set; }
     public DateTimeOffset? DeliveredAt { get; set; }
+    /// <summary>Set when the customer changed the address of this order after checkout; null: the checkout's.</summary>
+    public ShippingAddress? ShippingAddress { get; set; }
     public int Version { get; set; }
     public List<OrderItem> Lines { get; set; } = [];
     public List<TimelineEntry> Timeline { get; set; } = [];
@@ -130,6 +132,9 @@ public sealed class OrderItem
     public int Quantity { get; set; }
     public decimal UnitPrice { get; set; }
     public string Currency { get; set; } = "";
+    /// <summary>Set when the line was cancelled (refunded, its units back); it no longer counts in the order's total.</summary>
+    public DateTimeOffset? CancelledAt { get; set; }
+    public string? CancelReason { get; set; }
 }
 
 /// <summary>One change of an order: who (a user id or <c>system</c>), when, what.</summary>

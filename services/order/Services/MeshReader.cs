@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text.Json;
+using EStore.Order.Data;
 using Microsoft.Extensions.Options;
 
 namespace EStore.Order.Services;
@@ -33,7 +34,28 @@ public sealed record VariantRead(Guid VariantId, string State, Guid? ProductId, 
 }
 
 public sealed record AddressRead(Guid Id, string RecipientName, string Line1, string? Line2, string City, string? Region,
-    string? PostalCode, string Country, string Phone, bool IsDefaultShipping);
+    string? PostalCode, string Country, string Phone, bool IsDefaultShipping)
+{
+    /// <summary>The copy an order keeps (later edits at address-service do not change it).</summary>
+    public ShippingAddress ToSnapshot() => new()
+    {
+        AddressId = Id,
+        Recipient = RecipientName,
+        Line1 = Line1,
+        Line2 = Line2,
+        City = City,
+        Region = Region,
+        PostalCode = PostalCode ?? "",
+        Country = Country,
+        Phone = Phone,
+    };
+}
+
+/// <summary>What cart-service answered to an added line: 200, or its problem's <c>error</c> and <c>message</c>.</summary>
+public sealed record CartAddRead(HttpStatusCode? Status, string? Error, string? Message)
+{
+    public bool Added => Status == HttpStatusCode.OK;
+}
 
 public sealed record PaymentMethodRead(Guid Id, bool IsDefault);
 
@@ -80,6 +102,42 @@ public sealed partial class MeshReader(HttpClient http, IOptions<OrderOptions> o
 
     public Task<Answer<List<ShopRead>>> MyShopsAsync(CancellationToken ct) =>
         GetAsync<List<ShopRead>>(Settings.ShopServiceUrl, "api/shops/mine", ct);
+
+    /// <summary>Adds units of a variant to one of the caller's carts (cart-service checks the variant again).</summary>
+    public async Task<CartAddRead> AddToCartAsync(Guid cartId, Guid variantId, int quantity, CancellationToken ct)
+    {
+        var uri = new Uri(Settings.CartServiceUrl, $"api/carts/{cartId:D}/items");
+        try
+        {
+            using var response = await http.PostAsJsonAsync(uri, new { variantId, quantity }, ct);
+            if (response.StatusCode == HttpStatusCode.OK)
+            {
+                return new(response.StatusCode, null, null);
+            }
+            LogRefused(uri.Host, uri.AbsolutePath, (int)response.StatusCode);
+            var problem = await ReadProblemAsync(response, ct);
+            return new(response.StatusCode, problem?.Error, problem?.Message);
+        }
+        catch (Exception ex) when (ex is HttpRequestException || (ex is OperationCanceledException && !ct.IsCancellationRequested))
+        {
+            LogUnreachable(uri.Host, uri.AbsolutePath, ex.Message);
+            return new(null, null, null);
+        }
+    }
+
+    private static async Task<ProblemRead?> ReadProblemAsync(HttpResponseMessage response, CancellationToken ct)
+    {
+        try
+        {
+            return await response.Content.ReadFromJsonAsync<ProblemRead>(ct);
+        }
+        catch (Exception ex) when (ex is JsonException or NotSupportedException)
+        {
+            return null;
+        }
+    }
+
+    private sealed record ProblemRead(string? Error, string? Message);
 
     private async Task<Answer<T>> GetAsync<T>(Uri service, string path, CancellationToken ct)
     {

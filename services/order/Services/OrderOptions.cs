@@ -25,6 +25,12 @@ public sealed class OrderOptions : IValidatedOptions
     /// <summary>Limit of each call to another service, in seconds; after it the checkout answers 503 and stores nothing.</summary>
     public int DependencyTimeoutSeconds { get; set; } = 5;
 
+    /// <summary>Rows of one CSV export at most (the newest first; narrow the filters for older ones).</summary>
+    public int MaxExportRows { get; set; } = 10_000;
+
+    /// <summary>Days one admin summary may span.</summary>
+    public int MaxSummaryDays { get; set; } = 366;
+
     public Uri ProductServiceUrl { get; set; } = new("http://product-service/");
     public Uri CartServiceUrl { get; set; } = new("http://cart-service/");
     public Uri AddressServiceUrl { get; set; } = new("http://address-service/");
@@ -40,6 +46,8 @@ public sealed class OrderOptions : IValidatedOptions
         check.Range(MaxWaitSeconds, 0, 120);
         check.Range(MaxQuantityPerLine, 1, 10_000);
         check.Range(DependencyTimeoutSeconds, 1, 60);
+        check.Range(MaxExportRows, 1, 1_000_000);
+        check.Range(MaxSummaryDays, 1, 3660);
         check.HttpUrl(ProductServiceUrl, "http://product-service/");
         check.HttpUrl(CartServiceUrl, "http://cart-service/");
         check.HttpUrl(AddressServiceUrl, "http://address-service/");

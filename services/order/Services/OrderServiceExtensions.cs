@@ -12,6 +12,8 @@ public static class OrderServiceExtensions
         builder.AddValidatedOptions<OrderOptions>(OrderOptions.Section);
         builder.Services.AddScoped<Saga>();
         builder.Services.AddScoped<OrderViews>();
+        builder.Services.AddScoped<OrderActions>();
+        builder.Services.AddScoped<OrderReports>();
         builder.Services.AddScoped<CheckoutService>();
         // Through discovery, with the caller's token: the callees check ownership for the same user.
         builder.Services.AddHttpClient<MeshReader>((sp, http) =>

@@ -10,7 +10,8 @@ using Microsoft.EntityFrameworkCore;
 namespace EStore.Order.Services;
 
 /// <summary>Filters of the order lists (all optional).</summary>
-public sealed record OrderFilter(string? Status, string? PaymentStatus, Guid? ShopId, Guid? UserId, DateTimeOffset? From, DateTimeOffset? To);
+public sealed record OrderFilter(string? Status, string? PaymentStatus, Guid? ShopId, Guid? UserId, DateTimeOffset? From, DateTimeOffset? To,
+    decimal? MinTotal = null, decimal? MaxTotal = null, string? Sort = null);
 
 /// <summary>
 /// Who sees which order: the customer their own, a shop owner the orders of their own shops (shop-service's
@@ -44,17 +45,28 @@ public sealed class OrderViews(OrderDbContext db, MeshReader mesh, IEventOutbox 
 
     public async Task<Result<OrderPage>> ShopsAsync(CurrentUser caller, OrderFilter filter, PageQuery page, CancellationToken ct)
     {
+        var (scope, error) = await ShopScopeAsync(filter, ct);
+        if (error is not null)
+        {
+            return error;
+        }
+        return await PageAsync(scope!, filter, page, ct);
+    }
+
+    /// <summary>The orders of the caller's shops (one of them with <c>shopId</c>; another's is 404).</summary>
+    public async Task<(IQueryable<ShopOrder>? Orders, Error? Error)> ShopScopeAsync(OrderFilter filter, CancellationToken ct)
+    {
         var shops = await mesh.MyShopsAsync(ct);
         if (!shops.Found)
         {
-            return Error.Unavailable("The shops cannot be checked right now (shop-service is unavailable); try again shortly.");
+            return (null, Error.Unavailable("The shops cannot be checked right now (shop-service is unavailable); try again shortly."));
         }
         var mine = shops.Value!.Select(s => s.Id).ToList();
         if (filter.ShopId is { } shopId && !mine.Contains(shopId))
         {
-            return Error.NotFound($"Shop {shopId} does not exist.");
+            return (null, Error.NotFound($"Shop {shopId} does not exist."));
         }
-        return await PageAsync(db.Orders.Where(o => mine.Contains(o.ShopId)), filter, page, ct);
+        return (db.Orders.Where(o => mine.Contains(o.ShopId)), null);
     }
 
     public async Task<Result<OrderPage>> AllAsync(OrderFilter filter, PageQuery page, CancellationToken ct) =>
@@ -120,7 +132,10 @@ public sealed class OrderViews(OrderDbContext db, MeshReader mesh, IEventOutbox 
         var entry = new TimelineEntry { Id = Guid.CreateVersion7(now), OrderId = order.Id, At = now, Actor = caller.Id.ToString(), What = what, Detail = detail };
         // Added through the set: reached only through the navigation, a new entry with its key set would be taken for an existing row.
         db.Timeline.Add(entry);
-        order.Timeline.Add(entry);
+        if (!order.Timeline.Contains(entry))
+        {
+            order.Timeline.Add(entry);
+        }
         order.UpdatedAt = now;
         order.Version++;
         try
@@ -134,16 +149,34 @@ public sealed class OrderViews(OrderDbContext db, MeshReader mesh, IEventOutbox 
         return ToView(order);
     }
 
-    private async Task<bool> OwnsShopAsync(CurrentUser caller, Guid shopId, CancellationToken ct) =>
+    /// <summary>Whether the caller owns the shop (shop-service's <c>/api/shops/mine</c> with their token).</summary>
+    public async Task<bool> OwnsShopAsync(CurrentUser caller, Guid shopId, CancellationToken ct) =>
         caller.IsInRole(UserRoles.ShopOwner) && (await mesh.MyShopsAsync(ct)).Value?.Any(s => s.Id == shopId) == true;
 
     private async Task<Result<OrderPage>> PageAsync(IQueryable<ShopOrder> query, OrderFilter filter, PageQuery page, CancellationToken ct)
+    {
+        var (filtered, error) = Filter(query, filter);
+        if (error is not null)
+        {
+            return error;
+        }
+        var total = await filtered!.CountAsync(ct);
+        var items = await filtered!.AsNoTracking().Include(o => o.Checkout).Include(o => o.Lines).Include(o => o.Timeline)
+            .Skip(page.Offset).Take(page.Size).AsSplitQuery().ToListAsync(ct);
+        return new OrderPage([.. items.Select(ToView)], page.Page, page.Size, total);
+    }
+
+    /// <summary>
+    /// The filters and the order of a list: <c>sort</c> is <c>created</c>, <c>total</c> or <c>status</c>, descending with a
+    /// leading <c>-</c> (default <c>-created</c>); the id breaks ties so pages never overlap.
+    /// </summary>
+    public static (IOrderedQueryable<ShopOrder>? Orders, Error? Error) Filter(IQueryable<ShopOrder> query, OrderFilter filter)
     {
         if (filter.Status is not null)
         {
             if (!StatusNames.TryParse<OrderStatus>(filter.Status, out var status))
             {
-                return Error.BadValue("status", "'status' must be one of PENDING, CONFIRMED, SHIPPED, DELIVERED, CANCELLED.");
+                return (null, Error.BadValue("status", "'status' must be one of PENDING, CONFIRMED, SHIPPED, DELIVERED, CANCELLED."));
             }
             query = query.Where(o => o.Status == status);
         }
@@ -151,9 +184,17 @@ public sealed class OrderViews(OrderDbContext db, MeshReader mesh, IEventOutbox 
         {
             if (!StatusNames.TryParse<PaymentStatus>(filter.PaymentStatus, out var payment))
             {
-                return Error.BadValue("paymentStatus", "'paymentStatus' must be one of PENDING, PAID, PARTIALLY_REFUNDED, REFUNDED, FAILED.");
+                return (null, Error.BadValue("paymentStatus", "'paymentStatus' must be one of PENDING, PAID, PARTIALLY_REFUNDED, REFUNDED, FAILED."));
             }
             query = query.Where(o => o.PaymentStatus == payment);
+        }
+        if (filter.MinTotal is { } min && filter.MaxTotal is { } max && min > max)
+        {
+            return (null, Error.BadValue("minTotal", "'minTotal' must not be more than 'maxTotal'."));
+        }
+        if (filter.From is { } from && filter.To is { } to && from > to)
+        {
+            return (null, Error.BadValue("from", "'from' must not be after 'to'."));
         }
         if (filter.ShopId is { } shopId)
         {
@@ -163,18 +204,39 @@ public sealed class OrderViews(OrderDbContext db, MeshReader mesh, IEventOutbox 
         {
             query = query.Where(o => o.UserId == userId);
         }
-        if (filter.From is { } from)
+        if (filter.From is { } since)
         {
-            query = query.Where(o => o.CreatedAt >= from);
+            query = query.Where(o => o.CreatedAt >= since);
         }
-        if (filter.To is { } to)
+        if (filter.To is { } until)
         {
-            query = query.Where(o => o.CreatedAt < to);
+            query = query.Where(o => o.CreatedAt < until);
         }
-        var total = await query.CountAsync(ct);
-        var items = await query.AsNoTracking().Include(o => o.Checkout).Include(o => o.Lines).Include(o => o.Timeline)
-            .OrderByDescending(o => o.CreatedAt).ThenByDescending(o => o.Id).Skip(page.Offset).Take(page.Size).AsSplitQuery().ToListAsync(ct);
-        return new OrderPage([.. items.Select(ToView)], page.Page, page.Size, total);
+        if (filter.MinTotal is { } least)
+        {
+            query = query.Where(o => o.Total >= least);
+        }
+        if (filter.MaxTotal is { } most)
+        {
+            query = query.Where(o => o.Total <= most);
+        }
+        IOrderedQueryable<ShopOrder>? sorted = filter.Sort switch
+        {
+            null or "" or "-created" => query.OrderByDescending(o => o.CreatedAt),
+            "created" => query.OrderBy(o => o.CreatedAt),
+            "total" => query.OrderBy(o => o.Total),
+            "-total" => query.OrderByDescending(o => o.Total),
+            // Stored as their wire names: alphabetical (CANCELLED, CONFIRMED, DELIVERED, PENDING, SHIPPED).
+            "status" => query.OrderBy(o => o.Status),
+            "-status" => query.OrderByDescending(o => o.Status),
+            _ => null,
+        };
+        if (sorted is null)
+        {
+            return (null, Error.BadValue("sort", "'sort' must be one of created, total, status, each optionally with a leading '-' (descending)."));
+        }
+        var descending = string.IsNullOrEmpty(filter.Sort) || filter.Sort[0] == '-';
+        return (descending ? sorted.ThenByDescending(o => o.Id) : sorted.ThenBy(o => o.Id), null);
     }
 
     private static Error NotFound(Guid id) => Error.NotFound($"Order {id} does not exist.");
@@ -186,9 +248,9 @@ public sealed class OrderViews(OrderDbContext db, MeshReader mesh, IEventOutbox 
 
     private static OrderView ToView(ShopOrder o, Checkout c) => new(o.Id, o.CheckoutId, o.ShopId, o.UserId, StatusNames.Wire(o.Status),
         StatusNames.Wire(o.PaymentStatus), StatusNames.Wire(o.FulfilmentStatus), o.Total, o.Currency, o.CancelReason, o.CancelledBy, o.Carrier,
-        o.TrackingNumber, ToView(c.ShippingAddress),
+        o.TrackingNumber, ToView(o.ShippingAddress ?? c.ShippingAddress),
         [.. o.Lines.OrderBy(l => l.Id).Select(l => new OrderLineView(l.Id, l.ProductId, l.VariantId, l.ShopId, l.ProductName, l.VariantName, l.Quantity,
-            l.UnitPrice, l.UnitPrice * l.Quantity, l.Currency))],
+            l.UnitPrice, l.UnitPrice * l.Quantity, l.Currency, l.CancelledAt is null ? "OPEN" : "CANCELLED", l.CancelReason))],
         [.. o.Timeline.OrderBy(t => t.At).ThenBy(t => t.Id).Select(t => new TimelineView(t.At, t.Actor, t.What, t.Detail))],
         o.CreatedAt, o.UpdatedAt);
 

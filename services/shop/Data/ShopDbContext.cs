@@ -1,5 +1,6 @@
 using EStore.Platform.Messaging;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 namespace EStore.Shop.Data;
 
@@ -7,6 +8,8 @@ namespace EStore.Shop.Data;
 public sealed class ShopDbContext(DbContextOptions<ShopDbContext> options) : DbContext(options)
 {
     public DbSet<Shop> Shops => Set<Shop>();
+
+    public DbSet<ShopOrder> ShopOrders => Set<ShopOrder>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -32,6 +35,16 @@ public sealed class ShopDbContext(DbContextOptions<ShopDbContext> options) : DbC
         shop.HasIndex(s => s.Slug).IsUnique();
         shop.HasIndex(s => s.OwnerId);
         shop.HasIndex(s => new { s.Status, s.NormalizedCategory });
+
+        var order = modelBuilder.Entity<ShopOrder>();
+        order.ToTable("shop_orders");
+        order.HasKey(o => new { o.CheckoutId, o.ShopId });
+        // The dashboard counts a shop's open orders.
+        order.HasIndex(o => new { o.ShopId, o.Confirmed, o.Closed });
+        if (Database.IsSqlite())
+        {
+            order.Property(o => o.UpdatedAt).HasConversion(new DateTimeOffsetToBinaryConverter());
+        }
     }
 }
 

@@ -4,7 +4,7 @@ namespace EStore.Shop.Dtos;
 
 /// <summary>
 /// <c>GET /api/shops/{id}/summary</c>: the owner's dashboard. A count is null when the service that owns it
-/// did not answer (named in <see cref="Unavailable"/>) or does not exist yet (<see cref="OpenOrders"/>);
+/// did not answer (named in <see cref="Unavailable"/>); <see cref="OpenOrders"/> (confirmed, not delivered or cancelled) is counted locally;
 /// nulls are written out, unlike elsewhere, so a dashboard can tell "unknown" from a missing field.
 /// </summary>
 public sealed record ShopSummaryDto(

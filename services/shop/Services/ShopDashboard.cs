@@ -22,11 +22,12 @@ public sealed class ShopDashboard(Data.ShopDbContext db, InventoryClient invento
         }
         var stock = await inventory.GetSummaryAsync(id, cancellationToken);
         List<string> unavailable = stock is null ? [InventoryClient.AppName] : [];
-        // Open orders stay null until order-service exists; it is not "unavailable", there is nobody to ask.
+        // Counted here from order-service's events (OrderEventHandlers): always known, even with order-service down.
+        var openOrders = await db.ShopOrders.CountAsync(o => o.ShopId == id && o.Confirmed && !o.Closed, cancellationToken);
         return new ShopSummaryDto(
             shop.Id, shop.Name, ShopService.Label(shop.Status),
             stock?.Products, stock?.Variants, stock?.LowStock, stock?.OutOfStock,
-            OpenOrders: null,
+            openOrders,
             unavailable);
     }
 }

@@ -1,14 +1,37 @@
 using EStore.Contracts.Events;
 using EStore.Order.Data;
+using EStore.Platform.Messaging;
+using EStore.Platform.Security;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace EStore.Order.Tests.Infrastructure;
 
 /// <summary>order-service in a <see cref="ServiceStack{TEntryPoint}"/>: PostgreSQL, the mock broker, test tokens.</summary>
-public sealed class OrderStack() : ServiceStack<Program>("order")
+public sealed class OrderStack() : ServiceStack<Program>("order"), IAsyncLifetime
 {
     private Dictionary<string, string?> _settings = [];
+
+    /// <summary>shop-, address-, cart- and product-service as order-service reads them (with the caller's token).</summary>
+    public MeshStandIn Mesh { get; private set; } = null!;
+
+    async Task IAsyncLifetime.InitializeAsync()
+    {
+        Mesh = await MeshStandIn.StartAsync();
+        await InitializeAsync();
+    }
+
+    async Task IAsyncLifetime.DisposeAsync()
+    {
+        await DisposeAsync();
+        await Mesh.DisposeAsync();
+    }
+
+    /// <summary>A customer's token.</summary>
+    public string Customer(Guid userId) => Tokens.For(userId, [UserRoles.Customer]);
+
+    /// <summary>A shop owner's token.</summary>
+    public string ShopOwner(Guid userId) => Tokens.For(userId, [UserRoles.Customer, UserRoles.ShopOwner]);
 
     protected override void Configure(IDictionary<string, string?> settings)
     {
@@ -18,6 +41,10 @@ public sealed class OrderStack() : ServiceStack<Program>("order")
         settings["Messaging:Relay:PollIntervalMs"] = "100";
         // The tests run the sweep themselves; the background one stays out of their way.
         settings["Orders:SweepIntervalSeconds"] = "3600";
+        foreach (var service in new[] { "Shop", "Address", "Cart", "Product" })
+        {
+            settings[$"Orders:{service}ServiceUrl"] = Mesh.BaseAddress.ToString();
+        }
         _settings = new Dictionary<string, string?>(settings);
     }
 
@@ -34,10 +61,19 @@ public sealed class OrderStack() : ServiceStack<Program>("order")
 
     /// <summary>
     /// A PENDING checkout as a checkout request would have stored it (without its <c>OrderCreated</c>): one order per
-    /// shop in <paramref name="shops"/>, two units at 12.50 each, made <paramref name="age"/> ago.
+    /// shop in <paramref name="shops"/>, two units at 12.50 each (and with <paramref name="secondLine"/> one more at 10.00),
+    /// made <paramref name="age"/> ago, in <paramref name="status"/> (paid unless PENDING).
     /// </summary>
-    public async Task<Checkout> SeedCheckoutAsync(Guid userId, int shops = 1, TimeSpan? age = null, IServiceProvider? services = null)
+    public async Task<Checkout> SeedCheckoutAsync(Guid userId, int shops = 1, TimeSpan? age = null, IServiceProvider? services = null,
+        OrderStatus status = OrderStatus.Pending, bool secondLine = false)
     {
+        var paid = status == OrderStatus.Pending ? PaymentStatus.Pending : PaymentStatus.Paid;
+        var fulfilment = status switch
+        {
+            OrderStatus.Shipped => FulfilmentStatus.Shipped,
+            OrderStatus.Delivered => FulfilmentStatus.Delivered,
+            _ => FulfilmentStatus.Unfulfilled,
+        };
         var at = DateTimeOffset.UtcNow - (age ?? TimeSpan.Zero);
         var checkout = new Checkout
         {
@@ -47,8 +83,8 @@ public sealed class OrderStack() : ServiceStack<Program>("order")
             CartId = Guid.NewGuid(),
             PaymentMethodId = Guid.NewGuid(),
             Currency = "EUR",
-            Status = OrderStatus.Pending,
-            PaymentStatus = PaymentStatus.Pending,
+            Status = status,
+            PaymentStatus = paid,
             ShippingAddress = new ShippingAddress { AddressId = Guid.NewGuid(), Recipient = "Ada", Line1 = "1 Lane", City = "London", PostalCode = "N1 1AA", Country = "GB", Phone = "+441234567890" },
             IdempotencyKey = Guid.NewGuid().ToString(),
             RequestHash = "seed",
@@ -64,17 +100,21 @@ public sealed class OrderStack() : ServiceStack<Program>("order")
                 CheckoutId = checkout.Id,
                 ShopId = Guid.NewGuid(),
                 UserId = userId,
-                Status = OrderStatus.Pending,
-                PaymentStatus = PaymentStatus.Pending,
-                FulfilmentStatus = FulfilmentStatus.Unfulfilled,
-                Total = 25m,
+                Status = status,
+                PaymentStatus = paid,
+                FulfilmentStatus = fulfilment,
+                Total = secondLine ? 35m : 25m,
                 Currency = "EUR",
                 CreatedAt = at,
                 UpdatedAt = at,
                 Lines = [new OrderItem { Id = Guid.CreateVersion7(), OrderId = orderId, ProductId = Guid.NewGuid(), VariantId = Guid.NewGuid(), ShopId = Guid.Empty, ProductName = "Mug", VariantName = "Blue", Quantity = 2, UnitPrice = 12.50m, Currency = "EUR" }],
             });
+            if (secondLine)
+            {
+                checkout.Orders[^1].Lines.Add(new OrderItem { Id = Guid.CreateVersion7(), OrderId = orderId, ProductId = Guid.NewGuid(), VariantId = Guid.NewGuid(), ShopId = Guid.Empty, ProductName = "Plate", VariantName = "White", Quantity = 1, UnitPrice = 10.00m, Currency = "EUR" });
+            }
         }
-        checkout.Total = 25m * shops;
+        checkout.Total = checkout.Orders.Sum(o => o.Total);
         await using var scope = (services ?? App.Services).CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<OrderDbContext>();
         db.Checkouts.Add(checkout);
@@ -88,6 +128,15 @@ public sealed class OrderStack() : ServiceStack<Program>("order")
         await using var scope = App.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<OrderDbContext>();
         return await db.Checkouts.AsNoTracking().Include(c => c.Orders).ThenInclude(o => o.Timeline).SingleAsync(c => c.Id == id);
+    }
+
+    /// <summary>How many events of <paramref name="eventType"/> for the checkout order-service put in its outbox.</summary>
+    public async Task<int> OutboxCountAsync(string eventType, Guid checkoutId)
+    {
+        await using var scope = App.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<OrderDbContext>();
+        var key = checkoutId.ToString();
+        return await db.Set<OutboxMessage>().CountAsync(m => m.EventType == eventType && m.AggregateKey == key);
     }
 
     /// <summary>Waits until the stored checkout satisfies <paramref name="done"/>.</summary>

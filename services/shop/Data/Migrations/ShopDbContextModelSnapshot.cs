@@ -241,6 +241,33 @@ namespace EStore.Shop.Data.Migrations
 
                     b.ToTable("shops", (string)null);
                 });
+
+            modelBuilder.Entity("EStore.Shop.Data.ShopOrder", b =>
+                {
+                    b.Property<Guid>("CheckoutId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("ShopId")
+                        .HasColumnType("uuid");
+
+                    b.Property<bool>("Closed")
+                        .HasColumnType("boolean");
+
+                    b.Property<bool>("Confirmed")
+                        .HasColumnType("boolean");
+
+                    b.Property<int>("OpenLines")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("CheckoutId", "ShopId");
+
+                    b.HasIndex("ShopId", "Confirmed", "Closed");
+
+                    b.ToTable("shop_orders", (string)null);
+                });
 #pragma warning restore 612, 618
         }
     }
