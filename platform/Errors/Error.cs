@@ -25,6 +25,9 @@ public enum ErrorKind
 
     /// <summary>503: a service this operation depends on cannot answer now; nothing was changed, try again.</summary>
     Unavailable,
+
+    /// <summary>413: the request body is larger than the operation accepts; nothing was read beyond the limit.</summary>
+    TooLarge,
 }
 
 /// <summary>
@@ -55,6 +58,7 @@ public sealed record Error(ErrorKind Kind, string Message, IReadOnlyDictionary<s
         ErrorKind.NotFound => StatusCodes.Status404NotFound,
         ErrorKind.Conflict => StatusCodes.Status409Conflict,
         ErrorKind.Unavailable => StatusCodes.Status503ServiceUnavailable,
+        ErrorKind.TooLarge => StatusCodes.Status413PayloadTooLarge,
         _ => StatusCodes.Status422UnprocessableEntity,
     };
 
@@ -78,6 +82,9 @@ public sealed record Error(ErrorKind Kind, string Message, IReadOnlyDictionary<s
 
     /// <summary>A 503: a dependency cannot answer now; nothing was changed.</summary>
     public static Error Unavailable(string message) => new(ErrorKind.Unavailable, message);
+
+    /// <summary>A 413: the request body is over the operation's limit.</summary>
+    public static Error TooLarge(string message) => new(ErrorKind.TooLarge, message);
 
     /// <summary>A 422 listing the invalid fields.</summary>
     public static Error Validation(IDictionary<string, string[]> fields) =>

@@ -30,6 +30,8 @@ app.MapServiceDefaults();
 app.MapProductApi();
 app.MapCategoryApi();
 app.MapInventoryApi();
+app.MapImportApi();
+app.MapFeedApi();
 return await app.RunServiceAsync();
 
 /// <summary>Entry point, visible to in-process component tests.</summary>

@@ -42,6 +42,8 @@ public sealed class ProductVariant
     /// <summary>Units held for pending orders; available = <see cref="Stock"/> - <see cref="Reserved"/>.</summary>
     public int Reserved { get; set; }
     public int LowStockThreshold { get; set; }
+    /// <summary>The supplier's own reference for the item (imports and feeds), at most 100 characters.</summary>
+    public string? SupplierRef { get; set; }
 }
 
 /// <summary>A node of the category tree.</summary>

@@ -19,6 +19,16 @@ public sealed class ProductDbContext(DbContextOptions<ProductDbContext> options)
 
     public DbSet<Reservation> Reservations => Set<Reservation>();
 
+    public DbSet<ImportJob> ImportJobs => Set<ImportJob>();
+
+    public DbSet<ImportFile> ImportFiles => Set<ImportFile>();
+
+    public DbSet<ImportRowResult> ImportRows => Set<ImportRowResult>();
+
+    public DbSet<SupplierFeed> Feeds => Set<SupplierFeed>();
+
+    public DbSet<FeedRun> FeedRuns => Set<FeedRun>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.AddMessagingTables();
@@ -57,7 +67,50 @@ public sealed class ProductDbContext(DbContextOptions<ProductDbContext> options)
         variant.Property(v => v.Sku).HasMaxLength(64);
         variant.Property(v => v.Name).HasMaxLength(100);
         variant.Property(v => v.Price).HasPrecision(18, 2);
+        variant.Property(v => v.SupplierRef).HasMaxLength(100);
         variant.HasIndex(v => v.Sku).IsUnique();
+
+        var job = modelBuilder.Entity<ImportJob>();
+        job.ToTable("import_jobs");
+        job.Property(j => j.Format).HasMaxLength(8);
+        job.Property(j => j.State).HasConversion<string>().HasMaxLength(16);
+        job.Property(j => j.Error).HasMaxLength(2000);
+        // Progress is saved only while the saving worker still holds the lease it claimed.
+        job.Property(j => j.LeaseToken).IsConcurrencyToken();
+        // Workers look for queued jobs and running jobs whose lease ended.
+        job.HasIndex(j => new { j.State, j.LeaseUntil });
+        job.HasIndex(j => new { j.ShopId, j.CreatedAt });
+        job.HasIndex(j => new { j.FeedId, j.CreatedAt });
+
+        var file = modelBuilder.Entity<ImportFile>();
+        file.ToTable("import_files");
+        file.HasKey(f => f.JobId);
+        file.HasOne<ImportJob>().WithOne().HasForeignKey<ImportFile>(f => f.JobId).OnDelete(DeleteBehavior.Cascade);
+
+        var row = modelBuilder.Entity<ImportRowResult>();
+        row.ToTable("import_rows");
+        row.Property(r => r.Sku).HasMaxLength(64);
+        row.Property(r => r.Reason).HasMaxLength(500);
+        row.Property(r => r.Outcome).HasConversion<string>().HasMaxLength(16);
+        row.HasIndex(r => new { r.JobId, r.Row });
+        row.HasOne<ImportJob>().WithMany().HasForeignKey(r => r.JobId).OnDelete(DeleteBehavior.Cascade);
+
+        var feed = modelBuilder.Entity<SupplierFeed>();
+        feed.ToTable("supplier_feeds");
+        feed.Property(f => f.Url).HasMaxLength(2000);
+        feed.Property(f => f.Format).HasMaxLength(8);
+        feed.Property(f => f.BasicUser).HasMaxLength(200);
+        feed.Property(f => f.BasicPassword).HasMaxLength(500);
+        feed.Property(f => f.HeaderName).HasMaxLength(100);
+        feed.Property(f => f.HeaderValue).HasMaxLength(2000);
+        feed.HasIndex(f => f.ShopId);
+        feed.HasIndex(f => f.NextRunAt);
+
+        var run = modelBuilder.Entity<FeedRun>();
+        run.ToTable("feed_runs");
+        run.Property(r => r.Error).HasMaxLength(1000);
+        run.HasIndex(r => new { r.FeedId, r.At });
+        run.HasOne<SupplierFeed>().WithMany().HasForeignKey(r => r.FeedId).OnDelete(DeleteBehavior.Cascade);
 
         var category = modelBuilder.Entity<Category>();
         category.ToTable("categories");
@@ -96,6 +149,13 @@ public sealed class ProductDbContext(DbContextOptions<ProductDbContext> options)
             product.Property(p => p.DeletedAt).HasConversion(converter);
             movement.Property(m => m.At).HasConversion(converter);
             reservation.Property(r => r.ExpiresAt).HasConversion(converter);
+            job.Property(j => j.LeaseUntil).HasConversion(converter);
+            job.Property(j => j.CreatedAt).HasConversion(converter);
+            job.Property(j => j.StartedAt).HasConversion(converter);
+            job.Property(j => j.FinishedAt).HasConversion(converter);
+            feed.Property(f => f.NextRunAt).HasConversion(converter);
+            feed.Property(f => f.CreatedAt).HasConversion(converter);
+            run.Property(r => r.At).HasConversion(converter);
         }
     }
 }

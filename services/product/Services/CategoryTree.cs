@@ -99,7 +99,7 @@ public sealed class CategoryTree(ProductDbContext db)
         return Result.Success;
     }
 
-    private static string Slug(string name)
+    internal static string Slug(string name)
     {
         var chars = name.ToLowerInvariant().Select(c => char.IsAsciiLetterOrDigit(c) ? c : '-').ToArray();
         return string.Join('-', new string(chars).Split('-', StringSplitOptions.RemoveEmptyEntries));

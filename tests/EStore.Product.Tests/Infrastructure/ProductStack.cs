@@ -19,6 +19,29 @@ public sealed class ProductStack() : ServiceStack<Program>("product")
         settings["Kafka:Consumer:heartbeat.interval.ms"] = "500";
         settings["Messaging:Consumer:CommitIntervalMs"] = "200";
         settings["Demo:SeedData"] = "true";
+        // Small batches and a small file limit: imports in tests span several batches, and 413 needs no huge body.
+        settings["Import:BatchSize"] = "2";
+        settings["Import:PollIntervalMs"] = "200";
+        settings["Import:MaxFileBytes"] = "262144";
+        // Feed tests serve their feeds on 127.0.0.1 (every other internal address stays refused, 127.0.0.2 included).
+        settings["Feeds:AllowedNetworks"] = "127.0.0.1";
+        settings["Feeds:PollSeconds"] = "1";
+        settings["Feeds:TimeoutSeconds"] = "10";
+    }
+
+    /// <summary>
+    /// Another product-service instance on the same database and broker (a second replica); <paramref name="extra"/>
+    /// adds or changes settings. The caller disposes it.
+    /// </summary>
+    public ProductApp StartInstance(IDictionary<string, string?>? extra = null)
+    {
+        var settings = ProductApp.Settings(Broker.BootstrapServers, Database, Tokens.JwksUrl);
+        Configure(settings);
+        foreach (var (key, value) in extra ?? new Dictionary<string, string?>())
+        {
+            settings[key] = value;
+        }
+        return ProductApp.Start(settings);
     }
 
     /// <summary>A shop owned by a new user, known to product-service; returns the owner's token.</summary>

@@ -1,0 +1,38 @@
+namespace EStore.Product.Data;
+
+/// <summary>
+/// A supplier's catalog at a URL, fetched on a schedule and applied to a shop as an import job. The credentials are
+/// kept here for the fetch and never shown again.
+/// </summary>
+public sealed class SupplierFeed
+{
+    public Guid Id { get; set; }
+    public Guid ShopId { get; set; }
+    /// <summary>Who registered it: the actor of its import jobs.</summary>
+    public Guid CreatedBy { get; set; }
+    public required string Url { get; set; }
+    /// <summary><c>csv</c>, <c>json</c>, or null to tell from the answer.</summary>
+    public string? Format { get; set; }
+    public string? BasicUser { get; set; }
+    public string? BasicPassword { get; set; }
+    public string? HeaderName { get; set; }
+    public string? HeaderValue { get; set; }
+    public int IntervalMinutes { get; set; }
+    public bool ArchiveMissing { get; set; }
+    public bool CreateCategories { get; set; }
+    /// <summary>When the scheduler runs it next; moved on by the claim, so one instance runs each due run.</summary>
+    public DateTimeOffset NextRunAt { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+}
+
+/// <summary>One fetch of a feed: the import job it started, or why it failed.</summary>
+public sealed class FeedRun
+{
+    public long Id { get; set; }
+    public Guid FeedId { get; set; }
+    public DateTimeOffset At { get; set; }
+    public bool Succeeded { get; set; }
+    public string? Error { get; set; }
+    public long Bytes { get; set; }
+    public Guid? JobId { get; set; }
+}
