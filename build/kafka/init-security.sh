@@ -66,7 +66,9 @@ groups identity-service
 
 principal shop-service "$KAFKA_PASSWORD_SHOP"
 allow shop-service Write shop.events
-allow shop-service Read identity.events
+# order.events: the dashboard's open-order count.
+allow shop-service Read identity.events order.events
+allow shop-service Write order.events.dlq
 groups shop-service
 
 principal product-service "$KAFKA_PASSWORD_PRODUCT"

@@ -21,6 +21,7 @@ builder.AddKafkaMessaging<ProductDbContext>(messaging =>
     messaging.Consumes<OrderCreated, OrderEventHandlers>();
     messaging.Consumes<OrderCancelled, OrderEventHandlers>();
     messaging.Consumes<OrderConfirmed, OrderEventHandlers>();
+    messaging.Consumes<OrderLineCancelled, OrderEventHandlers>();
 });
 builder.AddServiceAuthentication();
 builder.AddProductServices();

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using EStore.Contracts.Events;
+using EStore.Product.Data;
 using EStore.Product.Messaging;
 using EStore.Product.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
@@ -39,6 +40,35 @@ public sealed class ReservationTests(ProductStack stack)
         await stack.PublishAsync(new OrderCancelled(second, Guid.NewGuid(), CancelledBy.System, "late") { OccurredAt = DateTimeOffset.UtcNow });
         await Task.Delay(1000);
         await WaitForAvailableAsync(productId, 7);
+    }
+
+    [Fact]
+    public async Task Lines_cancelled_after_confirmation_put_their_sold_units_back_once_and_never_more_than_were_sold()
+    {
+        var (productId, variantId, shopId) = await NewProductAsync(stock: 10);
+        var order = Guid.NewGuid();
+        await stack.PublishAsync(Created(order, (productId, variantId, shopId, 4)));
+        stack.ConsumeEvent<StockReserved>(e => e.OrderId == order, TimeSpan.FromSeconds(45));
+        await stack.PublishAsync(new OrderConfirmed(order, Guid.NewGuid(), null, Guid.NewGuid(), new Money(40m, "EUR")) { OccurredAt = DateTimeOffset.UtcNow });
+        await stack.WaitForReservationAsync(order, ReservationState.Committed);
+        await WaitForAvailableAsync(productId, 6);
+
+        var first = Cancelled(order, productId, variantId, shopId, 3);
+        // Redelivered (same event id), and cancelled again under a new id asking for more than is left: 4 units back in all.
+        await stack.PublishAsync(first, first, Cancelled(order, productId, variantId, shopId, 3));
+        await WaitForAvailableAsync(productId, 10);
+        await Task.Delay(1000);
+        await WaitForAvailableAsync(productId, 10);
+
+        // A line of an order this service never sold returns nothing.
+        await stack.PublishAsync(Cancelled(Guid.NewGuid(), productId, variantId, shopId, 5));
+        await Task.Delay(1000);
+        await WaitForAvailableAsync(productId, 10);
+
+        static OrderLineCancelled Cancelled(Guid order, Guid productId, Guid variantId, Guid shopId, int quantity) =>
+            new(order, Guid.NewGuid(), shopId, [new OrderLine(Guid.NewGuid(), productId, variantId, shopId, "item", quantity, new Money(10m, "EUR"))],
+                new Money(10m * quantity, "EUR"), CancelledBy.Customer, "changed mind")
+            { OccurredAt = DateTimeOffset.UtcNow };
     }
 
     [Fact]

@@ -87,7 +87,7 @@ public sealed class ShopRecord
     }
 }
 
-/// <summary>What a ledger line records; reports count <see cref="Sale"/> lines as units sold.</summary>
+/// <summary>What a ledger line records; reports count <see cref="Sale"/> lines, less <see cref="Return"/> lines, as units sold.</summary>
 public enum StockMovementKind
 {
     /// <summary>An owner or admin set the stock to a level.</summary>
@@ -96,6 +96,8 @@ public enum StockMovementKind
     Adjust,
     /// <summary>A confirmed order's reserved units left the stock.</summary>
     Sale,
+    /// <summary>Sold units of a line cancelled before shipping came back into the stock.</summary>
+    Return,
 }
 
 /// <summary>One line of the stock ledger: every change of a variant's stock, with the level after it.</summary>

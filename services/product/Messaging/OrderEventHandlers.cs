@@ -13,7 +13,7 @@ namespace EStore.Product.Messaging;
 /// instances, so available stock never goes below zero.
 /// </summary>
 public sealed class OrderEventHandlers(ProductDbContext db, IEventOutbox outbox, IOptions<ReservationOptions> settings, TimeProvider time) :
-    IEventHandler<OrderCreated>, IEventHandler<OrderCancelled>, IEventHandler<OrderConfirmed>
+    IEventHandler<OrderCreated>, IEventHandler<OrderCancelled>, IEventHandler<OrderConfirmed>, IEventHandler<OrderLineCancelled>
 {
     public async Task HandleAsync(OrderCreated @event, EventContext context, CancellationToken cancellationToken)
     {
@@ -143,6 +143,54 @@ public sealed class OrderEventHandlers(ProductDbContext db, IEventOutbox outbox,
                 Reason = $"order {@event.OrderId}",
                 At = now,
             });
+        }
+    }
+
+    public async Task HandleAsync(OrderLineCancelled @event, EventContext context, CancellationToken cancellationToken)
+    {
+        // Lines of a confirmed order cancelled before shipping: their sold units go back on the shelf. Never more than
+        // this order sold of a variant, counting what earlier cancellations already returned (the ledger says), so a
+        // repeated or overlapping cancellation returns nothing twice.
+        var now = time.GetUtcNow();
+        var reason = $"order {@event.OrderId} cancelled";
+        var returned = new List<(Guid ProductId, Guid VariantId, int Quantity)>();
+        foreach (var line in @event.Lines.Where(l => l.Quantity > 0))
+        {
+            var sold = await db.Reservations
+                .Where(r => r.OrderId == @event.OrderId && r.State == ReservationState.Committed && r.ProductId == line.ProductId
+                    && (line.VariantId == null || r.VariantId == line.VariantId))
+                .GroupBy(r => r.VariantId)
+                .Select(g => new { VariantId = g.Key, Quantity = g.Sum(r => r.Quantity) })
+                .ToListAsync(cancellationToken);
+            if (sold.Count != 1)
+            {
+                continue;
+            }
+            var variantId = sold[0].VariantId;
+            var back = await db.StockMovements.Where(m => m.VariantId == variantId && m.Kind == StockMovementKind.Return && m.Reason == reason)
+                .SumAsync(m => m.Delta, cancellationToken) + returned.Where(r => r.VariantId == variantId).Sum(r => r.Quantity);
+            var quantity = Math.Min(line.Quantity, sold[0].Quantity - back);
+            if (quantity <= 0)
+            {
+                continue;
+            }
+            await db.Variants.Where(v => v.Id == variantId)
+                .ExecuteUpdateAsync(s => s.SetProperty(v => v.Stock, v => v.Stock + quantity), cancellationToken);
+            var stockAfter = await db.Variants.Where(v => v.Id == variantId).Select(v => v.Stock).SingleAsync(cancellationToken);
+            db.StockMovements.Add(new StockMovement
+            {
+                VariantId = variantId,
+                Kind = StockMovementKind.Return,
+                Delta = quantity,
+                StockAfter = stockAfter,
+                Reason = reason,
+                At = now,
+            });
+            returned.Add((line.ProductId, variantId, quantity));
+        }
+        if (returned.Count > 0)
+        {
+            await AvailabilityAfterAsync(returned, sign: 1, now, cancellationToken);
         }
     }
 

@@ -27,9 +27,11 @@ public sealed class InventoryReport(ProductDbContext db, TimeProvider time)
                               select new { p.Id, p.Name, Variant = v })
             .ToListAsync(cancellationToken);
         var variantIds = variants.Select(v => v.Variant.Id).ToList();
-        // Only the last 30 days' sales: a handful of ledger lines per variant, summed here so both engines agree.
+        // Only the last 30 days' sales, less the units cancelled lines returned: a handful of ledger lines per variant,
+        // summed here so both engines agree.
         var sales = await db.StockMovements.AsNoTracking()
-            .Where(m => variantIds.Contains(m.VariantId) && m.Kind == StockMovementKind.Sale && m.At >= since30 && m.At <= now)
+            .Where(m => variantIds.Contains(m.VariantId) && (m.Kind == StockMovementKind.Sale || m.Kind == StockMovementKind.Return)
+                && m.At >= since30 && m.At <= now)
             .Select(m => new { m.VariantId, Units = -m.Delta, m.At })
             .ToListAsync(cancellationToken);
         var byVariant = sales.ToLookup(s => s.VariantId);
