@@ -43,6 +43,10 @@ public sealed class AdminTests(WebMesh mesh)
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Not found", Level = 1 })).ToBeVisibleAsync();
         await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Admin" })).ToHaveCountAsync(0);
         await Expect(page.GetByLabel("Any shop by id")).ToHaveCountAsync(0);
+
+        await page.GotoAsync("/admin/orders");
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Not found", Level = 1 })).ToBeVisibleAsync();
+        await Expect(page.GetByTestId("admin-order")).ToHaveCountAsync(0);
     });
 
     // The demo shopper (verified) opens a shop of their own through the API.

@@ -27,7 +27,7 @@ public sealed partial class WebMesh() : MeshFixture("webmesh", "identity-service
     public const int RefreshBeforeExpirySeconds = 55;
 
     /// <summary>Services started only when a test class asks for them (<see cref="StartAppsAsync"/>), each on its own database.</summary>
-    private static readonly string[] OnDemand = ["cart-service", "address-service", "payment-service"];
+    private static readonly string[] OnDemand = ["cart-service", "address-service", "payment-service", "order-service"];
 
     private readonly Dictionary<string, string> _onDemandDatabases = OnDemand.ToDictionary(app => app, app => TestPostgres.NewDatabase($"webmesh_{app.Replace("-service", "", StringComparison.Ordinal)}"));
     private readonly SemaphoreSlim _starting = new(1, 1);
