@@ -1,3 +1,6 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
 using System.Text.RegularExpressions;
 using EStore.Contracts;
 using Microsoft.Playwright;
@@ -123,6 +126,68 @@ public sealed partial class OrderTests(WebMesh mesh) : IAsyncLifetime
         await page.GetByRole(AriaRole.Button, new() { Name = "Show" }).ClickAsync();
         await Expect(page.GetByTestId("no-orders")).ToBeVisibleAsync();
     });
+
+    [Fact]
+    public Task Out_of_stock_at_checkout_names_the_line_and_keeps_the_cart() =>
+        mesh.InBrowserAsync(nameof(Out_of_stock_at_checkout_names_the_line_and_keeps_the_cart), async page =>
+    {
+        var owner = await OwnerTokenAsync();
+        var (productId, variantId, name) = await NewProductAsync(owner, stock: 1);
+        await mesh.SignInNewUserAsync(page, "Late Shopper");
+        await page.GotoAsync($"/products/{productId}");
+        await Expect(page.Locator("main[data-interactive=true]")).ToBeAttachedAsync();
+        await page.GetByLabel("Quantity", new() { Exact = true }).FillAsync("1");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Add to cart" }).ClickAsync();
+        await Expect(page.GetByTestId("cart-line")).ToContainTextAsync(name);
+
+        // The last unit goes elsewhere before the shopper checks out.
+        await SendAsync(HttpMethod.Post, $"/api/inventory/{variantId}/adjust", new { delta = -1, reason = "Sold in the shop" }, owner);
+        await page.GetByTestId("go-to-checkout").ClickAsync();
+        await AddAddressAndCardAtCheckoutAsync(page, GoodCard);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Place order" }).ClickAsync();
+
+        await Expect(page.GetByTestId("problem")).ToBeVisibleAsync();
+        await Expect(page.GetByTestId("refused-lines")).ToContainTextAsync($"{name} Standard: out of stock");
+        await page.GotoAsync("/cart");
+        await Expect(page.GetByTestId("cart-line")).ToContainTextAsync(name);
+        await page.GotoAsync("/orders");
+        await Expect(page.GetByTestId("no-orders")).ToBeVisibleAsync();
+    });
+
+    private async Task<string> OwnerTokenAsync()
+    {
+        using var login = await mesh.Gateway.PostAsJsonAsync("/api/auth/login", new { email = DemoAccounts.ShopOwner.Email, password = DemoAccounts.ShopOwner.Password });
+        login.EnsureSuccessStatusCode();
+        return (await login.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString()!;
+    }
+
+    /// <summary>A product of Summit Outfitters (the demo owner's shop) with one variant "Standard" of <paramref name="stock"/> units.</summary>
+    private async Task<(Guid Product, Guid Variant, string Name)> NewProductAsync(string ownerToken, int stock)
+    {
+        var tag = Guid.NewGuid().ToString("N")[..8];
+        var name = $"Last Lantern {tag}";
+        var created = await SendAsync(HttpMethod.Post, "/api/products", new
+        {
+            shopId = ShopConsoleTests.SummitOutfitters,
+            categoryId = "00000000-0000-4000-9000-000000000005", // the demo catalog's Kitchen
+            name,
+            description = "Only one made.",
+            price = 10m,
+            currency = "EUR",
+            variants = new[] { new { sku = $"LAST-{tag}".ToUpperInvariant(), name = "Standard", price = 10m, stock } },
+        }, ownerToken);
+        return (created.GetProperty("id").GetGuid(), created.GetProperty("variants")[0].GetProperty("id").GetGuid(), name);
+    }
+
+    private async Task<JsonElement> SendAsync(HttpMethod method, string path, object body, string token)
+    {
+        using var request = new HttpRequestMessage(method, path) { Content = JsonContent.Create(body) };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        using var response = await mesh.Gateway.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"{method} {path}: {(int)response.StatusCode} {text}");
+        return text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone();
+    }
 
     /// <summary>On a checkout page without address or card: adds both through its links, which lead back to it with them chosen.</summary>
     private static async Task AddAddressAndCardAtCheckoutAsync(IPage page, string card)
