@@ -43,6 +43,46 @@ public sealed class AdminTests(WebMesh mesh)
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Not found", Level = 1 })).ToBeVisibleAsync();
         await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Admin" })).ToHaveCountAsync(0);
         await Expect(page.GetByLabel("Any shop by id")).ToHaveCountAsync(0);
+
+        await page.GotoAsync("/admin/orders");
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Not found", Level = 1 })).ToBeVisibleAsync();
+        await Expect(page.GetByTestId("admin-order")).ToHaveCountAsync(0);
+        await page.GotoAsync("/admin/users");
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Not found", Level = 1 })).ToBeVisibleAsync();
+        await Expect(page.GetByTestId("admin-user")).ToHaveCountAsync(0);
+    });
+
+    [Fact]
+    public Task An_admin_finds_a_user_disables_and_enables_them_and_makes_them_a_shop_owner() => mesh.InBrowserAsync(nameof(An_admin_finds_a_user_disables_and_enables_them_and_makes_them_a_shop_owner), async page =>
+    {
+        var email = $"web-{Guid.NewGuid():N}@example.test";
+        using (var registered = await mesh.Gateway.PostAsJsonAsync("/api/auth/register", new { email, password = WebMesh.UserPassword, name = "Managed User" }))
+        {
+            Assert.Equal(HttpStatusCode.Created, registered.StatusCode);
+        }
+
+        await WebMesh.SignInAsync(page, DemoAccounts.Admin.Email, DemoAccounts.Admin.Password);
+        await page.GotoAsync("/admin/users");
+        await page.GetByLabel("E-mail or name").FillAsync(email);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Search" }).ClickAsync();
+        var row = page.Locator($"[data-testid=admin-user][data-email='{email}']");
+        await Expect(row.GetByTestId("user-status")).ToHaveTextAsync("Active");
+
+        await page.GetByLabel($"Reason to disable {email}").FillAsync("Chargeback fraud");
+        await page.GetByRole(AriaRole.Button, new() { Name = $"Disable {email}" }).ClickAsync();
+        await Expect(row.GetByTestId("user-status")).ToHaveTextAsync("Disabled");
+        using (var refused = await mesh.Gateway.PostAsJsonAsync("/api/auth/login", new { email, password = WebMesh.UserPassword }))
+        {
+            Assert.False(refused.IsSuccessStatusCode);
+        }
+
+        await page.GetByRole(AriaRole.Button, new() { Name = $"Enable {email}" }).ClickAsync();
+        await Expect(row.GetByTestId("user-status")).ToHaveTextAsync("Active");
+        await page.GetByLabel($"shop_owner role of {email}").CheckAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = $"Save roles of {email}" }).ClickAsync();
+        await Expect(page.GetByLabel($"shop_owner role of {email}")).ToBeCheckedAsync();
+        await Expect(page.GetByLabel($"customer role of {email}")).ToBeCheckedAsync();
+        await Expect(page.GetByTestId("problem")).ToHaveCountAsync(0);
     });
 
     // The demo shopper (verified) opens a shop of their own through the API.

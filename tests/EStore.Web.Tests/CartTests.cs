@@ -9,7 +9,8 @@ namespace EStore.Web.Tests;
 [Collection(WebMeshCollection.Name)]
 public sealed partial class CartTests(WebMesh mesh) : IAsyncLifetime
 {
-    private const string Shoes = "Trail Running Shoes";
+    /// <summary>A demo product of Summit Outfitters, the demo shop owner's shop.</summary>
+    internal const string Shoes = "Trail Running Shoes";
 
     public Task InitializeAsync() => mesh.StartAppsAsync("cart-service");
 
@@ -126,7 +127,7 @@ public sealed partial class CartTests(WebMesh mesh) : IAsyncLifetime
     });
 
     /// <summary>Opens the shoes, adds <paramref name="quantity"/> of the first variant, lands on the cart; answers the unit price.</summary>
-    private static async Task<Price> AddShoesAsync(IPage page, int quantity)
+    internal static async Task<Price> AddShoesAsync(IPage page, int quantity)
     {
         await page.GotoAsync("/search?q=trail%20running");
         await page.GetByRole(AriaRole.Link, new() { Name = Shoes }).ClickAsync();
@@ -140,10 +141,10 @@ public sealed partial class CartTests(WebMesh mesh) : IAsyncLifetime
         return price;
     }
 
-    private static string Total(Price price, int quantity) =>
+    internal static string Total(Price price, int quantity) =>
         string.Create(CultureInfo.InvariantCulture, $"{price.Amount * quantity:0.00} {price.Currency}");
 
-    private sealed record Price(decimal Amount, string Currency);
+    internal sealed record Price(decimal Amount, string Currency);
 
     [GeneratedRegex("/cart$")]
     private static partial Regex CartUrl();

@@ -8,7 +8,8 @@ namespace EStore.Web.Tests;
 [Collection(WebMeshCollection.Name)]
 public sealed class ShopConsoleTests(WebMesh mesh)
 {
-    private const string SummitOutfitters = "00000000-0000-4000-b000-000000000001";
+    /// <summary>The demo shop owner's shop.</summary>
+    internal const string SummitOutfitters = "00000000-0000-4000-b000-000000000001";
 
     [Fact]
     public Task Shop_owner_creates_a_product_and_adjusts_its_stock() => mesh.InBrowserAsync(nameof(Shop_owner_creates_a_product_and_adjusts_its_stock), async page =>

@@ -27,7 +27,7 @@ public sealed partial class WebMesh() : MeshFixture("webmesh", "identity-service
     public const int RefreshBeforeExpirySeconds = 55;
 
     /// <summary>Services started only when a test class asks for them (<see cref="StartAppsAsync"/>), each on its own database.</summary>
-    private static readonly string[] OnDemand = ["cart-service", "address-service", "payment-service"];
+    private static readonly string[] OnDemand = ["cart-service", "address-service", "payment-service", "order-service"];
 
     private readonly Dictionary<string, string> _onDemandDatabases = OnDemand.ToDictionary(app => app, app => TestPostgres.NewDatabase($"webmesh_{app.Replace("-service", "", StringComparison.Ordinal)}"));
     private readonly SemaphoreSlim _starting = new(1, 1);
@@ -71,8 +71,13 @@ public sealed partial class WebMesh() : MeshFixture("webmesh", "identity-service
             // A test machine shared with builds can be slow: an API call may take longer than a shopper would wait.
             ["Web__GatewayTimeoutSeconds"] = "30",
         };
-        // Every sign-in of these tests comes from web's one address: the per-IP limit on credentials would trip.
-        options.AppEnvironment["gateway"] = new Dictionary<string, string?> { ["Gateway__RateLimits__Strict__PermitLimit"] = "1000" };
+        // Every sign-in of these tests comes from web's one address: the per-IP limit on credentials would trip; so would
+        // the per-caller limit (anonymous pages count per address) once a minute holds several checkouts' pages.
+        options.AppEnvironment["gateway"] = new Dictionary<string, string?>
+        {
+            ["Gateway__RateLimits__Strict__PermitLimit"] = "1000",
+            ["Gateway__RateLimits__PerUser__PermitLimit"] = "100000",
+        };
         options.AppEnvironment["notification-service"] = new Dictionary<string, string?>
         {
             ["Smtp__Host"] = "127.0.0.1",

@@ -21,3 +21,6 @@ public sealed record Address(
 public sealed record PaymentMethod(Guid Id, string PaymentType, string Brand, string Last4, int ExpiryMonth, int ExpiryYear, bool IsDefault);
 
 public sealed record NotificationPreferences(bool Welcome, bool LowStock, bool ShopStatus, IReadOnlyList<string> AlwaysSent);
+
+/// <summary>An account as administrators see it (identity-service's <c>/api/users</c>); <c>Status</c> is Active, Disabled or Deactivated.</summary>
+public sealed record AdminUser(Guid Id, string Email, string Name, IReadOnlyList<string> Roles, bool EmailVerified, string Status, string? StatusReason);

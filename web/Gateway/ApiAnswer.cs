@@ -10,12 +10,16 @@ namespace EStore.Web.Gateway;
 public sealed record ApiProblem(int Status, string Message, IReadOnlyDictionary<string, string[]> Fields)
 {
     private static readonly Dictionary<string, string[]> NoFields = [];
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     /// <summary>The gateway could not be reached or did not answer in time.</summary>
     public static ApiProblem Unreachable { get; } = new(503, "The store cannot be reached right now. Please try again in a moment.", NoFields);
 
     /// <summary>The API answered something this app cannot read.</summary>
     public static ApiProblem Unexpected { get; } = new(502, "Something went wrong. Please try again.", NoFields);
+
+    /// <summary>The lines a checkout refused (order-service's 409 <c>lines</c>), each with its reason; none for other problems.</summary>
+    public IReadOnlyList<RefusedLine> Lines { get; init; } = [];
 
     /// <summary>The messages for <paramref name="field"/> (matched without regard to case), or none.</summary>
     public IReadOnlyList<string> For(string field) =>
@@ -40,7 +44,10 @@ public sealed record ApiProblem(int Status, string Message, IReadOnlyDictionary<
                         : [field.Value.ToString()];
                 }
             }
-            return new ApiProblem(status, message, fields);
+            IReadOnlyList<RefusedLine> lines = root.TryGetProperty("lines", out var refused) && refused.ValueKind == JsonValueKind.Array
+                ? refused.Deserialize<List<RefusedLine>>(Json) ?? []
+                : [];
+            return new ApiProblem(status, message, fields) { Lines = lines };
         }
         catch (JsonException)
         {

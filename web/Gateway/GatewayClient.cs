@@ -77,6 +77,17 @@ public sealed class GatewayClient(HttpClient http, ILogger<GatewayClient> logger
     public Task<ApiAnswer<JsonElement>> DeleteAsync(string path, ApiCaller caller, CancellationToken cancellationToken) =>
         SendAsync<JsonElement>(HttpMethod.Delete, path, null, caller, cancellationToken);
 
+    /// <summary>
+    /// <c>POST /api/orders/checkout</c> with the page visit's <paramref name="idempotencyKey"/>: a second post with the
+    /// same key (a double click, a reload) answers the first checkout instead of making another.
+    /// </summary>
+    public Task<ApiAnswer<Checkout>> CheckoutAsync(object body, string idempotencyKey, ApiCaller caller, CancellationToken cancellationToken)
+    {
+        var request = Request(HttpMethod.Post, "/api/orders/checkout", body, caller);
+        request.Headers.Add("Idempotency-Key", idempotencyKey);
+        return SendAsync<Checkout>(request, "/api/orders/checkout", cancellationToken);
+    }
+
     /// <summary><c>POST /api/carts/guest</c>: a new guest cart's token (the <c>X-Cart-Token</c> answer header), or the problem.</summary>
     public async Task<ApiAnswer<string>> CreateGuestCartAsync(CancellationToken cancellationToken)
     {
