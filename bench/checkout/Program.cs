@@ -38,6 +38,8 @@ var clients = Number("--clients", 16, 64);
 var scales = (Option("--scales") ?? "1,2").Split(',').Select(s => Math.Clamp(int.Parse(s, CultureInfo.InvariantCulture), 1, 3)).ToList();
 string[] apps = ["identity-service", "shop-service", "product-service", "address-service", "payment-service", "order-service"];
 var rows = new List<Row>();
+// Why checkouts were not confirmed (status and checkout status, or the client's exception), over the whole run.
+var outcomes = new ConcurrentDictionary<string, int>();
 
 foreach (var scale in scales)
 {
@@ -46,7 +48,8 @@ foreach (var scale in scales)
     options.Apps = [.. apps];
     foreach (var app in apps)
     {
-        options.Databases[app] = new MeshDatabase("Postgres", $"{server.TrimEnd(';')};Database={database}_{scale}_{app.Split('-')[0]}");
+        // Small pools: the PostgreSQL server (max_connections 100 by default) serves up to 12 service processes here.
+        options.Databases[app] = new MeshDatabase("Postgres", $"{server.TrimEnd(';')};Database={database}_{scale}_{app.Split('-')[0]};Maximum Pool Size=5");
         options.Scale[app] = scale;
     }
     // A handful of shoppers make every checkout: the per-user windows would answer 429.
@@ -78,6 +81,7 @@ foreach (var scale in scales)
     var row = new Row(scale, paced, saturated);
     rows.Add(row);
     Console.WriteLine(row);
+    Console.WriteLine("not confirmed so far: " + string.Join(", ", outcomes.Select(o => $"{o.Key} x{o.Value}")));
 }
 
 await File.WriteAllTextAsync(output, Report());
@@ -137,11 +141,17 @@ async Task<(bool Confirmed, double Milliseconds)> CheckoutAsync(HttpClient http,
         request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString());
         using var response = await http.SendAsync(request);
         var body = await response.Content.ReadAsStringAsync();
-        var confirmed = response.StatusCode == HttpStatusCode.OK && JsonDocument.Parse(body).RootElement.GetProperty("status").GetString() == "CONFIRMED";
+        var status = (int)response.StatusCode is 200 or 202 ? JsonDocument.Parse(body).RootElement.GetProperty("status").GetString() : null;
+        var confirmed = response.StatusCode == HttpStatusCode.OK && status == "CONFIRMED";
+        if (!confirmed)
+        {
+            outcomes.AddOrUpdate($"{(int)response.StatusCode} {status}".Trim(), 1, (_, n) => n + 1);
+        }
         return (confirmed, clock.Elapsed.TotalMilliseconds);
     }
     catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
     {
+        outcomes.AddOrUpdate(ex.GetType().Name, 1, (_, n) => n + 1);
         return (false, clock.Elapsed.TotalMilliseconds);
     }
 }
@@ -303,6 +313,8 @@ string Report()
         | Instances | Clients | Confirmed /s | p50 ms | p99 ms | Not confirmed |
         |---|---|---|---|---|---|
         {saturated}
+
+        Checkouts not confirmed over the whole run (warm-up included), by answer: {(outcomes.IsEmpty ? "none" : string.Join(", ", outcomes.OrderByDescending(o => o.Value).Select(o => $"{o.Key} x{o.Value}")))}.
 
         Machine: {Environment.ProcessorCount} cores ({cpu}), .NET {Environment.Version}. The whole mesh (up to 16
         service processes), PostgreSQL, the broker, the sandbox, this client and (on a shared development machine) other
