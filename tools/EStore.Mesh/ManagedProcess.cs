@@ -211,6 +211,25 @@ public sealed class ManagedProcess : IAsyncDisposable
         KillTree();
     }
 
+    /// <summary>
+    /// Freezes the process (SIGSTOP) until <see cref="Resume"/>: it keeps its ports and state but answers nothing,
+    /// as a hung or unreachable server would (e.g. the broker down for a while).
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The signal could not be sent (the process is gone, or not on Linux/macOS).</exception>
+    public void Suspend() => Signal(PosixNative.SigStop);
+
+    /// <summary>Lets a <see cref="Suspend"/>ed process run again (SIGCONT).</summary>
+    /// <exception cref="InvalidOperationException">The signal could not be sent.</exception>
+    public void Resume() => Signal(PosixNative.SigCont);
+
+    private void Signal(int signal)
+    {
+        if (!PosixNative.TrySendSignal(Pid, signal))
+        {
+            throw new InvalidOperationException($"{Name}: signal {signal} could not be sent to pid {Pid}");
+        }
+    }
+
     /// <summary>Closes the child's standard input (children started with an exit-on-EOF option then stop).</summary>
     public void CloseStandardInput()
     {

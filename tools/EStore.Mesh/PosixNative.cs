@@ -7,6 +7,11 @@ internal static partial class PosixNative
 {
     internal const int SigTerm = 15;
 
+    // Linux numbers (macOS differs: there are 17 and 19); the mesh tests and benchmarks run on Linux.
+    internal const int SigStop = 19;
+
+    internal const int SigCont = 18;
+
     [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static partial int Kill(int pid, int signal);
 

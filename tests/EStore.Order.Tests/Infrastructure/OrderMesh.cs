@@ -14,7 +14,7 @@ namespace EStore.Order.Tests.Infrastructure;
 /// catalog), the payment sandbox in this process (<see cref="TestPaymentProvider"/>, so charges can be counted) and an
 /// SMTP server in this process for the verification mail. Everything is reached through the gateway.
 /// </summary>
-public sealed partial class OrderMesh() : MeshFixture("ordermesh", "identity-service", "shop-service", "product-service", "cart-service",
+public partial class OrderMesh() : MeshFixture("ordermesh", "identity-service", "shop-service", "product-service", "cart-service",
     "address-service", "payment-service", "order-service", "notification-service")
 {
     /// <summary>A demo category (product-service's seed) for the products the tests create.</summary>
