@@ -21,6 +21,7 @@ public sealed class EventDoubler : IAsyncDisposable
     private readonly IProducer<string, string> _producer;
     private readonly IConsumer<string, string> _consumer;
     private readonly DateTime _since;
+    private readonly TaskCompletionSource _assigned = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public EventDoubler(string bootstrapServers)
     {
@@ -34,10 +35,16 @@ public sealed class EventDoubler : IAsyncDisposable
             AutoOffsetReset = AutoOffsetReset.Earliest,
             EnableAutoCommit = false,
             FetchWaitMaxMs = 50,
-        }).Build();
+        }).SetPartitionsAssignedHandler((_, _) => _assigned.TrySetResult()).Build();
         _consumer.Subscribe([Topics.Order, Topics.Product, Topics.Payment]);
         _loop = Task.Factory.StartNew(Copy, TaskCreationOptions.LongRunning);
     }
+
+    /// <summary>
+    /// Waits until the doubler's group has its partitions: before that, a saga can run to its end unseen (the copies
+    /// would still come, but only after the test looked).
+    /// </summary>
+    public Task ReadyAsync(TimeSpan timeout) => _assigned.Task.WaitAsync(timeout);
 
     /// <summary>How many copies were published, by event type.</summary>
     public IReadOnlyDictionary<string, int> Copies => _copies;
