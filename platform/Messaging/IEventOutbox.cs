@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using EStore.Contracts.Events;
+using EStore.Platform.Hosting;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 
@@ -74,28 +75,7 @@ internal sealed class EventOutbox<TContext>(
 }
 
 /// <summary>Wakes the relay when this process has written outbox rows.</summary>
-internal sealed class OutboxSignal
-{
-    private readonly SemaphoreSlim _signal = new(0, 1);
-
-    public void Wake()
-    {
-        if (_signal.CurrentCount == 0)
-        {
-            try
-            {
-                _signal.Release();
-            }
-            catch (SemaphoreFullException)
-            {
-                // Another thread woke it first.
-            }
-        }
-    }
-
-    /// <summary>Waits for a wake-up or the timeout; true when woken.</summary>
-    public Task<bool> WaitAsync(TimeSpan timeout, CancellationToken cancellationToken) => _signal.WaitAsync(timeout, cancellationToken);
-}
+internal sealed class OutboxSignal : WakeSignal;
 
 /// <summary>The outbox of a context in hand.</summary>
 public static class EventOutboxExtensions

@@ -3,6 +3,7 @@ using System.Text;
 using EStore.Order.Data;
 using EStore.Order.Dtos;
 using EStore.Platform.Errors;
+using EStore.Platform.Text;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -82,10 +83,10 @@ public sealed class OrderReports(OrderDbContext db, OrderViews views, IOptions<O
         }
         var orders = await sorted!.AsNoTracking().Include(o => o.Lines).Take(options.Value.MaxExportRows).AsSplitQuery().ToListAsync(ct);
         var csv = new StringBuilder();
-        AppendLine(csv, Columns);
+        CsvText.AppendRow(csv, Columns);
         foreach (var o in orders)
         {
-            AppendLine(csv,
+            CsvText.AppendRow(csv,
             [
                 o.Id.ToString(), o.CheckoutId.ToString(), o.CreatedAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
                 o.UserId.ToString(), o.ShopId.ToString(), StatusNames.Wire(o.Status), StatusNames.Wire(o.PaymentStatus),
@@ -96,22 +97,5 @@ public sealed class OrderReports(OrderDbContext db, OrderViews views, IOptions<O
             ]);
         }
         return csv.ToString();
-    }
-
-    /// <summary>One field as written: formula-guarded, then quoted when it holds a comma, quote or line break (RFC 4180).</summary>
-    public static string Field(string value)
-    {
-        // A spreadsheet would run a cell starting with one of these as a formula (CSV injection): make it text.
-        if (value.Length > 0 && value[0] is '=' or '+' or '-' or '@' or '\t' or '\r')
-        {
-            value = "'" + value;
-        }
-        return value.AsSpan().IndexOfAny(",\"\r\n") >= 0 ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : value;
-    }
-
-    private static void AppendLine(StringBuilder csv, IEnumerable<string> fields)
-    {
-        csv.AppendJoin(',', fields.Select(Field));
-        csv.Append("\r\n");
     }
 }

@@ -1,4 +1,5 @@
 using EStore.Platform.Errors;
+using EStore.Platform.Hosting;
 using EStore.Platform.Security;
 using EStore.Product.Data;
 using EStore.Product.Import;
@@ -177,24 +178,4 @@ public sealed class Feeds(ProductDbContext db, ImportJobs jobs, FeedFetcher fetc
 }
 
 /// <summary>Wakes the feed scheduler when a feed became due on this instance.</summary>
-public sealed class FeedSignal
-{
-    private readonly SemaphoreSlim _signal = new(0, 1);
-
-    public void Wake()
-    {
-        try
-        {
-            if (_signal.CurrentCount == 0)
-            {
-                _signal.Release();
-            }
-        }
-        catch (SemaphoreFullException)
-        {
-            // Already woken.
-        }
-    }
-
-    public Task<bool> WaitAsync(TimeSpan timeout, CancellationToken cancellationToken) => _signal.WaitAsync(timeout, cancellationToken);
-}
+public sealed class FeedSignal : WakeSignal;

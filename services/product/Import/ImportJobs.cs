@@ -1,4 +1,5 @@
 using EStore.Platform.Errors;
+using EStore.Platform.Hosting;
 using EStore.Platform.Paging;
 using EStore.Platform.Security;
 using EStore.Product.Data;
@@ -99,24 +100,4 @@ public sealed class ImportJobs(ProductDbContext db, IOptions<ImportOptions> opti
 }
 
 /// <summary>Wakes the import worker when a job was queued on this instance (others find it at their next poll).</summary>
-public sealed class ImportSignal
-{
-    private readonly SemaphoreSlim _signal = new(0, 1);
-
-    public void Wake()
-    {
-        if (_signal.CurrentCount == 0)
-        {
-            try
-            {
-                _signal.Release();
-            }
-            catch (SemaphoreFullException)
-            {
-                // Already woken.
-            }
-        }
-    }
-
-    public Task<bool> WaitAsync(TimeSpan timeout, CancellationToken cancellationToken) => _signal.WaitAsync(timeout, cancellationToken);
-}
+public sealed class ImportSignal : WakeSignal;

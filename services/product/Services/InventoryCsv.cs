@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using EStore.Platform.Text;
 using EStore.Product.Dtos;
 
 namespace EStore.Product.Services;
@@ -20,10 +21,10 @@ public static class InventoryCsv
     public static string Write(IEnumerable<InventoryReportRow> rows)
     {
         var csv = new StringBuilder();
-        AppendLine(csv, Columns);
+        CsvText.AppendRow(csv, Columns);
         foreach (var r in rows)
         {
-            AppendLine(csv,
+            CsvText.AppendRow(csv,
             [
                 r.ProductId.ToString(), r.ProductName, r.VariantId.ToString(), r.Sku, r.VariantName, Number(r.OnHand), Number(r.Reserved),
                 Number(r.Available), Number(r.LowStockThreshold), r.StockStatus, Number(r.SoldLast7Days), Number(r.SoldLast30Days),
@@ -31,23 +32,6 @@ public static class InventoryCsv
             ]);
         }
         return csv.ToString();
-    }
-
-    /// <summary>One field as written: formula-guarded, then quoted when it holds a comma, quote or line break.</summary>
-    public static string Field(string value)
-    {
-        // A spreadsheet would run a cell starting with one of these as a formula (CSV injection): make it text.
-        if (value.Length > 0 && value[0] is '=' or '+' or '-' or '@' or '\t' or '\r')
-        {
-            value = "'" + value;
-        }
-        return value.AsSpan().IndexOfAny(",\"\r\n") >= 0 ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : value;
-    }
-
-    private static void AppendLine(StringBuilder csv, IEnumerable<string> fields)
-    {
-        csv.AppendJoin(',', fields.Select(Field));
-        csv.Append("\r\n");
     }
 
     private static string Number(int value) => value.ToString(CultureInfo.InvariantCulture);
