@@ -112,6 +112,8 @@ public sealed partial class WebMesh() : MeshFixture("webmesh", "identity-service
     public new async Task InitializeAsync()
     {
         await base.InitializeAsync();
+        // Expectations wait as long as actions do: a loaded CI machine takes more than Playwright's 5 s to render a page.
+        Assertions.SetDefaultExpectTimeout(20_000);
         _playwright = await Playwright.CreateAsync();
         // Root in a container has no user namespaces for chromium's sandbox.
         _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions { ExecutablePath = ChromiumPath, Headless = true, Args = ["--no-sandbox"] });
