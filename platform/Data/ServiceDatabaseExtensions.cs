@@ -49,7 +49,18 @@ public static class ServiceDatabaseExtensions
             sp.GetRequiredService<ILogger<DatabaseInitializer<TContext>>>()));
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck<TContext>>("db", tags: [ActuatorEndpoints.ReadinessTag]);
         builder.Services.AddDatabaseTelemetry();
+        builder.Services.AddDatabaseUnavailableProblems();
         return builder;
+    }
+
+    /// <summary>
+    /// Answers requests that fail on a transient database failure (an exhausted connection pool, a server refusing or
+    /// restarting) with a 503 problem and <c>Retry-After</c> instead of a 500. <see cref="AddServiceDatabase"/> calls it.
+    /// </summary>
+    public static IServiceCollection AddDatabaseUnavailableProblems(this IServiceCollection services)
+    {
+        services.AddExceptionHandler<DatabaseUnavailableHandler>();
+        return services;
     }
 
     /// <summary>

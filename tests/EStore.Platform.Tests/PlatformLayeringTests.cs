@@ -34,7 +34,7 @@ public sealed class PlatformLayeringTests
         [typeof(ObservabilityExtensions).Assembly] = [typeof(Error).Assembly, typeof(IValidatedOptions).Assembly],
         [typeof(KafkaOptions).Assembly] = [typeof(IValidatedOptions).Assembly],
         [typeof(DiscoveryExtensions).Assembly] = [typeof(IValidatedOptions).Assembly, typeof(ActuatorEndpoints).Assembly],
-        [typeof(ServiceDatabaseExtensions).Assembly] = [typeof(IValidatedOptions).Assembly, typeof(ActuatorEndpoints).Assembly],
+        [typeof(ServiceDatabaseExtensions).Assembly] = [typeof(Error).Assembly, typeof(IValidatedOptions).Assembly, typeof(ActuatorEndpoints).Assembly],
         [typeof(ServiceAuthenticationExtensions).Assembly] =
             [typeof(Error).Assembly, typeof(IValidatedOptions).Assembly, typeof(ActuatorEndpoints).Assembly, typeof(KafkaOptions).Assembly],
         [typeof(MessagingExtensions).Assembly] =
