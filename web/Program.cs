@@ -2,7 +2,7 @@ using EStore.ServiceDefaults;
 using EStore.Web;
 using EStore.Web.Accounts;
 using EStore.Web.Components;
-using EStore.Web.Components.Console;
+using EStore.Web.Downloads;
 
 var builder = ServiceHost.CreateBuilder(args);
 builder.AddServiceDefaults();
@@ -16,7 +16,7 @@ app.UseAuthorization();
 app.UseAntiforgery();                // every form post carries the token Blazor's forms render
 app.MapStaticAssets();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
-app.MapInventoryCsv();               // the shop console's CSV download, with the owner's token kept server-side
+app.MapCsvDownloads();              // CSV downloads (inventory, shop and admin orders), the user's token kept server-side
 return await app.RunServiceAsync();
 
 /// <summary>Entry point, visible to in-process tests.</summary>

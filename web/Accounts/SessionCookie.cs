@@ -43,6 +43,7 @@ public static class SessionCookie
             .Configure<TimeProvider>((options, time) => options.TimeProvider = time);
         builder.Services.AddSingleton<RefreshOnce>();
         builder.Services.AddScoped<Carts.CartSession>();
+        builder.Services.AddSingleton<Carts.ReorderNotice>();
         builder.Services.AddAuthorization();
         builder.Services.AddCascadingAuthenticationState();
         return builder;

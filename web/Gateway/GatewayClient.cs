@@ -101,18 +101,24 @@ public sealed class GatewayClient(HttpClient http, ILogger<GatewayClient> logger
         return token is { Length: > 0 } ? token : ApiProblem.Unreachable;
     }
 
-    /// <summary>A GET whose answer is passed on as it is (a CSV download): the bytes and their content type, or the problem.</summary>
-    public async Task<ApiAnswer<(byte[] Body, string ContentType)>> DownloadAsync(string path, ApiCaller caller, CancellationToken cancellationToken)
+    /// <summary>
+    /// A GET whose answer is passed on as it arrives (a CSV download): the open answer, read from once its headers are
+    /// in (the caller streams its body on and disposes it), or the problem.
+    /// </summary>
+    public async Task<ApiAnswer<HttpResponseMessage>> DownloadAsync(string path, ApiCaller caller, CancellationToken cancellationToken)
     {
         using var request = Request(HttpMethod.Get, path, null, caller);
         try
         {
-            using var response = await http.SendAsync(request, cancellationToken);
-            if (!response.IsSuccessStatusCode)
+            var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+            if (response.IsSuccessStatusCode)
+            {
+                return response;
+            }
+            using (response)
             {
                 return await ApiProblem.ReadAsync(response, cancellationToken);
             }
-            return (await response.Content.ReadAsByteArrayAsync(cancellationToken), response.Content.Headers.ContentType?.ToString() ?? "application/octet-stream");
         }
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
         {

@@ -24,6 +24,15 @@ public abstract class SignedInPage : ComponentBase
 
     protected bool IsPost => HttpMethods.IsPost(HttpContext.Request.Method);
 
+    /// <summary>
+    /// Whether this request posts the form named <paramref name="formName"/>. Blazor runs a post's handler only when the
+    /// page renders that form again, so a form whose action is no longer offered (a second post of a double click, another
+    /// tab) is still rendered for its own post: the API then answers (the same order again, or its 409) instead of a
+    /// failed request.
+    /// </summary>
+    protected bool Posted(string formName) =>
+        IsPost && HttpContext.Request.HasFormContentType && HttpContext.Request.Form["_handler"] == formName;
+
     /// <summary>The signed-in caller for the API.</summary>
     protected async Task<ApiCaller> CallerAsync() => new(await SessionCookie.AccessTokenAsync(HttpContext));
 }
