@@ -53,6 +53,16 @@ public sealed class SettingsTests
     }
 
     [Theory]
+    [InlineData(0)]
+    [InlineData(65)]
+    public void A_charging_concurrency_outside_1_to_64_stops_startup_naming_the_key(int concurrency)
+    {
+        var result = new ValidatedOptionsValidator<ChargeOptions>(ChargeOptions.Section).Validate(null, new ChargeOptions { Concurrency = concurrency });
+
+        Assert.Equal([$"Payment:Charges:Concurrency: '{concurrency}' must be from 1 to 64."], result.Failures!);
+    }
+
+    [Theory]
     [InlineData("4242424242424242", true)]
     [InlineData("5555555555554444", true)]
     [InlineData("4000000000000002", true)]

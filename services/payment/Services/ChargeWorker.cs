@@ -1,6 +1,8 @@
+using System.Collections.Concurrent;
 using EStore.Contracts.Events;
 using EStore.Payment.Data;
 using EStore.Payment.Provider;
+using EStore.Platform.Hosting;
 using EStore.Platform.Messaging;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -23,6 +25,10 @@ namespace EStore.Payment.Services;
 /// <item>a charge left in <c>charging</c> by a crash is taken over when its lease ends and sent again with the same
 /// key (the provider answers the stored outcome), or, when the PaymentIntent is known, retrieved.</item>
 /// </list>
+/// Each instance works up to <c>Payment:Charges:Concurrency</c> charges at once, each claimed on its own and worked in
+/// its own scope (its own DbContext); a payment under way on this instance is never claimed again here, and a slot
+/// that frees up is filled at once. Stopping cancels the provider calls under way and waits for them to end: what was
+/// not stored stays claimed for the takeover above.
 /// </summary>
 public sealed class ChargeWorker(IServiceScopeFactory scopes, IOptions<ChargeOptions> settings, IOptions<ProviderOptions> provider,
     TimeProvider time, ILogger<ChargeWorker> logger) : BackgroundService
@@ -30,59 +36,136 @@ public sealed class ChargeWorker(IServiceScopeFactory scopes, IOptions<ChargeOpt
     /// <summary>The key every send of an order's charge carries; Stripe keeps keys 24 hours.</summary>
     public static string KeyFor(Guid orderId) => $"estore-order-{orderId:N}-charge-1";
 
+    // One permit per charge this instance may have under way at once (Payment:Charges:Concurrency).
+    private readonly SemaphoreSlim _slots = new(settings.Value.Concurrency, settings.Value.Concurrency);
+
+    // The payments this instance is charging now (claimed, not yet stored): never worked twice at once here, even when
+    // a lease ends while its charge is still under way.
+    private readonly ConcurrentDictionary<Guid, byte> _charging = new();
+
+    // A charge finished: its slot is filled at once rather than at the next poll.
+    private readonly WakeSignal _slotFreed = new();
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (!settings.Value.Enabled)
         {
             return;
         }
-        while (!stoppingToken.IsCancellationRequested)
+        try
         {
-            try
+            while (!stoppingToken.IsCancellationRequested)
             {
-                await RunOnceAsync(stoppingToken);
+                try
+                {
+                    await RunOnceAsync(stoppingToken);
+                }
+                catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+                {
+                    return;
+                }
+                catch (Exception exception)
+                {
+                    // A database hiccup: what was claimed stays claimed and is taken over when its lease ends.
+                    logger.LogError(exception, "Charging round failed; trying again.");
+                }
+                await _slotFreed.WaitAsync(TimeSpan.FromMilliseconds(settings.Value.PollIntervalMs), stoppingToken)
+                    .ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
             }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        }
+        finally
+        {
+            // Stopping: the charges under way see the cancellation (a provider call is abandoned, nothing more is stored)
+            // and end before the host disposes what they use. One whose outcome was not stored stays claimed and is
+            // taken over, with the same key, when its lease ends.
+            for (var slot = 0; slot < settings.Value.Concurrency; slot++)
             {
-                return;
+                await _slots.WaitAsync(CancellationToken.None);
             }
-            catch (Exception exception)
-            {
-                // A database hiccup: what was claimed stays claimed and is taken over when its lease ends.
-                logger.LogError(exception, "Charging round failed; trying again.");
-            }
-            await Task.Delay(TimeSpan.FromMilliseconds(settings.Value.PollIntervalMs), time, stoppingToken)
-                .ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         }
     }
 
-    /// <summary>Claims and works every payment that is due now; returns how many it worked.</summary>
+    /// <summary>
+    /// Sends the refunds due now, then claims payments due now into this instance's free charging slots and starts
+    /// their charges, each in its own scope (its own <see cref="PaymentDbContext"/>); returns how many it worked or
+    /// started. The charges run on after it returns.
+    /// </summary>
     public async Task<int> RunOnceAsync(CancellationToken cancellationToken)
     {
-        List<(Guid Id, Guid OrderId, string Status, DateTimeOffset? Due)> due;
         var now = time.GetUtcNow();
+        var worked = await RefundDueAsync(now, cancellationToken);
+        if (_slots.CurrentCount == 0)
+        {
+            return worked;
+        }
+        List<(Guid Id, Guid OrderId, string Status, DateTimeOffset? Due)> due;
+        var busy = _charging.Keys.ToList();
         await using (var scope = scopes.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<PaymentDbContext>();
             due = [.. (await db.Payments.AsNoTracking()
                 .Where(p => (p.Status == PaymentStatus.Pending && p.OrderReceivedAt != null && p.StockReservedAt != null)
                     || (p.Status == PaymentStatus.Charging && p.ChargeDueAt <= now))
+                .Where(p => !busy.Contains(p.Id))
                 .OrderBy(p => p.CreatedAt).Take(50)
                 .Select(p => new { p.Id, p.OrderId, p.Status, p.ChargeDueAt })
                 .ToListAsync(cancellationToken)).Select(p => (p.Id, p.OrderId, p.Status, p.ChargeDueAt))];
         }
-        var worked = await RefundDueAsync(now, cancellationToken);
         foreach (var (id, orderId, status, dueAt) in due)
         {
-            await using var scope = scopes.CreateAsyncScope();
-            var db = scope.ServiceProvider.GetRequiredService<PaymentDbContext>();
-            if (await ClaimAsync(db, id, orderId, status, dueAt, cancellationToken))
+            if (!_slots.Wait(0))
             {
-                worked++;
-                await ChargeAsync(scope.ServiceProvider, db, id, cancellationToken);
+                break;
+            }
+            var started = false;
+            var scope = scopes.CreateAsyncScope();
+            try
+            {
+                var db = scope.ServiceProvider.GetRequiredService<PaymentDbContext>();
+                // Another instance may have claimed it since the query: the conditional UPDATE lets only one through.
+                if (_charging.TryAdd(id, 0) && await ClaimAsync(db, id, orderId, status, dueAt, cancellationToken))
+                {
+                    _ = Task.Run(() => ChargeClaimedAsync(scope, db, id, cancellationToken), CancellationToken.None);
+                    started = true;
+                    worked++;
+                }
+            }
+            finally
+            {
+                if (!started)
+                {
+                    _charging.TryRemove(id, out _);
+                    _slots.Release();
+                    await scope.DisposeAsync();
+                }
             }
         }
         return worked;
+    }
+
+    // One claimed charge, in the claim's scope; it never throws: a failure leaves the payment claimed, and it is taken
+    // over when its lease ends.
+    private async Task ChargeClaimedAsync(AsyncServiceScope scope, PaymentDbContext db, Guid id, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await ChargeAsync(scope.ServiceProvider, db, id, cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            logger.LogInformation("Charge of payment {PaymentId}: stopped with the instance; it is taken over when its lease ends.", id);
+        }
+        catch (Exception exception)
+        {
+            logger.LogError(exception, "Charge of payment {PaymentId} failed; it is taken over when its lease ends.", id);
+        }
+        finally
+        {
+            await scope.DisposeAsync();
+            _charging.TryRemove(id, out _);
+            _slots.Release();
+            _slotFreed.Wake();
+        }
     }
 
     // Refunds stored by OrderCancelled (or a cancelled in-flight charge), sent under their own key, retried until

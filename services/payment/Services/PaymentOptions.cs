@@ -27,6 +27,13 @@ public sealed class ChargeOptions : IValidatedOptions
     /// </summary>
     public int LeaseSeconds { get; set; } = 30;
 
+    /// <summary>
+    /// How many payments one instance charges at once: each is claimed on its own (so never by two) and sent, stored
+    /// and retried in its own scope. Across all instances it stays within the provider's rate limit (Stripe: 100
+    /// requests per second in live mode, 25 in a sandbox; a 429 is retried after its <c>Retry-After</c>).
+    /// </summary>
+    public int Concurrency { get; set; } = 8;
+
     public void Validate(OptionsCheck check)
     {
         check.Range(PollIntervalMs, 10, 60_000);
@@ -35,6 +42,7 @@ public sealed class ChargeOptions : IValidatedOptions
         // Below the provider's 24 hours of idempotency keys: every retry is still recognised as the same charge.
         check.Range(GiveUpSeconds, 1, 82_800);
         check.Range(LeaseSeconds, 1, 3_600);
+        check.Range(Concurrency, 1, 64);
     }
 }
 

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -54,13 +55,14 @@ public sealed class StripeMock : IDisposable
     private readonly Dictionary<string, (string Parameters, int Status, string Body)> _idempotent = [];
     private readonly ConcurrentDictionary<string, ConcurrentQueue<ProviderFault>> _faults = new();
     private readonly ConcurrentQueue<ProviderRequest> _requests = new();
+    private readonly ConcurrentQueue<(string? OrderId, long Received, long Answered)> _chargeSpans = new();
     private int _sequence;
 
     private StripeMock()
     {
         _server = WireMockServer.Start();
         _server.Given(Request.Create().WithPath(new WildcardMatcher("/v1/*")))
-            .RespondWith(Response.Create().WithCallback(AnswerAsync));
+            .RespondWith(Response.Create().WithCallback(AnswerTimedAsync));
     }
 
     public string Url => _server.Url!;
@@ -124,6 +126,26 @@ public sealed class StripeMock : IDisposable
         return (body, $"t={t},v1={Convert.ToHexStringLower(mac)}");
     }
 
+    /// <summary>
+    /// The most charges (PaymentIntent creations) of <paramref name="orderIds"/> this provider was working on at the same
+    /// moment, each from its request's arrival to its answer (a slow answer's delay included).
+    /// </summary>
+    public int PeakConcurrentCharges(IEnumerable<Guid> orderIds)
+    {
+        var orders = orderIds.Select(o => o.ToString()).ToHashSet();
+        // At the same tick an answer ends before an arrival starts: only true overlaps count.
+        var edges = _chargeSpans.Where(s => s.OrderId is not null && orders.Contains(s.OrderId))
+            .SelectMany(s => new[] { (At: s.Received, Change: 1), (At: s.Answered, Change: -1) })
+            .OrderBy(e => e.At).ThenBy(e => e.Change);
+        var (current, peak) = (0, 0);
+        foreach (var (_, change) in edges)
+        {
+            current += change;
+            peak = Math.Max(peak, current);
+        }
+        return peak;
+    }
+
     /// <summary>The next charges of <paramref name="orderId"/> meet these faults, one each, then the normal answer.</summary>
     public void FailCharges(Guid orderId, params ProviderFault[] faults)
     {
@@ -145,6 +167,19 @@ public sealed class StripeMock : IDisposable
     }
 
     public void Dispose() => _server.Stop();
+
+    // Every answer, with how long each charge was being worked on (for PeakConcurrentCharges).
+    private async Task<IResponseMessage> AnswerTimedAsync(IRequestMessage request)
+    {
+        var received = Stopwatch.GetTimestamp();
+        var response = await AnswerAsync(request);
+        if (request.Method == "POST" && request.Path == "/v1/payment_intents")
+        {
+            var orderId = request.Body is { Length: > 0 } body ? QueryHelpers.ParseQuery(body).GetValueOrDefault("metadata[order_id]").ToString() : null;
+            _chargeSpans.Enqueue((orderId, received, Stopwatch.GetTimestamp()));
+        }
+        return response;
+    }
 
     private async Task<IResponseMessage> AnswerAsync(IRequestMessage request)
     {
