@@ -183,8 +183,18 @@ public sealed class ImportJobTests(ProductStack stack)
             {
                 db.ImportJobs.Add(new ImportJob
                 {
-                    Id = id, ShopId = Guid.NewGuid(), RequestedBy = Guid.NewGuid(), Format = ImportFileReader.Csv, State = ImportJobState.Succeeded,
-                    RowsTotal = 2, RowsDone = 2, Created = 2, Attempts = 1, CreatedAt = finished.AddMinutes(-1), StartedAt = finished.AddMinutes(-1), FinishedAt = finished,
+                    Id = id,
+                    ShopId = Guid.NewGuid(),
+                    RequestedBy = Guid.NewGuid(),
+                    Format = ImportFileReader.Csv,
+                    State = ImportJobState.Succeeded,
+                    RowsTotal = 2,
+                    RowsDone = 2,
+                    Created = 2,
+                    Attempts = 1,
+                    CreatedAt = finished.AddMinutes(-1),
+                    StartedAt = finished.AddMinutes(-1),
+                    FinishedAt = finished,
                 });
                 db.ImportFiles.Add(new ImportFile { JobId = id, Content = Encoding.UTF8.GetBytes("sku,name,price\r\nA,B,1\r\nC,D,2\r\n") });
                 db.ImportRows.AddRange(
