@@ -5,13 +5,15 @@ using EStore.Platform.Messaging;
 using EStore.Platform.Security;
 using EStore.Product.Apis;
 using EStore.Product.Data;
+using EStore.Product.Feeds;
 using EStore.Product.Messaging;
 using EStore.Product.Services;
 using EStore.ServiceDefaults;
 
 var builder = ServiceHost.CreateBuilder(args);
 builder.AddServiceDefaults();
-builder.AddServiceDatabase<ProductDbContext>(ShopNameKeys.RecomputeAsync, DemoData.IsEnabled(builder.Configuration) ? DemoCatalog.SeedAsync : null);
+builder.AddServiceDatabase<ProductDbContext>(
+    ShopNameKeys.RecomputeAsync, FeedCredentialSeal.ResealAsync, DemoData.IsEnabled(builder.Configuration) ? DemoCatalog.SeedAsync : null);
 builder.AddKafkaMessaging<ProductDbContext>(messaging =>
 {
     messaging.Publishes(Topics.Product);

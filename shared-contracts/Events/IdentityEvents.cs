@@ -15,8 +15,8 @@ public sealed record UserRegistered(Guid UserId, string Email, string DisplayNam
 /// <param name="UserId">The user.</param>
 /// <param name="Email">The address to verify.</param>
 /// <param name="SealedVerificationToken">
-/// The single-use token the link carries, sealed with <see cref="SealedToken"/> (purpose
-/// <see cref="SealedToken.EmailVerificationPurpose"/>): only holders of <c>AccountTokens:EncryptionKey</c> can read it.
+/// The single-use token the link carries, sealed with <c>EStore.Platform.Security.SealedToken</c> (purpose
+/// <c>email-verification</c>): only holders of <c>AccountTokens:EncryptionKey</c> can read it.
 /// </param>
 /// <param name="ExpiresAt">When the token stops working.</param>
 public sealed record EmailVerificationRequested(Guid UserId, string Email, string SealedVerificationToken, DateTimeOffset ExpiresAt) : IntegrationEvent
@@ -39,8 +39,8 @@ public sealed record EmailVerified(Guid UserId, string Email, string DisplayName
 /// <param name="UserId">The user.</param>
 /// <param name="Email">Where to send the link.</param>
 /// <param name="SealedResetToken">
-/// The single-use token the link carries, sealed with <see cref="SealedToken"/> (purpose
-/// <see cref="SealedToken.PasswordResetPurpose"/>): only holders of <c>AccountTokens:EncryptionKey</c> can read it.
+/// The single-use token the link carries, sealed with <c>EStore.Platform.Security.SealedToken</c> (purpose
+/// <c>password-reset</c>): only holders of <c>AccountTokens:EncryptionKey</c> can read it.
 /// </param>
 /// <param name="ExpiresAt">When the token stops working.</param>
 public sealed record PasswordResetRequested(Guid UserId, string Email, string SealedResetToken, DateTimeOffset ExpiresAt) : IntegrationEvent

@@ -13,6 +13,8 @@ namespace EStore.Deployment.Tests;
 public sealed class ComposeTests
 {
     private const string TokensKey = "ACCOUNT_TOKENS_KEY";
+    private const string FeedKey = "FEED_CREDENTIALS_KEY";
+    private const string SomeKey = "dGVzdC1vbmx5LWtleS10ZXN0LW9ubHkta2V5LTMyYg==";
 
     private static readonly string[] Infrastructure = ["postgres", "kafka", "kafka-init", "zipkin", "smtp4dev", "payment-sandbox"];
 
@@ -30,10 +32,24 @@ public sealed class ComposeTests
     [Fact]
     public async Task Without_the_account_tokens_key_compose_refuses_naming_the_variable()
     {
-        var (exitCode, _, errors) = await ComposeAsync(["config", "--quiet"], tokensKey: null);
+        var (exitCode, _, errors) = await ComposeAsync(["config", "--quiet"], tokensKey: null, feedKey: SomeKey);
 
         Assert.NotEqual(0, exitCode);
         Assert.Contains(TokensKey, errors, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Without_the_feed_credentials_key_compose_refuses_naming_the_variable_and_only_product_service_gets_it()
+    {
+        var (exitCode, _, errors) = await ComposeAsync(["config", "--quiet"], tokensKey: SomeKey, feedKey: null);
+
+        Assert.NotEqual(0, exitCode);
+        Assert.Contains(FeedKey, errors, StringComparison.Ordinal);
+        var services = await RenderAsync();
+        Assert.Equal(["product-service"], services
+            .Where(s => s.Value.Children.ContainsKey(new YamlScalarNode("environment")) && Environment(s.Value).ContainsKey("Feeds__CredentialKey"))
+            .Select(s => s.Key));
+        Assert.Equal(SomeKey, Environment(services["product-service"])["Feeds__CredentialKey"]);
     }
 
     [Fact]
@@ -109,7 +125,7 @@ public sealed class ComposeTests
     /// <summary>The services of <c>docker-compose config</c>'s answer, by name.</summary>
     private static async Task<Dictionary<string, YamlMappingNode>> RenderAsync()
     {
-        var (exitCode, output, errors) = await ComposeAsync(["config"], tokensKey: "dGVzdC1vbmx5LWtleS10ZXN0LW9ubHkta2V5LTMyYg==");
+        var (exitCode, output, errors) = await ComposeAsync(["config"], tokensKey: SomeKey, feedKey: SomeKey);
         Assert.True(exitCode == 0, $"docker-compose config failed ({exitCode}): {errors}");
         var yaml = new YamlStream();
         yaml.Load(new StringReader(output));
@@ -117,14 +133,14 @@ public sealed class ComposeTests
         return ((YamlMappingNode)root["services"]).Children.ToDictionary(c => ((YamlScalarNode)c.Key).Value!, c => (YamlMappingNode)c.Value);
     }
 
-    private static Task<(int ExitCode, string Output, string Errors)> ComposeAsync(IEnumerable<string> arguments, string? tokensKey)
+    private static Task<(int ExitCode, string Output, string Errors)> ComposeAsync(IEnumerable<string> arguments, string? tokensKey, string? feedKey)
     {
         var program = (System.Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator)
             .Select(directory => Path.Combine(directory, "docker-compose"))
             .FirstOrDefault(File.Exists);
         Assert.True(program is not null, "no docker-compose: run build/prerequisites.sh test (it installs Debian's docker-compose)");
         // The file's ${VAR:-default}s apply, not this machine's environment; only the required key is chosen here.
-        var environment = new Dictionary<string, string?> { [TokensKey] = tokensKey };
+        var environment = new Dictionary<string, string?> { [TokensKey] = tokensKey, [FeedKey] = feedKey };
         foreach (var name in new[] { "PAYMENT_PROVIDER_URL", "PAYMENT_PROVIDER_API_KEY", "PAYMENT_PROVIDER_WEBHOOK_SECRET" })
         {
             environment[name] = null;

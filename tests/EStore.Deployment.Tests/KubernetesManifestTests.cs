@@ -115,6 +115,10 @@ public sealed class KubernetesManifestTests
                 .SelectMany(w => Env(w)).Where(e => e.TryGetProperty("valueFrom", out var from) && from.TryGetProperty("secretKeyRef", out _))
                 .Select(e => e.GetProperty("valueFrom").GetProperty("secretKeyRef").GetProperty("name").GetString()).ToHashSet();
             Assert.Subset(provided, referenced);
+            // The feed-credential key: product-service's alone.
+            Assert.Equal(("feed-credentials", "credential-key"), EnvSecret(rendered.Get("Deployment", "product-service"), "Feeds__CredentialKey"));
+            Assert.Equal(["product-service"], rendered.OfKind("Deployment").Concat(rendered.OfKind("StatefulSet"))
+                .Where(w => EnvSecret(w, "Feeds__CredentialKey") is not null).Select(w => w.GetProperty("metadata").GetProperty("name").GetString()));
 
             var ingress = rendered.Get("Ingress", "gateway");
             var annotations = ingress.GetProperty("metadata").GetProperty("annotations");

@@ -6,6 +6,7 @@ using System.Text.Json;
 using EStore.Contracts.Events;
 using EStore.Mesh;
 using EStore.Platform.Messaging;
+using EStore.Platform.Security;
 using Npgsql;
 
 namespace EStore.EndToEnd.Tests;

@@ -116,6 +116,24 @@ public sealed class StartupFailureTests
         AssertNoStackTrace(lines);
     }
 
+    [Theory]
+    [InlineData(null, "Feeds:CredentialKey: is required")]
+    [InlineData("bm90LTMyLWJ5dGVz", "Feeds:CredentialKey: must be base64 of exactly 32 bytes.")]
+    [InlineData("not base64 at all!", "Feeds:CredentialKey: must be base64 of exactly 32 bytes.")]
+    public async Task A_missing_or_invalid_feed_credential_key_stops_startup_naming_the_key_never_the_value(string? key, string start)
+    {
+        var (exitCode, lines) = await RunProductServiceAsync(new() { ["Feeds__CredentialKey"] = key });
+
+        Assert.Equal(1, exitCode);
+        var line = Assert.Single(lines, l => l.Contains("Feeds:CredentialKey", StringComparison.Ordinal));
+        Assert.StartsWith("crit: startup failed: " + start, line, StringComparison.Ordinal);
+        if (key is not null)
+        {
+            Assert.DoesNotContain(key, line, StringComparison.Ordinal);
+        }
+        AssertNoStackTrace(lines);
+    }
+
     private static void AssertNoStackTrace(IEnumerable<string> lines)
     {
         Assert.DoesNotContain(lines, l => l.TrimStart().StartsWith("at ", StringComparison.Ordinal));
@@ -136,6 +154,8 @@ public sealed class StartupFailureTests
         start.Environment["Eureka__Client__ShouldFetchRegistry"] = "false";
         // Required by services with messaging; nothing listens there, which only matters after startup.
         start.Environment["Kafka__BootstrapServers"] = "127.0.0.1:1";
+        // Required by product-service (its tests of other keys need a valid one).
+        start.Environment["Feeds__CredentialKey"] = Convert.ToBase64String(new byte[32]);
         foreach (var (key, value) in environment)
         {
             start.Environment[key] = value;

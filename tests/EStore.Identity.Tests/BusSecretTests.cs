@@ -6,6 +6,7 @@ using EStore.Contracts;
 using EStore.Contracts.Events;
 using EStore.Identity.Services;
 using EStore.Identity.Tests.Infrastructure;
+using EStore.Platform.Security;
 
 namespace EStore.Identity.Tests;
 

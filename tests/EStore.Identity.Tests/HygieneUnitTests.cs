@@ -1,7 +1,7 @@
 using System.Text;
-using EStore.Contracts.Events;
 using EStore.Identity.Services;
 using EStore.Platform.Hosting;
+using EStore.Platform.Security;
 
 namespace EStore.Identity.Tests;
 

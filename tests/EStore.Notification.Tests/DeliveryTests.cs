@@ -3,6 +3,7 @@ using EStore.Contracts.Events;
 using EStore.Notification.Data;
 using EStore.Notification.Tests.Infrastructure;
 using EStore.Platform.Messaging;
+using EStore.Platform.Security;
 using Microsoft.EntityFrameworkCore;
 using MimeKit;
 

@@ -4,6 +4,7 @@ using System.Text.Json;
 using EStore.Contracts.Events;
 using EStore.Notification.Tests.Infrastructure;
 using EStore.Platform.Messaging;
+using EStore.Platform.Security;
 using Microsoft.EntityFrameworkCore;
 
 namespace EStore.Notification.Tests;

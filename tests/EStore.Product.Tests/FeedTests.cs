@@ -1,9 +1,11 @@
 using System.Net;
+using EStore.Platform.Security;
 using EStore.Product.Feeds;
 using EStore.Product.Tests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 
 namespace EStore.Product.Tests;
@@ -49,6 +51,28 @@ public sealed class FeedTests(ProductStack stack) : IAsyncLifetime
         Assert.Null(AddressGuard.Refusal(IPAddress.Parse(address), [IPNetwork.Parse("127.0.0.1/32")]));
 
     [Fact]
+    public void Sealed_credentials_open_only_for_their_feed_and_after_a_rotation_with_the_previous_key()
+    {
+        var oldKey = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+        var newKey = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+        var before = new FeedCredentialSeal(Microsoft.Extensions.Options.Options.Create(new FeedOptions { CredentialKey = oldKey }));
+        var feed = new Data.SupplierFeed { Id = Guid.NewGuid(), Url = "https://supplier.example/feed.csv", BasicUser = "shop", HeaderName = null };
+        before.Seal(feed, "pa55word", null);
+        Assert.DoesNotContain("pa55word", feed.BasicPasswordSealed, StringComparison.Ordinal);
+        Assert.Equal("pa55word", before.Open(feed).Credentials!.BasicPassword);
+
+        // Copied to another feed, the sealed value does not open.
+        var copy = new Data.SupplierFeed { Id = Guid.NewGuid(), Url = feed.Url, BasicUser = "shop", BasicPasswordSealed = feed.BasicPasswordSealed, CredentialKeyId = feed.CredentialKeyId };
+        Assert.Null(before.Open(copy).Credentials);
+
+        // After a rotation the old key opens it only when listed as a previous key; without it the run says which key it needs.
+        var rotated = new FeedCredentialSeal(Microsoft.Extensions.Options.Options.Create(new FeedOptions { CredentialKey = newKey, PreviousCredentialKeys = oldKey }));
+        Assert.Equal("pa55word", rotated.Open(feed).Credentials!.BasicPassword);
+        var withoutOld = new FeedCredentialSeal(Microsoft.Extensions.Options.Options.Create(new FeedOptions { CredentialKey = newKey }));
+        Assert.Contains(feed.CredentialKeyId!, withoutOld.Open(feed).Error);
+    }
+
+    [Fact]
     public async Task A_feed_is_fetched_with_its_token_applied_as_an_import_and_its_token_is_never_shown()
     {
         var tag = Guid.NewGuid().ToString("N")[..8];
@@ -64,6 +88,13 @@ public sealed class FeedTests(ProductStack stack) : IAsyncLifetime
         }, owner);
         var feedId = created.GetProperty("id").GetGuid();
         Assert.Equal("header", created.GetProperty("auth").GetString());
+        // At rest the token is sealed (AES-256-GCM) under the configured key, whose id is stored beside it: no column of
+        // the feed's row holds it in plain text.
+        var stored = await stack.WithDbAsync(db => db.Feeds.AsNoTracking().SingleAsync(f => f.Id == feedId));
+        Assert.StartsWith("v1.", stored.HeaderTokenSealed, StringComparison.Ordinal);
+        Assert.Equal(SecretSeal.KeyId(Convert.FromBase64String(stack.FeedCredentialKey)), stored.CredentialKeyId);
+        Assert.Equal(0, await stack.WithDbAsync(db => db.Database
+            .SqlQuery<int>($"SELECT count(*)::int AS \"Value\" FROM supplier_feeds f WHERE f::text LIKE {"%" + Token + "%"}").SingleAsync()));
 
         var feed = await Eventually.GetAsync(() => stack.GetAsync($"/api/products/feeds/{feedId}", owner),
             f => f.GetProperty("runs").EnumerateArray().Any(r => r.TryGetProperty("jobState", out var s) && s.GetString() == "SUCCEEDED"),

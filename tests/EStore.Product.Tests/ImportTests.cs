@@ -122,11 +122,44 @@ public sealed class ImportTests(ProductStack stack)
         Assert.Null(await stack.VariantAsync($"NEG-{tag}"));
         Assert.Equal(1, (await stack.VariantAsync($"THEIRS-{tag}"))!.Stock);
 
-        // Asked to, the import creates the missing category below the existing one.
-        var created = await stack.ImportAsync(shop, owner, Csv("sku,name,price,categoryPath", $"CAT-{tag},Pot {tag},3,Kitchen/Teapots {tag}"), "&createCategories=true");
+        // Categories are the admins' (Import:OwnersMayCreateCategories is false): an owner asking an import or a feed to
+        // create them is refused and nothing is stored; an admin's import creates the missing one below the existing one.
+        using (var byOwner = await stack.SendAsync(HttpMethod.Post, $"/api/products/import?shopId={shop}&createCategories=true",
+            Csv("sku,name,price,categoryPath", $"CAT-{tag},Pot {tag},3,Kitchen/Teapots {tag}"), owner))
+        {
+            var problem = await byOwner.AssertProblemAsync(HttpStatusCode.Forbidden);
+            Assert.Contains("Only administrators create categories", problem.GetProperty("detail").GetString());
+        }
+        using (var feedByOwner = await stack.SendAsync(HttpMethod.Post, "/api/products/feeds",
+            new { shopId = shop, url = "http://127.0.0.1:9/feed.csv", intervalMinutes = 60, createCategories = true }, owner))
+        {
+            await feedByOwner.AssertProblemAsync(HttpStatusCode.Forbidden);
+        }
+        Assert.False(await stack.WithDbAsync(db => db.Categories.AnyAsync(c => c.Name == $"Teapots {tag}")));
+        var created = await stack.ImportAsync(shop, stack.Admin, Csv("sku,name,price,categoryPath", $"CAT-{tag},Pot {tag},3,Kitchen/Teapots {tag}"), "&createCategories=true");
         Assert.Equal("CREATED", RowsBySku(created)[$"CAT-{tag}"].Outcome);
         var category = await stack.WithDbAsync(db => db.Categories.AsNoTracking().SingleAsync(c => c.Name == $"Teapots {tag}"));
         Assert.Equal(Guid.Parse(ProductHelpers.Kitchen), category.ParentId);
+    }
+
+    [Fact]
+    public async Task Where_the_option_allows_it_an_owners_import_creates_categories()
+    {
+        var tag = Tag();
+        var (shop, owner) = await stack.NewShopAsync($"Categories {tag}");
+        await using var permissive = stack.StartInstance(new Dictionary<string, string?> { ["Import:OwnersMayCreateCategories"] = "true" });
+
+        using var response = await permissive.Http.SendAsync(new HttpRequestMessage(HttpMethod.Post, $"/api/products/import?shopId={shop}&createCategories=true")
+        {
+            Content = Csv("sku,name,price,categoryPath", $"OWN-{tag},Owned pot {tag},3,Kitchen/Owned {tag}"),
+            Headers = { Authorization = new("Bearer", owner) },
+        });
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.Accepted, text);
+
+        var job = await stack.WaitForImportAsync(System.Text.Json.JsonDocument.Parse(text).RootElement.GetProperty("id").GetGuid(), owner);
+        Assert.Equal("CREATED", RowsBySku(job)[$"OWN-{tag}"].Outcome);
+        Assert.True(await stack.WithDbAsync(db => db.Categories.AnyAsync(c => c.Name == $"Owned {tag}" && c.ParentId == Guid.Parse(ProductHelpers.Kitchen))));
     }
 
     [Fact]

@@ -28,6 +28,7 @@ public sealed class SqliteTests
         var settings = ProductApp.Settings(broker.BootstrapServers, $"Data Source={file}", tokens.JwksUrl);
         settings["Database:Provider"] = "Sqlite";
         settings["Demo:SeedData"] = "true";
+        settings["Feeds:CredentialKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
         try
         {
             await using var product = ProductApp.Start(settings);
@@ -77,6 +78,7 @@ public sealed class SqliteTests
         var settings = ProductApp.Settings(broker.BootstrapServers, $"Data Source={file}", tokens.JwksUrl);
         settings["Database:Provider"] = "Sqlite";
         settings["Demo:SeedData"] = "false";
+        settings["Feeds:CredentialKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
         try
         {
             await using var product = ProductApp.Start(settings);

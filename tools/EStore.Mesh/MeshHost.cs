@@ -159,6 +159,13 @@ public sealed class MeshHost : IAsyncDisposable
     /// </summary>
     public string AccountTokensKey { get; } = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
 
+    /// <summary>
+    /// <c>Feeds:CredentialKey</c> of this run (base64 of 32 random bytes): product-service seals supplier feeds'
+    /// credentials in its database with it. Only product-service gets it; feeds registered in an earlier run of a kept
+    /// data folder fail their runs saying their key is not configured (register them again).
+    /// </summary>
+    public string FeedCredentialKey { get; } = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+
     /// <summary>The discovery server's base URL, e.g. <c>http://127.0.0.1:8761/</c>.</summary>
     public Uri DiscoveryUrl { get; private set; } = null!;
 
@@ -669,6 +676,12 @@ public sealed class MeshHost : IAsyncDisposable
         if (definition.AppName is "identity-service" or "notification-service")
         {
             env["AccountTokens__EncryptionKey"] = AccountTokensKey;
+        }
+
+        // The key that seals supplier feeds' credentials at rest: fresh per run, for product-service only.
+        if (definition.AppName is "product-service")
+        {
+            env["Feeds__CredentialKey"] = FeedCredentialKey;
         }
 
         // Services without demo data ignore the setting.

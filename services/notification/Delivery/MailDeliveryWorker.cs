@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Text.Json;
-using EStore.Contracts.Events;
 using EStore.Notification.Data;
 using EStore.Notification.Services;
+using EStore.Platform.Security;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 

@@ -1,5 +1,5 @@
-using EStore.Contracts.Events;
 using EStore.Platform.Hosting;
+using EStore.Platform.Security;
 
 namespace EStore.Notification.Delivery;
 

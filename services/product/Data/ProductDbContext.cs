@@ -100,9 +100,10 @@ public sealed class ProductDbContext(DbContextOptions<ProductDbContext> options)
         feed.Property(f => f.Url).HasMaxLength(2000);
         feed.Property(f => f.Format).HasMaxLength(8);
         feed.Property(f => f.BasicUser).HasMaxLength(200);
-        feed.Property(f => f.BasicPassword).HasMaxLength(500);
+        feed.Property(f => f.BasicPasswordSealed).HasMaxLength(4000);
         feed.Property(f => f.HeaderName).HasMaxLength(100);
-        feed.Property(f => f.HeaderValue).HasMaxLength(2000);
+        feed.Property(f => f.HeaderTokenSealed).HasMaxLength(12000);
+        feed.Property(f => f.CredentialKeyId).HasMaxLength(16);
         feed.HasIndex(f => f.ShopId);
         feed.HasIndex(f => f.NextRunAt);
 

@@ -2,7 +2,8 @@ namespace EStore.Product.Data;
 
 /// <summary>
 /// A supplier's catalog at a URL, fetched on a schedule and applied to a shop as an import job. The credentials are
-/// kept here for the fetch and never shown again.
+/// kept here for the fetch and never shown again; the secret part (the basic-auth password, the header's token) only
+/// sealed (AES-256-GCM, <c>Feeds.FeedCredentialSeal</c>) under the key named by <see cref="CredentialKeyId"/>.
 /// </summary>
 public sealed class SupplierFeed
 {
@@ -14,9 +15,16 @@ public sealed class SupplierFeed
     /// <summary><c>csv</c>, <c>json</c>, or null to tell from the answer.</summary>
     public string? Format { get; set; }
     public string? BasicUser { get; set; }
-    public string? BasicPassword { get; set; }
+    /// <summary>The basic-auth password, sealed.</summary>
+    public string? BasicPasswordSealed { get; set; }
     public string? HeaderName { get; set; }
-    public string? HeaderValue { get; set; }
+    /// <summary>The header's token, sealed.</summary>
+    public string? HeaderTokenSealed { get; set; }
+    /// <summary>
+    /// <c>SecretSeal.KeyId</c> of the <c>Feeds:CredentialKey</c> the secret was sealed with (null: no secret, or one
+    /// stored in plain text before sealing, which startup seals).
+    /// </summary>
+    public string? CredentialKeyId { get; set; }
     public int IntervalMinutes { get; set; }
     public bool ArchiveMissing { get; set; }
     public bool CreateCategories { get; set; }

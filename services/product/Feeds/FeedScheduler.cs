@@ -11,7 +11,7 @@ namespace EStore.Product.Feeds;
 /// reads, stored as an import job the import workers apply. Every fetch is a <see cref="FeedRun"/> in the feed's history.
 /// </summary>
 public sealed class FeedScheduler(
-    IServiceScopeFactory scopes, FeedFetcher fetcher, FeedSignal signal, ImportSignal importSignal, IOptions<FeedOptions> options,
+    IServiceScopeFactory scopes, FeedFetcher fetcher, FeedCredentialSeal seal, FeedSignal signal, ImportSignal importSignal, IOptions<FeedOptions> options,
     IOptions<ImportOptions> importOptions, TimeProvider time, ILogger<FeedScheduler> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -71,7 +71,8 @@ public sealed class FeedScheduler(
 
     private async Task RunAsync(ProductDbContext db, SupplierFeed feed, CancellationToken cancellationToken)
     {
-        var fetched = await fetcher.FetchAsync(feed.Url, new FeedCredentials(feed.BasicUser, feed.BasicPassword, feed.HeaderName, feed.HeaderValue), cancellationToken);
+        var (credentials, sealError) = seal.Open(feed);
+        var fetched = credentials is null ? new FeedFetch(null, null, sealError) : await fetcher.FetchAsync(feed.Url, credentials, cancellationToken);
         var now = time.GetUtcNow();
         var run = new FeedRun { FeedId = feed.Id, At = now, Bytes = fetched.Content?.LongLength ?? 0, Error = fetched.Error };
         if (fetched.Content is { } content)

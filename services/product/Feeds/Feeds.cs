@@ -4,6 +4,7 @@ using EStore.Platform.Security;
 using EStore.Product.Data;
 using EStore.Product.Import;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace EStore.Product.Feeds;
 
@@ -23,7 +24,8 @@ public sealed record FeedDto(
 public sealed record FeedRunDto(DateTimeOffset At, bool Succeeded, string? Error, long Bytes, Guid? JobId, string? JobState);
 
 /// <summary>Shop owners (their own shops) and admins register, list, read, run and delete supplier feeds.</summary>
-public sealed class Feeds(ProductDbContext db, ImportJobs jobs, FeedFetcher fetcher, FeedSignal signal, TimeProvider time)
+public sealed class Feeds(
+    ProductDbContext db, ImportJobs jobs, FeedFetcher fetcher, FeedCredentialSeal seal, FeedSignal signal, IOptions<ImportOptions> importOptions, TimeProvider time)
 {
     public const int MinIntervalMinutes = 5;
     public const int MaxIntervalMinutes = 10_080;
@@ -37,6 +39,10 @@ public sealed class Feeds(ProductDbContext db, ImportJobs jobs, FeedFetcher fetc
         if (await jobs.CheckShopAsync(caller, shopId, cancellationToken) is { } refused)
         {
             return refused;
+        }
+        if (request.CreateCategories == true && ImportJobs.CategoryCreationRefused(caller, importOptions.Value) is { } categoriesRefused)
+        {
+            return categoriesRefused;
         }
         var errors = new Dictionary<string, string[]>();
         if (request.Url is { Length: > 2000 })
@@ -93,9 +99,7 @@ public sealed class Feeds(ProductDbContext db, ImportJobs jobs, FeedFetcher fetc
             Url = request.Url!,
             Format = format,
             BasicUser = basic ? auth!.Username : null,
-            BasicPassword = basic ? auth!.Password : null,
             HeaderName = auth is not null && !basic ? auth.HeaderName : null,
-            HeaderValue = auth is not null && !basic ? auth.Token : null,
             IntervalMinutes = request.IntervalMinutes!.Value,
             ArchiveMissing = request.ArchiveMissing ?? false,
             CreateCategories = request.CreateCategories ?? false,
@@ -103,6 +107,7 @@ public sealed class Feeds(ProductDbContext db, ImportJobs jobs, FeedFetcher fetc
             NextRunAt = now,
             CreatedAt = now,
         };
+        seal.Seal(feed, basic ? auth!.Password : null, auth is not null && !basic ? auth.Token : null);
         db.Feeds.Add(feed);
         await db.SaveChangesAsync(cancellationToken);
         signal.Wake();

@@ -25,6 +25,10 @@ public sealed class ImportJobs(ProductDbContext db, IOptions<ImportOptions> opti
         {
             return refused;
         }
+        if (request.CreateCategories && CategoryCreationRefused(caller, options.Value) is { } categoriesRefused)
+        {
+            return categoriesRefused;
+        }
         var read = ImportFileReader.Read(content, format, options.Value.MaxRows);
         if (read.Error is { } error)
         {
@@ -94,6 +98,16 @@ public sealed class ImportJobs(ProductDbContext db, IOptions<ImportOptions> opti
         new(job.Id, job.ShopId, job.FeedId, job.Format, job.DryRun, job.ArchiveMissing, job.CreateCategories, job.State.ToString().ToUpperInvariant(),
             job.RowsTotal, job.RowsDone, job.Created, job.Updated, job.Unchanged, job.Rejected, job.Archived, job.Error,
             job.CreatedAt, job.StartedAt, job.FinishedAt, rows);
+
+    /// <summary>
+    /// 403 for a shop owner asking an import (or a feed) to create categories, unless
+    /// <c>Import:OwnersMayCreateCategories</c> allows it: the category tree is the administrators' (only they may
+    /// <c>POST /api/categories</c>).
+    /// </summary>
+    public static Error? CategoryCreationRefused(CurrentUser caller, ImportOptions options) =>
+        caller.IsAdmin || options.OwnersMayCreateCategories
+            ? null
+            : Error.Forbidden("Only administrators create categories through an import (createCategories=true); ask one to add them, or leave it out.");
 
     private static Error? Forbidden(CurrentUser caller) =>
         caller.IsAdmin || caller.IsInRole(UserRoles.ShopOwner) ? null : Error.Forbidden("Only shop owners and administrators import products.");

@@ -28,6 +28,12 @@ public sealed class ImportOptions : IValidatedOptions
     /// <summary>Claims after which a job that keeps failing is given up (Failed).</summary>
     public int MaxAttempts { get; set; } = 5;
 
+    /// <summary>Whether shop owners may ask an import or feed to create categories (<c>createCategories=true</c>); admins always may.</summary>
+    public bool OwnersMayCreateCategories { get; set; }
+
+    /// <summary>Days a finished job keeps its file and per-row report; then the worker deletes both (the job and its counts stay).</summary>
+    public int RetainDays { get; set; } = 30;
+
     public void Validate(OptionsCheck check)
     {
         check.Range(MaxFileBytes, 1024L, 1024L * 1024 * 1024);
@@ -36,5 +42,6 @@ public sealed class ImportOptions : IValidatedOptions
         check.Range(PollIntervalMs, 50, 60_000);
         check.Range(LeaseSeconds, 5, 3_600);
         check.Range(MaxAttempts, 1, 100);
+        check.Range(RetainDays, 1, 3_650);
     }
 }

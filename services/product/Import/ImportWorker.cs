@@ -14,10 +14,11 @@ namespace EStore.Product.Import;
 /// <item>a job whose instance died stays <c>Running</c> until its lease ends, then another worker claims it and goes on
 /// after the last committed batch; a job that fails <c>Import:MaxAttempts</c> times is given up (<c>Failed</c>).</item>
 /// </list>
-/// A dry run applies each batch the same way and rolls it back, keeping only the report.
+/// A dry run applies each batch the same way and rolls it back, keeping only the report. Between rounds the loop trims
+/// old files, reports and feed history (<see cref="ImportRetention"/>).
 /// </summary>
-public sealed class ImportWorker(IServiceScopeFactory scopes, IOptions<ImportOptions> options, ImportSignal signal, TimeProvider time,
-    ILogger<ImportWorker> logger) : BackgroundService
+public sealed class ImportWorker(IServiceScopeFactory scopes, IOptions<ImportOptions> options, ImportSignal signal, ImportRetention retention,
+    TimeProvider time, ILogger<ImportWorker> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -32,6 +33,7 @@ public sealed class ImportWorker(IServiceScopeFactory scopes, IOptions<ImportOpt
                 while (await RunOnceAsync(stoppingToken) > 0)
                 {
                 }
+                await retention.TrimIfDueAsync(stoppingToken);
                 await signal.WaitAsync(TimeSpan.FromMilliseconds(options.Value.PollIntervalMs), stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

@@ -23,6 +23,8 @@ public static class ProductServiceExtensions
         builder.Services.AddScoped<Feeds.Feeds>();
         builder.Services.AddSingleton<FeedFetcher>();
         builder.Services.AddSingleton<FeedSignal>();
+        builder.Services.AddSingleton<FeedCredentialSeal>();
+        builder.Services.AddSingleton<ImportRetention>();
         builder.AddValidatedOptions<FeedOptions>(FeedOptions.Section);
         builder.Services.AddHostedService<FeedScheduler>();
         builder.AddValidatedOptions<ReservationOptions>(ReservationOptions.Section);

@@ -27,6 +27,7 @@ public sealed class CartStack() : ServiceStack<Program>("cart"), IAsyncLifetime
     {
         var productSettings = ProductApp.Settings(Broker.BootstrapServers, _productDatabase, Tokens.JwksUrl);
         productSettings["Demo:SeedData"] = "true";
+        productSettings["Feeds:CredentialKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
         // The two services' appsettings.json share this output folder (one wins): name each one here.
         productSettings["Eureka:Instance:AppName"] = "product-service";
         settings["Eureka:Instance:AppName"] = "cart-service";

@@ -6,6 +6,7 @@ using System.Text.Json;
 using EStore.Contracts.Events;
 using EStore.Identity.Dtos;
 using EStore.Platform.Messaging;
+using EStore.Platform.Security;
 using Microsoft.EntityFrameworkCore;
 
 namespace EStore.Identity.Tests.Infrastructure;

@@ -1,6 +1,8 @@
 using System.Net;
+using System.Security.Cryptography;
 using EStore.Contracts.Events;
 using EStore.Platform.Security;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace EStore.Product.Tests.Infrastructure;
 
@@ -12,6 +14,9 @@ namespace EStore.Product.Tests.Infrastructure;
 public sealed class ProductStack() : ServiceStack<Program>("product")
 {
     public ProductApp Product => App;
+
+    /// <summary><c>Feeds:CredentialKey</c> of this stack's instances (one per stack, shared by its replicas).</summary>
+    public string FeedCredentialKey { get; } = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
 
     protected override void Configure(IDictionary<string, string?> settings)
     {
@@ -27,13 +32,15 @@ public sealed class ProductStack() : ServiceStack<Program>("product")
         settings["Feeds:AllowedNetworks"] = "127.0.0.1";
         settings["Feeds:PollSeconds"] = "1";
         settings["Feeds:TimeoutSeconds"] = "10";
+        settings["Feeds:CredentialKey"] = FeedCredentialKey;
     }
 
     /// <summary>
     /// Another product-service instance on the same database and broker (a second replica); <paramref name="extra"/>
-    /// adds or changes settings. The caller disposes it.
+    /// adds or changes settings, <paramref name="testServices"/> replaces services (a clock, a database interceptor). The
+    /// caller disposes it.
     /// </summary>
-    public ProductApp StartInstance(IDictionary<string, string?>? extra = null)
+    public ProductApp StartInstance(IDictionary<string, string?>? extra = null, Action<IServiceCollection>? testServices = null)
     {
         var settings = ProductApp.Settings(Broker.BootstrapServers, Database, Tokens.JwksUrl);
         Configure(settings);
@@ -41,7 +48,7 @@ public sealed class ProductStack() : ServiceStack<Program>("product")
         {
             settings[key] = value;
         }
-        return ProductApp.Start(settings);
+        return ProductApp.Start(settings, testServices);
     }
 
     /// <summary>A shop owned by a new user, known to product-service; returns the owner's token.</summary>

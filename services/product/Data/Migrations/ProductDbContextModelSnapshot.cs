@@ -583,9 +583,9 @@ namespace EStore.Product.Data.Migrations
                     b.Property<bool>("ArchiveMissing")
                         .HasColumnType("boolean");
 
-                    b.Property<string>("BasicPassword")
-                        .HasMaxLength(500)
-                        .HasColumnType("character varying(500)");
+                    b.Property<string>("BasicPasswordSealed")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
 
                     b.Property<string>("BasicUser")
                         .HasMaxLength(200)
@@ -600,6 +600,10 @@ namespace EStore.Product.Data.Migrations
                     b.Property<Guid>("CreatedBy")
                         .HasColumnType("uuid");
 
+                    b.Property<string>("CredentialKeyId")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
                     b.Property<string>("Format")
                         .HasMaxLength(8)
                         .HasColumnType("character varying(8)");
@@ -608,9 +612,9 @@ namespace EStore.Product.Data.Migrations
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)");
 
-                    b.Property<string>("HeaderValue")
-                        .HasMaxLength(2000)
-                        .HasColumnType("character varying(2000)");
+                    b.Property<string>("HeaderTokenSealed")
+                        .HasMaxLength(12000)
+                        .HasColumnType("character varying(12000)");
 
                     b.Property<int>("IntervalMinutes")
                         .HasColumnType("integer");
