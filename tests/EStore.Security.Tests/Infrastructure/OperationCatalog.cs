@@ -32,8 +32,11 @@ public static class OperationCatalog
                 foreach (var operation in path.Value.EnumerateObject().Where(o => Methods.Contains(o.Name)))
                 {
                     var parameters = shared.Concat(Parameters(operation.Value)).ToList();
-                    operations.Add(new Operation(app, operation.Name.ToUpperInvariant(), path.Name.TrimEnd('/') is { Length: > 0 } t ? t : "/",
-                        [.. parameters.Where(p => p.In == "path").Select(p => p.Name).Distinct()],
+                    var template = path.Name.TrimEnd('/') is { Length: > 0 } t ? t : "/";
+                    // Every {name} of the template, documented or not (a group's route value read by the handler itself is not).
+                    var inPath = template.Split('/').Where(s => s.StartsWith('{') && s.EndsWith('}')).Select(s => s[1..^1]);
+                    operations.Add(new Operation(app, operation.Name.ToUpperInvariant(), template,
+                        [.. inPath.Concat(parameters.Where(p => p.In == "path").Select(p => p.Name)).Distinct()],
                         [.. parameters.Where(p => p.In == "query").Select(p => p.Name).Distinct()]));
                 }
             }

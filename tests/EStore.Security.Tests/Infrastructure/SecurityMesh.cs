@@ -59,6 +59,8 @@ public sealed partial class SecurityMesh() : MeshFixture("securitymesh", "identi
         options.Environment["Messaging__Relay__PollIntervalMs"] = "100";
         options.Environment["Messaging__Consumer__CommitIntervalMs"] = "200";
         options.Environment["Jwt__JwksMinRefreshSeconds"] = "1";
+        // A shared, loaded machine: PostgreSQL may take longer than the default 15 s to accept a connection.
+        options.Environment["Database__StartupTimeoutSeconds"] = "120";
         var identity = new Dictionary<string, string?> { ["Identity__DataProtection__KeysFolder"] = IdentityKeysFolder };
         MeshSettings.RaiseIdentityRateLimits(identity);
         identity["Identity__RateLimits__ResendVerification__PermitLimit"] = IdentityResendPermitLimit.ToString(CultureInfo.InvariantCulture);
