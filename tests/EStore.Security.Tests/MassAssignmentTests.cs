@@ -50,6 +50,7 @@ public sealed class MassAssignmentTests(SecurityMesh mesh)
             city = "London",
             postalCode = "N1 1AA",
             country = "GB",
+            phone = "+44 20 7946 0000",
             userId = world.A.Id,
             ownerId = world.A.Id,
         }, b.Token);
