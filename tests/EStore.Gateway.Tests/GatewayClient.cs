@@ -47,6 +47,14 @@ public static class GatewayClient
         throw new InvalidOperationException("login stayed rate limited");
     }
 
+    /// <summary>The status of a GET of <paramref name="path"/> through <paramref name="client"/>, with the token if given.</summary>
+    public static async Task<HttpStatusCode> GetStatusAsync(HttpClient client, string path, string? token = null)
+    {
+        using var request = token is null ? new HttpRequestMessage(HttpMethod.Get, path) : Authorized(HttpMethod.Get, path, token);
+        using var response = await client.SendAsync(request);
+        return response.StatusCode;
+    }
+
     public static HttpRequestMessage Authorized(HttpMethod method, string path, string accessToken)
     {
         var request = new HttpRequestMessage(method, path);

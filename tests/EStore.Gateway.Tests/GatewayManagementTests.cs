@@ -24,19 +24,19 @@ public sealed partial class GatewayManagementTests(GatewayMeshFixture mesh)
 
         foreach (var path in ManagementPaths)
         {
-            Assert.Equal(HttpStatusCode.NotFound, await StatusAsync(mesh.Gateway, path));
+            Assert.Equal(HttpStatusCode.NotFound, await GetStatusAsync(mesh.Gateway, path));
             // Gateway #3 trusts the test key: even an admin token does not open them on the public port.
-            Assert.Equal(HttpStatusCode.NotFound, await StatusAsync(mesh.TestKeyGateway, path, customer));
-            Assert.Equal(HttpStatusCode.NotFound, await StatusAsync(mesh.TestKeyGateway, path, admin));
-            Assert.Equal(HttpStatusCode.OK, await StatusAsync(mesh.GatewayManagement, path));
-            Assert.Equal(HttpStatusCode.OK, await StatusAsync(management, path));
+            Assert.Equal(HttpStatusCode.NotFound, await GetStatusAsync(mesh.TestKeyGateway, path, customer));
+            Assert.Equal(HttpStatusCode.NotFound, await GetStatusAsync(mesh.TestKeyGateway, path, admin));
+            Assert.Equal(HttpStatusCode.OK, await GetStatusAsync(mesh.GatewayManagement, path));
+            Assert.Equal(HttpStatusCode.OK, await GetStatusAsync(management, path));
         }
         foreach (var path in new[] { "/actuator/health", "/actuator/health/liveness", "/actuator/health/readiness" })
         {
-            Assert.Equal(HttpStatusCode.OK, await StatusAsync(mesh.Gateway, path));
+            Assert.Equal(HttpStatusCode.OK, await GetStatusAsync(mesh.Gateway, path));
         }
         // The management port does not proxy.
-        Assert.Equal(HttpStatusCode.NotFound, await StatusAsync(mesh.GatewayManagement, "/api/products"));
+        Assert.Equal(HttpStatusCode.NotFound, await GetStatusAsync(mesh.GatewayManagement, "/api/products"));
     }
 
     [Fact]
@@ -49,11 +49,11 @@ public sealed partial class GatewayManagementTests(GatewayMeshFixture mesh)
 
         foreach (var path in ManagementPaths.Where(p => !p.Contains("gateway", StringComparison.Ordinal)))
         {
-            Assert.Equal(HttpStatusCode.NotFound, await StatusAsync(service, path));
-            Assert.Equal(HttpStatusCode.NotFound, await StatusAsync(service, path, customer));
-            Assert.Equal(HttpStatusCode.OK, await StatusAsync(management, path));
+            Assert.Equal(HttpStatusCode.NotFound, await GetStatusAsync(service, path));
+            Assert.Equal(HttpStatusCode.NotFound, await GetStatusAsync(service, path, customer));
+            Assert.Equal(HttpStatusCode.OK, await GetStatusAsync(management, path));
         }
-        Assert.Equal(HttpStatusCode.OK, await StatusAsync(service, "/actuator/health"));
+        Assert.Equal(HttpStatusCode.OK, await GetStatusAsync(service, "/actuator/health"));
     }
 
     [Fact]
@@ -91,13 +91,6 @@ public sealed partial class GatewayManagementTests(GatewayMeshFixture mesh)
         // The configuration script names the documents by same-origin paths (connect-src 'self').
         using var config = await mesh.Gateway.GetAsync("/swagger/index.js");
         Assert.DoesNotContain("http://", await config.Content.ReadAsStringAsync(), StringComparison.Ordinal);
-    }
-
-    private static async Task<HttpStatusCode> StatusAsync(HttpClient client, string path, string? token = null)
-    {
-        using var request = token is null ? new HttpRequestMessage(HttpMethod.Get, path) : Authorized(HttpMethod.Get, path, token);
-        using var response = await client.SendAsync(request);
-        return response.StatusCode;
     }
 
     [GeneratedRegex("<script\\s+src=\"(?<src>[^\"]+)\"", RegexOptions.IgnoreCase)]

@@ -1,5 +1,5 @@
 using System.Net;
-using System.Net.Http.Headers;
+using static EStore.Gateway.Tests.GatewayClient;
 
 namespace EStore.Gateway.Tests;
 
@@ -21,23 +21,12 @@ public sealed class OrderRoutesTests(GatewayMeshFixture mesh)
 
         foreach (var path in (string[])["/api/orders", "/api/orders/checkout", "/api/orders/admin", "/api/orders/shop"])
         {
-            Assert.Equal(HttpStatusCode.Unauthorized, await StatusAsync(path, null));
+            Assert.Equal(HttpStatusCode.Unauthorized, await GetStatusAsync(mesh.TestKeyGateway, path));
         }
-        Assert.Equal(HttpStatusCode.OK, await StatusAsync("/api/orders", customer));
-        Assert.Equal(HttpStatusCode.OK, await StatusAsync("/api/orders/shop", customer));
-        Assert.Equal(HttpStatusCode.Forbidden, await StatusAsync("/api/orders/admin", customer));
-        Assert.Equal(HttpStatusCode.Forbidden, await StatusAsync("/api/orders/admin?status=PAID", customer));
-        Assert.Equal(HttpStatusCode.OK, await StatusAsync("/api/orders/admin", admin));
-    }
-
-    private async Task<HttpStatusCode> StatusAsync(string path, string? token)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Get, path);
-        if (token is not null)
-        {
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        }
-        using var response = await mesh.TestKeyGateway.SendAsync(request);
-        return response.StatusCode;
+        Assert.Equal(HttpStatusCode.OK, await GetStatusAsync(mesh.TestKeyGateway, "/api/orders", customer));
+        Assert.Equal(HttpStatusCode.OK, await GetStatusAsync(mesh.TestKeyGateway, "/api/orders/shop", customer));
+        Assert.Equal(HttpStatusCode.Forbidden, await GetStatusAsync(mesh.TestKeyGateway, "/api/orders/admin", customer));
+        Assert.Equal(HttpStatusCode.Forbidden, await GetStatusAsync(mesh.TestKeyGateway, "/api/orders/admin?status=PAID", customer));
+        Assert.Equal(HttpStatusCode.OK, await GetStatusAsync(mesh.TestKeyGateway, "/api/orders/admin", admin));
     }
 }

@@ -1,5 +1,5 @@
 using System.Net;
-using System.Net.Http.Headers;
+using static EStore.Gateway.Tests.GatewayClient;
 
 namespace EStore.Gateway.Tests;
 
@@ -21,26 +21,15 @@ public sealed class ProductRoutesTests(GatewayMeshFixture mesh)
         var id = Guid.NewGuid();
 
         // Gateway #3 learns of the new instance on its own registry fetch.
-        await Eventually.GetAsync(() => StatusAsync($"/api/products/{id}", null), s => s == HttpStatusCode.OK, "gateway #3 routing an anonymous product read", TimeSpan.FromSeconds(60));
-        Assert.Equal(HttpStatusCode.OK, await StatusAsync("/api/products?q=shoes", null));
+        await Eventually.GetAsync(() => GetStatusAsync(mesh.TestKeyGateway, $"/api/products/{id}"), s => s == HttpStatusCode.OK, "gateway #3 routing an anonymous product read", TimeSpan.FromSeconds(60));
+        Assert.Equal(HttpStatusCode.OK, await GetStatusAsync(mesh.TestKeyGateway, "/api/products?q=shoes", null));
         foreach (var path in (string[])[$"/api/products/imports/{id}", "/api/products/feeds", $"/api/products/feeds/{id}"])
         {
-            Assert.True(await StatusAsync(path, null) == HttpStatusCode.Unauthorized, $"anonymous {path}");
-            Assert.True(await StatusAsync(path, customer) == HttpStatusCode.Forbidden, $"customer {path}");
+            Assert.True(await GetStatusAsync(mesh.TestKeyGateway, path) == HttpStatusCode.Unauthorized, $"anonymous {path}");
+            Assert.True(await GetStatusAsync(mesh.TestKeyGateway, path, customer) == HttpStatusCode.Forbidden, $"customer {path}");
         }
         // One owner request: on this mesh's gateway #3 a second owner request after a proxied one was refused with 401
         // (not seen on the real mesh, where web's console reuses an owner's token); noticed, not explained yet.
-        Assert.Equal(HttpStatusCode.OK, await StatusAsync("/api/products/feeds", mesh.Tokens.For(Guid.NewGuid(), ["customer", "shop_owner"])));
-    }
-
-    private async Task<HttpStatusCode> StatusAsync(string path, string? token)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Get, path);
-        if (token is not null)
-        {
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        }
-        using var response = await mesh.TestKeyGateway.SendAsync(request);
-        return response.StatusCode;
+        Assert.Equal(HttpStatusCode.OK, await GetStatusAsync(mesh.TestKeyGateway, "/api/products/feeds", mesh.Tokens.For(Guid.NewGuid(), ["customer", "shop_owner"])));
     }
 }
