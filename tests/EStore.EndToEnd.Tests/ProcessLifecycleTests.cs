@@ -24,6 +24,8 @@ public sealed class ProcessLifecycleTests
             start.Environment["Eureka__Client__ShouldFetchRegistry"] = "false";
             // A broker outage does not stop a service; this test needs none.
             start.Environment["Kafka__BootstrapServers"] = "127.0.0.1:1";
+            // Required at start: product-service seals supplier feeds' credentials with it.
+            start.Environment["Feeds__CredentialKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
             await using var process = ManagedProcess.Start(start);
             var url = await WaitForFileAsync(announce, process);
             using (var client = new HttpClient { BaseAddress = new Uri(url) })
