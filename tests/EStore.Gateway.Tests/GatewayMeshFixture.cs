@@ -50,6 +50,9 @@ public sealed class GatewayMeshFixture : IAsyncLifetime
     /// <summary>Gateway #3: trusts only <see cref="Tokens"/>' key, so tests can sign any token it must judge.</summary>
     public HttpClient TestKeyGateway { get; private set; } = null!;
 
+    /// <summary>Gateway #3's management port: where tests see what it routes (no API traffic, no rate limit spent).</summary>
+    public Uri TestKeyGatewayManagement { get; private set; } = null!;
+
     /// <summary>The signing key and JWKS that gateway #3 trusts.</summary>
     public TestTokens Tokens { get; private set; } = null!;
 
@@ -127,6 +130,7 @@ public sealed class GatewayMeshFixture : IAsyncLifetime
         GatewayManagement = new HttpClient { BaseAddress = gateways[0].ManagementUrl, Timeout = TimeSpan.FromSeconds(30) };
         PublicReadsLockedGateway = new HttpClient { BaseAddress = gateways[1].BaseUrl, Timeout = TimeSpan.FromSeconds(30) };
         TestKeyGateway = new HttpClient { BaseAddress = gateways[2].BaseUrl, Timeout = TimeSpan.FromSeconds(30) };
+        TestKeyGatewayManagement = gateways[2].ManagementUrl!;
         Echo = await EchoService.StartAsync(EchoEurekaUrl, timeout.Token);
         foreach (var gateway in gateways)
         {
